@@ -1,0 +1,205 @@
+// The one command table, as data: every Redis 7.0 command with arity, flags and key positions.
+// The store dispatches from it (arity and flag-driven checks), answers COMMAND from it, and the proxy
+// classifies reads and writes from it. Rows are generated from a real redis-server (see
+// scripts/gen-command-table.js); EXTRA_ROWS adds the few later commands the issues ask for.
+
+import { COMMAND_ROWS, REDIS_VERSION } from './command-table.data';
+import type { CommandRow, KeySpec } from './command-types';
+
+export type { CommandRow, KeySpec } from './command-types';
+export { REDIS_VERSION };
+
+/** Flag bits for fast checks in hot paths (dispatcher, proxy classifier). */
+export const F = {
+  write: 1 << 0,
+  readonly: 1 << 1,
+  denyoom: 1 << 2,
+  module: 1 << 3,
+  admin: 1 << 4,
+  pubsub: 1 << 5,
+  noscript: 1 << 6,
+  blocking: 1 << 7,
+  loading: 1 << 8,
+  stale: 1 << 9,
+  skip_monitor: 1 << 10,
+  skip_slowlog: 1 << 11,
+  asking: 1 << 12,
+  fast: 1 << 13,
+  no_auth: 1 << 14,
+  may_replicate: 1 << 15,
+  no_mandatory_keys: 1 << 16,
+  no_async_loading: 1 << 17,
+  no_multi: 1 << 18,
+  movablekeys: 1 << 19,
+  allow_busy: 1 << 20,
+  only_sentinel: 1 << 21,
+} as const;
+
+/** A table row plus what is derived from it once at start-up. */
+export interface Command extends CommandRow {
+  /** The flags as a bit set (F.*). */
+  bits: number;
+  /** "get", or "client|setname" for a subcommand. */
+  fullName: string;
+  parent?: Command;
+  /** Subcommands by lower-case name. */
+  subs?: Map<string, Command>;
+  /** True for rows added beyond the captured 7.0 table. */
+  extra?: boolean;
+}
+
+/**
+ * Commands from Redis 7.2 that the issues ask for (CLIENT SETINFO, CLIENT NO-TOUCH); they are not in
+ * the captured 7.0 table, so they are declared here with the metadata 7.2 gives them.
+ */
+const EXTRA_SUBCOMMANDS: Record<string, CommandRow[]> = {
+  client: [
+    { name: 'client|setinfo', arity: 4, flags: ['noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, step: 0, acl: ['@slow', '@connection'], tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'], keySpecs: [], doc: { summary: 'Sets information specific to the client or connection.', since: '7.2.0', group: 'connection', complexity: 'O(1)' } },
+    { name: 'client|no-touch', arity: 3, flags: ['noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, step: 0, acl: ['@slow', '@connection'], tips: [], keySpecs: [], doc: { summary: 'Controls whether commands sent by the client alter the LRU/LFU of accessed keys.', since: '7.2.0', group: 'connection', complexity: 'O(1)' } },
+  ],
+};
+
+function build(row: CommandRow, parent?: Command, extra = false): Command {
+  let bits = 0;
+  for (const f of row.flags) bits |= (F as Record<string, number>)[f] ?? 0;
+  const cmd: Command = { ...row, bits, fullName: row.name, parent, extra };
+  const subs = [...(row.subcommands ?? []), ...(parent ? [] : EXTRA_SUBCOMMANDS[row.name] ?? [])];
+  if (subs.length) {
+    cmd.subs = new Map();
+    for (const s of subs) {
+      const extraSub = !(row.subcommands ?? []).includes(s);
+      const sc = build(s, cmd, extraSub);
+      cmd.subs.set(s.name.slice(row.name.length + 1), sc);
+    }
+    cmd.subcommands = [...cmd.subs.values()];
+  }
+  return cmd;
+}
+
+/** All top-level commands by lower-case name. */
+export const COMMANDS: ReadonlyMap<string, Command> = new Map(COMMAND_ROWS.map((r) => [r.name, build(r)]));
+
+/** Looks up a command by name (any case). */
+export function lookupCommand(name: string): Command | undefined {
+  return COMMANDS.get(name) ?? COMMANDS.get(name.toLowerCase());
+}
+
+/**
+ * Resolves the command an argument vector invokes, descending into subcommands as Redis does.
+ * Returns the container itself when the subcommand is unknown (the caller replies with Redis's
+ * "unknown subcommand" error) and undefined when the command is unknown.
+ */
+export function resolveCommand(argv: ReadonlyArray<string | Buffer>): Command | undefined {
+  const name = typeof argv[0] === 'string' ? argv[0] : argv[0].latin1Slice(0, argv[0].length);
+  const cmd = lookupCommand(name);
+  if (!cmd || !cmd.subs || argv.length < 2) return cmd;
+  const a1 = argv[1];
+  const sub = (typeof a1 === 'string' ? a1 : a1.latin1Slice(0, a1.length)).toLowerCase();
+  return cmd.subs.get(sub) ?? cmd;
+}
+
+/** Whether argc satisfies a command's arity. */
+export function arityOk(cmd: CommandRow, argc: number): boolean {
+  return cmd.arity > 0 ? argc === cmd.arity : argc >= -cmd.arity;
+}
+
+function argStr(a: string | Buffer): string {
+  return typeof a === 'string' ? a : a.latin1Slice(0, a.length);
+}
+
+/** Result of key extraction: key argument indexes, or null when the arguments are invalid. */
+export type KeyIndexes = number[] | null;
+
+/** Key positions for one key spec (redis getKeysUsingKeySpecs). */
+function keysFromSpec(spec: KeySpec, argv: ReadonlyArray<string | Buffer>, out: number[]): boolean {
+  const argc = argv.length;
+  let first: number;
+  if (spec.bs.type === 'index') first = spec.bs.index!;
+  else if (spec.bs.type === 'keyword') {
+    const kw = spec.bs.keyword!.toLowerCase();
+    const from = spec.bs.startfrom!;
+    const start = from > 0 ? from : argc + from;
+    const end = from > 0 ? argc - 1 : 0;
+    const dir = from > 0 ? 1 : -1;
+    first = -1;
+    for (let i = start; dir > 0 ? i <= end : i >= end; i += dir) {
+      if (i >= argc || i < 0) break;
+      if (argStr(argv[i]).toLowerCase() === kw) {
+        first = i + 1;
+        break;
+      }
+    }
+    if (first < 0) return true; // keyword absent: no keys from this spec
+  } else return true;
+  if (first >= argc) return true;
+  let last: number;
+  let step: number;
+  if (spec.fk.type === 'range') {
+    const lk = spec.fk.lastkey!;
+    const limit = spec.fk.limit ?? 0;
+    if (lk >= 0) last = first + lk;
+    else if (!limit) last = argc + lk;
+    else last = first + Math.floor((argc - first) / limit) + lk;
+    step = spec.fk.keystep!;
+  } else if (spec.fk.type === 'keynum') {
+    const idx = first + spec.fk.keynumidx!;
+    if (idx >= argc) return false;
+    const n = Number(argStr(argv[idx]));
+    if (!Number.isInteger(n) || n < 0) return false;
+    first += spec.fk.firstkey!;
+    step = spec.fk.keystep!;
+    last = first + (n - 1) * step;
+  } else return true;
+  for (let i = first; i <= last; i += step) {
+    if (i >= argc || i < first) return false;
+    out.push(i);
+  }
+  return true;
+}
+
+/** Key argument indexes of a request, from the command's key specs; null if the arguments are invalid. */
+export function getKeyIndexes(cmd: CommandRow, argv: ReadonlyArray<string | Buffer>): KeyIndexes {
+  const out: number[] = [];
+  const name = cmd.name;
+  if (name === 'sort' || name === 'sort_ro') {
+    out.push(1);
+    if (name === 'sort') {
+      for (let i = 2; i < argv.length; i++) {
+        const a = argStr(argv[i]).toLowerCase();
+        if (a === 'limit') i += 2;
+        else if (a === 'get' || a === 'by') i += 1;
+        else if (a === 'store' && i + 1 < argv.length) out.push(++i);
+      }
+    }
+    return out;
+  }
+  if (name === 'migrate') {
+    if (argv.length > 6 && argStr(argv[3]) === '') {
+      for (let i = 6; i < argv.length; i++) {
+        if (argStr(argv[i]).toLowerCase() === 'keys') {
+          for (let j = i + 1; j < argv.length; j++) out.push(j);
+          break;
+        }
+      }
+    } else if (argv.length > 3) out.push(3);
+    return out;
+  }
+  for (const spec of cmd.keySpecs) if (!keysFromSpec(spec, argv, out)) return null;
+  // Several specs may name the same argument (e.g. SET's key); keep order, drop repeats.
+  return out.length > 1 ? [...new Set(out)].sort((a, b) => a - b) : out;
+}
+
+/** Whether a command has key arguments at all. */
+export function hasKeys(cmd: CommandRow): boolean {
+  return cmd.keySpecs.length > 0 || cmd.firstKey > 0;
+}
+
+/** Every command and subcommand, flattened (COMMAND COUNT, iteration). */
+export function allCommands(): Command[] {
+  const out: Command[] = [];
+  for (const c of COMMANDS.values()) {
+    out.push(c);
+    if (c.subs) out.push(...c.subs.values());
+  }
+  return out;
+}

@@ -1,0 +1,276 @@
+// Streaming RESP2/RESP3 reply decoder. The proxy uses it to find reply boundaries in a backend's byte
+// stream (and forwards the raw bytes untouched); replication and health checks use it to read values.
+// It is resumable: a chunk that ends inside a reply keeps the partial state (a stack of open
+// aggregates), so no byte is scanned twice, and a large bulk is copied once into a buffer of its size.
+
+/** An error reply (-ERR ... or RESP3 blob error). */
+export class ReplyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplyError';
+  }
+}
+
+/** A RESP3 verbatim string, a double, a big number: kept apart so callers can tell them from bulks. */
+export class Verbatim {
+  constructor(readonly format: string, readonly text: Buffer) {}
+}
+
+/** A RESP3 out-of-band push (pub/sub messages, invalidations). */
+export class Push {
+  constructor(readonly items: ReplyValue[]) {}
+}
+
+export type ReplyValue =
+  | string // simple string
+  | number // integer (or double, RESP3 ',')
+  | bigint // integer outside the safe range, big number
+  | boolean
+  | null
+  | Buffer // bulk string
+  | ReplyError
+  | Verbatim
+  | Push
+  | ReplyValue[] // array or set
+  | Map<ReplyValue, ReplyValue>; // RESP3 map
+
+/** Returned by next() when the buffered bytes hold no complete reply yet. */
+export const NEED_MORE: unique symbol = Symbol('NEED_MORE');
+
+interface Frame {
+  kind: number; // the aggregate's type byte
+  remaining: number;
+  items: ReplyValue[];
+}
+
+const EMPTY = Buffer.alloc(0);
+const BIG = 32 * 1024;
+
+export class ReplyDecoder {
+  private buf: Buffer = EMPTY;
+  private pos = 0;
+  private stack: Frame[] = [];
+  /** Raw bytes of the reply in progress that were in earlier chunks. */
+  private rawParts: Buffer[] = [];
+  private frameStart = 0;
+  private bulkLen = -1;
+  private bulkKind = 0;
+  private big: Buffer | null = null;
+  private bigFill = 0;
+  private bigValue: ReplyValue | undefined;
+
+  /** @param values false: only find reply boundaries (nextRaw); true: build values (next). */
+  constructor(private readonly values = true, readonly maxBulkLen = 512 * 1024 * 1024) {}
+
+  feed(chunk: Buffer): void {
+    if (this.big) {
+      const n = Math.min(this.big.length - this.bigFill, chunk.length);
+      chunk.copy(this.big, this.bigFill, 0, n);
+      this.bigFill += n;
+      if (n === chunk.length) return;
+      chunk = chunk.subarray(n);
+    }
+    if (this.pos >= this.buf.length) {
+      if (!this.values && this.frameStart < this.buf.length) this.rawParts.push(this.buf.subarray(this.frameStart));
+      this.buf = chunk;
+      this.pos = this.frameStart = 0;
+      return;
+    }
+    if (!this.values && this.frameStart < this.pos) this.rawParts.push(this.buf.subarray(this.frameStart, this.pos));
+    this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    this.pos = this.frameStart = 0;
+  }
+
+  /** Bytes buffered and not yet consumed. */
+  get buffered(): number {
+    return this.buf.length - this.pos;
+  }
+
+  /** Next complete reply value, or NEED_MORE. Throws on a malformed stream. */
+  next(): ReplyValue | typeof NEED_MORE {
+    return this.step();
+  }
+
+  /** Raw bytes of the next complete reply (values=false mode), or null. */
+  nextRaw(): Buffer | null {
+    const start = this.frameStart;
+    const r = this.step();
+    if (r === NEED_MORE) return null;
+    let out: Buffer;
+    if (this.rawParts.length) {
+      this.rawParts.push(this.buf.subarray(0, this.pos));
+      out = Buffer.concat(this.rawParts);
+      this.rawParts = [];
+    } else out = this.buf.subarray(start, this.pos);
+    this.frameStart = this.pos;
+    return out;
+  }
+
+  /**
+   * Takes up to n raw bytes straight from the buffer (replication: an RDB payload that follows a
+   * reply). Returns what is buffered, at most n bytes.
+   */
+  takeBytes(n: number): Buffer {
+    const end = Math.min(this.buf.length, this.pos + n);
+    const out = this.buf.subarray(this.pos, end);
+    this.pos = this.frameStart = end;
+    return out;
+  }
+
+  /** Everything buffered and not consumed; the decoder is left empty. */
+  drain(): Buffer {
+    const out = this.buf.subarray(this.pos);
+    this.buf = EMPTY;
+    this.pos = this.frameStart = 0;
+    return out;
+  }
+
+  private step(): ReplyValue | typeof NEED_MORE {
+    for (;;) {
+      let v: ReplyValue | undefined;
+      if (this.big) {
+        if (this.bigFill < this.big.length) return NEED_MORE;
+        v = this.finishBulk(this.big, 0, this.big.length - 2);
+        this.big = null;
+      } else if (this.bulkLen >= 0) {
+        if (this.buf.length - this.pos < this.bulkLen + 2) {
+          if (this.bulkLen >= BIG) this.startBig();
+          return NEED_MORE;
+        }
+        v = this.finishBulk(this.buf, this.pos, this.pos + this.bulkLen);
+        this.pos += this.bulkLen + 2;
+      } else {
+        const r = this.header();
+        if (r === NEED_MORE) return NEED_MORE;
+        if (r === undefined) continue; // opened an aggregate or a bulk
+        v = r;
+      }
+      this.bulkLen = -1;
+      // Attach the value to the innermost open aggregate, closing finished ones.
+      let val: ReplyValue = v;
+      for (;;) {
+        const top = this.stack[this.stack.length - 1];
+        if (!top) return val;
+        if (top.kind !== 124 /* attribute: dropped */) top.items.push(val);
+        top.remaining--;
+        if (top.remaining > 0) break;
+        this.stack.pop();
+        if (top.kind === 124) {
+          // An attribute precedes the real reply; keep reading without producing a value.
+          val = undefined as unknown as ReplyValue;
+          if (!this.stack.length) break;
+          continue;
+        }
+        val = this.close(top);
+      }
+      if (this.stack.length === 0 && val === undefined) continue;
+    }
+  }
+
+  private startBig(): void {
+    this.big = Buffer.allocUnsafe(this.bulkLen + 2);
+    const have = this.buf.length - this.pos;
+    this.buf.copy(this.big, 0, this.pos);
+    this.bigFill = have;
+    if (!this.values) {
+      // raw mode keeps what it already saw of this frame
+      if (this.frameStart < this.pos) this.rawParts.push(this.buf.subarray(this.frameStart, this.pos));
+      this.rawParts.push(this.big);
+    }
+    this.buf = EMPTY;
+    this.pos = this.frameStart = 0;
+    this.bulkLen = -1;
+  }
+
+  private finishBulk(b: Buffer, s: number, e: number): ReplyValue {
+    if (!this.values) return null;
+    const kind = this.bulkKind;
+    if (kind === 36 /* $ */) return b.subarray(s, e);
+    if (kind === 33 /* ! */) return new ReplyError(b.latin1Slice(s, e));
+    // '=' verbatim: "fmt:text"
+    return new Verbatim(b.latin1Slice(s, Math.min(e, s + 3)), b.subarray(Math.min(e, s + 4), e));
+  }
+
+  private close(f: Frame): ReplyValue {
+    if (!this.values) return null;
+    if (f.kind === 37 /* % */) {
+      const m = new Map<ReplyValue, ReplyValue>();
+      for (let i = 0; i < f.items.length; i += 2) m.set(keyOf(f.items[i]), f.items[i + 1]);
+      return m;
+    }
+    if (f.kind === 62 /* > */) return new Push(f.items);
+    return f.items;
+  }
+
+  /** Parses one header line; returns a scalar value, undefined when it opened something, or NEED_MORE. */
+  private header(): ReplyValue | undefined | typeof NEED_MORE {
+    const b = this.buf;
+    if (this.pos >= b.length) return NEED_MORE;
+    const nl = b.indexOf(13, this.pos);
+    if (nl < 0 || nl + 1 >= b.length) return NEED_MORE;
+    const t = b[this.pos];
+    const s = this.pos + 1;
+    this.pos = nl + 2;
+    switch (t) {
+      case 43: // + simple
+        return this.values ? b.latin1Slice(s, nl) : null;
+      case 45: // - error
+        return this.values ? new ReplyError(b.latin1Slice(s, nl)) : null;
+      case 58: // : integer
+        return this.values ? parseIntLine(b.latin1Slice(s, nl)) : null;
+      case 36: // $ bulk
+      case 33: // ! blob error
+      case 61: {
+        // = verbatim
+        const n = parseInt(b.latin1Slice(s, nl), 10);
+        if (Number.isNaN(n)) throw new Error('Protocol error: invalid bulk length');
+        if (n < 0) return null;
+        if (n > this.maxBulkLen) throw new Error('Protocol error: bulk too large');
+        this.bulkLen = n;
+        this.bulkKind = t;
+        return undefined;
+      }
+      case 42: // * array
+      case 126: // ~ set
+      case 62: // > push
+      case 37: // % map
+      case 124: {
+        // | attribute
+        let n = parseInt(b.latin1Slice(s, nl), 10);
+        if (Number.isNaN(n)) throw new Error('Protocol error: invalid multibulk length');
+        if (n < 0) return null;
+        if (t === 37 || t === 124) n *= 2;
+        if (n === 0) {
+          if (t === 124) return undefined;
+          return this.close({ kind: t, remaining: 0, items: [] });
+        }
+        this.stack.push({ kind: t, remaining: n, items: [] });
+        return undefined;
+      }
+      case 95: // _ null
+        return null;
+      case 35: // # boolean
+        return this.values ? b[s] === 116 : null;
+      case 44: {
+        // , double
+        if (!this.values) return null;
+        const txt = b.latin1Slice(s, nl);
+        return txt === 'inf' ? Infinity : txt === '-inf' ? -Infinity : parseFloat(txt);
+      }
+      case 40: // ( big number
+        return this.values ? BigInt(b.latin1Slice(s, nl)) : null;
+      default:
+        throw new Error(`Protocol error: unexpected reply type byte ${t}`);
+    }
+  }
+}
+
+function parseIntLine(s: string): number | bigint {
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? n : BigInt(s);
+}
+
+/** Map keys that are Buffers become latin1 strings so that lookups by name work. */
+function keyOf(v: ReplyValue): ReplyValue {
+  return Buffer.isBuffer(v) ? v.latin1Slice(0, v.length) : v;
+}

@@ -1,0 +1,231 @@
+// RESP encoders. ReplyWriter appends replies (RESP2 or RESP3 shapes) into one growing chunk that the
+// owner takes once per event-loop pass and writes to its socket with a single write() call.
+// encodeCommand builds a request as a client would send it (proxy health checks, replication links).
+
+import { formatDouble } from './numfmt';
+
+const CHUNK = 16 * 1024;
+
+/** Replies encoded once: constant answers cost a copy, not an encode. */
+export const R_OK = Buffer.from('+OK\r\n');
+export const R_PONG = Buffer.from('+PONG\r\n');
+export const R_QUEUED = Buffer.from('+QUEUED\r\n');
+
+/**
+ * Append-only reply buffer for one connection. Handlers call the typed methods in protocol order;
+ * the connection calls take() once per pass and writes the bytes.
+ */
+export class ReplyWriter {
+  /** Protocol version of the connection (HELLO 2/3). */
+  resp: 2 | 3 = 2;
+  /** Number of error replies written so far (the dispatcher reads it to count failed calls). */
+  errors = 0;
+  /** The last error reply text written (for errorstats). */
+  lastError = '';
+  private chunk: Buffer = Buffer.allocUnsafe(CHUNK);
+  private start = 0;
+  private off = 0;
+  private full: Buffer[] = [];
+  private fullBytes = 0;
+
+  /** Bytes written but not yet taken. */
+  get pending(): number {
+    return this.fullBytes + this.off - this.start;
+  }
+
+  /** Returns the bytes written since the last take (or null), leaving the writer empty. */
+  take(): Buffer | null {
+    let out: Buffer | null = null;
+    if (this.full.length) {
+      if (this.off > this.start) this.full.push(this.chunk.subarray(this.start, this.off));
+      out = this.full.length === 1 ? this.full[0] : Buffer.concat(this.full);
+      this.full = [];
+      this.fullBytes = 0;
+      this.chunk = Buffer.allocUnsafe(CHUNK);
+      this.start = this.off = 0;
+      return out;
+    }
+    if (this.off === this.start) return null;
+    out = this.chunk.subarray(this.start, this.off);
+    if (this.chunk.length - this.off < 512) {
+      this.chunk = Buffer.allocUnsafe(CHUNK);
+      this.off = 0;
+    }
+    this.start = this.off;
+    return out;
+  }
+
+  /** Drops everything not yet taken (used for clients whose replies are discarded). */
+  discard(): void {
+    this.full = [];
+    this.fullBytes = 0;
+    this.start = this.off;
+  }
+
+  private ensure(n: number): void {
+    if (this.chunk.length - this.off >= n) return;
+    if (this.off > this.start) {
+      const b = this.chunk.subarray(this.start, this.off);
+      this.full.push(b);
+      this.fullBytes += b.length;
+    }
+    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, n));
+    this.start = this.off = 0;
+  }
+
+  /** Appends bytes already in RESP form. */
+  raw(b: Buffer): void {
+    if (b.length > CHUNK) {
+      this.ensure(0);
+      if (this.off > this.start) {
+        const part = this.chunk.subarray(this.start, this.off);
+        this.full.push(part);
+        this.fullBytes += part.length;
+        this.start = this.off;
+      }
+      this.full.push(b);
+      this.fullBytes += b.length;
+      return;
+    }
+    this.ensure(b.length);
+    this.off += b.copy(this.chunk, this.off);
+  }
+
+  /** Appends a latin1 string already in RESP form. */
+  rawStr(s: string): void {
+    this.ensure(s.length);
+    this.off += this.chunk.latin1Write(s, this.off);
+  }
+
+  private line(prefix: string, s: string): void {
+    this.ensure(s.length + 3);
+    let o = this.off;
+    this.chunk[o++] = prefix.charCodeAt(0);
+    o += this.chunk.latin1Write(s, o);
+    this.chunk[o++] = 13;
+    this.chunk[o++] = 10;
+    this.off = o;
+  }
+
+  ok(): void {
+    this.raw(R_OK);
+  }
+  simple(s: string): void {
+    this.line('+', s);
+  }
+  /** An error reply; `msg` is the full text including its code ("ERR ...", "WRONGTYPE ..."). */
+  error(msg: string): void {
+    this.errors++;
+    // Redis replaces newlines so that an error never breaks the protocol.
+    if (msg.indexOf('\n') >= 0 || msg.indexOf('\r') >= 0) msg = msg.replace(/[\r\n]/g, ' ');
+    this.lastError = msg;
+    this.line('-', msg);
+  }
+  int(n: number | bigint): void {
+    this.line(':', typeof n === 'number' ? intStr(n) : n.toString());
+  }
+  /** Bulk string from a latin1 (byte-per-char) string. */
+  bulk(s: string): void {
+    const n = s.length;
+    this.ensure(n + 16);
+    let o = this.off;
+    this.chunk[o++] = 36;
+    o += this.chunk.latin1Write(String(n), o);
+    this.chunk[o++] = 13;
+    this.chunk[o++] = 10;
+    if (n > this.chunk.length - o - 2) {
+      this.off = o;
+      this.raw(Buffer.from(s, 'latin1'));
+      this.raw(CRLF);
+      return;
+    }
+    o += this.chunk.latin1Write(s, o);
+    this.chunk[o++] = 13;
+    this.chunk[o++] = 10;
+    this.off = o;
+  }
+  bulkBuf(b: Buffer): void {
+    this.line('$', String(b.length));
+    this.raw(b);
+    this.raw(CRLF);
+  }
+  /** Bulk string for a number (Redis replies integers stored in strings as bulks). */
+  bulkInt(n: number): void {
+    this.bulk(intStr(n));
+  }
+  /** Null bulk (RESP2 $-1, RESP3 _). */
+  nil(): void {
+    this.rawStr(this.resp === 3 ? '_\r\n' : '$-1\r\n');
+  }
+  /** Null array (RESP2 *-1, RESP3 _). */
+  nilArray(): void {
+    this.rawStr(this.resp === 3 ? '_\r\n' : '*-1\r\n');
+  }
+  arrayLen(n: number): void {
+    this.line('*', String(n));
+  }
+  /** A map of n pairs (RESP2: a flat array of 2n elements). */
+  mapLen(n: number): void {
+    if (this.resp === 3) this.line('%', String(n));
+    else this.line('*', String(n * 2));
+  }
+  /** A set of n elements (RESP2: an array). */
+  setLen(n: number): void {
+    this.line(this.resp === 3 ? '~' : '*', String(n));
+  }
+  /** An out-of-band push of n elements (RESP2: an array). */
+  pushLen(n: number): void {
+    this.line(this.resp === 3 ? '>' : '*', String(n));
+  }
+  /** A double (RESP2: a bulk string as Redis formats it, RESP3: ','). */
+  double(d: number): void {
+    const s = formatDouble(d);
+    if (this.resp === 3) this.line(',', s);
+    else this.bulk(s);
+  }
+  /** A boolean (RESP2: :1/:0, RESP3: #t/#f). */
+  bool(b: boolean): void {
+    if (this.resp === 3) this.rawStr(b ? '#t\r\n' : '#f\r\n');
+    else this.rawStr(b ? ':1\r\n' : ':0\r\n');
+  }
+  /** Verbatim text (RESP2: a bulk string, RESP3: '=' with the "txt" format). */
+  verbatim(s: string): void {
+    if (this.resp === 3) {
+      const body = 'txt:' + s;
+      this.line('=', String(Buffer.byteLength(body, 'latin1')));
+      this.rawStr(body);
+      this.rawStr('\r\n');
+    } else this.bulk(s);
+  }
+  /** An array of latin1 strings as bulks. */
+  bulks(arr: readonly string[]): void {
+    this.arrayLen(arr.length);
+    for (let i = 0; i < arr.length; i++) this.bulk(arr[i]);
+  }
+}
+
+const CRLF = Buffer.from('\r\n');
+
+/** Integer to decimal without exponent notation (safe integers only). */
+function intStr(n: number): string {
+  return Number.isSafeInteger(n) ? String(n) : BigInt(Math.trunc(n)).toString();
+}
+
+/** Encodes a request as a multibulk array, as clients send it. */
+export function encodeCommand(args: ReadonlyArray<string | Buffer>): Buffer {
+  const parts: Buffer[] = [];
+  let head = `*${args.length}\r\n`;
+  for (const a of args) {
+    if (typeof a === 'string') {
+      const b = Buffer.from(a, 'latin1');
+      head += `$${b.length}\r\n`;
+      parts.push(Buffer.from(head, 'latin1'), b);
+    } else {
+      head += `$${a.length}\r\n`;
+      parts.push(Buffer.from(head, 'latin1'), a);
+    }
+    head = '\r\n';
+  }
+  parts.push(Buffer.from(head, 'latin1'));
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,93 @@
+// One client connection's state: its socket, request parser, reply buffer, selected database,
+// protocol version, name, authentication, and the per-connection modes (MULTI, subscriber, blocked,
+// MONITOR, replica link). The server's read loop feeds bytes in; the dispatcher reads and updates it.
+
+import type { Socket } from 'node:net';
+import { RequestParser } from '../resp/parser';
+import { ReplyWriter } from '../resp/encode';
+import type { Command } from '../resp/commands';
+import type { Db } from './db';
+
+/** A queued MULTI command. */
+export interface QueuedCommand {
+  cmd: Command;
+  argv: string[];
+}
+
+/** Per-client flags Redis shows in CLIENT LIST "flags=". */
+export class Client {
+  readonly id: number;
+  readonly parser: RequestParser<string>;
+  readonly reply = new ReplyWriter();
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  db: Db;
+  name = '';
+  libName = '';
+  libVer = '';
+  authenticated: boolean;
+  user = 'default';
+  /** Address "ip:port" of the peer and of the local end. */
+  readonly addr: string;
+  readonly laddr: string;
+  /** Set when the connection must close once pending replies are written. */
+  closeAfterReply = false;
+  closed = false;
+  /** Commands are not read while blocked (BLPOP, WAIT, DEBUG SLEEP-like pauses). */
+  blocked = false;
+  /** MULTI state: queued commands, or null outside a transaction. */
+  multi: QueuedCommand[] | null = null;
+  /** A queueing error happened: EXEC answers EXECABORT. */
+  multiError = false;
+  /** WATCHed keys: "db\0key" -> watch record (dirty flag shared with the Db's watch list). */
+  watching = new Map<string, { db: Db; key: string; rec: { dirty: boolean } }>();
+  /** Pub/sub subscriptions. */
+  channels = new Set<string>();
+  patterns = new Set<string>();
+  monitor = false;
+  noEvict = false;
+  noTouch = false;
+  /** This connection is our master's replication link (its commands are applied, not answered). */
+  isMaster = false;
+  /** This connection is a replica attached to us (SYNC/PSYNC); replication owns it then. */
+  isReplica = false;
+  /** Last command name (CLIENT LIST "cmd="). */
+  lastCmd = 'NULL';
+  /** Free-form per-feature state hung on the client by command modules (blocking ops, replication). */
+  ext: Record<string, unknown> = {};
+
+  constructor(id: number, readonly socket: Socket | null, db: Db, authRequired: boolean) {
+    this.id = id;
+    this.db = db;
+    this.authenticated = !authRequired;
+    this.parser = new RequestParser<string>('string', undefined, () => !this.authenticated);
+    this.addr = socket ? `${socket.remoteAddress}:${socket.remotePort}` : '';
+    this.laddr = socket ? `${socket.localAddress}:${socket.localPort}` : '';
+  }
+
+  /** Number of subscriptions (channels + patterns), as SUBSCRIBE replies count them. */
+  get subscriptionCount(): number {
+    return this.channels.size + this.patterns.size;
+  }
+
+  /** RESP2 clients with subscriptions may only run the pub/sub commands. */
+  get inSubscriberMode(): boolean {
+    return this.reply.resp === 2 && this.subscriptionCount > 0;
+  }
+
+  /** CLIENT LIST "flags=" letters. */
+  flagString(): string {
+    let f = '';
+    if (this.isReplica) f += 'S';
+    if (this.isMaster) f += 'M';
+    if (this.subscriptionCount) f += 'P';
+    if (this.multi) f += 'x';
+    if (this.blocked) f += 'b';
+    if (this.watching.size && [...this.watching.values()].some((w) => w.rec.dirty)) f += 'd';
+    if (this.monitor) f += 'O';
+    if (this.closeAfterReply) f += 'c';
+    if (this.noEvict) f += 'e';
+    if (this.noTouch) f += 'T';
+    return f || 'N';
+  }
+}

@@ -1,0 +1,5 @@
+// Imports every command family so that each registers its handlers (see ../registry.ts).
+import './connection';
+import './strings';
+import './keys';
+import './transactions';

@@ -1,0 +1,98 @@
+// Reads redis.conf-style configuration: a file (with `include`), then `--directive value ...` options
+// from the command line, as redis-server accepts them. Unknown directives are warnings; a malformed
+// line is an error naming the file and line.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { splitArgs } from '../resp/parser';
+import { type Config, findDirective } from './config';
+
+export class ConfigError extends Error {}
+
+/** Directives redis-server accepts that the store ignores on purpose (no warning). */
+const IGNORED = new Set(['rename-command', 'user', 'aclfile', 'loadmodule', 'oom-score-adj', 'oom-score-adj-values', 'jemalloc-bg-thread', 'activedefrag', 'lazyfree-lazy-user-flush', 'cluster-enabled', 'tls-port']);
+
+/** Applies one directive line; returns a warning text or null; throws ConfigError when malformed. */
+function applyLine(config: Config, args: string[], where: string, warnings: string[], depth: number): void {
+  const name = args[0].toLowerCase();
+  const rest = args.slice(1);
+  if (name === 'include') {
+    if (rest.length !== 1) throw new ConfigError(`${where}: 'include' needs one file name`);
+    readFile(config, rest[0], warnings, depth + 1);
+    return;
+  }
+  if (IGNORED.has(name)) {
+    warnings.push(`${where}: directive '${name}' is accepted but has no effect in resplit-server`);
+    return;
+  }
+  const dir = findDirective(name);
+  if (!dir) {
+    warnings.push(`${where}: unknown directive '${args[0]}' ignored`);
+    return;
+  }
+  if (dir.name === 'replicaof') {
+    if (rest.length !== 2 || !/^\d+$/.test(rest[1])) throw new ConfigError(`${where}: 'replicaof' needs <masterip> <masterport>`);
+  } else if (dir.name === 'save') {
+    // "save" lines accumulate as in redis.conf; `save ""` clears.
+    const cur = (config as unknown as { fileSave?: string[] }).fileSave ?? [];
+    const add = rest.length === 1 && rest[0] === '' ? [] : rest;
+    const merged = rest.length === 1 && rest[0] === '' ? [] : [...cur, ...add];
+    (config as unknown as { fileSave?: string[] }).fileSave = merged;
+    const err = config.set('save', merged.length ? merged : [''], true);
+    if (err) throw new ConfigError(`${where}: ${err.replace(/^CONFIG SET failed \(possibly related to argument '[^']*'\) - /, '')}`);
+    return;
+  } else if (dir.type !== 'multi' && rest.length !== 1 && !(dir.name === 'bind' && rest.length >= 1)) {
+    throw new ConfigError(`${where}: wrong number of arguments for '${name}'`);
+  }
+  const err = config.set(name, rest, true);
+  if (err) throw new ConfigError(`${where}: ${err.replace(/^CONFIG SET failed \(possibly related to argument '[^']*'\) - /, '')}`);
+}
+
+function applyText(config: Config, text: string, file: string, warnings: string[], depth: number): void {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line || line.startsWith('#')) continue;
+    const args = splitArgs(Buffer.from(line, 'latin1'), 0, Buffer.byteLength(line, 'latin1'));
+    const where = `${file}:${i + 1}`;
+    if (args === null) throw new ConfigError(`${where}: unbalanced quotes in configuration line`);
+    if (!args.length) continue;
+    applyLine(config, args.map((a) => a.latin1Slice(0, a.length)), where, warnings, depth);
+  }
+}
+
+function readFile(config: Config, file: string, warnings: string[], depth: number): void {
+  if (depth > 16) throw new ConfigError(`${file}: include nesting too deep`);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'latin1');
+  } catch (err) {
+    throw new ConfigError(`Fatal error, can't open config file '${path.resolve(file)}': ${(err as Error).message}`);
+  }
+  applyText(config, text, file, warnings, depth);
+}
+
+/**
+ * Applies `redis-server [configfile] [--directive value ...]` arguments. Returns the config file
+ * path (absolute) and any warnings. Throws ConfigError with a message naming the file and line.
+ */
+export function loadConfigArgs(config: Config, argv: string[]): { file: string; warnings: string[] } {
+  const warnings: string[] = [];
+  let file = '';
+  let i = 0;
+  if (argv.length && !argv[0].startsWith('--')) {
+    file = path.resolve(argv[0]);
+    readFile(config, argv[0], warnings, 0);
+    i = 1;
+  }
+  // Options: "--name v1 v2 --other v" -> lines "name v1 v2", "other v".
+  const lines: string[][] = [];
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) lines.push([a.slice(2)]);
+    else if (lines.length) lines[lines.length - 1].push(a);
+    else throw new ConfigError(`command line: unexpected argument '${a}'`);
+  }
+  for (const l of lines) applyLine(config, l.length === 1 ? [l[0], ''] : l, `command line option --${l[0]}`, warnings, 0);
+  return { file, warnings };
+}

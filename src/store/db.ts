@@ -1,0 +1,216 @@
+// One logical database: the key -> value map and the key -> expiry map (as Redis keeps db->dict and
+// db->expires), with lazy expiry on access. Every mutation goes through this class so that three
+// cross-cutting duties happen in one place: WATCH invalidation, the dirty counter (which drives
+// propagation and save points), and copy-on-write for point-in-time snapshots (BGSAVE, full sync).
+
+/** A collection value (list, hash, set, sorted set); strings are stored as plain latin1 strings. */
+export interface CollectionValue {
+  /** The TYPE name. */
+  readonly type: 'list' | 'hash' | 'set' | 'zset' | 'stream';
+  /** A deep copy, for copy-on-write snapshots and COPY. */
+  clone(): CollectionValue;
+  /** OBJECT ENCODING answer under the current size thresholds. */
+  encoding(cfg: EncodingLimits): string;
+  /** Number of elements (0 means the key must be deleted). */
+  size(): number;
+}
+
+/** The *-max-listpack-* / set-max-intset-entries settings that decide OBJECT ENCODING. */
+export interface EncodingLimits {
+  hashMaxListpackEntries: number;
+  hashMaxListpackValue: number;
+  setMaxIntsetEntries: number;
+  setMaxListpackEntries: number;
+  setMaxListpackValue: number;
+  zsetMaxListpackEntries: number;
+  zsetMaxListpackValue: number;
+  listMaxListpackSize: number;
+}
+
+/** A stored value: a string (one char per byte) or a collection. */
+export type Value = string | CollectionValue;
+
+/** What a database needs from its server. */
+export interface DbHost {
+  /** Current time in ms for expiry decisions (cached per command, as Redis does). */
+  now(): number;
+  /** False on a replica: expired keys are hidden but only deleted when the master says so. */
+  activeExpiryAllowed(): boolean;
+  /** Called when an expired key is deleted (propagates DEL, counts expired_keys). */
+  onExpired(db: Db, key: string): void;
+  /** Called before a key changes or disappears (WATCH, snapshots). */
+  onKeyChange(db: Db, key: string): void;
+  /** Called when a database's maps are replaced (FLUSHDB/FLUSHALL); snapshots keep the old maps. */
+  onFlush?(db: Db, oldData: Map<string, Value>, oldExpires: Map<string, number>): void;
+  /** Called before two databases exchange contents. */
+  onSwap?(a: Db, b: Db): void;
+  /** Adds to the dirty counter. */
+  addDirty(n: number): void;
+  /** Whether the client being served is the master link (replica applies without expiry checks). */
+  servingMaster(): boolean;
+}
+
+/** Redis type name of a value. */
+export function typeName(v: Value): string {
+  return typeof v === 'string' ? 'string' : v.type;
+}
+
+/** Access metadata per key for OBJECT IDLETIME/FREQ (kept only when a key is touched). */
+export class Db {
+  /** Replaced wholesale by FLUSHDB and SWAPDB, so never cache these maps across calls. */
+  data = new Map<string, Value>();
+  expires = new Map<string, number>();
+  /** Last access time (ms) per key, for OBJECT IDLETIME; bounded by the keyspace itself. */
+  lru = new Map<string, number>();
+  /** Keys watched by clients (key -> set of watcher callbacks), for WATCH. */
+  readonly watched = new Map<string, Set<{ dirty: boolean }>>();
+  /** Iterator state for active expiry (resumes where the last cycle stopped). */
+  expireCursor: Iterator<[string, number]> | null = null;
+  avgTtl = 0;
+
+  constructor(public id: number, private readonly host: DbHost) {}
+
+  get size(): number {
+    return this.data.size;
+  }
+
+  /** Whether a key is logically expired; deletes it when this server may expire keys. */
+  private expireIfNeeded(key: string): boolean {
+    const at = this.expires.get(key);
+    if (at === undefined || at > this.host.now()) return false;
+    if (this.host.servingMaster()) return false;
+    if (!this.host.activeExpiryAllowed()) return true;
+    this.deleteExpired(key);
+    return true;
+  }
+
+  /** Deletes a key because its time is up (lazy or active expiry). */
+  deleteExpired(key: string): void {
+    this.host.onKeyChange(this, key);
+    this.data.delete(key);
+    this.expires.delete(key);
+    this.lru.delete(key);
+    this.host.onExpired(this, key);
+  }
+
+  /** Value for reading, or undefined if missing or expired. */
+  get(key: string): Value | undefined {
+    if (this.expires.size && this.expireIfNeeded(key)) return undefined;
+    return this.data.get(key);
+  }
+
+  /** Value for reading without expiry side effects (RDB, DEBUG). */
+  peek(key: string): Value | undefined {
+    return this.data.get(key);
+  }
+
+  /**
+   * Value for in-place modification. Call `modified(key)` after a real change; call this before
+   * mutating so that a running snapshot keeps the old contents.
+   */
+  getForWrite(key: string): Value | undefined {
+    if (this.expires.size && this.expireIfNeeded(key)) return undefined;
+    const v = this.data.get(key);
+    if (v !== undefined) this.host.onKeyChange(this, key);
+    return v;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Records an in-place change of a key's value (after getForWrite). */
+  modified(key: string, dirty = 1): void {
+    this.signal(key);
+    this.host.addDirty(dirty);
+  }
+
+  /** Marks watchers of a key dirty. */
+  signal(key: string): void {
+    if (this.watched.size) {
+      const w = this.watched.get(key);
+      if (w) for (const c of w) c.dirty = true;
+    }
+  }
+
+  /** Sets a key; drops its TTL unless keepTtl (SET without KEEPTTL). */
+  set(key: string, v: Value, keepTtl = false): void {
+    this.host.onKeyChange(this, key);
+    this.data.set(key, v);
+    if (!keepTtl && this.expires.size) this.expires.delete(key);
+    this.signal(key);
+    this.host.addDirty(1);
+  }
+
+  /** Deletes a key; returns whether it existed (expired keys count as missing). */
+  delete(key: string): boolean {
+    if (this.get(key) === undefined) return false;
+    this.host.onKeyChange(this, key);
+    this.data.delete(key);
+    if (this.expires.size) this.expires.delete(key);
+    this.lru.delete(key);
+    this.signal(key);
+    this.host.addDirty(1);
+    return true;
+  }
+
+  /** Sets an absolute expiry time in ms (the key must exist). */
+  setExpire(key: string, at: number): void {
+    this.host.onKeyChange(this, key);
+    this.expires.set(key, at);
+    this.signal(key);
+    this.host.addDirty(1);
+  }
+
+  /** Expiry time in ms, or -1 when the key has none. */
+  getExpire(key: string): number {
+    return this.expires.get(key) ?? -1;
+  }
+
+  /** Removes a TTL; returns whether there was one. */
+  persist(key: string): boolean {
+    if (!this.expires.has(key)) return false;
+    this.host.onKeyChange(this, key);
+    this.expires.delete(key);
+    this.signal(key);
+    this.host.addDirty(1);
+    return true;
+  }
+
+  /** Deletes every key (FLUSHDB); returns how many there were. */
+  flush(): number {
+    const n = this.data.size;
+    for (const k of this.watched.keys()) if (this.data.has(k)) this.signal(k);
+    const old = { data: this.data, expires: this.expires };
+    // New maps instead of clear(): O(1), and a running snapshot keeps iterating the old ones.
+    this.data = new Map();
+    this.expires = new Map();
+    this.lru = new Map();
+    this.expireCursor = null;
+    this.host.onFlush?.(this, old.data, old.expires);
+    if (n) this.host.addDirty(n);
+    return n;
+  }
+
+  /** SWAPDB: exchanges contents with another database; watchers of keys on either side are signalled. */
+  swapWith(other: Db): void {
+    for (const db of [this, other]) for (const k of db.watched.keys()) if (this.data.has(k) || other.data.has(k)) db.signal(k);
+    this.host.onSwap?.(this, other);
+    [this.data, other.data] = [other.data, this.data];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    [this.lru, other.lru] = [other.lru, this.lru];
+    this.expireCursor = other.expireCursor = null;
+    this.host.addDirty(1);
+  }
+
+  /** Loads a key without side effects (RDB load, full sync). */
+  load(key: string, v: Value, expireAt: number): void {
+    this.data.set(key, v);
+    if (expireAt >= 0) this.expires.set(key, expireAt);
+  }
+
+  /** Number of keys with an expiry (INFO keyspace "expires="). */
+  get expiresCount(): number {
+    return this.expires.size;
+  }
+}

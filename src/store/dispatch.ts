@@ -1,0 +1,141 @@
+// The dispatcher: Redis's processCommand as a ladder of flag-driven checks, each ending in one reply
+// (unknown command, arity, auth, no_multi, read-only replica, subscriber context, stale data, loading,
+// MULTI queueing), then call(): the handler, with timing, command stats, slow log, MONITOR feed and
+// propagation of what changed (the dirty counter, not the write flag, decides).
+
+import type { Client } from './client';
+import type { Server } from './server';
+import { F, resolveCommand, arityOk, type Command } from '../resp/commands';
+import { E, errArity, errUnknownCommand, errUnknownSubcommand, errSubscribeContext } from '../resp/errors';
+import { handlerFor } from './registry';
+import { R_QUEUED } from '../resp/encode';
+
+/** Commands that run immediately inside MULTI instead of being queued. */
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** Commands allowed in RESP2 subscriber mode. */
+const SUBSCRIBE_ALLOWED = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
+
+/** Replies with a rejection, counts it, and poisons an open transaction (Redis's rejectCommand). */
+function reject(s: Server, c: Client, msg: string, cmd?: Command): void {
+  if (c.multi) c.multiError = true;
+  c.reply.error(msg);
+  countError(s, msg);
+  if (cmd) s.stats.cmd(cmd.fullName).rejected++;
+}
+
+/** Counts an error reply in errorstats by its code (first word). */
+export function countError(s: Server, msg: string): void {
+  s.stats.totalErrorReplies++;
+  const sp = msg.indexOf(' ');
+  const code = sp > 0 ? msg.slice(0, sp) : msg;
+  s.stats.errors.set(code, (s.stats.errors.get(code) ?? 0) + 1);
+}
+
+/** Whether a command would write, for the read-only replica check (EXEC with queued writes counts). */
+function isWrite(cmd: Command, c: Client): boolean {
+  if (cmd.bits & F.write) return true;
+  if (cmd.name === 'exec' && c.multi) return c.multi.some((q) => q.cmd.bits & F.write);
+  return false;
+}
+
+/** Processes one request from a client. */
+export function dispatch(s: Server, c: Client, argv: string[]): void {
+  const cmd = resolveCommand(argv);
+  if (!cmd) {
+    reject(s, c, errUnknownCommand(argv[0], argv.slice(1)));
+    return;
+  }
+  if (cmd.subs) {
+    // A container whose subcommand is unknown or missing.
+    if (argv.length >= 2) reject(s, c, errUnknownSubcommand(cmd.name, argv[1]));
+    else reject(s, c, errArity(cmd.fullName), cmd);
+    return;
+  }
+  const handler = handlerFor(cmd);
+  if (!handler) {
+    reject(s, c, errUnknownCommand(argv[0], argv.slice(1)));
+    return;
+  }
+  if (!arityOk(cmd, argv.length)) {
+    reject(s, c, errArity(cmd.fullName), cmd);
+    return;
+  }
+  const bits = cmd.bits;
+  if (!c.authenticated && !(bits & F.no_auth)) {
+    reject(s, c, E.NOAUTH, cmd);
+    return;
+  }
+  if (c.multi && bits & F.no_multi) {
+    reject(s, c, 'ERR Command not allowed inside a transaction', cmd);
+    return;
+  }
+  if (s.isReplica && !c.isMaster && s.config.getBool('replica-read-only') && isWrite(cmd, c)) {
+    reject(s, c, E.READONLY, cmd);
+    return;
+  }
+  if (c.inSubscriberMode && !SUBSCRIBE_ALLOWED.has(cmd.name)) {
+    reject(s, c, errSubscribeContext(cmd.name), cmd);
+    return;
+  }
+  if (s.isReplica && !c.isMaster && !(bits & F.stale) && s.ext.staleRefusal && (s.ext.staleRefusal as () => boolean)()) {
+    reject(s, c, E.MASTERDOWN, cmd);
+    return;
+  }
+  if (s.loading && !(bits & F.loading)) {
+    reject(s, c, E.LOADING, cmd);
+    return;
+  }
+  for (const gate of s.writeGates) {
+    if (bits & (F.write | F.may_replicate) || cmd.name === 'exec') {
+      const err = gate(c, cmd);
+      if (err) {
+        reject(s, c, err, cmd);
+        return;
+      }
+    }
+  }
+  if (c.multi && !MULTI_IMMEDIATE.has(cmd.name)) {
+    c.multi.push({ cmd, argv });
+    c.reply.raw(R_QUEUED);
+    return;
+  }
+  call(s, c, cmd, argv);
+  s.flushPropagation();
+}
+
+/**
+ * Runs a command's handler: timing, stats, slow log, MONITOR, propagation. Used for top-level commands
+ * and for each command inside EXEC.
+ */
+export function call(s: Server, c: Client, cmd: Command, argv: string[]): void {
+  const handler = handlerFor(cmd)!;
+  const dirtyBefore = s.dirty;
+  const errorsBefore = c.reply.errors;
+  const prev = s.current;
+  s.current = c;
+  s.cmdTime = Date.now();
+  s.rewrittenArgv = null;
+  const t0 = process.hrtime.bigint();
+  handler(c, argv, s, cmd);
+  const usec = Number(process.hrtime.bigint() - t0) / 1000;
+  s.current = prev;
+  const st = s.stats.cmd(cmd.fullName);
+  st.calls++;
+  st.usec += usec;
+  s.stats.totalCommands++;
+  c.lastCmd = cmd.fullName;
+  if (c.reply.errors !== errorsBefore) {
+    st.failed++;
+    countError(s, c.reply.lastError);
+  }
+  if (s.dirty !== dirtyBefore && !s.preventPropagation) {
+    const rw = s.rewrittenArgv as string[] | null;
+    if (rw !== null) {
+      if (rw.length) s.propagate(c.db.id, rw);
+    } else s.propagate(c.db.id, argv);
+  }
+  s.preventPropagation = false;
+  const slower = s.slowlogSlower;
+  if (slower >= 0 && usec >= slower && !(cmd.bits & F.skip_slowlog)) s.slowlogPush(c, argv, usec);
+  if (s.monitors.size && !(cmd.bits & (F.skip_monitor | F.admin))) s.feedMonitors(c, argv);
+}

@@ -1,0 +1,552 @@
+// The store's server: listens, owns the databases, the clients and the counters INFO reports, runs the
+// read loop (parse -> dispatch -> one write per socket per pass) and the cron (active expiry, stats).
+// Features that hang off it (replication, persistence, pub/sub, blocking) attach through the hooks
+// declared here, so this file stays about connections and the keyspace.
+
+import net from 'node:net';
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+import type pino from 'pino';
+import { Client } from './client';
+import { Config } from './config';
+import { Db, type DbHost, type EncodingLimits, type Value } from './db';
+import { dispatch } from './dispatch';
+import { ProtocolError } from '../resp/parser';
+import { E } from '../resp/errors';
+import { logger } from '../common/log';
+import type { Command } from '../resp/commands';
+import './commands';
+
+/** Counters behind INFO stats / commandstats / errorstats. */
+export class Stats {
+  totalConnections = 0;
+  totalCommands = 0;
+  rejectedConnections = 0;
+  expiredKeys = 0;
+  expiredStalePerc = 0;
+  evictedKeys = 0;
+  keyspaceHits = 0;
+  keyspaceMisses = 0;
+  netInputBytes = 0;
+  netOutputBytes = 0;
+  netReplInputBytes = 0;
+  netReplOutputBytes = 0;
+  totalErrorReplies = 0;
+  unexpectedErrorReplies = 0;
+  syncFull = 0;
+  syncPartialOk = 0;
+  syncPartialErr = 0;
+  pubsubChannelsPeak = 0;
+  totalReadsProcessed = 0;
+  totalWritesProcessed = 0;
+  clientQbufLimitDisconnections = 0;
+  clientOutbufLimitDisconnections = 0;
+  /** Per command full name: calls, usec, rejected, failed. */
+  readonly commands = new Map<string, { calls: number; usec: number; rejected: number; failed: number }>();
+  /** Per error code ("ERR", "WRONGTYPE", ...). */
+  readonly errors = new Map<string, number>();
+
+  cmd(name: string): { calls: number; usec: number; rejected: number; failed: number } {
+    let s = this.commands.get(name);
+    if (!s) this.commands.set(name, (s = { calls: 0, usec: 0, rejected: 0, failed: 0 }));
+    return s;
+  }
+
+  reset(): void {
+    const fresh = new Stats();
+    for (const k of Object.keys(fresh) as Array<keyof Stats>) {
+      const v = fresh[k];
+      if (typeof v === 'number') (this as unknown as Record<string, number>)[k] = 0;
+    }
+    this.commands.clear();
+    this.errors.clear();
+  }
+}
+
+export interface ServerOptions {
+  config?: Config;
+  /** Path of the config file this server was started with (CONFIG REWRITE, INFO config_file). */
+  configFile?: string;
+  log?: pino.Logger;
+}
+
+/** A slow log entry (SLOWLOG GET). */
+export interface SlowlogEntry {
+  id: number;
+  time: number;
+  usec: number;
+  argv: string[];
+  addr: string;
+  name: string;
+}
+
+export class Server implements DbHost {
+  readonly config: Config;
+  readonly configFile: string;
+  readonly log: pino.Logger;
+  readonly stats = new Stats();
+  dbs: Db[] = [];
+  readonly clients = new Map<number, Client>();
+  readonly startTime = Date.now();
+  readonly runId = crypto.randomBytes(20).toString('hex');
+  /** Incremented for every change to the dataset (propagation, save points). */
+  dirty = 0;
+  /** Time (ms) used by expiry decisions during the current command, as Redis caches mstime. */
+  cmdTime = Date.now();
+  nextClientId = 1;
+  /** The client whose command is running (null from the cron). */
+  current: Client | null = null;
+  activeExpire = true;
+  /** slowlog-log-slower-than, cached for the dispatcher's hot path. */
+  slowlogSlower = 10000;
+  /** Loading a dataset (RDB or full sync): commands without the `loading` flag are refused. */
+  loading = false;
+  slowlog: SlowlogEntry[] = [];
+  slowlogNextId = 0;
+  readonly monitors = new Set<Client>();
+  readonly encodingLimits: EncodingLimits;
+  /** Listening sockets. */
+  private listeners: net.Server[] = [];
+  private cron: NodeJS.Timeout | null = null;
+  private readonly pendingFlush = new Set<Client>();
+  private flushScheduled = false;
+  /** Commands to propagate for the current top-level call (wrapped in MULTI/EXEC when several). */
+  pendingPropagation: Array<{ db: number; argv: string[] }> = [];
+  /** Replication attaches here: receives every command to feed to replicas and the backlog. */
+  replicationFeed: ((db: number, argv: string[]) => void) | null = null;
+  /** Hooks run before a key changes (snapshots register here). */
+  readonly keyChangeHooks = new Set<(db: Db, key: string) => void>();
+  readonly flushHooks = new Set<(db: Db, oldData: Map<string, Value>, oldExpires: Map<string, number>) => void>();
+  readonly swapHooks = new Set<(a: Db, b: Db) => void>();
+  /** Extensions: replica role, persistence, pub/sub, blocking state attach here by name. */
+  readonly ext: Record<string, unknown> = {};
+  /** Role hooks set by replication: whether this server is a replica, and of whom. */
+  isReplica = false;
+  /** Shutdown hooks (persistence saves, replication closes links). Return a promise to delay exit. */
+  readonly shutdownHooks: Array<(opts: { save: boolean | null }) => Promise<void> | void> = [];
+  /** Cron hooks run every tick (1000/hz ms). */
+  readonly cronHooks: Array<() => void> = [];
+  private closing = false;
+  /** Set by a handler to propagate a different command vector (empty: nothing) instead of its own. */
+  rewrittenArgv: string[] | null = null;
+  /** True while EXEC runs its queue (blocking commands do not block then). */
+  inExec = false;
+  /** Set by a handler whose change must not be propagated. */
+  preventPropagation = false;
+  /**
+   * Checks run before write commands (min-replicas-to-write, stop-writes-on-bgsave-error); each
+   * returns an error text to refuse the command, or null.
+   */
+  readonly writeGates: Array<(c: Client, cmd: Command) => string | null> = [];
+
+  /** Records a slow command (SLOWLOG GET), keeping at most slowlog-max-len entries. */
+  slowlogPush(c: Client, argv: string[], usec: number): void {
+    const max = this.config.getInt('slowlog-max-len');
+    if (max <= 0) return;
+    // Redis keeps at most 32 arguments and 128 bytes per argument.
+    const kept = argv.length > 32 ? [...argv.slice(0, 31), `... (${argv.length - 31} more arguments)`] : argv.slice();
+    for (let i = 0; i < kept.length; i++) {
+      if (kept[i].length > 128) kept[i] = `${kept[i].slice(0, 128)}... (${kept[i].length - 128} more bytes)`;
+    }
+    this.slowlog.unshift({ id: this.slowlogNextId++, time: Math.floor(Date.now() / 1000), usec: Math.round(usec), argv: kept, addr: c.addr, name: c.name });
+    if (this.slowlog.length > max) this.slowlog.length = max;
+  }
+
+  /** Sends a command to every MONITOR client, formatted as Redis does. */
+  feedMonitors(c: Client, argv: string[]): void {
+    const t = Date.now();
+    const sec = Math.floor(t / 1000);
+    const usec = String((t % 1000) * 1000 + (Number(process.hrtime.bigint() / 1000n) % 1000)).padStart(6, '0');
+    const who = c.isMaster ? 'lua' : c.socket ? c.addr : 'unix';
+    const args = argv.map((a) => `"${reprArg(a)}"`).join(' ');
+    const line = `+${sec}.${usec} [${c.db.id} ${c.isMaster ? '' : ''}${who}] ${args}\r\n`;
+    for (const m of this.monitors) {
+      if (m.closed) continue;
+      m.reply.rawStr(line);
+      this.wake(m);
+    }
+  }
+
+  constructor(opts: ServerOptions = {}) {
+    this.config = opts.config ?? new Config();
+    this.configFile = opts.configFile ?? '';
+    this.log = opts.log ?? logger('server');
+    const n = this.config.getInt('databases');
+    for (let i = 0; i < n; i++) this.dbs.push(new Db(i, this));
+    this.encodingLimits = {} as EncodingLimits;
+    this.refreshEncodingLimits();
+    this.activeExpire = this.config.getBool('active-expire-enabled');
+    this.slowlogSlower = this.config.getInt('slowlog-log-slower-than');
+    this.config.onChange((name) => {
+      if (name === 'slowlog-log-slower-than') this.slowlogSlower = this.config.getInt(name);
+      if (name.includes('listpack') || name.includes('intset')) this.refreshEncodingLimits();
+      if (name === 'active-expire-enabled') this.activeExpire = this.config.getBool(name);
+      if (name === 'hz') this.startCron();
+    });
+  }
+
+  private refreshEncodingLimits(): void {
+    const c = this.config;
+    Object.assign(this.encodingLimits, {
+      hashMaxListpackEntries: c.getInt('hash-max-listpack-entries'),
+      hashMaxListpackValue: c.getInt('hash-max-listpack-value'),
+      setMaxIntsetEntries: c.getInt('set-max-intset-entries'),
+      setMaxListpackEntries: c.getInt('set-max-listpack-entries'),
+      setMaxListpackValue: c.getInt('set-max-listpack-value'),
+      zsetMaxListpackEntries: c.getInt('zset-max-listpack-entries'),
+      zsetMaxListpackValue: c.getInt('zset-max-listpack-value'),
+      listMaxListpackSize: c.getInt('list-max-listpack-size'),
+    });
+  }
+
+  // ---- DbHost ----
+  now(): number {
+    return this.cmdTime;
+  }
+  activeExpiryAllowed(): boolean {
+    return !this.isReplica;
+  }
+  servingMaster(): boolean {
+    return this.current !== null && this.current.isMaster;
+  }
+  onExpired(db: Db, key: string): void {
+    this.stats.expiredKeys++;
+    this.propagate(db.id, ['DEL', key]);
+  }
+  onKeyChange(db: Db, key: string): void {
+    if (this.keyChangeHooks.size) for (const h of this.keyChangeHooks) h(db, key);
+  }
+  onFlush(db: Db, oldData: Map<string, Value>, oldExpires: Map<string, number>): void {
+    for (const h of this.flushHooks) h(db, oldData, oldExpires);
+  }
+  onSwap(a: Db, b: Db): void {
+    for (const h of this.swapHooks) h(a, b);
+  }
+  addDirty(n: number): void {
+    this.dirty += n;
+  }
+
+  /** Queues a command for replication (flushed after the current top-level call). */
+  propagate(db: number, argv: string[]): void {
+    this.pendingPropagation.push({ db, argv });
+  }
+
+  /** Sends the commands queued by the last call to replication, wrapped in MULTI/EXEC when several. */
+  flushPropagation(): void {
+    const p = this.pendingPropagation;
+    if (!p.length) return;
+    this.pendingPropagation = [];
+    const feed = this.replicationFeed;
+    if (!feed) return;
+    if (p.length === 1) {
+      feed(p[0].db, p[0].argv);
+      return;
+    }
+    feed(p[0].db, ['MULTI']);
+    for (const e of p) feed(e.db, e.argv);
+    feed(p[p.length - 1].db, ['EXEC']);
+  }
+
+  // ---- connections ----
+
+  /** Start-up hooks (load the RDB file, start replication) run before listening. */
+  readonly startHooks: Array<() => Promise<void> | void> = [];
+
+  /** Runs the start-up hooks, then listens. Returns the bound port. */
+  async start(): Promise<number> {
+    for (const h of this.startHooks) await h();
+    return this.listen();
+  }
+
+  /** Starts listening on the configured bind addresses and port (port 0: ephemeral). */
+  async listen(): Promise<number> {
+    const port = this.config.getInt('port');
+    const binds = this.config
+      .get('bind')
+      .split(/\s+/)
+      .filter((b) => b && b !== '-::*' && b !== '::*' && b !== '-::1');
+    const hosts = binds.length ? binds.map((b) => (b === '*' ? '0.0.0.0' : b.replace(/^-/, ''))) : ['0.0.0.0'];
+    let bound = port;
+    for (const host of hosts) {
+      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+      srv.maxConnections = this.config.getInt('maxclients') + 32;
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen({ port: bound, host, backlog: this.config.getInt('tcp-backlog') }, () => {
+          srv.off('error', reject);
+          resolve();
+        });
+      });
+      srv.on('error', (err) => this.log.error({ err }, 'listener error'));
+      bound = (srv.address() as net.AddressInfo).port;
+      this.listeners.push(srv);
+    }
+    if (port === 0) this.config.set('port', [String(bound)], true);
+    this.startCron();
+    this.writePidfile();
+    this.log.info({ port: bound, hosts }, 'ready to accept connections');
+    return bound;
+  }
+
+  /** The port actually bound. */
+  get port(): number {
+    const a = this.listeners[0]?.address();
+    return a && typeof a === 'object' ? a.port : this.config.getInt('port');
+  }
+
+  private writePidfile(): void {
+    const pf = this.config.get('pidfile');
+    if (!pf) return;
+    try {
+      fs.writeFileSync(pf, `${process.pid}\n`);
+    } catch (err) {
+      this.log.warn({ err, pidfile: pf }, 'could not write pidfile');
+    }
+  }
+
+  /** Creates a client for a socket (or a socketless internal client such as the master link). */
+  createClient(sock: net.Socket | null): Client {
+    const c = new Client(this.nextClientId++, sock, this.dbs[0], this.config.get('requirepass') !== '');
+    c.parser.limits = { ...c.parser.limits, maxBulkLen: this.config.getInt('proto-max-bulk-len') };
+    this.clients.set(c.id, c);
+    return c;
+  }
+
+  private accept(sock: net.Socket): void {
+    this.stats.totalConnections++;
+    if (this.closing || this.clients.size >= this.config.getInt('maxclients')) {
+      this.stats.rejectedConnections++;
+      sock.end(`-${E.MAX_CLIENTS}\r\n`);
+      return;
+    }
+    sock.setNoDelay(true);
+    const ka = this.config.getInt('tcp-keepalive');
+    if (ka > 0) sock.setKeepAlive(true, ka * 1000);
+    const c = this.createClient(sock);
+    sock.on('data', (chunk) => {
+      this.stats.netInputBytes += chunk.length;
+      c.parser.feed(chunk);
+      this.processInput(c);
+    });
+    sock.on('drain', () => {
+      if (c.closed) return;
+      if (sock.isPaused()) {
+        sock.resume();
+        this.processInput(c);
+      }
+    });
+    sock.on('error', () => this.freeClient(c));
+    sock.on('close', () => this.freeClient(c));
+  }
+
+  /** Runs every complete request buffered for a client, then writes its replies once. */
+  processInput(c: Client): void {
+    if (c.closed) return;
+    const qbLimit = this.config.getInt('client-query-buffer-limit');
+    while (!c.blocked && !c.closeAfterReply) {
+      const argv = c.parser.next();
+      if (argv === null) break;
+      if (argv instanceof ProtocolError) {
+        c.reply.error(`ERR ${argv.message}`);
+        this.log.debug({ client: c.addr, error: argv.message }, 'protocol error');
+        c.closeAfterReply = true;
+        break;
+      }
+      c.lastInteraction = Date.now();
+      this.stats.totalReadsProcessed++;
+      dispatch(this, c, argv);
+      if (c.closed) return;
+      const sock = c.socket;
+      if (sock && sock.writableLength > 8 * 1024 * 1024) {
+        // The client does not read its replies: stop reading its requests until it drains.
+        this.flush(c);
+        sock.pause();
+        return;
+      }
+    }
+    if (!c.closeAfterReply && c.parser.pendingBytes > qbLimit) {
+      this.stats.clientQbufLimitDisconnections++;
+      this.log.warn({ client: c.addr }, 'closing client that reached max query buffer length');
+      this.freeClient(c);
+      return;
+    }
+    this.flush(c);
+  }
+
+  /** Writes a client's pending replies with one socket write; closes it if it asked to. */
+  flush(c: Client): void {
+    const b = c.reply.take();
+    const sock = c.socket;
+    if (!sock) return;
+    if (b) {
+      this.stats.netOutputBytes += b.length;
+      this.stats.totalWritesProcessed++;
+      if (!sock.destroyed) sock.write(b);
+    }
+    if (c.closeAfterReply && !c.closed) {
+      c.closed = true;
+      sock.end();
+      this.freeClient(c);
+    }
+  }
+
+  /** Schedules a flush for a client that got output outside its own read loop (pushes, unblocking). */
+  wake(c: Client): void {
+    this.pendingFlush.add(c);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        const list = [...this.pendingFlush];
+        this.pendingFlush.clear();
+        for (const cl of list) if (!cl.closed) this.flush(cl);
+      });
+    }
+  }
+
+  /** Client cleanup hooks (pub/sub, blocking, WATCH, replication) run when a client goes away. */
+  readonly freeHooks: Array<(c: Client) => void> = [];
+
+  /** Forgets every key a client WATCHes. */
+  unwatchAll(c: Client): void {
+    for (const w of c.watching.values()) {
+      const set = w.db.watched.get(w.key);
+      if (set) {
+        set.delete(w.rec);
+        if (!set.size) w.db.watched.delete(w.key);
+      }
+    }
+    c.watching.clear();
+  }
+
+  freeClient(c: Client): void {
+    if (!this.clients.has(c.id)) return;
+    this.clients.delete(c.id);
+    c.closed = true;
+    this.monitors.delete(c);
+    this.unwatchAll(c);
+    for (const h of this.freeHooks) h(c);
+    if (c.socket && !c.socket.destroyed) c.socket.destroy();
+  }
+
+  // ---- cron ----
+
+  private startCron(): void {
+    if (this.cron) clearInterval(this.cron);
+    const hz = this.config.getInt('hz');
+    this.cron = setInterval(() => this.tick(), Math.max(2, Math.floor(1000 / hz)));
+    this.cron.unref();
+  }
+
+  private tick(): void {
+    this.cmdTime = Date.now();
+    if (this.activeExpire && !this.isReplica) this.activeExpireCycle();
+    const timeout = this.config.getInt('timeout');
+    if (timeout > 0) {
+      const limit = Date.now() - timeout * 1000;
+      for (const c of this.clients.values()) {
+        if (c.socket && !c.isReplica && !c.isMaster && !c.blocked && !c.subscriptionCount && c.lastInteraction < limit) this.freeClient(c);
+      }
+    }
+    for (const h of this.cronHooks) h();
+    this.flushPropagation();
+  }
+
+  /**
+   * Active expiry: samples keys with a TTL (20 per round, as Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP)
+   * continuing where the last cycle stopped, repeating while more than 10% of a sample was expired,
+   * within a time budget of 25% of the cron period.
+   */
+  activeExpireCycle(): void {
+    const budget = Math.max(1, Math.floor(250 / this.config.getInt('hz')));
+    const deadline = Date.now() + budget;
+    const now = this.cmdTime;
+    for (const db of this.dbs) {
+      if (!db.expires.size) continue;
+      for (;;) {
+        let sampled = 0;
+        let expired = 0;
+        let ttlSum = 0;
+        let ttlCount = 0;
+        while (sampled < 20) {
+          if (!db.expireCursor) db.expireCursor = db.expires.entries();
+          const nx = db.expireCursor.next();
+          if (nx.done) {
+            db.expireCursor = null;
+            break;
+          }
+          sampled++;
+          const [key, at] = nx.value;
+          if (at <= now) {
+            db.deleteExpired(key);
+            expired++;
+          } else {
+            ttlSum += at - now;
+            ttlCount++;
+          }
+        }
+        if (ttlCount) db.avgTtl = db.avgTtl ? (db.avgTtl * 49 + ttlSum / ttlCount) / 50 : ttlSum / ttlCount;
+        this.flushPropagation();
+        if (sampled === 0 || expired * 10 <= sampled || Date.now() >= deadline) break;
+      }
+      if (Date.now() >= deadline) break;
+    }
+  }
+
+  // ---- shutdown ----
+
+  /** Stops listening, runs shutdown hooks (save, replication), closes clients, removes the pidfile. */
+  async shutdown(opts: { save: boolean | null } = { save: null }): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.log.info('shutting down');
+    if (this.cron) clearInterval(this.cron);
+    for (const l of this.listeners) l.close();
+    for (const h of this.shutdownHooks) await h(opts);
+    for (const c of [...this.clients.values()]) {
+      this.flush(c);
+      this.freeClient(c);
+    }
+    const pf = this.config.get('pidfile');
+    if (pf) fs.rmSync(pf, { force: true });
+    this.log.info('bye');
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+}
+
+/** An argument as MONITOR quotes it (sdscatrepr without the surrounding quotes). */
+export function reprArg(a: string): string {
+  let out = '';
+  for (let i = 0; i < a.length; i++) {
+    const ch = a.charCodeAt(i);
+    switch (ch) {
+      case 92:
+        out += '\\\\';
+        break;
+      case 34:
+        out += '\\"';
+        break;
+      case 10:
+        out += '\\n';
+        break;
+      case 13:
+        out += '\\r';
+        break;
+      case 9:
+        out += '\\t';
+        break;
+      case 7:
+        out += '\\a';
+        break;
+      case 8:
+        out += '\\b';
+        break;
+      default:
+        out += ch >= 32 && ch < 127 ? a[i] : '\\x' + ch.toString(16).padStart(2, '0');
+    }
+  }
+  return out;
+}
