@@ -124,6 +124,13 @@ export class Server implements DbHost {
   isReplica = false;
   /** Shutdown hooks (persistence saves, replication closes links). Return a promise to delay exit. */
   readonly shutdownHooks: Array<(opts: { save: boolean | null }) => Promise<void> | void> = [];
+  /**
+   * INFO section providers contributed by features (persistence, replication): name (lower case) ->
+   * fields in print order. The INFO command prints these in Redis's section order.
+   */
+  readonly infoSections = new Map<string, () => Array<[string, string | number]>>();
+  /** Run after FLUSHALL (persistence: save when save points are set, as Redis does). */
+  readonly flushAllHooks: Array<() => void> = [];
   /** Cron hooks run every tick (1000/hz ms). */
   readonly cronHooks: Array<() => void> = [];
   private closing = false;

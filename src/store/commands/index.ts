@@ -3,3 +3,4 @@ import './connection';
 import './strings';
 import './keys';
 import './transactions';
+import './databases';

@@ -1,0 +1,160 @@
+// Starting and stopping the servers tests talk to: the store in-process or as a child process, and a
+// real redis-server. Ports are ephemeral; every process started here is stopped by the returned stop().
+// A missing redis-server skips the real-Redis tests, unless RESPLIT_REQUIRE_REDIS=1 (CI), where it fails.
+
+import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
+import net from 'node:net';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Server } from '../../src/store/server';
+import { Config } from '../../src/store/config';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** An ephemeral port that was free a moment ago (for programs that cannot bind port 0 themselves). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(p));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** A fresh temporary directory, removed by the caller (or left in /tmp on failure for inspection). */
+export function tmpDir(prefix = 'resplit-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Waits until a TCP port answers PING with +PONG (or LOADING/other error: still up). */
+export async function waitForPing(port: number, timeoutMs = 10000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => s.write('PING\r\n'));
+      s.once('data', (d) => {
+        s.destroy();
+        resolve(d.toString().startsWith('+PONG') || d.toString().startsWith('-'));
+      });
+      s.once('error', () => resolve(false));
+      setTimeout(() => {
+        s.destroy();
+        resolve(false);
+      }, 500);
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing answered PING on port ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface Running {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface InProcessStore extends Running {
+  server: Server;
+}
+
+/** Starts the store in this process on an ephemeral loopback port. */
+export async function startStore(directives: Record<string, string> = {}): Promise<InProcessStore> {
+  const config = new Config();
+  const all: Record<string, string> = { port: '0', bind: '127.0.0.1', save: '', ...directives };
+  for (const [k, v] of Object.entries(all)) {
+    const err = config.set(k, v === '' ? [''] : v.split(' '), true);
+    if (err) throw new Error(`bad test directive ${k}: ${err}`);
+  }
+  const server = new Server({ config });
+  const port = await server.start();
+  return { server, port, stop: () => server.shutdown({ save: false }) };
+}
+
+export interface ChildServer extends Running {
+  proc: ChildProcess;
+  /** Output collected from the process (stdout + stderr). */
+  output(): string;
+  /** SIGKILL, for fault tests. */
+  kill9(): Promise<void>;
+}
+
+function spawnServer(cmd: string, args: string[], port: number, cwd?: string): Promise<ChildServer> {
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d.toString()));
+  proc.stderr!.on('data', (d) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const child: ChildServer = {
+    port,
+    proc,
+    output: () => out,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+    async kill9() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+  return waitForPing(port).then(
+    () => child,
+    async (err) => {
+      await child.stop();
+      throw new Error(`${err.message}\n${out}`);
+    },
+  );
+}
+
+/** Starts bin/resplit-server as a child process; `args` as redis-server takes them. */
+export async function startStoreProcess(args: string[] = [], opts: { port?: number; cwd?: string } = {}): Promise<ChildServer> {
+  const port = opts.port ?? (await freePort());
+  const bin = path.join(ROOT, 'bin', 'resplit-server');
+  const hasPort = args.includes('--port');
+  return spawnServer(process.execPath, [bin, ...args, ...(hasPort ? [] : ['--port', String(port)]), '--bind', '127.0.0.1'], port, opts.cwd);
+}
+
+let redisPath: string | null | undefined;
+/** Path of redis-server, or null when it is not installed. */
+export function redisServerPath(): string | null {
+  if (redisPath !== undefined) return redisPath;
+  try {
+    redisPath = execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    redisPath = null;
+  }
+  return redisPath;
+}
+
+/** Whether real-Redis tests must run (CI sets RESPLIT_REQUIRE_REDIS=1). */
+export const REQUIRE_REDIS = process.env.RESPLIT_REQUIRE_REDIS === '1';
+
+/**
+ * Starts a real redis-server on an ephemeral port with persistence off (unless args say otherwise).
+ * Returns null when redis-server is missing (caller skips) and throws instead when REQUIRE_REDIS.
+ */
+export async function startRedis(args: string[] = [], opts: { port?: number } = {}): Promise<ChildServer | null> {
+  const bin = redisServerPath();
+  if (!bin) {
+    if (REQUIRE_REDIS) throw new Error('redis-server is not installed but RESPLIT_REQUIRE_REDIS=1');
+    return null;
+  }
+  const port = opts.port ?? (await freePort());
+  const dir = args.includes('--dir') ? [] : ['--dir', tmpDir('resplit-redis-')];
+  const base = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...dir];
+  return spawnServer(bin, [...base, ...args], port);
+}
+
+/** For mocha: starts a real redis-server in before(), skipping the suite when it is missing. */
+export function redisOrSkip(ctx: Mocha.Context, r: ChildServer | null): ChildServer {
+  if (!r) ctx.skip();
+  return r!;
+}
