@@ -34,6 +34,7 @@ export const E = {
   TIMEOUT_NOT_FLOAT: 'ERR timeout is not a float or out of range',
   BUSYKEY: 'BUSYKEY Target key name already exists.',
   NOPROTO: 'NOPROTO unsupported protocol version',
+  INVALID_CURSOR: 'ERR invalid cursor',
 } as const;
 
 /** "ERR wrong number of arguments for '<cmd>' command" (cmd is the full name, e.g. client|kill). */
