@@ -190,7 +190,14 @@ export class Server implements DbHost {
       if (name === 'active-expire-enabled') this.activeExpire = this.config.getBool(name);
       if (name === 'hz') this.startCron();
     });
+    for (const h of Server.initHooks) h(this);
   }
+
+  /**
+   * Run at the end of every Server's construction: command modules that keep per-server state
+   * (instantaneous metrics, config appliers, output buffer limits) attach their hooks here.
+   */
+  static readonly initHooks: Array<(s: Server) => void> = [];
 
   private refreshEncodingLimits(): void {
     const c = this.config;
