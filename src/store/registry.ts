@@ -26,3 +26,10 @@ export function register(table: Record<string, Handler>): void {
 export function handlerFor(cmd: Command): Handler | undefined {
   return HANDLERS.get(cmd.fullName) ?? (cmd.parent ? HANDLERS.get(cmd.parent.fullName) : undefined);
 }
+
+/**
+ * Run at the end of every Server's construction: command modules that keep per-server state
+ * (instantaneous metrics, config appliers, output buffer limits) attach their hooks here. It lives
+ * here rather than on Server because command modules load while server.ts is still being evaluated.
+ */
+export const SERVER_INIT_HOOKS: Array<(s: Server) => void> = [];

@@ -11,6 +11,7 @@ import { Client } from './client';
 import { Config } from './config';
 import { Db, type DbHost, type EncodingLimits, type Value } from './db';
 import { dispatch } from './dispatch';
+import { SERVER_INIT_HOOKS } from './registry';
 import { ProtocolError } from '../resp/parser';
 import { E } from '../resp/errors';
 import { logger } from '../common/log';
@@ -190,14 +191,8 @@ export class Server implements DbHost {
       if (name === 'active-expire-enabled') this.activeExpire = this.config.getBool(name);
       if (name === 'hz') this.startCron();
     });
-    for (const h of Server.initHooks) h(this);
+    for (const h of SERVER_INIT_HOOKS) h(this);
   }
-
-  /**
-   * Run at the end of every Server's construction: command modules that keep per-server state
-   * (instantaneous metrics, config appliers, output buffer limits) attach their hooks here.
-   */
-  static readonly initHooks: Array<(s: Server) => void> = [];
 
   private refreshEncodingLimits(): void {
     const c = this.config;
