@@ -44,6 +44,8 @@ export class Client {
   /** Pub/sub subscriptions. */
   channels = new Set<string>();
   patterns = new Set<string>();
+  /** Shard channel subscriptions (SSUBSCRIBE); counted apart from channels + patterns, as Redis 7.0 does. */
+  shardChannels = new Set<string>();
   monitor = false;
   noEvict = false;
   noTouch = false;
@@ -70,9 +72,14 @@ export class Client {
     return this.channels.size + this.patterns.size;
   }
 
+  /** Redis's CLIENT_PUBSUB flag: any subscription (channels, patterns or shard channels). */
+  get isPubSub(): boolean {
+    return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
+  }
+
   /** RESP2 clients with subscriptions may only run the pub/sub commands. */
   get inSubscriberMode(): boolean {
-    return this.reply.resp === 2 && this.subscriptionCount > 0;
+    return this.reply.resp === 2 && this.isPubSub;
   }
 
   /** CLIENT LIST "flags=" letters. */
@@ -80,7 +87,7 @@ export class Client {
     let f = '';
     if (this.isReplica) f += 'S';
     if (this.isMaster) f += 'M';
-    if (this.subscriptionCount) f += 'P';
+    if (this.isPubSub) f += 'P';
     if (this.multi) f += 'x';
     if (this.blocked) f += 'b';
     if (this.watching.size && [...this.watching.values()].some((w) => w.rec.dirty)) f += 'd';

@@ -454,7 +454,7 @@ export class Server implements DbHost {
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;
       for (const c of this.clients.values()) {
-        if (c.socket && !c.isReplica && !c.isMaster && !c.blocked && !c.subscriptionCount && c.lastInteraction < limit) this.freeClient(c);
+        if (c.socket && !c.isReplica && !c.isMaster && !c.blocked && !c.isPubSub && c.lastInteraction < limit) this.freeClient(c);
       }
     }
     for (const h of this.cronHooks) h();
