@@ -4,3 +4,4 @@ import './strings';
 import './keys';
 import './transactions';
 import './databases';
+import './pubsub';
