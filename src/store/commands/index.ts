@@ -5,3 +5,4 @@ import './keys';
 import './transactions';
 import './databases';
 import './pubsub';
+import './sets';
