@@ -48,6 +48,8 @@ export interface DbHost {
   addDirty(n: number): void;
   /** Whether the client being served is the master link (replica applies without expiry checks). */
   servingMaster(): boolean;
+  /** Access time (ms) to record in Db.lru for OBJECT IDLETIME, or -1 when this command must not touch. */
+  readonly lruClock: number;
 }
 
 /** Redis type name of a value. */
@@ -77,7 +79,8 @@ export class Db {
   /** Whether a key is logically expired; deletes it when this server may expire keys. */
   private expireIfNeeded(key: string): boolean {
     const at = this.expires.get(key);
-    if (at === undefined || at > this.host.now()) return false;
+    // Redis's keyIsExpired: expired only once now > when.
+    if (at === undefined || at >= this.host.now()) return false;
     if (this.host.servingMaster()) return false;
     if (!this.host.activeExpiryAllowed()) return true;
     this.deleteExpired(key);
@@ -93,10 +96,18 @@ export class Db {
     this.host.onExpired(this, key);
   }
 
-  /** Value for reading, or undefined if missing or expired. */
-  get(key: string): Value | undefined {
+  /** Value for reading, or undefined if missing or expired; noTouch keeps the access time (EXISTS, TYPE, TTL, OBJECT). */
+  get(key: string, noTouch = false): Value | undefined {
     if (this.expires.size && this.expireIfNeeded(key)) return undefined;
-    return this.data.get(key);
+    const v = this.data.get(key);
+    if (v !== undefined && !noTouch) this.touch(key);
+    return v;
+  }
+
+  /** Records an access for OBJECT IDLETIME (skipped for CLIENT NO-TOUCH clients). */
+  touch(key: string): void {
+    const t = this.host.lruClock;
+    if (t >= 0) this.lru.set(key, t);
   }
 
   /** Value for reading without expiry side effects (RDB, DEBUG). */
@@ -111,7 +122,10 @@ export class Db {
   getForWrite(key: string): Value | undefined {
     if (this.expires.size && this.expireIfNeeded(key)) return undefined;
     const v = this.data.get(key);
-    if (v !== undefined) this.host.onKeyChange(this, key);
+    if (v !== undefined) {
+      this.host.onKeyChange(this, key);
+      this.touch(key);
+    }
     return v;
   }
 
@@ -137,6 +151,7 @@ export class Db {
   set(key: string, v: Value, keepTtl = false): void {
     this.host.onKeyChange(this, key);
     this.data.set(key, v);
+    this.touch(key);
     if (!keepTtl && this.expires.size) this.expires.delete(key);
     this.signal(key);
     this.host.addDirty(1);

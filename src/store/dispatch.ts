@@ -113,7 +113,8 @@ export function call(s: Server, c: Client, cmd: Command, argv: string[]): void {
   const errorsBefore = c.reply.errors;
   const prev = s.current;
   s.current = c;
-  s.cmdTime = Date.now();
+  s.cmdTime = s.clock();
+  s.lruClock = c.noTouch ? -1 : s.cmdTime;
   s.rewrittenArgv = null;
   const t0 = process.hrtime.bigint();
   handler(c, argv, s, cmd);

@@ -94,6 +94,10 @@ export class Server implements DbHost {
   dirty = 0;
   /** Time (ms) used by expiry decisions during the current command, as Redis caches mstime. */
   cmdTime = Date.now();
+  /** The time source for expiry and the cron; tests inject a controllable clock instead of sleeping. */
+  clock: () => number = Date.now;
+  /** Access time Db records for OBJECT IDLETIME during the current command (-1: do not touch). */
+  lruClock = 0;
   nextClientId = 1;
   /** The client whose command is running (null from the cron). */
   current: Client | null = null;
@@ -448,7 +452,7 @@ export class Server implements DbHost {
   }
 
   private tick(): void {
-    this.cmdTime = Date.now();
+    this.cmdTime = this.clock();
     if (this.activeExpire && !this.isReplica) this.activeExpireCycle();
     const timeout = this.config.getInt('timeout');
     if (timeout > 0) {
@@ -486,7 +490,7 @@ export class Server implements DbHost {
           }
           sampled++;
           const [key, at] = nx.value;
-          if (at <= now) {
+          if (at < now) {
             db.deleteExpired(key);
             expired++;
           } else {
