@@ -19,9 +19,19 @@ export interface Directive {
   max?: number;
   /** Accepted and stored, but the store does not act on it (printed by CONFIG GET all the same). */
   inert?: boolean;
+  /** Redis's PROTECTED_CONFIG: CONFIG SET refuses it unless enable-protected-configs allows. */
+  protected?: boolean;
+  /** Values outside [clampMin, clampMax] are accepted and clamped (hz). */
+  clampMin?: number;
+  clampMax?: number;
+  /** Internal switch (DEBUG SET-ACTIVE-EXPIRE): invisible to CONFIG GET/SET, as in Redis. */
+  hidden?: boolean;
 }
 
 const MAXINT = 2147483647;
+/** LLONG_MAX: the bound Redis prints for long long and size_t directives. */
+const LLMAX = 9223372036854775807;
+const UINTMAX = 4294967295;
 const d = (name: string, type: DirectiveType, def: string, mutable = true, more: Partial<Directive> = {}): Directive => ({
   name,
   type,
@@ -42,7 +52,7 @@ export const DIRECTIVES: Directive[] = [
   d('daemonize', 'bool', 'no', false, { inert: true }),
   d('supervised', 'enum', 'no', false, { enumValues: ['upstart', 'systemd', 'auto', 'no'], inert: true }),
   d('pidfile', 'string', '', false),
-  d('loglevel', 'enum', 'notice', true, { enumValues: ['debug', 'verbose', 'notice', 'warning', 'nothing'] }),
+  d('loglevel', 'enum', 'notice', true, { enumValues: ['debug', 'verbose', 'notice', 'warning'] }),
   d('logfile', 'string', '', false),
   d('syslog-enabled', 'bool', 'no', false, { inert: true }),
   d('databases', 'int', '16', false, { min: 1, max: MAXINT }),
@@ -53,9 +63,9 @@ export const DIRECTIVES: Directive[] = [
   d('rdbcompression', 'bool', 'yes', true),
   d('rdbchecksum', 'bool', 'yes', false),
   d('sanitize-dump-payload', 'enum', 'no', true, { enumValues: ['no', 'yes', 'clients'] }),
-  d('dbfilename', 'string', 'dump.rdb', true),
+  d('dbfilename', 'string', 'dump.rdb', true, { protected: true }),
   d('rdb-del-sync-files', 'bool', 'no', true, { inert: true }),
-  d('dir', 'string', '', true),
+  d('dir', 'string', '', true, { protected: true }),
   d('replicaof', 'multi', '', false, { aliases: ['slaveof'] }),
   d('masterauth', 'string', '', true),
   d('masteruser', 'string', '', true),
@@ -68,8 +78,8 @@ export const DIRECTIVES: Directive[] = [
   d('repl-ping-replica-period', 'int', '10', true, { min: 1, aliases: ['repl-ping-slave-period'] }),
   d('repl-timeout', 'int', '60', true, { min: 1 }),
   d('repl-disable-tcp-nodelay', 'bool', 'no', true),
-  d('repl-backlog-size', 'memory', '1048576', true, { min: 1 }),
-  d('repl-backlog-ttl', 'int', '3600', true, { min: 0 }),
+  d('repl-backlog-size', 'memory', '1048576', true, { min: 1, max: LLMAX }),
+  d('repl-backlog-ttl', 'int', '3600', true, { min: 0, max: LLMAX }),
   d('replica-priority', 'int', '100', true, { min: 0, aliases: ['slave-priority'] }),
   d('replica-announced', 'bool', 'yes', true),
   d('replica-announce-ip', 'string', '', true, { aliases: ['slave-announce-ip'] }),
@@ -78,8 +88,8 @@ export const DIRECTIVES: Directive[] = [
   d('min-replicas-max-lag', 'int', '10', true, { min: 0, aliases: ['min-slaves-max-lag'] }),
   d('replica-lazy-flush', 'bool', 'no', true, { aliases: ['slave-lazy-flush'], inert: true }),
   d('requirepass', 'string', '', true),
-  d('maxclients', 'int', '10000', true, { min: 1 }),
-  d('maxmemory', 'memory', '0', true, { min: 0 }),
+  d('maxclients', 'int', '10000', true, { min: 1, max: UINTMAX }),
+  d('maxmemory', 'memory', '0', true, { min: 0, max: LLMAX }),
   d('maxmemory-policy', 'enum', 'noeviction', true, {
     enumValues: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'],
     inert: true,
@@ -93,37 +103,37 @@ export const DIRECTIVES: Directive[] = [
   d('appendonly', 'bool', 'no', true, { inert: true }),
   d('appendfilename', 'string', 'appendonly.aof', false, { inert: true }),
   d('appenddirname', 'string', 'appendonlydir', false, { inert: true }),
-  d('appendfsync', 'enum', 'everysec', true, { enumValues: ['always', 'everysec', 'no'], inert: true }),
-  d('lua-time-limit', 'int', '5000', true, { aliases: ['busy-reply-threshold'], inert: true }),
-  d('slowlog-log-slower-than', 'int', '10000', true, { min: -1 }),
-  d('slowlog-max-len', 'int', '128', true, { min: 0 }),
-  d('latency-monitor-threshold', 'int', '0', true, { min: 0, inert: true }),
+  d('appendfsync', 'enum', 'everysec', true, { enumValues: ['everysec', 'always', 'no'], inert: true }),
+  d('lua-time-limit', 'int', '5000', true, { min: 0, max: LLMAX, aliases: ['busy-reply-threshold'], inert: true }),
+  d('slowlog-log-slower-than', 'int', '10000', true, { min: -1, max: LLMAX }),
+  d('slowlog-max-len', 'int', '128', true, { min: 0, max: LLMAX }),
+  d('latency-monitor-threshold', 'int', '0', true, { min: 0, max: LLMAX, inert: true }),
   d('notify-keyspace-events', 'string', '', true, { inert: true }),
-  d('hash-max-listpack-entries', 'int', '128', true, { min: 0, aliases: ['hash-max-ziplist-entries'] }),
-  d('hash-max-listpack-value', 'int', '64', true, { min: 0, aliases: ['hash-max-ziplist-value'] }),
-  d('list-max-listpack-size', 'int', '-2', true, { min: -5, aliases: ['list-max-ziplist-size'] }),
+  d('hash-max-listpack-entries', 'int', '512', true, { min: 0, max: LLMAX, aliases: ['hash-max-ziplist-entries'] }),
+  d('hash-max-listpack-value', 'memory', '64', true, { min: 0, max: LLMAX, aliases: ['hash-max-ziplist-value'] }),
+  d('list-max-listpack-size', 'int', '-2', true, { min: -MAXINT - 1, aliases: ['list-max-ziplist-size'] }),
   d('list-compress-depth', 'int', '0', true, { min: 0 }),
-  d('set-max-intset-entries', 'int', '512', true, { min: 0 }),
+  d('set-max-intset-entries', 'int', '512', true, { min: 0, max: LLMAX }),
   d('set-max-listpack-entries', 'int', '128', true, { min: 0 }),
   d('set-max-listpack-value', 'int', '64', true, { min: 0 }),
-  d('zset-max-listpack-entries', 'int', '128', true, { min: 0, aliases: ['zset-max-ziplist-entries'] }),
-  d('zset-max-listpack-value', 'int', '64', true, { min: 0, aliases: ['zset-max-ziplist-value'] }),
-  d('hll-sparse-max-bytes', 'memory', '3000', true, { inert: true }),
-  d('stream-node-max-bytes', 'memory', '4096', true, { inert: true }),
-  d('stream-node-max-entries', 'int', '100', true, { inert: true }),
+  d('zset-max-listpack-entries', 'int', '128', true, { min: 0, max: LLMAX, aliases: ['zset-max-ziplist-entries'] }),
+  d('zset-max-listpack-value', 'memory', '64', true, { min: 0, max: LLMAX, aliases: ['zset-max-ziplist-value'] }),
+  d('hll-sparse-max-bytes', 'memory', '3000', true, { min: 0, max: LLMAX, inert: true }),
+  d('stream-node-max-bytes', 'memory', '4096', true, { min: 0, max: LLMAX, inert: true }),
+  d('stream-node-max-entries', 'int', '100', true, { min: 0, max: LLMAX, inert: true }),
   d('activerehashing', 'bool', 'yes', true, { inert: true }),
   d('client-output-buffer-limit', 'multi', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', true),
-  d('client-query-buffer-limit', 'memory', '1073741824', true, { min: 1024 * 1024 }),
-  d('proto-max-bulk-len', 'memory', '536870912', true, { min: 1024 * 1024 }),
-  d('hz', 'int', '10', true, { min: 1, max: 500 }),
+  d('client-query-buffer-limit', 'memory', '1073741824', true, { min: 1024 * 1024, max: LLMAX }),
+  d('proto-max-bulk-len', 'memory', '536870912', true, { min: 1024 * 1024, max: LLMAX }),
+  d('hz', 'int', '10', true, { min: 0, clampMin: 1, clampMax: 500 }),
   d('dynamic-hz', 'bool', 'yes', true),
-  d('active-expire-enabled', 'bool', 'yes', true),
+  d('active-expire-enabled', 'bool', 'yes', true, { hidden: true }),
   d('lfu-log-factor', 'int', '10', true, { min: 0, inert: true }),
   d('lfu-decay-time', 'int', '1', true, { min: 0, inert: true }),
   d('io-threads', 'int', '1', false, { min: 1, inert: true }),
   d('enable-debug-command', 'enum', 'no', false, { enumValues: ['no', 'yes', 'local'], inert: true }),
   d('enable-protected-configs', 'enum', 'no', false, { enumValues: ['no', 'yes', 'local'], inert: true }),
-  d('acllog-max-len', 'int', '128', true, { min: 0, inert: true }),
+  d('acllog-max-len', 'int', '128', true, { min: 0, max: LLMAX, inert: true }),
   d('latency-tracking', 'bool', 'yes', true, { inert: true }),
 ];
 
@@ -140,7 +150,7 @@ export function findDirective(name: string): Directive | undefined {
 
 /** Parses "1gb", "64mb", "100k" as Redis's memtoull does; null if invalid. */
 export function parseMemory(s: string): number | null {
-  const m = /^(-?\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(s.trim());
+  const m = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(s.trim());
   if (!m) return null;
   const n = Number(m[1]);
   const mul: Record<string, number> = { b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 * 1024, g: 1e9, gb: 1024 * 1024 * 1024 };
@@ -194,10 +204,90 @@ export class Config {
     if (!dir) return `Unknown option or number of arguments for CONFIG SET - '${name}'`;
     if (!fromFile && !dir.mutable) return `CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
     const v = normalize(dir, args, this.values.get(dir.name)!);
-    if (typeof v !== 'string') return `CONFIG SET failed (possibly related to argument '${name}') - ${v.error}`;
+    if (typeof v !== 'string') return `CONFIG SET failed (possibly related to argument '${name.toLowerCase()}') - ${v.error}`;
     this.values.set(dir.name, v);
     for (const l of this.listeners) l(dir.name, v);
     return null;
+  }
+
+  /**
+   * Appliers make a new value take effect (rebind, chdir, ...) and may refuse it with an error text;
+   * CONFIG SET then restores every value it changed, as Redis's configSetCommand does.
+   */
+  private readonly appliers = new Map<string, (value: string, old: string) => string | null>();
+
+  addApplier(name: string, fn: (value: string, old: string) => string | null): void {
+    this.appliers.set(findDirective(name)!.name, fn);
+  }
+
+  /**
+   * CONFIG SET with several name/value pairs, atomically: every pair is checked first (unknown,
+   * immutable, protected, duplicate), then all values are set, then applied; any failure restores
+   * the old values. Returns null or the full error text (with "ERR ").
+   */
+  setMany(pairs: Array<[string, string]>, allowProtected: boolean): string | null {
+    let unknown: string | null = null;
+    let err: string | null = null;
+    const dirs: Directive[] = [];
+    const seen = new Set<string>();
+    for (const [name] of pairs) {
+      const dir = findDirective(name);
+      if (!dir || dir.hidden) {
+        if (!unknown && !err) unknown = name;
+        continue;
+      }
+      if (unknown || err) continue;
+      if (!dir.mutable || (dir.protected && !allowProtected)) {
+        err = `CONFIG SET failed (possibly related to argument '${name}') - ${!dir.mutable ? "can't set immutable config" : "can't set protected config"}`;
+        continue;
+      }
+      // Aliases are distinct entries in Redis 7.0: "hz" twice is a duplicate, an alias and its name are not.
+      const key = name.toLowerCase();
+      if (seen.has(key)) {
+        err = `CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`;
+        continue;
+      }
+      seen.add(key);
+      dirs.push(dir);
+    }
+    if (unknown) return `ERR Unknown option or number of arguments for CONFIG SET - '${unknown}'`;
+    if (err) return `ERR ${err}`;
+    const backup = new Map<string, string>();
+    const restore = () => {
+      for (const [n, v] of backup) this.values.set(n, v);
+    };
+    for (let i = 0; i < pairs.length; i++) {
+      const dir = dirs[i];
+      const old = this.values.get(dir.name)!;
+      const v = normalize(dir, [pairs[i][1]], old);
+      if (typeof v !== 'string') {
+        restore();
+        return `ERR CONFIG SET failed (possibly related to argument '${pairs[i][0].toLowerCase()}') - ${v.error}`;
+      }
+      if (!backup.has(dir.name)) backup.set(dir.name, old);
+      this.values.set(dir.name, v);
+    }
+    const applied: string[] = [];
+    for (let i = 0; i < pairs.length; i++) {
+      const dir = dirs[i];
+      const ap = this.appliers.get(dir.name);
+      if (!ap) continue;
+      const e = ap(this.values.get(dir.name)!, backup.get(dir.name)!);
+      if (e) {
+        restore();
+        // Re-apply the restored values of what was already applied.
+        for (const n of applied) this.appliers.get(n)!(this.values.get(n)!, '');
+        return `ERR CONFIG SET failed (possibly related to argument '${pairs[i][0].toLowerCase()}') - ${e}`;
+      }
+      applied.push(dir.name);
+    }
+    for (const dir of dirs) for (const l of this.listeners) l(dir.name, this.values.get(dir.name)!);
+    return null;
+  }
+
+  /** The directive table entry for a name or alias. */
+  directive(name: string): Directive | undefined {
+    return findDirective(name);
   }
 
   /** Resets a directive to its default (used by tests and RESET-like paths). */
@@ -212,6 +302,20 @@ export class Config {
   }
 }
 
+/** A bound as Redis prints it (LLONG_MAX exactly, not as a rounded double). */
+function bound(n: number): string {
+  return n >= LLMAX ? '9223372036854775807' : String(n);
+}
+
+/** memtoull as BigInt: digits with an optional unit; negative or malformed values are invalid. */
+function parseMemoryBig(s: string): bigint | null {
+  const m = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(s.trim());
+  if (!m) return null;
+  const mul: Record<string, bigint> = { b: 1n, k: 1000n, kb: 1024n, m: 1000000n, mb: 1048576n, g: 1000000000n, gb: 1073741824n };
+  const v = BigInt(m[1]) * (m[2] ? mul[m[2].toLowerCase()] : 1n);
+  return v > 18446744073709551615n ? null : v;
+}
+
 /** Canonical form of a directive's value, or an error. */
 function normalize(dir: Directive, args: string[], current: string): string | { error: string } {
   const joined = args.join(' ');
@@ -223,17 +327,23 @@ function normalize(dir: Directive, args: string[], current: string): string | { 
     }
     case 'int': {
       if (!/^-?\d+$/.test(joined)) return { error: 'argument couldn\'t be parsed into an integer' };
-      const n = Number(joined);
-      if ((dir.min !== undefined && n < dir.min) || (dir.max !== undefined && n > dir.max)) {
-        return { error: `argument must be between ${dir.min ?? -MAXINT} and ${dir.max ?? MAXINT} inclusive` };
-      }
-      return String(n);
+      const big = BigInt(joined);
+      if (big > 9223372036854775807n || big < -9223372036854775808n) return { error: 'argument couldn\'t be parsed into an integer' };
+      const min = dir.min ?? -MAXINT - 1;
+      const max = dir.max ?? MAXINT;
+      if (big < BigInt(bound(min)) || big > BigInt(bound(max))) return { error: `argument must be between ${bound(min)} and ${bound(max)} inclusive` };
+      let n = big;
+      if (dir.clampMin !== undefined && n < BigInt(dir.clampMin)) n = BigInt(dir.clampMin);
+      if (dir.clampMax !== undefined && n > BigInt(dir.clampMax)) n = BigInt(dir.clampMax);
+      return n.toString();
     }
     case 'memory': {
-      const n = parseMemory(joined);
+      const n = parseMemoryBig(joined);
       if (n === null) return { error: 'argument must be a memory value' };
-      if (dir.min !== undefined && n < dir.min) return { error: `argument must be between ${dir.min} and ${Number.MAX_SAFE_INTEGER} inclusive` };
-      return String(n);
+      const min = dir.min ?? 0;
+      const max = dir.max ?? LLMAX;
+      if (n < BigInt(bound(min)) || n > BigInt(bound(max))) return { error: `argument must be between ${bound(min)} and ${bound(max)} inclusive` };
+      return n.toString();
     }
     case 'enum': {
       const v = joined.toLowerCase();

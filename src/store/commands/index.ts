@@ -6,3 +6,5 @@ import './transactions';
 import './databases';
 import './pubsub';
 import './sets';
+import './info';
+import './config';
