@@ -12,6 +12,7 @@ import { Config } from './config';
 import { Db, type DbHost, type EncodingLimits, type Value } from './db';
 import { dispatch } from './dispatch';
 import { SERVER_INIT_HOOKS } from './registry';
+import { applyReplyMode } from './reply-mode';
 import { ProtocolError } from '../resp/parser';
 import { E } from '../resp/errors';
 import { logger } from '../common/log';
@@ -367,7 +368,10 @@ export class Server implements DbHost {
       }
       c.lastInteraction = Date.now();
       this.stats.totalReadsProcessed++;
+      const replyMode = c.ext.replyMode;
+      if (replyMode !== undefined) this.flush(c);
       dispatch(this, c, argv);
+      if (replyMode !== undefined || c.ext.replyMode !== undefined) applyReplyMode(c, replyMode);
       if (c.closed) return;
       const sock = c.socket;
       if (sock && sock.writableLength > 8 * 1024 * 1024) {

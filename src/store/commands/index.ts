@@ -8,3 +8,4 @@ import './pubsub';
 import './sets';
 import './info';
 import './config';
+import './client';
