@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { RequestParser } from '../resp/parser';
 import { ReplyWriter } from '../resp/encode';
 import type { Command } from '../resp/commands';
-import type { Db } from './db';
+import type { Db, WatchRec } from './db';
 
 /** A queued MULTI command. */
 export interface QueuedCommand {
@@ -40,7 +40,7 @@ export class Client {
   /** A queueing error happened: EXEC answers EXECABORT. */
   multiError = false;
   /** WATCHed keys: "db\0key" -> watch record (dirty flag shared with the Db's watch list). */
-  watching = new Map<string, { db: Db; key: string; rec: { dirty: boolean } }>();
+  watching = new Map<string, { db: Db; key: string; rec: WatchRec }>();
   /** Pub/sub subscriptions. */
   channels = new Set<string>();
   patterns = new Set<string>();

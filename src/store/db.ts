@@ -52,6 +52,15 @@ export interface DbHost {
   readonly lruClock: number;
 }
 
+/**
+ * One client's WATCH of one key. `expired`: the key was already logically expired when WATCHed, so its
+ * deletion is no change (Redis 7.0's watchedKey.expired).
+ */
+export interface WatchRec {
+  dirty: boolean;
+  expired?: boolean;
+}
+
 /** Redis type name of a value. */
 export function typeName(v: Value): string {
   return typeof v === 'string' ? 'string' : v.type;
@@ -65,7 +74,7 @@ export class Db {
   /** Last access time (ms) per key, for OBJECT IDLETIME; bounded by the keyspace itself. */
   lru = new Map<string, number>();
   /** Keys watched by clients (key -> set of watcher callbacks), for WATCH. */
-  readonly watched = new Map<string, Set<{ dirty: boolean }>>();
+  readonly watched = new Map<string, Set<WatchRec>>();
   /** Iterator state for active expiry (resumes where the last cycle stopped). */
   expireCursor: Iterator<[string, number]> | null = null;
   avgTtl = 0;
@@ -93,6 +102,7 @@ export class Db {
     this.data.delete(key);
     this.expires.delete(key);
     this.lru.delete(key);
+    this.signal(key);
     this.host.onExpired(this, key);
   }
 
@@ -139,11 +149,48 @@ export class Db {
     this.host.addDirty(dirty);
   }
 
-  /** Marks watchers of a key dirty. */
+  /** Marks watchers of a key dirty (call after the change: a key expired at WATCH time that is now gone is no change). */
   signal(key: string): void {
     if (this.watched.size) {
       const w = this.watched.get(key);
-      if (w) for (const c of w) c.dirty = true;
+      if (!w) return;
+      const gone = !this.data.has(key);
+      for (const r of w) {
+        if (r.expired && gone) r.expired = false;
+        else r.dirty = true;
+      }
+    }
+  }
+
+  /** Whether a key is logically expired (Redis's keyIsExpired: now > when), without deleting it. */
+  isExpired(key: string): boolean {
+    const at = this.expires.get(key);
+    return at !== undefined && at < this.host.now();
+  }
+
+  /**
+   * FLUSHDB/SWAPDB: signals WATCHers of `key` whose value is replaced by the one in `next` (null:
+   * emptied), as Redis's touchAllWatchedKeysInDb does, expired keys included. Call before the maps move.
+   */
+  private signalReplaced(key: string, next: Db | null): void {
+    const w = this.watched.get(key);
+    if (!w) return;
+    const existed = this.data.has(key);
+    const incoming = next !== null && next.data.has(key);
+    if (!existed && !incoming) return;
+    const incomingExpired = incoming && next!.isExpired(key);
+    for (const r of w) {
+      if (r.expired) {
+        if (!incoming) {
+          r.expired = false;
+          continue;
+        }
+        if (incomingExpired) continue;
+      } else if (!existed && incomingExpired) {
+        r.expired = true;
+        continue;
+      }
+      r.dirty = true;
     }
   }
 
@@ -195,7 +242,7 @@ export class Db {
   /** Deletes every key (FLUSHDB); returns how many there were. */
   flush(): number {
     const n = this.data.size;
-    for (const k of this.watched.keys()) if (this.data.has(k)) this.signal(k);
+    for (const k of this.watched.keys()) this.signalReplaced(k, null);
     const old = { data: this.data, expires: this.expires };
     // New maps instead of clear(): O(1), and a running snapshot keeps iterating the old ones.
     this.data = new Map();
@@ -209,7 +256,8 @@ export class Db {
 
   /** SWAPDB: exchanges contents with another database; watchers of keys on either side are signalled. */
   swapWith(other: Db): void {
-    for (const db of [this, other]) for (const k of db.watched.keys()) if (this.data.has(k) || other.data.has(k)) db.signal(k);
+    for (const k of this.watched.keys()) this.signalReplaced(k, other);
+    for (const k of other.watched.keys()) other.signalReplaced(k, this);
     this.host.onSwap?.(this, other);
     [this.data, other.data] = [other.data, this.data];
     [this.expires, other.expires] = [other.expires, this.expires];

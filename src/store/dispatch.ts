@@ -18,6 +18,14 @@ const SUBSCRIBE_ALLOWED = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'su
 /** Replies with a rejection, counts it, and poisons an open transaction (Redis's rejectCommand). */
 function reject(s: Server, c: Client, msg: string, cmd?: Command): void {
   if (c.multi) c.multiError = true;
+  if (cmd?.name === 'exec') {
+    // A rejected EXEC ends the transaction, even outside MULTI (Redis's execCommandAbort); "ERR "
+    // texts lose their code.
+    c.multi = null;
+    c.multiError = false;
+    s.unwatchAll(c);
+    msg = `EXECABORT Transaction discarded because of: ${msg.startsWith('ERR ') ? msg.slice(4) : msg}`;
+  }
   c.reply.error(msg);
   countError(s, msg);
   if (cmd) s.stats.cmd(cmd.fullName).rejected++;

@@ -6,14 +6,16 @@ import { register } from '../registry';
 import { call } from '../dispatch';
 import { E } from '../../resp/errors';
 import type { Client } from '../client';
-import type { Server } from '../server';
+import type { WatchRec } from '../db';
 
-/** Whether any watched key changed (or expired) since WATCH. */
-function watchBroken(c: Client, s: Server): boolean {
+/**
+ * Whether any watched key changed since WATCH, or expired since then without being deleted yet
+ * (Redis 7.0's isWatchedKeyExpired: a key already expired at WATCH time does not count).
+ */
+function watchBroken(c: Client): boolean {
   for (const w of c.watching.values()) {
     if (w.rec.dirty) return true;
-    const at = w.db.expires.get(w.key);
-    if (at !== undefined && at <= s.cmdTime && !(w as { expiredAtWatch?: boolean }).expiredAtWatch) return true;
+    if (!w.rec.expired && w.db.isExpired(w.key)) return true;
   }
   return false;
 }
@@ -36,7 +38,7 @@ register({
     if (!c.multi) return c.reply.error(E.EXEC_NO_MULTI);
     const queue = c.multi;
     const aborted = c.multiError;
-    const broken = watchBroken(c, s);
+    const broken = watchBroken(c);
     c.multi = null;
     c.multiError = false;
     s.unwatchAll(c);
@@ -55,18 +57,17 @@ register({
     // EXEC itself is not propagated; the queued writes are, wrapped by flushPropagation.
     s.preventPropagation = true;
   },
-  watch(c, argv, s) {
+  watch(c, argv) {
     if (c.multi) return c.reply.error(E.WATCH_IN_MULTI);
     for (let i = 1; i < argv.length; i++) {
       const key = argv[i];
       const id = `${c.db.id}\0${key}`;
       if (c.watching.has(id)) continue;
-      const rec = { dirty: false };
+      const rec: WatchRec = { dirty: false, expired: c.db.isExpired(key) };
       let set = c.db.watched.get(key);
       if (!set) c.db.watched.set(key, (set = new Set()));
       set.add(rec);
-      const at = c.db.expires.get(key);
-      c.watching.set(id, Object.assign({ db: c.db, key, rec }, { expiredAtWatch: at !== undefined && at <= s.cmdTime }));
+      c.watching.set(id, { db: c.db, key, rec });
     }
     c.reply.ok();
   },
