@@ -1,0 +1,152 @@
+// Parsing a whole RDB file into fresh per-database maps, validating everything (structure, types,
+// checksum) before anything is installed, then swapping the maps in: a bad file never leaves half a
+// dataset behind. Used at start-up, by DEBUG RELOAD and by a replica's full sync.
+
+import type { Server } from '../server';
+import type { Value } from '../db';
+import { OP, RDB_MAX_READ_VERSION, RdbError } from './constants';
+import { Crc64 } from './crc64';
+import { RdbReader, readValue } from './reader';
+
+/** A parsed, validated RDB file, ready to install. */
+export interface ParsedRdb {
+  version: number;
+  /** Aux fields (redis-ver, repl-id, ...), latin1. */
+  aux: Map<string, string>;
+  /** Per database index present in the file: the key -> value and key -> expiry maps. */
+  dbs: Map<number, { data: Map<string, Value>; expires: Map<string, number> }>;
+  keysLoaded: number;
+  keysExpired: number;
+  emptyKeysSkipped: number;
+}
+
+export interface ParseOptions {
+  /** Number of databases configured; a SELECTDB at or beyond it is refused. */
+  databases: number;
+  /** Drop keys whose expiry is already past (a master does; a replica keeps them). */
+  dropExpired: boolean;
+  /** Current time (ms) for dropExpired. */
+  now: number;
+  /** Verify the CRC-64 trailer (config rdbchecksum). */
+  checksum: boolean;
+}
+
+/** Parses and fully validates an RDB file. Throws RdbError naming what is wrong. */
+export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
+  if (data.length < 9 || data.latin1Slice(0, 5) !== 'REDIS') throw new RdbError('Wrong signature trying to load DB from file');
+  const vs = data.latin1Slice(5, 9);
+  if (!/^\d{4}$/.test(vs)) throw new RdbError('Wrong signature trying to load DB from file');
+  const version = Number(vs);
+  if (version < 1 || version > RDB_MAX_READ_VERSION) throw new RdbError(`Can't handle RDB format version ${version}`);
+  const r = new RdbReader(data, 9);
+  const out: ParsedRdb = { version, aux: new Map(), dbs: new Map(), keysLoaded: 0, keysExpired: 0, emptyKeysSkipped: 0 };
+  let db = selectDb(out, 0);
+  let dbid = 0;
+  let expire = -1;
+  for (;;) {
+    const type = r.u8();
+    switch (type) {
+      case OP.EXPIRETIME:
+        expire = r.i32le() * 1000;
+        continue;
+      case OP.EXPIRETIME_MS:
+        expire = r.i64le();
+        continue;
+      case OP.FREQ:
+        r.u8();
+        continue;
+      case OP.IDLE:
+        r.len();
+        continue;
+      case OP.SELECTDB:
+        dbid = r.len();
+        if (dbid >= opts.databases) throw new RdbError(`Data file was created with a Redis server configured to handle more than ${opts.databases} databases (SELECTDB ${dbid})`);
+        db = selectDb(out, dbid);
+        continue;
+      case OP.RESIZEDB:
+        r.len();
+        r.len();
+        continue;
+      case OP.SLOT_INFO:
+        r.len();
+        r.len();
+        r.len();
+        continue;
+      case OP.AUX: {
+        const k = r.str();
+        const v = r.str();
+        // Unknown aux fields (lua scripts of old versions, aof-preamble, ...) are informational.
+        out.aux.set(k, v);
+        continue;
+      }
+      case OP.MODULE_AUX:
+        throw new RdbError('RDB file contains module auxiliary data, which resplit does not support');
+      case OP.FUNCTION2:
+      case OP.FUNCTION_PRE_GA:
+        throw new RdbError('RDB file contains function libraries, which resplit does not support');
+      case OP.EOF:
+        break;
+      default: {
+        const key = r.str();
+        const v = readValue(r, type, key);
+        const at = expire;
+        expire = -1;
+        if (v === null) {
+          out.emptyKeysSkipped++;
+          continue;
+        }
+        if (db.data.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${dbid}`);
+        if (at !== -1 && opts.dropExpired && at < opts.now) {
+          out.keysExpired++;
+          continue;
+        }
+        db.data.set(key, v);
+        if (at !== -1) db.expires.set(key, at);
+        out.keysLoaded++;
+        continue;
+      }
+    }
+    break;
+  }
+  if (version >= 5) {
+    const body = r.pos;
+    const trailer = r.bytes(8);
+    if (opts.checksum && !trailer.equals(Buffer.alloc(8))) {
+      const expected = new Crc64().update(data, 0, body).digest();
+      if (!expected.equals(trailer)) {
+        throw new RdbError(`Wrong RDB checksum expected: (${hex(expected)}) but got (${hex(trailer)}). Aborting now.`);
+      }
+    }
+  }
+  return out;
+}
+
+function hex(b: Buffer): string {
+  return b.readBigUInt64LE(0).toString(16);
+}
+
+function selectDb(out: ParsedRdb, id: number): { data: Map<string, Value>; expires: Map<string, number> } {
+  let d = out.dbs.get(id);
+  if (!d) out.dbs.set(id, (d = { data: new Map(), expires: new Map() }));
+  return d;
+}
+
+/**
+ * Replaces every database with the parsed contents: each database is flushed first (watchers are
+ * signalled, flush hooks see the old maps), then the new maps are installed as they are. The dirty
+ * counter is left as it was (loading is not a change to replicate or to save).
+ */
+export function installRdb(s: Server, parsed: ParsedRdb): void {
+  const dirty = s.dirty;
+  for (const db of s.dbs) {
+    db.flush();
+    const d = parsed.dbs.get(db.id);
+    if (d) {
+      db.data = d.data;
+      db.expires = d.expires;
+      // Watchers of keys the load brought back are signalled too (touchAllWatchedKeysInDb).
+      for (const k of db.watched.keys()) if (d.data.has(k)) db.signal(k);
+    }
+  }
+  s.dirty = dirty;
+}

@@ -1,0 +1,123 @@
+// LZF, the compression Redis applies to RDB strings longer than 20 bytes (rdbcompression yes). The
+// compressor follows liblzf 3.6 as Redis 7.0 builds it (HLOG 16, VERY_FAST) with a zeroed hash table, so our
+// DUMP payloads and RDB files match the real server's bytes; the decompressor checks every bound.
+
+const HLOG = 16;
+const HSIZE = 1 << HLOG;
+const MAX_LIT = 1 << 5;
+const MAX_OFF = 1 << 13;
+const MAX_REF = (1 << 8) + (1 << 3);
+
+/** Reused hash table (positions + 1 would be ambiguous with 0; liblzf never matches position 0). */
+const htab = new Int32Array(HSIZE);
+
+function idx(h: number): number {
+  return ((h >>> (3 * 8 - HLOG)) - h * 5) & (HSIZE - 1);
+}
+
+/**
+ * Compresses `input` into at most `outLimit` bytes (Redis passes len - 4); null when the result
+ * would not fit, in which case the caller stores the string raw.
+ */
+export function lzfCompress(input: Uint8Array, outLimit = input.length - 4): Buffer | null {
+  const inLen = input.length;
+  if (!inLen || outLimit <= 0) return null;
+  htab.fill(0);
+  const out = Buffer.allocUnsafe(outLimit + 1);
+  const outEnd = outLimit;
+  let ip = 0;
+  let op = 0;
+  let lit = 0;
+  op++; // start run
+  let hval = (input[0] << 8) | input[1];
+  while (ip < inLen - 2) {
+    hval = ((hval << 8) | input[ip + 2]) >>> 0;
+    const slot = idx(hval);
+    const ref = htab[slot];
+    htab[slot] = ip;
+    const off = ip - ref - 1;
+    if (off < MAX_OFF && ref > 0 && input[ref] === input[ip] && input[ref + 1] === input[ip + 1] && input[ref + 2] === input[ip + 2]) {
+      let len = 2;
+      let maxlen = inLen - ip - len;
+      if (maxlen > MAX_REF) maxlen = MAX_REF;
+      if (op + 3 + 1 >= outEnd && op - (lit ? 0 : 1) + 3 + 1 >= outEnd) return null;
+      out[op - lit - 1] = lit - 1; // stop run
+      if (!lit) op--;
+      do len++;
+      while (len < maxlen && input[ref + len] === input[ip + len]);
+      len -= 2;
+      ip++;
+      if (len < 7) {
+        out[op++] = (off >> 8) + (len << 5);
+      } else {
+        out[op++] = (off >> 8) + (7 << 5);
+        out[op++] = len - 7;
+      }
+      out[op++] = off & 0xff;
+      lit = 0;
+      op++; // start run
+      ip += len + 1;
+      if (ip >= inLen - 2) break;
+      ip -= 2;
+      hval = (input[ip] << 8) | input[ip + 1];
+      hval = ((hval << 8) | input[ip + 2]) >>> 0;
+      htab[idx(hval)] = ip;
+      ip++;
+      hval = ((hval << 8) | input[ip + 2]) >>> 0;
+      htab[idx(hval)] = ip;
+      ip++;
+    } else {
+      if (op >= outEnd) return null;
+      lit++;
+      out[op++] = input[ip++];
+      if (lit === MAX_LIT) {
+        out[op - lit - 1] = lit - 1;
+        lit = 0;
+        op++;
+      }
+    }
+  }
+  if (op + 3 > outEnd) return null;
+  while (ip < inLen) {
+    lit++;
+    out[op++] = input[ip++];
+    if (lit === MAX_LIT) {
+      out[op - lit - 1] = lit - 1;
+      lit = 0;
+      op++;
+    }
+  }
+  out[op - lit - 1] = lit - 1;
+  if (!lit) op--;
+  if (op > outEnd) return null;
+  return out.subarray(0, op);
+}
+
+/** Decompresses an LZF block that must expand to exactly `outLen` bytes; null when corrupt. */
+export function lzfDecompress(input: Uint8Array, outLen: number): Buffer | null {
+  const out = Buffer.allocUnsafe(outLen);
+  let ip = 0;
+  let op = 0;
+  const inLen = input.length;
+  while (ip < inLen) {
+    let ctrl = input[ip++];
+    if (ctrl < 32) {
+      ctrl++;
+      if (op + ctrl > outLen || ip + ctrl > inLen) return null;
+      for (let i = 0; i < ctrl; i++) out[op++] = input[ip++];
+    } else {
+      let len = ctrl >> 5;
+      let ref = op - ((ctrl & 0x1f) << 8) - 1;
+      if (ip >= inLen) return null;
+      if (len === 7) {
+        len += input[ip++];
+        if (ip >= inLen) return null;
+      }
+      ref -= input[ip++];
+      len += 2;
+      if (op + len > outLen || ref < 0) return null;
+      for (let i = 0; i < len; i++) out[op++] = out[ref++];
+    }
+  }
+  return op === outLen ? out : null;
+}

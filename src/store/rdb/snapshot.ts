@@ -1,0 +1,197 @@
+// A point-in-time RDB snapshot of a live server, produced in slices between event-loop turns (Node has
+// no fork). Consistency comes from key-level copy-on-write through Server.keyChangeHooks, which run
+// BEFORE any key changes:
+//
+// - At the start we keep a reference to every database's key map (and expiry map). FLUSHDB/FLUSHALL
+//   and full-sync loads install new maps and SWAPDB exchanges map references, so a captured map is
+//   only ever changed key by key, through Db methods that call the hook first. The hook finds the
+//   captured map by identity (`db.data`), which stays right across SWAPDB.
+// - Per captured map: `emitted` (keys already serialised) and `pre` (the serialised record of each key
+//   as it was at the start, taken by the hook the first time a not-yet-serialised key changes; null
+//   when the key did not exist at the start).
+// - The live Map iterator visits keys present at the start that were not deleted (their current value,
+//   or `pre` when they changed), and keys added later (skipped: `pre` says null, or `emitted` says a
+//   deleted-and-re-added key was already written). Afterwards the `pre` records of keys deleted before
+//   the iterator reached them are written. Each key is written once, with its value at the start.
+//
+// Memory cost while a snapshot runs: one Set entry per key serialised so far in the current database
+// (released when that database is done), plus the serialised bytes of every key changed before it was
+// written and a null marker per key created meanwhile.
+
+import { performance } from 'node:perf_hooks';
+import type { Server } from '../server';
+import type { Db, Value } from '../db';
+import { OP, RDB_VERSION, REDIS_VERSION } from './constants';
+import { Crc64 } from './crc64';
+import { OutBuf, writeValue } from './writer';
+
+export interface SnapshotOptions {
+  replId?: string;
+  replOffset?: number;
+  replStreamDb?: number;
+  /** Work per slice before yielding to the event loop (ms). */
+  sliceMs?: number;
+  /** Chunk size handed to the sink. */
+  chunkBytes?: number;
+}
+
+interface DbState {
+  id: number;
+  data: Map<string, Value>;
+  expires: Map<string, number>;
+  size: number;
+  expiresSize: number;
+  emitted: Set<string>;
+  pre: Map<string, Buffer | null>;
+}
+
+/** One running snapshot: created at the instant it represents; `chunks()` yields its bytes. */
+export class Snapshot {
+  private readonly states: DbState[] = [];
+  private readonly byMap = new Map<Map<string, Value>, DbState>();
+  private readonly compress: boolean;
+  private readonly checksum: boolean;
+  private readonly scratch = new OutBuf(4096);
+  private readonly hook = (db: Db, key: string): void => this.beforeChange(db, key);
+  private hooked = false;
+  /** Keys written so far (INFO current_save_keys_processed). */
+  keysProcessed = 0;
+  readonly keysTotal: number;
+
+  constructor(private readonly server: Server, private readonly opts: SnapshotOptions = {}) {
+    this.compress = server.config.getBool('rdbcompression');
+    this.checksum = server.config.getBool('rdbchecksum');
+    let total = 0;
+    for (const db of server.dbs) {
+      const st: DbState = { id: db.id, data: db.data, expires: db.expires, size: db.data.size, expiresSize: db.expires.size, emitted: new Set(), pre: new Map() };
+      total += st.size;
+      this.states.push(st);
+      if (st.size) this.byMap.set(st.data, st);
+    }
+    this.keysTotal = total;
+    if (this.byMap.size) {
+      server.keyChangeHooks.add(this.hook);
+      this.hooked = true;
+    }
+  }
+
+  /** Copy-on-write: keep the start-time record of a key about to change, unless already written. */
+  private beforeChange(db: Db, key: string): void {
+    const st = this.byMap.get(db.data);
+    if (!st || st.emitted.has(key) || st.pre.has(key)) return;
+    const v = st.data.get(key);
+    st.pre.set(key, v === undefined ? null : this.record(key, v, st.expires.get(key)));
+  }
+
+  /** One key's record: [EXPIRETIME_MS] type key value. */
+  private record(key: string, v: Value, exp: number | undefined): Buffer {
+    const o = this.scratch;
+    this.encodeInto(o, key, v, exp);
+    return o.takeCopy();
+  }
+
+  private encodeInto(o: OutBuf, key: string, v: Value, exp: number | undefined): void {
+    if (exp !== undefined) {
+      o.u8(OP.EXPIRETIME_MS);
+      o.i64le(exp);
+    }
+    writeValue(o, v, this.server.encodingLimits, this.compress, key);
+  }
+
+  /** Stops capturing (called when done or abandoned). */
+  close(): void {
+    if (this.hooked) this.server.keyChangeHooks.delete(this.hook);
+    this.hooked = false;
+    this.byMap.clear();
+  }
+
+  /**
+   * The file's bytes: Buffers to write, or null where the producer wants the event loop to run
+   * (end of a time slice). The last chunk ends with the CRC-64 trailer.
+   */
+  *chunks(): Generator<Buffer | null, void, void> {
+    const sliceMs = this.opts.sliceMs ?? 4;
+    const chunkBytes = this.opts.chunkBytes ?? 64 * 1024;
+    const crc = new Crc64();
+    const out = new OutBuf(chunkBytes + 4096);
+    const emit = (): Buffer => {
+      const b = out.take();
+      if (this.checksum) crc.update(b);
+      return b;
+    };
+    try {
+      out.latin1(`REDIS${String(RDB_VERSION).padStart(4, '0')}`);
+      this.aux(out);
+      let deadline = performance.now() + sliceMs;
+      let n = 0;
+      // Between keys: hand out a full chunk, or give the event loop a turn when the slice is used up.
+      const pause = function* (): Generator<Buffer | null, void, void> {
+        if (out.length >= chunkBytes) yield emit();
+        if ((++n & 31) === 0 && performance.now() >= deadline) {
+          if (out.length) yield emit();
+          yield null;
+          deadline = performance.now() + sliceMs;
+        }
+      };
+      for (const st of this.states) {
+        if (!st.size) continue;
+        out.u8(OP.SELECTDB);
+        out.len(st.id);
+        out.u8(OP.RESIZEDB);
+        out.len(st.size);
+        out.len(st.expiresSize);
+        for (const [k, v] of st.data) {
+          if (st.emitted.has(k)) continue;
+          st.emitted.add(k);
+          const pre = st.pre.get(k);
+          if (pre !== undefined) {
+            st.pre.delete(k);
+            if (pre === null) continue;
+            out.bytes(pre);
+          } else {
+            this.encodeInto(out, k, v, st.expires.get(k));
+          }
+          this.keysProcessed++;
+          yield* pause();
+        }
+        // Keys deleted before the iterator reached them.
+        for (const [k, pre] of st.pre) {
+          st.pre.delete(k);
+          if (pre === null || st.emitted.has(k)) continue;
+          st.emitted.add(k);
+          out.bytes(pre);
+          this.keysProcessed++;
+          yield* pause();
+        }
+        this.byMap.delete(st.data);
+        st.emitted = new Set();
+        st.pre = new Map();
+      }
+      this.close();
+      out.u8(OP.EOF);
+      const last = emit();
+      yield Buffer.concat([last, this.checksum ? crc.digest() : Buffer.alloc(8)]);
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Aux fields as Redis 7.0 writes them (rdbSaveInfoAuxFields). */
+  private aux(out: OutBuf): void {
+    const field = (k: string, v: string): void => {
+      out.u8(OP.AUX);
+      out.str(k, false);
+      out.str(v, this.compress);
+    };
+    field('redis-ver', REDIS_VERSION);
+    field('redis-bits', '64');
+    field('ctime', String(Math.floor(Date.now() / 1000)));
+    field('used-mem', String(process.memoryUsage().rss));
+    if (this.opts.replId !== undefined) {
+      field('repl-stream-db', String(this.opts.replStreamDb ?? 0));
+      field('repl-id', this.opts.replId);
+      field('repl-offset', String(this.opts.replOffset ?? 0));
+    }
+    field('aof-base', '0');
+  }
+}

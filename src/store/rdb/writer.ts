@@ -1,0 +1,247 @@
+// Encoding values the way Redis 7.0 writes them (rdbSaveObjectType + rdbSaveObject): lengths, strings
+// (integer-encoded when short and canonical, LZF when longer than 20 bytes and rdbcompression is on),
+// and one encoding per type that redis-server 7.0 loads with identical contents. Shared by the RDB file
+// writer (snapshot.ts) and DUMP.
+
+import type { EncodingLimits, Value } from '../db';
+import { ListValue } from '../types/list';
+import { HashValue } from '../types/hash';
+import { SetValue } from '../types/set';
+import { ZSetValue } from '../types/zset';
+import { formatDouble } from '../../resp/numfmt';
+import { T, QUICKLIST_NODE_PACKED, RdbError, isCanonicalInt } from './constants';
+import { lzfCompress } from './lzf';
+import { buildListpack, listpackEntrySize } from './listpack';
+import { buildIntset } from './intset';
+
+/** Listpack node budget for list nodes (list-max-listpack-size -2 = 8 KB, Redis's default). */
+const LIST_NODE_BYTES = 8192;
+/** quicklist.c SIZE_ESTIMATE_OVERHEAD: the per-element estimate added when deciding to fill a node. */
+const SIZE_ESTIMATE_OVERHEAD = 8;
+
+/** A growable output buffer; `take()` hands out what was written so far (for streaming in chunks). */
+export class OutBuf {
+  private buf: Buffer;
+  pos = 0;
+
+  constructor(initial = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.pos + n) cap *= 2;
+    const next = Buffer.allocUnsafe(cap);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  u8(b: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = b;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  latin1(s: string): void {
+    this.ensure(s.length);
+    this.pos += this.buf.latin1Write(s, this.pos, s.length);
+  }
+
+  u32le(v: number): void {
+    this.ensure(4);
+    this.pos = this.buf.writeUInt32LE(v, this.pos);
+  }
+
+  i64le(v: number): void {
+    this.ensure(8);
+    this.pos = this.buf.writeBigInt64LE(BigInt(v), this.pos);
+  }
+
+  doubleLE(v: number): void {
+    this.ensure(8);
+    this.pos = this.buf.writeDoubleLE(v, this.pos);
+  }
+
+  /** rdbSaveLen: 6-bit, 14-bit, 32-bit big-endian or 64-bit big-endian length. */
+  len(n: number): void {
+    this.ensure(9);
+    const b = this.buf;
+    if (n < 64) b[this.pos++] = n;
+    else if (n < 16384) {
+      b[this.pos++] = 0x40 | (n >> 8);
+      b[this.pos++] = n & 0xff;
+    } else if (n <= 0xffffffff) {
+      b[this.pos++] = 0x80;
+      this.pos = b.writeUInt32BE(n, this.pos);
+    } else {
+      b[this.pos++] = 0x81;
+      this.pos = b.writeBigUInt64BE(BigInt(n), this.pos);
+    }
+  }
+
+  /** rdbSaveRawString for a latin1 string. */
+  str(s: string, compress: boolean): void {
+    const n = s.length;
+    if (n <= 11 && isCanonicalInt(s)) {
+      const v = Number(s);
+      if (v >= -128 && v <= 127) {
+        this.u8(0xc0);
+        this.u8(v & 0xff);
+        return;
+      }
+      if (v >= -32768 && v <= 32767) {
+        this.ensure(3);
+        this.buf[this.pos++] = 0xc1;
+        this.pos = this.buf.writeInt16LE(v, this.pos);
+        return;
+      }
+      if (v >= -2147483648 && v <= 2147483647) {
+        this.ensure(5);
+        this.buf[this.pos++] = 0xc2;
+        this.pos = this.buf.writeInt32LE(v, this.pos);
+        return;
+      }
+    }
+    if (compress && n > 20) {
+      const raw = Buffer.from(s, 'latin1');
+      if (this.lzf(raw)) return;
+      this.len(n);
+      this.bytes(raw);
+      return;
+    }
+    this.len(n);
+    this.latin1(s);
+  }
+
+  /** rdbSaveRawString for a binary blob (listpack, intset). */
+  blob(b: Buffer, compress: boolean): void {
+    if (compress && b.length > 20 && this.lzf(b)) return;
+    this.len(b.length);
+    this.bytes(b);
+  }
+
+  private lzf(raw: Buffer): boolean {
+    const c = lzfCompress(raw, raw.length - 4);
+    if (!c) return false;
+    this.u8(0xc3);
+    this.len(c.length);
+    this.len(raw.length);
+    this.bytes(c);
+    return true;
+  }
+
+  /** Bytes written since the last take(), as a copy-free view that stays valid (a fresh buffer follows). */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(Math.max(64 * 1024, Math.min(this.buf.length, 1 << 20)));
+    this.pos = 0;
+    return out;
+  }
+
+  /** A copy of what was written, keeping the buffer for reuse (scratch use). */
+  takeCopy(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    return out;
+  }
+
+  get length(): number {
+    return this.pos;
+  }
+}
+
+/**
+ * Writes the type byte, the key when given (an RDB file record; DUMP has none), and the value body
+ * (rdbSaveObjectType + rdbSaveStringObject(key) + rdbSaveObject).
+ */
+export function writeValue(out: OutBuf, v: Value, limits: EncodingLimits, compress: boolean, key: string | null = null): void {
+  const type = (t: number): void => {
+    out.u8(t);
+    if (key !== null) out.str(key, compress);
+  };
+  if (typeof v === 'string') {
+    type(T.STRING);
+    out.str(v, compress);
+    return;
+  }
+  if (v instanceof ListValue) return writeList(out, v, compress, type);
+  if (v instanceof HashValue) {
+    if (v.encoding(limits) === 'listpack') {
+      const flat: string[] = [];
+      for (const [f, x] of v.map) flat.push(f, x);
+      type(T.HASH_LISTPACK);
+      out.blob(buildListpack(flat), compress);
+    } else {
+      type(T.HASH);
+      out.len(v.map.size);
+      for (const [f, x] of v.map) {
+        out.str(f, compress);
+        out.str(x, compress);
+      }
+    }
+    return;
+  }
+  if (v instanceof SetValue) {
+    if (v.encoding(limits) === 'intset') {
+      type(T.SET_INTSET);
+      out.blob(buildIntset(v.set), compress);
+    } else {
+      type(T.SET);
+      out.len(v.set.size);
+      for (const m of v.set) out.str(m, compress);
+    }
+    return;
+  }
+  if (v instanceof ZSetValue) {
+    if (v.encoding(limits) === 'listpack') {
+      const flat: string[] = [];
+      for (const [m, sc] of v.ascending()) flat.push(m, formatDouble(sc));
+      type(T.ZSET_LISTPACK);
+      out.blob(buildListpack(flat), compress);
+    } else {
+      // Redis saves skiplist zsets from the greatest to the smallest element (loads faster).
+      const all = Array.from(v.ascending());
+      type(T.ZSET_2);
+      out.len(all.length);
+      for (let i = all.length - 1; i >= 0; i--) {
+        out.str(all[i][0], compress);
+        out.doubleLE(all[i][1]);
+      }
+    }
+    return;
+  }
+  throw new RdbError(`cannot serialize ${key === null ? 'value' : `key '${key}'`}: type ${v.type} is not supported in RDB files by resplit`);
+}
+
+/**
+ * QUICKLIST_2 with packed (listpack) nodes filled as Redis 7.0 fills them when pushing at the tail with
+ * list-max-listpack-size -2 (_quicklistNodeAllowInsert: node size + element length + 8 must stay
+ * within 8 KB), so a list built by RPUSH dumps to the same bytes.
+ */
+function writeList(out: OutBuf, l: ListValue, compress: boolean, type: (t: number) => void): void {
+  const nodes: string[][] = [];
+  let cur: string[] = [];
+  let curBytes = 7;
+  for (const e of l) {
+    if (cur.length && curBytes + e.length + SIZE_ESTIMATE_OVERHEAD > LIST_NODE_BYTES) {
+      nodes.push(cur);
+      cur = [];
+      curBytes = 7;
+    }
+    cur.push(e);
+    curBytes += listpackEntrySize(e);
+  }
+  if (cur.length) nodes.push(cur);
+  type(T.LIST_QUICKLIST_2);
+  out.len(nodes.length);
+  for (const node of nodes) {
+    out.len(QUICKLIST_NODE_PACKED);
+    out.blob(buildListpack(node), compress);
+  }
+}
