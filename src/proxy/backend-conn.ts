@@ -1,0 +1,197 @@
+// One connection to a backend (a master or a replica): requests from many clients are pipelined on it
+// and replies are matched to them in FIFO order (Redis answers in order). Request and reply bytes pass
+// through untouched: only reply boundaries are found (ReplyDecoder raw mode). A connection that fails
+// hands its unanswered slots back to its owner (the pool retries reads elsewhere).
+
+import net from 'node:net';
+import NetKeepAlive from 'net-keepalive';
+import { ReplyDecoder } from '../resp/decoder';
+import { ReplyWriter, encodeCommand } from '../resp/encode';
+import { logger } from '../common/log';
+import { Ring } from './ring';
+import { Slot } from './slot';
+import { scheduleFlush, type Flushable } from './flush';
+
+const log = logger('proxy-backend');
+
+/** Where a backend is. */
+export interface BackendAddr {
+  readonly host: string;
+  readonly port: number;
+  /** "host:port". */
+  readonly name: string;
+}
+
+/** Socket and credential settings shared by every backend connection. */
+export interface ConnOptions {
+  username?: string;
+  password?: string;
+  connectTimeoutMs: number;
+  keepaliveMs: number;
+  keepaliveProbes: number;
+  userTimeoutMs: number;
+}
+
+/** Told when a connection fails, with the slots it never answered (oldest first). */
+export interface ConnEvents {
+  connFailed(conn: BackendConn, pending: Slot[], reason: string): void;
+}
+
+/** Replies to requests the proxy adds itself (SELECT prefixes, AUTH) are dropped. */
+class Swallow extends Slot {
+  constructor(private readonly what: string, private readonly conn: () => BackendConn) {
+    super(null);
+  }
+  override complete(reply: Buffer): void {
+    if (reply[0] === 45 /* '-' */) {
+      const c = this.conn();
+      log.warn({ backend: c.addr.name, request: this.what, reply: reply.toString('latin1').trim() }, 'backend refused a proxy request');
+      if (this.what === 'AUTH') c.fail('backend authentication failed');
+    }
+  }
+}
+
+const selectCache: Buffer[] = [];
+/** "SELECT n" encoded once per db. */
+function selectCmd(db: number): Buffer {
+  return selectCache[db] ?? (selectCache[db] = encodeCommand(['SELECT', String(db)]));
+}
+
+export class BackendConn implements Flushable {
+  flushQueued = false;
+  readonly sock: net.Socket;
+  /** The db the backend connection is in (after the requests sent so far). */
+  db = 0;
+  ready = false;
+  closed = false;
+  /** Bumped on every chunk received; the stall check compares it between ticks. */
+  progress = 0;
+  /** Stall check state: progress seen at the last tick and how long it has not moved. */
+  lastSeen = 0;
+  stalledMs = 0;
+  /** Pub/sub tunnel: once the queue is empty every byte received goes here. */
+  passthrough: ((chunk: Buffer) => void) | null = null;
+  private readonly dec = new ReplyDecoder(false);
+  private readonly out = new ReplyWriter();
+  private readonly q = new Ring<Slot>();
+  private connectTimer: NodeJS.Timeout | null;
+  private readonly swallowSelect: Swallow;
+
+  constructor(readonly addr: BackendAddr, readonly opts: ConnOptions, private readonly events: ConnEvents) {
+    this.swallowSelect = new Swallow('SELECT', () => this);
+    const sock = (this.sock = net.connect({ host: addr.host, port: addr.port }));
+    sock.setNoDelay(true);
+    this.connectTimer = setTimeout(() => this.fail(`connect timeout after ${opts.connectTimeoutMs} ms`), opts.connectTimeoutMs);
+    sock.on('connect', () => this.onConnect());
+    sock.on('data', (d: Buffer) => this.onData(d));
+    sock.on('error', (err) => this.fail(err.message));
+    sock.on('close', () => this.fail('connection closed by the backend'));
+    if (opts.password) {
+      const args = opts.username ? ['AUTH', opts.username, opts.password] : ['AUTH', opts.password];
+      this.out.raw(encodeCommand(args));
+      this.q.push(new Swallow('AUTH', () => this));
+    }
+  }
+
+  /** Requests sent and not yet answered. */
+  get pending(): number {
+    return this.q.length;
+  }
+
+  private onConnect(): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    this.ready = true;
+    applyKeepalive(this.sock, this.opts);
+    scheduleFlush(this);
+  }
+
+  /** Queues a request for `slot`, first switching the backend connection to the slot's db if needed. */
+  send(slot: Slot, raw: Buffer): void {
+    if (slot.db !== this.db) {
+      this.out.raw(selectCmd(slot.db));
+      this.q.push(this.swallowSelect);
+      this.db = slot.db;
+    }
+    this.out.raw(raw);
+    this.q.push(slot);
+    if (!this.flushQueued) scheduleFlush(this);
+  }
+
+  /** Sends bytes whose replies nobody waits for (pub/sub tunnel). */
+  sendUntracked(raw: Buffer, db = -1): void {
+    if (db >= 0 && db !== this.db) {
+      this.out.raw(selectCmd(db));
+      this.q.push(this.swallowSelect);
+      this.db = db;
+    }
+    this.out.raw(raw);
+    if (!this.flushQueued) scheduleFlush(this);
+  }
+
+  flush(): void {
+    if (!this.ready || this.closed) return;
+    const b = this.out.take();
+    if (b) this.sock.write(b);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.progress++;
+    if (this.passthrough && this.q.length === 0) {
+      this.passthrough(chunk);
+      return;
+    }
+    this.dec.feed(chunk);
+    try {
+      for (let r = this.dec.nextRaw(); r !== null; r = this.dec.nextRaw()) {
+        const s = this.q.shift();
+        if (!s) {
+          this.fail('backend sent a reply nobody asked for');
+          return;
+        }
+        s.complete(r);
+        if (this.closed) return;
+        if (this.passthrough && this.q.length === 0) {
+          const rest = this.dec.drain();
+          if (rest.length) this.passthrough(rest);
+          return;
+        }
+      }
+    } catch (err) {
+      this.fail(`bad reply stream: ${(err as Error).message}`);
+    }
+  }
+
+  /** Fails the connection: closes it and hands the unanswered slots to the owner. */
+  fail(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.sock.destroy();
+    const pending: Slot[] = [];
+    for (let s = this.q.shift(); s !== undefined; s = this.q.shift()) if (s.owner) pending.push(s);
+    this.events.connFailed(this, pending, reason);
+  }
+
+  /** Closes without reporting (the owner is going away). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.sock.destroy();
+    this.q.drain();
+  }
+}
+
+/** TCP keepalive and TCP_USER_TIMEOUT, so a dead peer is noticed even on an idle or stuck socket. */
+export function applyKeepalive(sock: net.Socket, o: ConnOptions): void {
+  if (o.keepaliveMs <= 0) return;
+  sock.setKeepAlive(true, o.keepaliveMs);
+  try {
+    NetKeepAlive.setKeepAliveInterval(sock, Math.max(1000, Math.floor(o.keepaliveMs / 3)));
+    NetKeepAlive.setKeepAliveProbes(sock, o.keepaliveProbes);
+    if (o.userTimeoutMs > 0) NetKeepAlive.setUserTimeout(sock, o.userTimeoutMs);
+  } catch (err) {
+    log.debug({ err: (err as Error).message }, 'net-keepalive options unavailable');
+  }
+}

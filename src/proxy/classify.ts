@@ -1,0 +1,121 @@
+// The request classifier: which way each command goes, derived from the one command table and
+// failing closed (node-redis's replica rule; Envoy's hand-kept write list drifted, this one cannot):
+// only commands flagged `readonly` and none of write/may_replicate/blocking/pubsub/admin may go to a
+// replica; everything else, unknown commands included, goes to the master. A few commands that
+// change connection state are answered by the proxy or refused, since backend connections are shared.
+
+import { lookupCommand, resolveCommand, F, type Command } from '../resp/commands';
+
+/** Route kinds. */
+export const K = {
+  /** Replica-eligible read. */
+  READ: 1,
+  /** Master, shared connection. */
+  WRITE: 2,
+  /** Answered (or specially handled) by the session itself, by name. */
+  LOCAL: 3,
+  /** Blocks the connection: dedicated master connection. */
+  BLOCK: 4,
+  /** Enters pub/sub: the session is tunneled to a dedicated master connection. */
+  SUB: 5,
+  /** XREAD/XREADGROUP: blocking only with BLOCK. */
+  XREAD: 6,
+  /** SCAN: cursor at argv[1], pinned to the backend that issued it. */
+  SCAN: 7,
+  /** SSCAN/HSCAN/ZSCAN: cursor at argv[2]. */
+  KEYSCAN: 8,
+  /** INFO: master (any backend when the master is down) plus the proxy section. */
+  INFO: 9,
+  /** Refused with an error (would break a shared backend connection). */
+  REFUSE: 10,
+} as const;
+
+export interface Route {
+  kind: number;
+  /** Lower-case full name ("get", "client|setname"); "" for unknown commands. */
+  name: string;
+  /** Set when the route depends on the subcommand. */
+  container?: boolean;
+  /** Redis arity (for commands the proxy answers itself). */
+  arity: number;
+}
+
+const READ_MASK = F.write | F.may_replicate | F.blocking | F.pubsub | F.admin;
+const SCRIPT_RO = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
+const LOCAL = new Set([
+  'ping', 'echo', 'select', 'auth', 'hello', 'quit', 'reset', 'readonly', 'readwrite', 'role', 'resplit',
+  'multi', 'exec', 'discard', 'watch', 'unwatch',
+  'client|setname', 'client|getname', 'client|id', 'client|info', 'client|setinfo', 'client|list',
+]);
+/** Would change or hijack a shared backend connection's state, or is meaningless through a proxy. */
+const REFUSE = new Set([
+  'monitor', 'sync', 'psync', 'replicaof', 'slaveof', 'replconf', 'failover',
+  'client|reply', 'client|tracking', 'client|caching', 'client|getredir', 'client|trackinginfo',
+  'client|kill', 'client|unblock', 'client|no-evict', 'client|no-touch',
+]);
+const SUB = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
+
+/** The route of a known command (or subcommand). */
+export function classifyCommand(cmd: Command): Route {
+  const name = cmd.fullName;
+  if (cmd.subs && !cmd.parent) return { kind: K.WRITE, name, container: true, arity: cmd.arity };
+  let kind: number;
+  if (LOCAL.has(name)) kind = K.LOCAL;
+  else if (REFUSE.has(name)) kind = K.REFUSE;
+  else if (SUB.has(name)) kind = K.SUB;
+  else if (name === 'info') kind = K.INFO;
+  else if (name === 'scan') kind = K.SCAN;
+  else if (name === 'sscan' || name === 'hscan' || name === 'zscan') kind = K.KEYSCAN;
+  else if (name === 'xread' || name === 'xreadgroup') kind = K.XREAD;
+  else if (SCRIPT_RO.has(name)) kind = K.READ;
+  else if (cmd.bits & F.blocking) kind = K.BLOCK;
+  else if (cmd.bits & F.readonly && !(cmd.bits & READ_MASK)) kind = K.READ;
+  else kind = K.WRITE;
+  return { kind, name, arity: cmd.arity };
+}
+
+const UNKNOWN: Route = { kind: K.WRITE, name: '', arity: -1 };
+/** The proxy's own command (not in Redis's table). */
+const RESPLIT: Route = { kind: K.LOCAL, name: 'resplit', arity: -2 };
+/** Routes by the exact spelling clients send ("GET", "get"); bounded so odd spellings can't grow it. */
+const byName = new Map<string, Route>();
+const byCommand = new Map<Command, Route>();
+const MAX_NAMES = 4096;
+
+function routeOf(cmd: Command): Route {
+  let r = byCommand.get(cmd);
+  if (!r) {
+    r = classifyCommand(cmd);
+    byCommand.set(cmd, r);
+  }
+  return r;
+}
+
+/** The route of a request's command name (argv[0] as a latin1 string); containers need `resolve`. */
+export function routeByName(name: string): Route {
+  let r = byName.get(name);
+  if (r) return r;
+  const cmd = lookupCommand(name);
+  r = cmd ? routeOf(cmd) : name.toLowerCase() === 'resplit' ? RESPLIT : UNKNOWN;
+  if (byName.size < MAX_NAMES) byName.set(name, r);
+  return r;
+}
+
+/** The route of a container command's subcommand (CLIENT SETNAME, CONFIG GET, ...). */
+export function resolveRoute(argv: Buffer[]): Route {
+  const cmd = resolveCommand(argv);
+  if (!cmd) return UNKNOWN;
+  // An unknown subcommand resolves to the container: the master answers Redis's error.
+  if (cmd.subs && !cmd.parent) return { kind: K.WRITE, name: cmd.fullName, arity: cmd.arity };
+  return routeOf(cmd);
+}
+
+/** Whether an XREAD/XREADGROUP request blocks (has a BLOCK option before STREAMS). */
+export function xreadBlocks(argv: Buffer[]): boolean {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.length === 7 && a.latin1Slice(0, 7).toLowerCase() === 'streams') return false;
+    if (a.length === 5 && a.latin1Slice(0, 5).toLowerCase() === 'block') return true;
+  }
+  return false;
+}

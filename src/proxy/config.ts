@@ -1,0 +1,210 @@
+// The proxy's configuration: one table of settings (name, type, default, meaning) from which the YAML
+// file (config/resplit.yaml), the command-line flags and the validation are all derived. A bad value is
+// refused at start with a message naming the setting.
+
+import fs from 'node:fs';
+import YAML from 'yaml';
+import { Command } from 'commander';
+
+/** host:port of a backend. */
+export interface Addr {
+  host: string;
+  port: number;
+  name: string;
+}
+
+type Kind = 'int' | 'string' | 'addr' | 'addrs' | 'enum' | 'bool';
+
+interface Setting {
+  key: string;
+  kind: Kind;
+  def: unknown;
+  doc: string;
+  min?: number;
+  max?: number;
+  values?: string[];
+}
+
+/** Every setting. config/resplit.yaml documents the same list. */
+export const SETTINGS: Setting[] = [
+  { key: 'port', kind: 'int', def: 6379, min: 0, max: 65535, doc: 'TCP port the proxy listens on (0: any free port)' },
+  { key: 'bind', kind: 'string', def: '127.0.0.1', doc: 'address the proxy listens on' },
+  { key: 'requirepass', kind: 'string', def: '', doc: "password clients must AUTH with (the proxy's own; empty: none)" },
+  { key: 'maxclients', kind: 'int', def: 10000, min: 1, max: 1000000, doc: 'client connections accepted at once' },
+  { key: 'databases', kind: 'int', def: 16, min: 1, max: 1000000, doc: 'number of databases SELECT accepts (as the backends)' },
+  { key: 'master', kind: 'addr', def: null, doc: 'external master host:port; unset: embedded backends' },
+  { key: 'replicas', kind: 'addrs', def: [], doc: 'external replicas [host:port, ...]' },
+  { key: 'backend-username', kind: 'string', def: '', doc: 'username the proxy uses with the backends' },
+  { key: 'backend-password', kind: 'string', def: '', doc: 'password the proxy uses with the backends' },
+  { key: 'embedded-dir', kind: 'string', def: './data', doc: 'embedded mode: data directory (one subdirectory per server)' },
+  { key: 'embedded-port', kind: 'int', def: 6380, min: 1, max: 65535, doc: 'embedded mode: master port; replicas use the next ports' },
+  { key: 'embedded-replicas', kind: 'int', def: 2, min: 0, max: 16, doc: 'embedded mode: number of replicas' },
+  { key: 'read-mode', kind: 'enum', def: 'replica', values: ['replica', 'master'], doc: "where reads go by default: 'replica' or 'master'" },
+  { key: 'health-check-interval-ms', kind: 'int', def: 1000, min: 10, max: 3600000, doc: 'active health check period' },
+  { key: 'health-check-timeout-ms', kind: 'int', def: 1000, min: 10, max: 3600000, doc: 'a health check unanswered this long fails' },
+  { key: 'rise', kind: 'int', def: 2, min: 1, max: 100, doc: 'consecutive good checks before a down backend serves again' },
+  { key: 'fall', kind: 'int', def: 2, min: 1, max: 100, doc: 'consecutive failed checks before a backend stops serving' },
+  { key: 'max-replica-lag', kind: 'int', def: 8388608, min: 0, max: Number.MAX_SAFE_INTEGER, doc: 'bytes of replication offset a replica may trail the master and still serve reads (0: no limit)' },
+  { key: 'request-timeout-ms', kind: 'int', def: 5000, min: 0, max: 3600000, doc: 'a shared backend connection silent this long with requests pending is failed (0: never)' },
+  { key: 'connect-timeout-ms', kind: 'int', def: 2000, min: 1, max: 3600000, doc: 'backend connect timeout' },
+  { key: 'tcp-keepalive-ms', kind: 'int', def: 10000, min: 0, max: 3600000, doc: 'TCP keepalive idle time on backend sockets (0: off)' },
+  { key: 'tcp-keepalive-probes', kind: 'int', def: 3, min: 1, max: 100, doc: 'TCP keepalive probes before the kernel drops a backend socket' },
+  { key: 'tcp-user-timeout-ms', kind: 'int', def: 20000, min: 0, max: 3600000, doc: 'TCP_USER_TIMEOUT on backend sockets (0: off)' },
+  { key: 'max-pending-per-client', kind: 'int', def: 1024, min: 1, max: 1000000, doc: 'requests in flight per client before the proxy stops reading from it' },
+  { key: 'client-output-pause-bytes', kind: 'int', def: 8388608, min: 1024, max: Number.MAX_SAFE_INTEGER, doc: "unsent reply bytes to a client before the proxy stops reading that client's requests" },
+  { key: 'client-output-limit-bytes', kind: 'int', def: 268435456, min: 1024, max: Number.MAX_SAFE_INTEGER, doc: 'unsent reply bytes to a client before it is disconnected' },
+  { key: 'proto-max-bulk-len', kind: 'int', def: 536870912, min: 1024, max: 536870912, doc: 'largest bulk argument accepted from clients' },
+  { key: 'log-level', kind: 'enum', def: 'info', values: ['debug', 'info', 'warn', 'error', 'silent'], doc: 'pino log level' },
+  { key: 'log-file', kind: 'string', def: '', doc: 'log to this file instead of stdout' },
+];
+
+export interface ProxyConfig {
+  port: number;
+  bind: string;
+  requirepass: string;
+  maxclients: number;
+  databases: number;
+  master: Addr | null;
+  replicas: Addr[];
+  backendUsername: string;
+  backendPassword: string;
+  embeddedDir: string;
+  embeddedPort: number;
+  embeddedReplicas: number;
+  readMode: 'replica' | 'master';
+  healthCheckIntervalMs: number;
+  healthCheckTimeoutMs: number;
+  rise: number;
+  fall: number;
+  maxReplicaLag: number;
+  requestTimeoutMs: number;
+  connectTimeoutMs: number;
+  tcpKeepaliveMs: number;
+  tcpKeepaliveProbes: number;
+  tcpUserTimeoutMs: number;
+  maxPendingPerClient: number;
+  clientOutputPauseBytes: number;
+  clientOutputLimitBytes: number;
+  protoMaxBulkLen: number;
+  logLevel: string;
+  logFile: string;
+}
+
+/** A configuration error; the message names the setting. */
+export class ConfigError extends Error {}
+
+function camel(key: string): string {
+  return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Parses "host:port" (IPv6 as [::1]:port). */
+export function parseAddr(v: unknown, key: string): Addr {
+  if (typeof v !== 'string') throw new ConfigError(`${key}: expected "host:port", got ${JSON.stringify(v)}`);
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(v.trim());
+  if (!m) throw new ConfigError(`${key}: expected "host:port", got ${JSON.stringify(v)}`);
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) throw new ConfigError(`${key}: port out of range in ${JSON.stringify(v)}`);
+  const host = m[1] ?? m[2];
+  return { host, port, name: `${host}:${port}` };
+}
+
+function convert(s: Setting, v: unknown): unknown {
+  const key = s.key;
+  switch (s.kind) {
+    case 'int': {
+      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw new ConfigError(`${key}: expected an integer, got ${JSON.stringify(v)}`);
+      if (n < s.min! || n > s.max!) throw new ConfigError(`${key}: ${n} is out of range (${s.min}..${s.max})`);
+      return n;
+    }
+    case 'string':
+      if (v === null || v === undefined) return '';
+      if (typeof v !== 'string' && typeof v !== 'number') throw new ConfigError(`${key}: expected a string, got ${JSON.stringify(v)}`);
+      return String(v);
+    case 'enum': {
+      const t = String(v).toLowerCase();
+      if (!s.values!.includes(t)) throw new ConfigError(`${key}: expected one of ${s.values!.join(', ')}, got ${JSON.stringify(v)}`);
+      return t;
+    }
+    case 'bool':
+      if (v === true || v === 'true' || v === 'yes') return true;
+      if (v === false || v === 'false' || v === 'no') return false;
+      throw new ConfigError(`${key}: expected true or false, got ${JSON.stringify(v)}`);
+    case 'addr':
+      return v === null || v === undefined || v === '' ? null : parseAddr(v, key);
+    case 'addrs': {
+      const list = typeof v === 'string' ? (v.trim() === '' ? [] : v.split(',')) : v;
+      if (!Array.isArray(list)) throw new ConfigError(`${key}: expected a list of "host:port", got ${JSON.stringify(v)}`);
+      return list.map((x, i) => parseAddr(typeof x === 'string' ? x.trim() : x, `${key}[${i}]`));
+    }
+  }
+}
+
+/** Builds a configuration from layered plain objects (file, then flags); later layers win. */
+export function buildConfig(...layers: Array<Record<string, unknown>>): ProxyConfig {
+  const out: Record<string, unknown> = {};
+  const byKey = new Map(SETTINGS.map((s) => [s.key, s]));
+  for (const s of SETTINGS) out[camel(s.key)] = s.def;
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) {
+      const s = byKey.get(k);
+      if (!s) throw new ConfigError(`${k}: unknown setting`);
+      out[camel(k)] = convert(s, v);
+    }
+  }
+  const cfg = out as unknown as ProxyConfig;
+  if (!cfg.master && cfg.replicas.length) throw new ConfigError('replicas: external replicas need an external master (set master)');
+  const names = [cfg.master, ...cfg.replicas].filter(Boolean).map((a) => a!.name);
+  if (new Set(names).size !== names.length) throw new ConfigError('replicas: a backend is listed twice');
+  if (cfg.healthCheckTimeoutMs > cfg.healthCheckIntervalMs * 10) {
+    throw new ConfigError('health-check-timeout-ms: must not exceed ten health-check intervals');
+  }
+  return cfg;
+}
+
+/** Reads a YAML configuration file into a plain object (null document: empty). */
+export function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`--config: cannot read ${file}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text);
+  } catch (err) {
+    throw new ConfigError(`--config: ${file} is not valid YAML: ${(err as Error).message}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`--config: ${file} must be a mapping of settings`);
+  return doc as Record<string, unknown>;
+}
+
+/** Parses command-line arguments: --config FILE, then one --<setting> VALUE flag per setting. */
+export function configFromArgs(argv: string[]): ProxyConfig {
+  const program = new Command('resplit')
+    .description('Redis read/write-splitting proxy')
+    .option('-c, --config <file>', 'YAML configuration file (see config/resplit.yaml)')
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
+  for (const s of SETTINGS) program.option(`--${s.key} <value>`, s.doc);
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help') {
+      process.stdout.write(program.helpInformation());
+      process.exit(0);
+    }
+    throw new ConfigError(e.message.replace(/^error: /, ''));
+  }
+  const opts = program.opts<Record<string, string>>();
+  const file = opts.config ? readConfigFile(opts.config) : {};
+  const flags: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    const v = opts[camel(s.key)];
+    if (v !== undefined) flags[s.key] = v;
+  }
+  return buildConfig(file, flags);
+}

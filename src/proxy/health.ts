@@ -1,0 +1,209 @@
+// Active health checks: every interval each backend gets PING, INFO replication and INFO persistence
+// on a connection of its own (so checks never queue behind client traffic). Results feed rise/fall
+// thresholds and the replica state the pool routes by (role, link, sync, loading, offset lag).
+
+import net from 'node:net';
+import { logger } from '../common/log';
+import { ReplyDecoder, ReplyError, NEED_MORE, type ReplyValue } from '../resp/decoder';
+import { encodeCommand } from '../resp/encode';
+import { applyKeepalive, type ConnOptions } from './backend-conn';
+import type { Backend, Pool } from './pool';
+
+const log = logger('proxy-health');
+
+export interface HealthOptions {
+  intervalMs: number;
+  timeoutMs: number;
+  rise: number;
+  fall: number;
+  requestTimeoutMs: number;
+  conn: ConnOptions;
+}
+
+/** Parses "key:value" lines of an INFO reply. */
+export function parseInfo(text: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const line of text.split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0 && line[0] !== '#') m.set(line.slice(0, i), line.slice(i + 1));
+  }
+  return m;
+}
+
+/** The probe connection of one backend. */
+class Probe {
+  private sock: net.Socket | null = null;
+  private dec = new ReplyDecoder(true);
+  private replies: ReplyValue[] = [];
+  private expect = 0;
+  private sentAt = 0;
+  private readonly request: Buffer;
+
+  constructor(readonly b: Backend, private readonly h: HealthChecker) {
+    const parts = [encodeCommand(['PING']), encodeCommand(['INFO', 'replication']), encodeCommand(['INFO', 'persistence'])];
+    const o = h.opts.conn;
+    if (o.password) parts.unshift(encodeCommand(o.username ? ['AUTH', o.username, o.password] : ['AUTH', o.password]));
+    this.request = Buffer.concat(parts);
+  }
+
+  /** Starts a check unless one is still running; a check running too long fails. */
+  tick(now: number): void {
+    if (this.expect > 0) {
+      if (now - this.sentAt >= this.h.opts.timeoutMs) this.failed(`health check timed out after ${this.h.opts.timeoutMs} ms`);
+      return;
+    }
+    this.sentAt = now;
+    this.replies = [];
+    this.expect = this.h.opts.conn.password ? 4 : 3;
+    if (!this.sock) this.connect();
+    else this.sock.write(this.request);
+  }
+
+  private connect(): void {
+    const s = (this.sock = net.connect({ host: this.b.host, port: this.b.port }));
+    this.dec = new ReplyDecoder(true);
+    s.setNoDelay(true);
+    s.on('connect', () => {
+      applyKeepalive(s, this.h.opts.conn);
+      s.write(this.request);
+    });
+    s.on('data', (d: Buffer) => this.onData(d));
+    s.on('error', (err) => this.failed(err.message));
+    s.on('close', () => this.failed('health check connection closed'));
+  }
+
+  private onData(d: Buffer): void {
+    this.dec.feed(d);
+    try {
+      for (let v = this.dec.next(); v !== NEED_MORE; v = this.dec.next()) this.replies.push(v);
+    } catch (err) {
+      this.failed(`bad reply: ${(err as Error).message}`);
+      return;
+    }
+    if (this.expect > 0 && this.replies.length >= this.expect) {
+      this.expect = 0;
+      const r = this.h.opts.conn.password ? this.replies.slice(1) : this.replies;
+      this.replies = [];
+      this.h.result(this.b, r);
+    }
+  }
+
+  failed(reason: string): void {
+    if (this.sock) {
+      const s = this.sock;
+      this.sock = null;
+      s.removeAllListeners();
+      s.on('error', () => undefined);
+      s.destroy();
+    }
+    if (this.expect > 0) {
+      this.expect = 0;
+      this.h.failure(this.b, reason);
+    }
+  }
+
+  close(): void {
+    this.expect = 0;
+    this.failed('closing');
+  }
+}
+
+export class HealthChecker {
+  private readonly probes: Probe[];
+  private timer: NodeJS.Timeout | null = null;
+  private stallTimer: NodeJS.Timeout | null = null;
+  private waiters: Array<() => void> = [];
+
+  constructor(readonly pool: Pool, readonly opts: HealthOptions) {
+    this.probes = pool.all.map((b) => new Probe(b, this));
+  }
+
+  start(): void {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.opts.intervalMs);
+    const stallTick = Math.max(10, Math.min(250, Math.floor(this.opts.requestTimeoutMs / 4) || 250));
+    this.stallTimer = setInterval(() => this.pool.checkStalls(stallTick, this.opts.requestTimeoutMs), stallTick);
+  }
+
+  /** Resolves after every backend has answered or failed one check (start-up), or after timeoutMs. */
+  firstRound(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+      this.checkFirstRound();
+    });
+  }
+
+  private checked = new Set<Backend>();
+  private checkFirstRound(): void {
+    if (this.checked.size < this.pool.all.length) return;
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.stallTimer) clearInterval(this.stallTimer);
+    this.timer = this.stallTimer = null;
+    for (const p of this.probes) p.close();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const p of this.probes) p.tick(now);
+  }
+
+  /** A check answered: PING, INFO replication, INFO persistence. */
+  result(b: Backend, r: ReplyValue[]): void {
+    const [pong, repl, pers] = r;
+    if (pong instanceof ReplyError && !pong.message.startsWith('LOADING')) {
+      this.failure(b, `PING: ${pong.message}`);
+      return;
+    }
+    const replInfo = Buffer.isBuffer(repl) ? parseInfo(repl.latin1Slice()) : new Map<string, string>();
+    const persInfo = Buffer.isBuffer(pers) ? parseInfo(pers.latin1Slice()) : new Map<string, string>();
+    b.loading = pong instanceof ReplyError || persInfo.get('loading') === '1';
+    b.role = replInfo.get('role') ?? '';
+    if (b.isMaster) {
+      b.linkUp = true;
+      b.syncing = false;
+      b.offset = num(replInfo.get('master_repl_offset'));
+    } else {
+      b.linkUp = replInfo.get('master_link_status') === 'up';
+      b.syncing = replInfo.get('master_sync_in_progress') === '1';
+      b.offset = num(replInfo.get('slave_repl_offset') ?? replInfo.get('master_repl_offset'));
+    }
+    b.failRun = 0;
+    b.okRun++;
+    if (!b.up && b.okRun >= this.opts.rise) {
+      b.up = true;
+      log.info({ backend: b.name, role: b.role }, 'backend up');
+    }
+    if (b.isMaster && b.up && b.role && b.role !== 'master') log.warn({ backend: b.name, role: b.role }, 'configured master reports another role');
+    this.pool.evaluate();
+    this.checked.add(b);
+    this.checkFirstRound();
+  }
+
+  /** A check failed (error, timeout, connection refused). */
+  failure(b: Backend, reason: string): void {
+    b.okRun = 0;
+    b.failRun++;
+    if (b.up && b.failRun >= this.opts.fall) {
+      b.up = false;
+      log.warn({ backend: b.name, reason }, 'backend down');
+    }
+    this.pool.evaluate();
+    this.checked.add(b);
+    this.checkFirstRound();
+  }
+}
+
+function num(s: string | undefined): number {
+  const n = s === undefined ? NaN : Number(s);
+  return Number.isFinite(n) ? n : -1;
+}

@@ -1,0 +1,130 @@
+// Replies the proxy builds itself: the `# Proxy` INFO section, ROLE, HELLO's map, CLIENT INFO/LIST
+// lines, and the reply rewrites for SCAN cursors and INFO. Kept apart from the session so that the
+// session only routes.
+
+import { REDIS_VERSION } from '../resp/commands';
+import type { Pool } from './pool';
+import { stats } from './stats';
+import { bulkReply } from './replies';
+import type { Slot } from './slot';
+
+/** What CLIENT INFO/LIST needs to know about a session. */
+export interface ClientView {
+  id: number;
+  addr: string;
+  laddr: string;
+  name: string;
+  createdAt: number;
+  lastCmdAt: number;
+  db: number;
+  lastCmd: string;
+  flags: string;
+  libName: string;
+  libVer: string;
+}
+
+/** One CLIENT LIST line, in Redis's field order (fields the proxy cannot know are zero). */
+export function clientLine(c: ClientView, now: number): string {
+  return (
+    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=-1 name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)} ` +
+    `idle=${Math.floor((now - c.lastCmdAt) / 1000)} flags=${c.flags} db=${c.db} sub=0 psub=0 ssub=0 multi=-1 qbuf=0 ` +
+    `qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${c.lastCmd} user=default ` +
+    `redir=-1 resp=2 lib-name=${c.libName} lib-ver=${c.libVer}`
+  );
+}
+
+/** The `# Proxy` INFO section: connections, routing counters, failovers, health. */
+export function proxySection(pool: Pool, startedAt: number): string {
+  const lines = [
+    '# Proxy',
+    'proxy:resplit',
+    `proxy_uptime_in_seconds:${Math.floor((Date.now() - startedAt) / 1000)}`,
+    `proxy_connected_clients:${stats.connectionsCurrent}`,
+    `proxy_total_connections_received:${stats.connectionsTotal}`,
+    `proxy_rejected_connections:${stats.connectionsRejected}`,
+    `proxy_commands_to_master:${stats.commandsMaster}`,
+    `proxy_commands_to_replicas:${stats.commandsReplica}`,
+    `proxy_commands_local:${stats.commandsLocal}`,
+    `proxy_read_failovers:${stats.readFailovers}`,
+    `proxy_master_down_rejects:${stats.masterDownRejects}`,
+    `proxy_backend_lost_replies:${stats.backendLostReplies}`,
+    `proxy_backend_connection_failures:${stats.backendConnFailures}`,
+    `proxy_health_transitions:${stats.healthTransitions}`,
+    `proxy_protocol_errors:${stats.protocolErrors}`,
+    `proxy_output_limit_disconnections:${stats.outputLimitCloses}`,
+  ];
+  for (const b of pool.all) {
+    const role = b.isMaster ? 'master' : `replica${b.index - 1}`;
+    lines.push(
+      `proxy_backend_${role}:addr=${b.name},state=${b.eligible ? 'serving' : 'out'},up=${b.up ? 1 : 0},` +
+        `reason=${b.reason ? b.reason.replace(/[\s,:]+/g, '_') : 'none'},offset=${b.offset},lag=${b.isMaster ? 0 : pool.lag(b)},routed=${b.routed}`,
+    );
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** ROLE as a master reports it, with the replicas the proxy knows about. */
+export function roleReply(pool: Pool): Buffer {
+  let s = `*3\r\n$6\r\nmaster\r\n:${Math.max(0, pool.master.offset)}\r\n*${pool.replicas.length}\r\n`;
+  for (const r of pool.replicas) {
+    const port = String(r.port);
+    const off = String(Math.max(0, r.offset));
+    s += `*3\r\n$${r.host.length}\r\n${r.host}\r\n$${port.length}\r\n${port}\r\n$${off.length}\r\n${off}\r\n`;
+  }
+  return Buffer.from(s, 'latin1');
+}
+
+/** HELLO's reply (RESP2: a flat array of 7 pairs). */
+export function helloReply(id: number): Buffer {
+  const b = (s: string) => `$${s.length}\r\n${s}\r\n`;
+  return Buffer.from(
+    `*14\r\n${b('server')}${b('redis')}${b('version')}${b(REDIS_VERSION)}${b('proto')}:2\r\n${b('id')}:${id}\r\n` +
+      `${b('mode')}${b('standalone')}${b('role')}${b('master')}${b('modules')}*0\r\n`,
+    'latin1',
+  );
+}
+
+/** Reads the bulk at `off` ("$<len>\r\n<bytes>\r\n"): [start, end] of the payload, or null. */
+function bulkAt(b: Buffer, off: number): [number, number] | null {
+  if (b[off] !== 36) return null;
+  const nl = b.indexOf(13, off);
+  if (nl < 0) return null;
+  const len = Number(b.latin1Slice(off + 1, nl));
+  if (!Number.isInteger(len) || len < 0) return null;
+  return [nl + 2, nl + 2 + len];
+}
+
+/**
+ * SCAN-family replies: the backend's cursor c becomes c*N+backend so that the client's next call can
+ * be sent to the same backend (cursors are only meaningful on the server that issued them).
+ */
+export function scanPost(n: number): (slot: Slot, reply: Buffer) => Buffer {
+  return (slot, reply) => {
+    if (reply[0] !== 42 /* '*' */) return reply;
+    const nl = reply.indexOf(13);
+    const cur = bulkAt(reply, nl + 2);
+    if (!cur) return reply;
+    const c = BigInt(reply.latin1Slice(cur[0], cur[1]));
+    const enc = c === 0n ? '0' : (c * BigInt(n) + BigInt(slot.backend)).toString();
+    return Buffer.concat([Buffer.from(`*2\r\n$${enc.length}\r\n${enc}\r\n`, 'latin1'), reply.subarray(cur[1] + 2)]);
+  };
+}
+
+/** INFO replies get the proxy section appended. */
+export function infoPost(pool: Pool, startedAt: number): (slot: Slot, reply: Buffer) => Buffer {
+  return (_slot, reply) => {
+    const r = bulkAt(reply, 0);
+    if (!r) return reply;
+    const body = reply.latin1Slice(r[0], r[1]);
+    return bulkReply((body.length ? body + '\r\n' : '') + proxySection(pool, startedAt));
+  };
+}
+
+/** CLIENT SETNAME's rule: printable ASCII without spaces (Redis validateClientName). */
+export function validClientName(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 33 || c > 126) return false;
+  }
+  return true;
+}

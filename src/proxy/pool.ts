@@ -1,0 +1,185 @@
+// The backends and the proxy's view of them: which ones may serve traffic now, their replication
+// offsets (kept so a later change can route a session's reads by offset for read-your-writes), one
+// shared multiplexed connection per backend (fastest on few cores), dedicated master connections on
+// demand, and read failover when a shared connection fails.
+
+import { logger } from '../common/log';
+import { BackendConn, type BackendAddr, type ConnEvents, type ConnOptions } from './backend-conn';
+import { Slot } from './slot';
+import { K } from './classify';
+import { stats } from './stats';
+import { PE, errorReply, R_NO_BACKEND } from './replies';
+
+const log = logger('proxy-pool');
+
+/** One backend server as the proxy sees it. */
+export class Backend implements BackendAddr {
+  readonly name: string;
+  /** Reachable per the rise/fall thresholds of the checks (and passive failures). */
+  up = false;
+  /** May serve traffic now (up, and for a replica: in sync and not lagging). */
+  eligible = false;
+  /** Why it is not eligible (for logs and RESPLIT BACKENDS). */
+  reason = 'not checked yet';
+  okRun = 0;
+  failRun = 0;
+  /** From INFO: role, link to its master, sync/loading state, replication offset. */
+  role = '';
+  linkUp = false;
+  syncing = false;
+  loading = false;
+  /** master_repl_offset (master) or slave_repl_offset (replica); -1 unknown. */
+  offset = -1;
+  /** Requests routed to it. */
+  routed = 0;
+  shared: BackendConn | null = null;
+
+  constructor(readonly index: number, readonly host: string, readonly port: number, readonly isMaster: boolean) {
+    this.name = `${host}:${port}`;
+  }
+}
+
+export interface PoolOptions {
+  conn: ConnOptions;
+  rise: number;
+  maxReplicaLag: number;
+}
+
+export class Pool implements ConnEvents {
+  readonly all: Backend[];
+  readonly master: Backend;
+  readonly replicas: Backend[];
+  private rr = 0;
+
+  constructor(master: { host: string; port: number }, replicas: Array<{ host: string; port: number }>, readonly opts: PoolOptions) {
+    this.master = new Backend(0, master.host, master.port, true);
+    this.replicas = replicas.map((r, i) => new Backend(i + 1, r.host, r.port, false));
+    this.all = [this.master, ...this.replicas];
+    // One good check is enough to start serving; later recoveries need `rise` in a row.
+    for (const b of this.all) b.okRun = opts.rise - 1;
+  }
+
+  /** The next eligible replica round-robin (skipping `exclude`), else the master, else null. */
+  readBackend(exclude?: Backend): Backend | null {
+    const reps = this.replicas;
+    const n = reps.length;
+    for (let i = 0; i < n; i++) {
+      const idx = (this.rr + i) % n;
+      const b = reps[idx];
+      if (b.eligible && b !== exclude) {
+        this.rr = idx + 1;
+        return b;
+      }
+    }
+    return this.master.eligible && this.master !== exclude ? this.master : null;
+  }
+
+  /** Sends a slot's request on a backend's shared connection. */
+  send(b: Backend, slot: Slot, raw: Buffer): void {
+    slot.backend = b.index;
+    slot.tries++;
+    b.routed++;
+    if (b.isMaster) stats.commandsMaster++;
+    else stats.commandsReplica++;
+    let c = b.shared;
+    if (c === null || c.closed) c = b.shared = new BackendConn(b, this.opts.conn, this);
+    c.send(slot, raw);
+  }
+
+  /** A new dedicated connection to the master (transactions, blocking commands, pub/sub). */
+  dedicated(events: ConnEvents): BackendConn {
+    return new BackendConn(this.master, this.opts.conn, events);
+  }
+
+  /** A shared connection failed: passive health, then reads go elsewhere and writes get an error. */
+  connFailed(conn: BackendConn, pending: Slot[], reason: string): void {
+    const b = conn.addr as Backend;
+    if (b.shared === conn) b.shared = null;
+    stats.backendConnFailures++;
+    log.warn({ backend: b.name, reason, pending: pending.length }, 'backend connection failed');
+    this.markDown(b, `passive: ${reason}`);
+    for (const s of pending) {
+      if (s.kind === K.READ && s.raw && s.tries < this.all.length + 1) {
+        const next = this.readBackend(b);
+        if (next) {
+          stats.readFailovers++;
+          log.debug({ from: b.name, to: next.name }, 'read failover');
+          this.send(next, s, s.raw);
+          continue;
+        }
+        s.complete(R_NO_BACKEND);
+      } else {
+        stats.backendLostReplies++;
+        s.complete(errorReply(PE.BACKEND_LOST(b.name)));
+      }
+    }
+  }
+
+  /** Marks a backend unreachable at once (a connection failure is not a matter of thresholds). */
+  markDown(b: Backend, reason: string): void {
+    b.okRun = 0;
+    if (b.up) {
+      b.up = false;
+      log.warn({ backend: b.name, reason }, 'backend down');
+    }
+    this.evaluate();
+  }
+
+  /** Recomputes who may serve; logs and counts every change. */
+  evaluate(): void {
+    this.evaluateOne(this.master);
+    for (const r of this.replicas) this.evaluateOne(r);
+  }
+
+  private evaluateOne(b: Backend): void {
+    let reason = '';
+    if (!b.up) reason = 'down';
+    else if (b.loading) reason = 'loading';
+    else if (!b.isMaster) {
+      // With the master down, stale replicas still serve reads (better than no reads at all).
+      if (this.master.eligible) {
+        if (!b.linkUp) reason = 'link to master down';
+        else if (b.syncing) reason = 'syncing';
+        else if (this.opts.maxReplicaLag > 0 && this.lag(b) > this.opts.maxReplicaLag) reason = `lagging ${this.lag(b)} bytes`;
+      }
+    }
+    const ok = reason === '';
+    b.reason = reason;
+    if (ok === b.eligible) return;
+    b.eligible = ok;
+    stats.healthTransitions++;
+    if (ok) log.info({ backend: b.name, role: b.isMaster ? 'master' : 'replica' }, 'backend serving');
+    else log.warn({ backend: b.name, role: b.isMaster ? 'master' : 'replica', reason }, 'backend not serving');
+    if (b.isMaster) for (const r of this.replicas) this.evaluateOne(r);
+  }
+
+  /** Replication bytes a replica trails the master by (0 when unknown). */
+  lag(b: Backend): number {
+    if (b.offset < 0 || this.master.offset < 0) return 0;
+    return Math.max(0, this.master.offset - b.offset);
+  }
+
+  /** Fails shared connections stalled for longer than the request timeout (passive check). */
+  checkStalls(tickMs: number, timeoutMs: number): void {
+    if (timeoutMs <= 0) return;
+    for (const b of this.all) {
+      const c = b.shared;
+      if (!c || c.closed) continue;
+      if (c.pending === 0 || c.progress !== c.lastSeen) {
+        c.lastSeen = c.progress;
+        c.stalledMs = 0;
+        continue;
+      }
+      c.stalledMs += tickMs;
+      if (c.stalledMs >= timeoutMs) c.fail(`no reply for ${timeoutMs} ms`);
+    }
+  }
+
+  /** Closes every shared connection. */
+  close(): void {
+    for (const b of this.all) {
+      b.shared?.close();
+      b.shared = null;
+    }
+  }
+}

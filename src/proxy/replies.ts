@@ -1,0 +1,41 @@
+// Fixed reply texts of the proxy, in one place (Envoy redis_proxy keeps its "no upstream" and
+// "upstream failure" texts together the same way). Clients and tests match on these strings.
+
+/** Error texts (without the leading '-'); each names the proxy so an operator knows who refused. */
+export const PE = {
+  MASTER_DOWN: (addr: string) => `MASTERDOWN resplit: the master ${addr} is unavailable; writes are refused until it returns`,
+  NO_BACKEND: 'CLUSTERDOWN resplit: no healthy backend can serve this read',
+  BACKEND_LOST: (addr: string) => `ERR resplit: connection to backend ${addr} lost before the reply`,
+  MONITOR: 'ERR resplit: MONITOR is not supported through the proxy; connect to a backend directly',
+  REFUSED: (name: string) => `ERR resplit: '${name}' is not supported through the proxy`,
+  HELLO3: 'NOPROTO resplit: RESP3 is not supported through the proxy, use RESP2 (HELLO 2)',
+  READMODE: "ERR resplit: syntax is RESPLIT READMODE MASTER|REPLICA",
+  RESPLIT_HELP: "ERR resplit: unknown RESPLIT subcommand (try RESPLIT READMODE MASTER|REPLICA or RESPLIT BACKENDS)",
+  TOO_MANY_CLIENTS: 'ERR max number of clients reached',
+  SELECT_NOT_INT: 'ERR value is not an integer or out of range',
+  HELLO_NOT_INT: 'ERR Protocol version is not an integer or out of range',
+} as const;
+
+/** Encodes an error text as a reply. */
+export function errorReply(text: string): Buffer {
+  return Buffer.from(`-${text.replace(/[\r\n]/g, ' ')}\r\n`, 'latin1');
+}
+
+export const R_OK = Buffer.from('+OK\r\n');
+export const R_PONG = Buffer.from('+PONG\r\n');
+export const R_RESET = Buffer.from('+RESET\r\n');
+export const R_NIL = Buffer.from('$-1\r\n');
+export const R_MONITOR = errorReply(PE.MONITOR);
+export const R_NO_BACKEND = errorReply(PE.NO_BACKEND);
+export const R_HELLO3 = errorReply(PE.HELLO3);
+
+/** A bulk string reply from a latin1 string. */
+export function bulkReply(s: string | Buffer): Buffer {
+  const b = typeof s === 'string' ? Buffer.from(s, 'latin1') : s;
+  return Buffer.concat([Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n')]);
+}
+
+/** An integer reply. */
+export function intReply(n: number | bigint): Buffer {
+  return Buffer.from(`:${n}\r\n`);
+}

@@ -1,0 +1,685 @@
+// One client connection (Envoy's downstream session): parses requests, routes each one, and writes
+// replies strictly in request order from the head of its FIFO, because replies come back from
+// different backends out of order. It also holds the per-client state a shared backend connection
+// cannot: db, auth, name, read mode, and pinning (transactions, blocking commands, pub/sub tunnel).
+
+import type net from 'node:net';
+import { RequestParser, ProtocolError, DEFAULT_LIMITS } from '../resp/parser';
+import { ReplyWriter, encodeCommand } from '../resp/encode';
+import { E, errArity } from '../resp/errors';
+import { logger } from '../common/log';
+import { K, routeByName, resolveRoute, xreadBlocks, type Route } from './classify';
+import { Slot, type SlotOwner, type PostFn } from './slot';
+import { scheduleFlush, type Flushable } from './flush';
+import type { BackendConn, ConnEvents } from './backend-conn';
+import type { Backend, Pool } from './pool';
+import type { ProxyConfig } from './config';
+import { stats } from './stats';
+import { PE, errorReply, bulkReply, intReply, R_OK, R_PONG, R_RESET, R_NIL, R_NO_BACKEND, R_HELLO3 } from './replies';
+import { clientLine, helloReply, proxySection, roleReply, validClientName, type ClientView } from './local';
+
+const log = logger('proxy-session');
+
+/** What every session shares: configuration, backends, the session registry. */
+export interface ProxyContext {
+  cfg: ProxyConfig;
+  pool: Pool;
+  sessions: Map<number, Session>;
+  startedAt: number;
+  /** Reply to writes while the master is down. */
+  masterDown: Buffer;
+  scanPost: PostFn;
+  infoPost: PostFn;
+}
+
+/** Parsed-but-unhandled bytes at which a waiting client stops being read. */
+const QBUF_PAUSE = 256 * 1024;
+const R_NOAUTH = errorReply(E.NOAUTH);
+const R_EXEC_NO_MULTI = errorReply(E.EXEC_NO_MULTI);
+const R_DISCARD_NO_MULTI = errorReply(E.DISCARD_NO_MULTI);
+
+let lastId = 0;
+
+export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
+  flushQueued = false;
+  readonly id = ++lastId;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly createdAt = Date.now();
+  lastCmdAt = this.createdAt;
+  lastCmd = 'NULL';
+  db = 0;
+  name = '';
+  libName = '';
+  libVer = '';
+  authed: boolean;
+  /** Reads go to the master (RESPLIT READMODE MASTER or READWRITE). */
+  readMaster: boolean;
+  private readonly parser: RequestParser<Buffer>;
+  private readonly out = new ReplyWriter();
+  /** The reply FIFO: a linked list of slots through Slot.next. */
+  private head: Slot | null = null;
+  private tail: Slot | null = null;
+  private count = 0;
+  /** This client's own master connection (transactions, blocking commands), made on demand. */
+  private dedicated: BackendConn | null = null;
+  /** Every command goes to `dedicated` (between MULTI/WATCH and EXEC/DISCARD/UNWATCH). */
+  private pinned = false;
+  private inMulti = false;
+  /** The db a SELECT queued inside MULTI switches to at EXEC. */
+  private multiDb = -1;
+  /** Subscribed: every byte both ways goes through this dedicated connection from now on. */
+  private tunnel: BackendConn | null = null;
+  /** Ordering barrier: parse nothing more until every reply so far has arrived. */
+  private halted = false;
+  private deferred: Buffer[] | null = null;
+  private deferredRaw: Buffer | null = null;
+  /** The loop stopped on a barrier or a full FIFO (a completed reply restarts it). */
+  private waiting = false;
+  private inLoop = false;
+  private outPaused = false;
+  private sockPaused = false;
+  /** QUIT or a protocol error: reply, then close. */
+  private closing = false;
+  closed = false;
+
+  constructor(readonly sock: net.Socket, private readonly ctx: ProxyContext) {
+    const cfg = ctx.cfg;
+    this.authed = cfg.requirepass === '';
+    this.readMaster = cfg.readMode === 'master';
+    this.addr = `${sock.remoteAddress}:${sock.remotePort}`;
+    this.laddr = `${sock.localAddress}:${sock.localPort}`;
+    this.parser = new RequestParser<Buffer>('buffer', { ...DEFAULT_LIMITS, maxBulkLen: cfg.protoMaxBulkLen }, () => !this.authed);
+    sock.setNoDelay(true);
+    sock.on('data', (d: Buffer) => this.onData(d));
+    sock.on('drain', () => this.onDrain());
+    sock.on('error', () => undefined);
+    sock.on('close', () => this.onClose());
+  }
+
+  get flags(): string {
+    return this.tunnel ? 'P' : this.inMulti ? 'x' : 'N';
+  }
+
+  private onData(d: Buffer): void {
+    this.parser.feed(d);
+    this.loop();
+  }
+
+  /** Handles buffered requests until the parser is empty, a barrier holds, or the FIFO is full. */
+  private loop(): void {
+    if (this.inLoop || this.closed) return;
+    this.inLoop = true;
+    this.waiting = false;
+    const max = this.ctx.cfg.maxPendingPerClient;
+    try {
+      while (!this.closing) {
+        if (this.halted) {
+          if (this.count > 0) {
+            this.waiting = true;
+            break;
+          }
+          this.halted = false;
+        }
+        if (this.count >= max) {
+          this.waiting = true;
+          break;
+        }
+        let args: Buffer[];
+        let raw: Buffer | null;
+        if (this.deferred) {
+          args = this.deferred;
+          raw = this.deferredRaw;
+          this.deferred = this.deferredRaw = null;
+        } else {
+          const r = this.parser.next();
+          if (r === null) break;
+          if (r instanceof ProtocolError) {
+            this.protocolError(r);
+            break;
+          }
+          args = r;
+          raw = this.parser.raw;
+        }
+        this.handle(args, raw);
+      }
+    } finally {
+      this.inLoop = false;
+    }
+    this.updatePause();
+  }
+
+  private updatePause(): void {
+    if (this.closed) return;
+    const want = this.outPaused || this.closing || (this.waiting && this.parser.pendingBytes >= QBUF_PAUSE);
+    if (want && !this.sockPaused) {
+      this.sockPaused = true;
+      this.sock.pause();
+    } else if (!want && this.sockPaused) {
+      this.sockPaused = false;
+      this.sock.resume();
+    }
+  }
+
+  private handle(args: Buffer[], raw: Buffer | null): void {
+    const a0 = args[0];
+    const name = a0.latin1Slice(0, a0.length);
+    this.lastCmd = name;
+    if (this.tunnel) {
+      this.tunnel.sendUntracked(raw ?? encodeCommand(args));
+      return;
+    }
+    let r = routeByName(name);
+    if (r.container) r = resolveRoute(args);
+    if (!this.authed && !(r.kind === K.LOCAL && (r.name === 'auth' || r.name === 'hello' || r.name === 'quit'))) {
+      this.local(R_NOAUTH);
+      return;
+    }
+    if (this.pinned) {
+      this.handlePinned(args, raw, r);
+      return;
+    }
+    switch (r.kind) {
+      case K.READ:
+        return this.read(args, raw);
+      case K.WRITE:
+        return this.write(args, raw);
+      case K.LOCAL:
+        return this.handleLocal(args, raw, r);
+      case K.BLOCK:
+        return this.blocking(args, raw);
+      case K.XREAD:
+        return xreadBlocks(args) ? this.blocking(args, raw) : this.write(args, raw);
+      case K.SCAN:
+        return this.scan(args, raw, 1);
+      case K.KEYSCAN:
+        return this.scan(args, raw, 2);
+      case K.INFO:
+        return this.info(args, raw);
+      case K.SUB:
+        return this.subscribe(args, raw);
+      default:
+        return this.refuse(r);
+    }
+  }
+
+  // ---- FIFO ----
+
+  private enqueue(kind: number): Slot {
+    const s = new Slot(this);
+    s.kind = kind;
+    s.db = this.db;
+    if (this.tail) this.tail.next = s;
+    else this.head = s;
+    this.tail = s;
+    this.count++;
+    return s;
+  }
+
+  /** A reply the proxy makes itself, in order with the forwarded ones. */
+  private local(reply: Buffer): void {
+    stats.commandsLocal++;
+    if (this.count === 0) {
+      this.out.raw(reply);
+      scheduleFlush(this);
+    } else this.enqueue(0).complete(reply);
+  }
+
+  /** A slot got its reply: write every completed slot from the head of the FIFO. */
+  slotDone(s: Slot): void {
+    if (this.closed || s !== this.head) return;
+    let h: Slot | null = s;
+    while (h !== null && h.reply !== null) {
+      this.out.raw(h.reply);
+      h.reply = null;
+      const n: Slot | null = h.next;
+      h.next = null;
+      h = n;
+      this.count--;
+    }
+    this.head = h;
+    if (h === null) this.tail = null;
+    scheduleFlush(this);
+    if (this.waiting && (this.count === 0 || (!this.halted && this.count <= this.ctx.cfg.maxPendingPerClient >> 1))) this.loop();
+  }
+
+  flush(): void {
+    if (this.closed) return;
+    const b = this.out.take();
+    if (b) this.sock.write(b);
+    const wl = this.sock.writableLength;
+    if (wl > this.ctx.cfg.clientOutputLimitBytes) {
+      stats.outputLimitCloses++;
+      log.warn({ client: this.id, addr: this.addr, bytes: wl }, 'client output limit exceeded, closing the client');
+      this.sock.destroy();
+      return;
+    }
+    if (wl > this.ctx.cfg.clientOutputPauseBytes && !this.outPaused) {
+      this.outPaused = true;
+      this.updatePause();
+    }
+    if (this.closing && this.count === 0) this.sock.end();
+  }
+
+  private onDrain(): void {
+    if (!this.outPaused) return;
+    this.outPaused = false;
+    this.updatePause();
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.sessions.delete(this.id);
+    stats.connectionsCurrent--;
+    this.dedicated?.close();
+    this.tunnel?.close();
+    this.dedicated = this.tunnel = null;
+    this.head = this.tail = null;
+  }
+
+  /** Closes the client now (server shutdown). */
+  destroy(): void {
+    this.sock.destroy();
+  }
+
+  private protocolError(e: ProtocolError): void {
+    stats.protocolErrors++;
+    log.info({ client: this.id, addr: this.addr, error: e.message }, 'protocol error, closing the client');
+    this.local(errorReply(`ERR ${e.message}`));
+    this.closing = true;
+  }
+
+  /**
+   * Ordering barrier before a request that moves to another connection: true when nothing is in
+   * flight; otherwise the request is kept and handled once every earlier reply has arrived.
+   */
+  private drained(args: Buffer[], raw: Buffer | null): boolean {
+    if (this.count === 0) return true;
+    this.deferred = args;
+    this.deferredRaw = raw;
+    this.halted = true;
+    return false;
+  }
+
+  // ---- routing ----
+
+  private read(args: Buffer[], raw: Buffer | null): void {
+    const pool = this.ctx.pool;
+    const b = this.readMaster && pool.master.eligible ? pool.master : pool.readBackend();
+    if (b === null) return this.local(R_NO_BACKEND);
+    const s = this.enqueue(K.READ);
+    const bytes = raw ?? encodeCommand(args);
+    s.raw = bytes;
+    pool.send(b, s, bytes);
+  }
+
+  private write(args: Buffer[], raw: Buffer | null): void {
+    const pool = this.ctx.pool;
+    if (!pool.master.eligible) return this.masterDown();
+    pool.send(pool.master, this.enqueue(K.WRITE), raw ?? encodeCommand(args));
+  }
+
+  private masterDown(): void {
+    stats.masterDownRejects++;
+    this.local(this.ctx.masterDown);
+  }
+
+  private dedicatedConn(): BackendConn | null {
+    if (this.dedicated && !this.dedicated.closed) return this.dedicated;
+    if (!this.ctx.pool.master.eligible) return null;
+    return (this.dedicated = this.ctx.pool.dedicated(this));
+  }
+
+  private sendDedicated(args: Buffer[], raw: Buffer | null, kind: number): Slot {
+    stats.commandsMaster++;
+    const s = this.enqueue(kind);
+    this.dedicated!.send(s, raw ?? encodeCommand(args));
+    return s;
+  }
+
+  /** Blocking commands get the client's own master connection, with barriers on both sides. */
+  private blocking(args: Buffer[], raw: Buffer | null): void {
+    if (!this.drained(args, raw)) return;
+    if (!this.dedicatedConn()) return this.masterDown();
+    this.sendDedicated(args, raw, K.BLOCK);
+    this.halted = true;
+  }
+
+  /** (P|S)SUBSCRIBE: the session becomes a tunnel to a dedicated master connection for good. */
+  private subscribe(args: Buffer[], raw: Buffer | null): void {
+    if (!this.drained(args, raw)) return;
+    const c = this.dedicatedConn();
+    if (!c) return this.masterDown();
+    this.dedicated = null;
+    this.pinned = this.inMulti = false;
+    this.tunnel = c;
+    c.passthrough = (chunk) => {
+      this.out.raw(chunk);
+      scheduleFlush(this);
+    };
+    stats.commandsMaster++;
+    c.sendUntracked(raw ?? encodeCommand(args), this.db);
+  }
+
+  /** SCAN family: the cursor the client sees encodes the backend that issued it (cursor*N+index). */
+  private scan(args: Buffer[], raw: Buffer | null, idx: number): void {
+    const pool = this.ctx.pool;
+    if (args.length <= idx) return this.write(args, raw);
+    const cs = args[idx].latin1Slice(0, args[idx].length);
+    if (cs.length > 20 || !/^[0-9]+$/.test(cs)) return this.write(args, raw); // the master answers the error
+    const n = BigInt(pool.all.length);
+    const cur = BigInt(cs);
+    let b: Backend | null;
+    let c = 0n;
+    if (cur === 0n) b = this.readMaster && pool.master.eligible ? pool.master : pool.readBackend();
+    else {
+      c = cur / n;
+      b = pool.all[Number(cur % n)];
+      if (!b.eligible) {
+        log.info({ client: this.id, backend: b.name }, 'SCAN cursor backend unavailable, continuing on another backend');
+        b = pool.readBackend();
+      }
+    }
+    if (b === null) return this.local(R_NO_BACKEND);
+    const nargs = args.slice();
+    nargs[idx] = Buffer.from(c.toString(), 'latin1');
+    const bytes = encodeCommand(nargs);
+    const s = this.enqueue(K.READ);
+    s.raw = bytes;
+    s.post = this.ctx.scanPost;
+    pool.send(b, s, bytes);
+  }
+
+  /** INFO: the master's (any backend's while it is down) with the `# Proxy` section appended. */
+  private info(args: Buffer[], raw: Buffer | null): void {
+    const pool = this.ctx.pool;
+    let want = args.length === 1;
+    let only = args.length > 1;
+    for (let i = 1; i < args.length; i++) {
+      const a = args[i].latin1Slice(0, args[i].length).toLowerCase();
+      if (a === 'proxy') want = true;
+      else {
+        only = false;
+        if (a === 'default' || a === 'all' || a === 'everything') want = true;
+      }
+    }
+    if (only) return this.local(bulkReply(proxySection(pool, this.ctx.startedAt)));
+    const b = pool.master.eligible ? pool.master : pool.readBackend();
+    if (b === null) return this.local(bulkReply(proxySection(pool, this.ctx.startedAt)));
+    const s = this.enqueue(K.READ);
+    const bytes = raw ?? encodeCommand(args);
+    s.raw = bytes;
+    if (want) s.post = this.ctx.infoPost;
+    pool.send(b, s, bytes);
+  }
+
+  private refuse(r: Route): void {
+    this.local(errorReply(r.name === 'monitor' ? PE.MONITOR : PE.REFUSED(r.name.replace('|', ' ').toUpperCase())));
+  }
+
+  // ---- transactions ----
+
+  /** While pinned every request goes to the dedicated connection, in order. */
+  private handlePinned(args: Buffer[], raw: Buffer | null, r: Route): void {
+    const n = r.name;
+    if (n === 'quit' || n === 'reset') return this.handleLocal(args, raw, r);
+    if (this.inMulti) {
+      if (n === 'exec' || n === 'discard') {
+        const s = this.sendDedicated(args, raw, K.WRITE);
+        if (n === 'exec') {
+          s.arg = this.multiDb;
+          s.post = this.execPost;
+        }
+        this.unpin();
+        this.halted = true;
+        return;
+      }
+      if (n === 'select' && args.length === 2) {
+        const db = this.parseDb(args[1]);
+        if (typeof db === 'number') this.multiDb = db;
+      }
+      this.sendDedicated(args, raw, K.WRITE);
+      return;
+    }
+    switch (n) {
+      case 'multi':
+        this.inMulti = true;
+        this.multiDb = -1;
+        this.sendDedicated(args, raw, K.WRITE);
+        return;
+      case 'unwatch':
+        this.sendDedicated(args, raw, K.WRITE);
+        this.unpin();
+        this.halted = true;
+        return;
+      case 'watch':
+      case 'exec':
+      case 'discard':
+        this.sendDedicated(args, raw, K.WRITE);
+        return;
+    }
+    if (r.kind === K.LOCAL) return this.handleLocal(args, raw, r);
+    if (r.kind === K.REFUSE) return this.refuse(r);
+    if (r.kind === K.SUB) {
+      this.unpin();
+      return this.subscribe(args, raw);
+    }
+    this.sendDedicated(args, raw, K.WRITE);
+  }
+
+  private unpin(): void {
+    this.pinned = false;
+    this.inMulti = false;
+  }
+
+  /** After a successful EXEC, a SELECT queued in the transaction has switched the db. */
+  private readonly execPost: PostFn = (s, reply) => {
+    if (s.arg >= 0 && reply[0] === 42 /* '*' */ && reply[1] !== 45 /* '-' (*-1: aborted) */) {
+      this.db = s.arg;
+      if (this.dedicated) this.dedicated.db = s.arg;
+    }
+    return reply;
+  };
+
+  /** Starts MULTI or WATCH on the dedicated connection. */
+  private pin(args: Buffer[], raw: Buffer | null, multi: boolean): void {
+    if (!this.drained(args, raw)) return;
+    if (!this.dedicatedConn()) return this.masterDown();
+    this.pinned = true;
+    this.inMulti = multi;
+    this.multiDb = -1;
+    this.sendDedicated(args, raw, K.WRITE);
+  }
+
+  // ---- commands the proxy answers ----
+
+  private handleLocal(args: Buffer[], raw: Buffer | null, r: Route): void {
+    if (!(r.arity > 0 ? args.length === r.arity : args.length >= -r.arity)) return this.local(errorReply(errArity(r.name)));
+    switch (r.name) {
+      case 'ping':
+        return this.local(args.length === 1 ? R_PONG : bulkReply(args[1]));
+      case 'echo':
+        return this.local(bulkReply(args[1]));
+      case 'select': {
+        const db = this.parseDb(args[1]);
+        if (typeof db !== 'number') return this.local(errorReply(db));
+        this.db = db;
+        return this.local(R_OK);
+      }
+      case 'auth':
+        return this.auth(args);
+      case 'hello':
+        return this.hello(args);
+      case 'quit':
+        this.local(R_OK);
+        this.closing = true;
+        return;
+      case 'reset':
+        if (!this.drained(args, raw)) return;
+        this.reset();
+        return this.local(R_RESET);
+      case 'readonly':
+        this.readMaster = false;
+        return this.local(R_OK);
+      case 'readwrite':
+        this.readMaster = true;
+        return this.local(R_OK);
+      case 'role':
+        return this.local(roleReply(this.ctx.pool));
+      case 'resplit':
+        return this.resplit(args);
+      case 'multi':
+        return this.pin(args, raw, true);
+      case 'watch':
+        return this.pin(args, raw, false);
+      case 'exec':
+        return this.local(R_EXEC_NO_MULTI);
+      case 'discard':
+        return this.local(R_DISCARD_NO_MULTI);
+      case 'unwatch':
+        return this.local(R_OK);
+      case 'client|setname': {
+        const name = args[2].latin1Slice(0, args[2].length);
+        if (!validClientName(name)) return this.local(errorReply('ERR Client names cannot contain spaces, newlines or special characters.'));
+        this.name = name;
+        return this.local(R_OK);
+      }
+      case 'client|getname':
+        return this.local(this.name ? bulkReply(this.name) : R_NIL);
+      case 'client|id':
+        return this.local(intReply(this.id));
+      case 'client|info':
+        return this.local(bulkReply(clientLine(this, Date.now()) + '\n'));
+      case 'client|list': {
+        const now = Date.now();
+        let s = '';
+        for (const c of this.ctx.sessions.values()) s += clientLine(c, now) + '\n';
+        return this.local(bulkReply(s));
+      }
+      case 'client|setinfo': {
+        const attr = args[2].latin1Slice(0, args[2].length).toLowerCase();
+        const v = args[3].latin1Slice(0, args[3].length);
+        if (attr !== 'lib-name' && attr !== 'lib-ver') return this.local(errorReply(`ERR Unrecognized option '${args[2].latin1Slice(0, args[2].length)}'`));
+        if (!validClientName(v)) return this.local(errorReply(`ERR ${attr} cannot contain spaces, newlines or special characters.`));
+        if (attr === 'lib-name') this.libName = v;
+        else this.libVer = v;
+        return this.local(R_OK);
+      }
+      default:
+        return this.refuse(r);
+    }
+  }
+
+  /** A SELECT index, or Redis's error text. */
+  private parseDb(a: Buffer): number | string {
+    const s = a.latin1Slice(0, a.length);
+    if (!/^-?(0|[1-9][0-9]{0,17})$/.test(s)) return PE.SELECT_NOT_INT;
+    const n = Number(s);
+    if (n < 0 || n >= this.ctx.cfg.databases) return E.DB_INDEX;
+    return n;
+  }
+
+  private checkAuth(user: string, pass: string, oneArg: boolean): string | null {
+    const want = this.ctx.cfg.requirepass;
+    if (!want) {
+      if (oneArg) return E.AUTH_NO_PASSWORD;
+      return user === 'default' ? null : E.WRONGPASS;
+    }
+    if (user === 'default' && pass === want) return null;
+    return E.WRONGPASS;
+  }
+
+  private auth(args: Buffer[]): void {
+    if (args.length > 3) return this.local(errorReply(E.SYNTAX));
+    const s = args.map((a) => a.latin1Slice(0, a.length));
+    const oneArg = s.length === 2;
+    const err = this.checkAuth(oneArg ? 'default' : s[1], oneArg ? s[1] : s[2], oneArg);
+    if (err) return this.local(errorReply(err));
+    this.authed = true;
+    this.local(R_OK);
+  }
+
+  /** HELLO [2 [AUTH user pass] [SETNAME name]]; RESP3 is refused (clients fall back to RESP2). */
+  private hello(args: Buffer[]): void {
+    const s = args.map((a) => a.latin1Slice(0, a.length));
+    let i = 1;
+    if (s.length >= 2) {
+      if (!/^-?(0|[1-9][0-9]{0,17})$/.test(s[1])) return this.local(errorReply(PE.HELLO_NOT_INT));
+      const ver = Number(s[1]);
+      if (ver < 2 || ver > 3) return this.local(errorReply(E.NOPROTO));
+      if (ver === 3) return this.local(R_HELLO3);
+      i = 2;
+    }
+    let setname: string | null = null;
+    for (; i < s.length; i++) {
+      const opt = s[i].toLowerCase();
+      const more = s.length - i - 1;
+      if (opt === 'auth' && more >= 2) {
+        const err = this.checkAuth(s[i + 1], s[i + 2], false);
+        if (err) return this.local(errorReply(err));
+        this.authed = true;
+        i += 2;
+      } else if (opt === 'setname' && more >= 1) {
+        setname = s[++i];
+        if (!validClientName(setname)) return this.local(errorReply('ERR Client names cannot contain spaces, newlines or special characters.'));
+      } else return this.local(errorReply(`ERR Syntax error in HELLO option '${s[i]}'`));
+    }
+    if (!this.authed) {
+      return this.local(
+        errorReply('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time'),
+      );
+    }
+    if (setname !== null) this.name = setname;
+    this.local(helloReply(this.id));
+  }
+
+  /** RESPLIT READMODE MASTER|REPLICA, RESPLIT BACKENDS. */
+  private resplit(args: Buffer[]): void {
+    const sub = args[1].latin1Slice(0, args[1].length).toLowerCase();
+    if (sub === 'readmode') {
+      const m = args.length === 3 ? args[2].latin1Slice(0, args[2].length).toLowerCase() : '';
+      if (m === 'master') this.readMaster = true;
+      else if (m === 'replica') this.readMaster = false;
+      else return this.local(errorReply(PE.READMODE));
+      return this.local(R_OK);
+    }
+    if (sub === 'backends' && args.length === 2) {
+      const pool = this.ctx.pool;
+      const lines = pool.all.map(
+        (b) => `${b.name} ${b.isMaster ? 'master' : 'replica'} ${b.eligible ? 'serving' : 'out'} offset=${b.offset} lag=${b.isMaster ? 0 : pool.lag(b)} routed=${b.routed}${b.reason ? ` reason=${b.reason}` : ''}`,
+      );
+      return this.local(Buffer.concat([Buffer.from(`*${lines.length}\r\n`), ...lines.map((l) => bulkReply(l))]));
+    }
+    this.local(errorReply(PE.RESPLIT_HELP));
+  }
+
+  private reset(): void {
+    this.dedicated?.close();
+    this.dedicated = null;
+    this.pinned = this.inMulti = false;
+    this.db = 0;
+    this.name = '';
+    this.readMaster = this.ctx.cfg.readMode === 'master';
+    this.authed = this.ctx.cfg.requirepass === '';
+  }
+
+  // ---- dedicated connection events ----
+
+  connFailed(conn: BackendConn, pending: Slot[], reason: string): void {
+    log.info({ client: this.id, backend: conn.addr.name, reason }, 'dedicated backend connection lost');
+    if (conn === this.tunnel) {
+      // The backend closed the tunnel (QUIT, or it went away): close the client after what it sent.
+      this.tunnel = null;
+      this.closing = true;
+      scheduleFlush(this);
+    } else if (conn === this.dedicated) {
+      this.dedicated = null;
+      this.pinned = this.inMulti = false;
+    }
+    for (const s of pending) {
+      stats.backendLostReplies++;
+      s.complete(errorReply(PE.BACKEND_LOST(conn.addr.name)));
+    }
+  }
+}

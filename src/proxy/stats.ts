@@ -1,0 +1,26 @@
+// Proxy-wide counters, reported in the `# Proxy` section of INFO. Kept as plain numbers in one object
+// so the hot path only increments a field.
+
+export const stats = {
+  connectionsTotal: 0,
+  connectionsCurrent: 0,
+  connectionsRejected: 0,
+  commandsMaster: 0,
+  commandsReplica: 0,
+  commandsLocal: 0,
+  /** Reads re-sent to another backend after theirs failed. */
+  readFailovers: 0,
+  /** Writes refused at once because the master was down. */
+  masterDownRejects: 0,
+  /** Replies that were errors made by the proxy because a backend connection was lost. */
+  backendLostReplies: 0,
+  /** Backends changing between serving and not serving. */
+  healthTransitions: 0,
+  /** Backend connections that failed (errors, timeouts, closes). */
+  backendConnFailures: 0,
+  protocolErrors: 0,
+  /** Clients closed for exceeding the output limit. */
+  outputLimitCloses: 0,
+};
+
+export type ProxyStats = typeof stats;
