@@ -15,12 +15,14 @@ function docObj(list) {
 const docMap = kv(docs.docs);
 function keySpec(ks) {
   const o = kv(ks);
-  return { flags: o.flags, bs: kv(o.begin_search.length ? o.begin_search : []), fk: kv(o.find_keys) };
+  const r = { flags: o.flags, bs: kv(o.begin_search.length ? o.begin_search : []), fk: kv(o.find_keys) };
+  if (o.notes !== undefined) r.notes = o.notes;
+  return r;
 }
 function normKS(ks) {
   const bs = { type: ks.bs.type, ...kv(ks.bs.spec) };
   const fk = { type: ks.fk.type, ...kv(ks.fk.spec) };
-  return { flags: ks.flags, bs, fk };
+  return ks.notes !== undefined ? { notes: ks.notes, flags: ks.flags, bs, fk } : { flags: ks.flags, bs, fk };
 }
 function row(c, parentDoc) {
   const [name, arity, flags, first, last, step, acl, tips, specs, subs] = c;

@@ -19,6 +19,8 @@ export interface FindKeys {
 }
 
 export interface KeySpec {
+  /** Free-text notes some key specs carry (COMMAND INFO prints them first). */
+  notes?: string;
   flags: string[];
   bs: BeginSearch;
   fk: FindKeys;

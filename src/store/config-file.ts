@@ -13,12 +13,19 @@ export class ConfigError extends Error {}
 const IGNORED = new Set(['rename-command', 'user', 'aclfile', 'loadmodule', 'oom-score-adj', 'oom-score-adj-values', 'jemalloc-bg-thread', 'activedefrag', 'lazyfree-lazy-user-flush', 'cluster-enabled', 'tls-port']);
 
 /** Applies one directive line; returns a warning text or null; throws ConfigError when malformed. */
-function applyLine(config: Config, args: string[], where: string, warnings: string[], depth: number): void {
+function applyLine(config: Config, args: string[], where: string, warnings: string[], depth: number, fromFile = ''): void {
   const name = args[0].toLowerCase();
   const rest = args.slice(1);
   if (name === 'include') {
     if (rest.length !== 1) throw new ConfigError(`${where}: 'include' needs one file name`);
-    readFile(config, rest[0], warnings, depth + 1);
+    // Redis resolves includes against the working directory; when that file does not exist we also
+    // try next to the including file, so config/master.conf can say "include base.conf".
+    let inc = rest[0];
+    if (!path.isAbsolute(inc) && !fs.existsSync(inc) && fromFile) {
+      const beside = path.join(path.dirname(fromFile), inc);
+      if (fs.existsSync(beside)) inc = beside;
+    }
+    readFile(config, inc, warnings, depth + 1);
     return;
   }
   if (IGNORED.has(name)) {
@@ -57,7 +64,7 @@ function applyText(config: Config, text: string, file: string, warnings: string[
     const where = `${file}:${i + 1}`;
     if (args === null) throw new ConfigError(`${where}: unbalanced quotes in configuration line`);
     if (!args.length) continue;
-    applyLine(config, args.map((a) => a.latin1Slice(0, a.length)), where, warnings, depth);
+    applyLine(config, args.map((a) => a.latin1Slice(0, a.length)), where, warnings, depth, file);
   }
 }
 

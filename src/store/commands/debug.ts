@@ -1,0 +1,47 @@
+// DEBUG: refused unless enable-debug-command allows it (as Redis 7.0); SLEEP and SET-ACTIVE-EXPIRE
+// are implemented, other subcommands answer Redis's unknown-subcommand error.
+
+import { register } from '../registry';
+import type { Client } from '../client';
+import type { Server } from '../server';
+import { HELP } from './help-texts';
+import { helpReply } from './help';
+
+const NOT_ALLOWED =
+  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
+
+/** Whether this client may run DEBUG (enable-debug-command yes, or local and connected over loopback). */
+function debugAllowed(c: Client, s: Server): boolean {
+  const v = s.config.get('enable-debug-command');
+  if (v === 'yes') return true;
+  if (v !== 'local') return false;
+  const a = c.addr;
+  return a === '' || a.startsWith('127.') || a.startsWith('::1') || a.startsWith('::ffff:127.');
+}
+
+/** C's atof/atoi: the longest numeric prefix, 0 when there is none. */
+function cNumber(s: string, int: boolean): number {
+  const m = (int ? /^\s*[+-]?\d+/ : /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/).exec(s);
+  return m ? Number(m[0]) : 0;
+}
+
+register({
+  debug(c, argv, s) {
+    if (!debugAllowed(c, s)) return c.reply.error(NOT_ALLOWED);
+    const sub = argv[1].toLowerCase();
+    if (sub === 'help' && argv.length === 2) return helpReply(c, HELP.debug);
+    if (sub === 'sleep' && argv.length === 3) {
+      // A blocking sleep, as Redis's: the whole server stops for that long.
+      const ms = Math.max(0, cNumber(argv[2], false) * 1000);
+      const until = Date.now() + ms;
+      const sab = new Int32Array(new SharedArrayBuffer(4));
+      while (Date.now() < until) Atomics.wait(sab, 0, 0, Math.min(50, until - Date.now()));
+      return c.reply.ok();
+    }
+    if (sub === 'set-active-expire' && argv.length === 3) {
+      s.activeExpire = cNumber(argv[2], true) !== 0;
+      return c.reply.ok();
+    }
+    c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try DEBUG HELP.`);
+  },
+});
