@@ -239,6 +239,15 @@ export class ZSetValue implements CollectionValue {
     yield* this.walk(0, this.size(), false);
   }
 
+  /**
+   * All entries in no particular order, as a live iterator that survives concurrent changes (ZSCAN
+   * cursors): the member map's iterator for big sets, a snapshot for small ones.
+   */
+  *unordered(): Generator<[string, number]> {
+    if (this.dict !== null) yield* this.dict;
+    else yield* Array.from(this.ascending());
+  }
+
   /** Entry at an ascending rank (must be in range). */
   at(rank: number): [string, number] {
     if (this.m !== null) return [this.m[rank], this.s![rank]];
@@ -246,36 +255,29 @@ export class ZSetValue implements CollectionValue {
     return [x.member, x.score];
   }
 
-  /** How many entries have a score below `min` (or at most `min` when exclusive): the first rank in range. */
-  countScoreBelow(min: number, exclusive: boolean): number {
-    if (this.m !== null) {
-      const s = this.s!;
-      let lo = 0;
-      let hi = s.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (s[mid] < min || (exclusive && s[mid] === min)) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    }
-    return this.zsl!.countPrefix((n) => n.score < min || (exclusive && n.score === min));
-  }
-
-  /** How many entries have a member below `min` (or at most when exclusive); for same-score sets. */
-  countLexBelow(min: string, exclusive: boolean): number {
+  /**
+   * Ascending rank of the first entry for which `gteMin` holds, as Redis finds the start of a range
+   * (small: a linear scan from the head, like a listpack; big: a skip list descent). `size()` if none.
+   */
+  firstWhere(gteMin: (member: string, score: number) => boolean): number {
     if (this.m !== null) {
       const m = this.m;
-      let lo = 0;
-      let hi = m.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (m[mid] < min || (exclusive && m[mid] === min)) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
+      const s = this.s!;
+      for (let i = 0; i < m.length; i++) if (gteMin(m[i], s[i])) return i;
+      return m.length;
     }
-    return this.zsl!.countPrefix((n) => n.member < min || (exclusive && n.member === min));
+    return this.zsl!.countPrefix((n) => !gteMin(n.member, n.score));
+  }
+
+  /** Ascending rank of the last entry for which `lteMax` holds (scanning from the tail); -1 if none. */
+  lastWhere(lteMax: (member: string, score: number) => boolean): number {
+    if (this.m !== null) {
+      const m = this.m;
+      const s = this.s!;
+      for (let i = m.length - 1; i >= 0; i--) if (lteMax(m[i], s[i])) return i;
+      return -1;
+    }
+    return this.zsl!.countPrefix((n) => lteMax(n.member, n.score)) - 1;
   }
 
   /** Longest member length (for the listpack value limit). */
