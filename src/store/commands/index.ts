@@ -15,3 +15,4 @@ import './slowlog';
 import './monitor';
 import './debug';
 import './server-misc';
+import './zsets';
