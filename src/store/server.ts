@@ -13,6 +13,7 @@ import { Db, type DbHost, type EncodingLimits, type Value } from './db';
 import { dispatch } from './dispatch';
 import { SERVER_INIT_HOOKS } from './registry';
 import { applyReplyMode } from './reply-mode';
+import { overOutputLimit, closeForOutputLimit } from './output-limits';
 import { ProtocolError } from '../resp/parser';
 import { E } from '../resp/errors';
 import { logger } from '../common/log';
@@ -399,6 +400,10 @@ export class Server implements DbHost {
       this.stats.netOutputBytes += b.length;
       this.stats.totalWritesProcessed++;
       if (!sock.destroyed) sock.write(b);
+      if (overOutputLimit(this, c)) {
+        closeForOutputLimit(this, c);
+        return;
+      }
     }
     if (c.closeAfterReply && !c.closed) {
       c.closed = true;

@@ -1,0 +1,61 @@
+// client-output-buffer-limit enforcement (Redis's checkClientOutputBufferLimits): a client whose
+// unsent output reaches the hard limit of its class, or stays above the soft limit for longer than
+// the soft seconds, is disconnected. Classes: normal, replica (slave), pubsub; the master link is exempt.
+
+import type { Client } from './client';
+import type { Server } from './server';
+import { SERVER_INIT_HOOKS } from './registry';
+
+interface Limit {
+  hard: number;
+  soft: number;
+  seconds: number;
+}
+
+/** Parses "normal h s sec slave h s sec pubsub h s sec" (the canonical CONFIG GET form). */
+export function parseLimits(v: string): Record<string, Limit> {
+  const p = v.split(' ');
+  const out: Record<string, Limit> = {};
+  for (let i = 0; i + 3 < p.length; i += 4) out[p[i] === 'slave' ? 'replica' : p[i]] = { hard: Number(p[i + 1]), soft: Number(p[i + 2]), seconds: Number(p[i + 3]) };
+  return out;
+}
+
+function limitsOf(s: Server): Record<string, Limit> {
+  let l = s.ext.outputLimits as Record<string, Limit> | undefined;
+  if (!l) s.ext.outputLimits = l = parseLimits(s.config.get('client-output-buffer-limit'));
+  return l;
+}
+
+/** Whether a client went over its output limits; the caller disconnects it. */
+export function overOutputLimit(s: Server, c: Client): boolean {
+  if (c.isMaster || !c.socket) return false;
+  const cls = c.isReplica ? 'replica' : c.subscriptionCount ? 'pubsub' : 'normal';
+  const lim = limitsOf(s)[cls];
+  if (!lim || (!lim.hard && !lim.soft)) return false;
+  const used = c.socket.writableLength + c.reply.pending;
+  if (lim.hard && used >= lim.hard) return true;
+  if (lim.soft && used >= lim.soft) {
+    const since = c.ext.softLimitSince as number | undefined;
+    const now = Date.now();
+    if (since === undefined) {
+      c.ext.softLimitSince = now;
+      return false;
+    }
+    return (now - since) / 1000 > lim.seconds;
+  }
+  delete c.ext.softLimitSince;
+  return false;
+}
+
+/** Disconnects a client over its limits, as Redis does (without sending what is pending). */
+export function closeForOutputLimit(s: Server, c: Client): void {
+  s.stats.clientOutbufLimitDisconnections++;
+  s.log.warn({ client: c.addr, id: c.id }, 'Client scheduled to be closed ASAP for overcoming of output buffer limits.');
+  s.freeClient(c);
+}
+
+SERVER_INIT_HOOKS.push((s) => {
+  s.config.onChange((name) => {
+    if (name === 'client-output-buffer-limit') delete s.ext.outputLimits;
+  });
+});
