@@ -15,4 +15,3 @@ import './slowlog';
 import './monitor';
 import './debug';
 import './server-misc';
-import './zsets';
