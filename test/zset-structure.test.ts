@@ -1,0 +1,108 @@
+// Structure test for ZSetValue: random inserts, updates and removals (crossing the small-array ->
+// skip list switch) checked after every step against a naive model sorted by (score, member);
+// ranks, rank ranges both ways, range-start searches and clones are checked too.
+import assert from 'node:assert/strict';
+import { ZSetValue } from '../src/store/types/zset';
+
+/** Deterministic PRNG so a failure reproduces. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 0x100000000;
+  };
+}
+
+function modelSorted(model: Map<string, number>): Array<[string, number]> {
+  return Array.from(model).sort((a, b) => (a[1] !== b[1] ? a[1] - b[1] : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+function checkAgainst(z: ZSetValue, model: Map<string, number>, rand: () => number): void {
+  const sorted = modelSorted(model);
+  assert.equal(z.size(), sorted.length);
+  assert.deepEqual(Array.from(z.ascending()), sorted);
+  const n = sorted.length;
+  if (n === 0) return;
+  for (let k = 0; k < 5; k++) {
+    const i = Math.floor(rand() * n);
+    const [m, sc] = sorted[i];
+    assert.equal(z.rank(m), i, `rank of ${m}`);
+    assert.equal(z.rank(m, true), n - 1 - i);
+    assert.equal(z.score(m), sc);
+    assert.deepEqual(z.at(i), sorted[i]);
+    const j = i + Math.floor(rand() * (n - i));
+    assert.deepEqual(Array.from(z.range(i, j)), sorted.slice(i, j + 1));
+    assert.deepEqual(Array.from(z.range(i, j, true)), sorted.slice().reverse().slice(i, j + 1));
+    const pivot = sorted[Math.floor(rand() * n)][1];
+    const first = sorted.findIndex(([, s]) => s >= pivot);
+    assert.equal(z.firstWhere((_m, s) => s >= pivot), first);
+    let last = -1;
+    for (let q = 0; q < n; q++) if (sorted[q][1] <= pivot) last = q;
+    assert.equal(z.lastWhere((_m, s) => s <= pivot), last);
+  }
+  assert.equal(z.rank('\xffabsent'), undefined);
+}
+
+describe('ZSetValue structure', () => {
+  it('matches a naive sorted model under random inserts, updates and removals', () => {
+    const rand = rng(12345);
+    const z = new ZSetValue();
+    const model = new Map<string, number>();
+    for (let step = 0; step < 3000; step++) {
+      const r = rand();
+      const member = `m${Math.floor(rand() * 400)}`;
+      // Few distinct scores, so that ties order by member bytes.
+      const score = Math.floor(rand() * 50) - 25 + (rand() < 0.1 ? 0.5 : 0);
+      if (r < 0.6) {
+        z.add(member, score);
+        model.set(member, score);
+      } else {
+        assert.equal(z.remove(member), model.delete(member));
+      }
+      if (step % 25 === 0) checkAgainst(z, model, rand);
+    }
+    checkAgainst(z, model, rand);
+    assert.ok(model.size > 128, 'the test crossed into the skip list shape');
+    const copy = z.clone();
+    z.add('m0', 1000);
+    model.set('m0', 1000);
+    checkAgainst(z, model, rand);
+    assert.notEqual(copy.score('m0'), 1000);
+    // Drain through removals back to empty.
+    for (const m of Array.from(model.keys())) {
+      assert.equal(z.remove(m), true);
+      model.delete(m);
+    }
+    checkAgainst(z, model, rand);
+  });
+
+  it('orders members bytewise (latin1) and treats 0 and -0 as the same score', () => {
+    const z = ZSetValue.from([
+      ['b', 1],
+      ['\xe9', 1],
+      ['a', 1],
+      ['B', 1],
+      ['', 1],
+      ['x', -0],
+    ]);
+    assert.deepEqual(
+      Array.from(z.ascending()).map(([m]) => m),
+      ['x', '', 'B', 'a', 'b', '\xe9'],
+    );
+    z.add('x', 0);
+    assert.ok(Object.is(z.score('x'), -0), 'updating -0 to 0 is not a change, as in Redis');
+  });
+
+  it('keeps infinities ordered and walks both directions from any rank', () => {
+    const entries: Array<[string, number]> = [];
+    for (let i = 0; i < 300; i++) entries.push([`k${i}`, i % 3 === 0 ? Infinity : i % 3 === 1 ? -Infinity : i]);
+    const z = ZSetValue.from(entries);
+    const sorted = modelSorted(new Map(entries));
+    assert.deepEqual(Array.from(z.walk(150, 10, true)), sorted.slice(141, 151).reverse());
+    assert.deepEqual(Array.from(z.walk(295, 10, false)), sorted.slice(295));
+  });
+});
