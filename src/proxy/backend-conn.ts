@@ -7,12 +7,12 @@ import net from 'node:net';
 import NetKeepAlive from 'net-keepalive';
 import { ReplyDecoder } from '../resp/decoder';
 import { ReplyWriter, encodeCommand } from '../resp/encode';
-import { logger } from '../common/log';
+import { lazyLogger } from './log';
 import { Ring } from './ring';
 import { Slot } from './slot';
 import { scheduleFlush, type Flushable } from './flush';
 
-const log = logger('proxy-backend');
+const log = lazyLogger('proxy-backend');
 
 /** Where a backend is. */
 export interface BackendAddr {
@@ -45,7 +45,7 @@ class Swallow extends Slot {
   override complete(reply: Buffer): void {
     if (reply[0] === 45 /* '-' */) {
       const c = this.conn();
-      log.warn({ backend: c.addr.name, request: this.what, reply: reply.toString('latin1').trim() }, 'backend refused a proxy request');
+      log().warn({ backend: c.addr.name, request: this.what, reply: reply.toString('latin1').trim() }, 'backend refused a proxy request');
       if (this.what === 'AUTH') c.fail('backend authentication failed');
     }
   }
@@ -192,6 +192,6 @@ export function applyKeepalive(sock: net.Socket, o: ConnOptions): void {
     NetKeepAlive.setKeepAliveProbes(sock, o.keepaliveProbes);
     if (o.userTimeoutMs > 0) NetKeepAlive.setUserTimeout(sock, o.userTimeoutMs);
   } catch (err) {
-    log.debug({ err: (err as Error).message }, 'net-keepalive options unavailable');
+    log().debug({ err: (err as Error).message }, 'net-keepalive options unavailable');
   }
 }

@@ -6,10 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { logger } from '../common/log';
+import { lazyLogger } from './log';
 import type { Addr } from './config';
 
-const log = logger('proxy-embedded');
+const log = lazyLogger('proxy-embedded');
 
 export interface Embedded {
   master: Addr;
@@ -54,9 +54,9 @@ export async function startEmbedded(opts: { dir: string; basePort: number; repli
     fs.mkdirSync(dir, { recursive: true });
     const args = [bin, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...extra];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('exit', (code, sig) => log.warn({ name, port, code, signal: sig }, 'embedded server exited'));
+    child.on('exit', (code, sig) => log().warn({ name, port, code, signal: sig }, 'embedded server exited'));
     children.push(child);
-    log.info({ name, port, dir, pid: child.pid }, 'embedded server started');
+    log().info({ name, port, dir, pid: child.pid }, 'embedded server started');
     return child;
   };
   const stop = async () => {

@@ -3,13 +3,13 @@
 // thresholds and the replica state the pool routes by (role, link, sync, loading, offset lag).
 
 import net from 'node:net';
-import { logger } from '../common/log';
+import { lazyLogger } from './log';
 import { ReplyDecoder, ReplyError, NEED_MORE, type ReplyValue } from '../resp/decoder';
 import { encodeCommand } from '../resp/encode';
 import { applyKeepalive, type ConnOptions } from './backend-conn';
 import type { Backend, Pool } from './pool';
 
-const log = logger('proxy-health');
+const log = lazyLogger('proxy-health');
 
 export interface HealthOptions {
   intervalMs: number;
@@ -181,9 +181,9 @@ export class HealthChecker {
     b.okRun++;
     if (!b.up && b.okRun >= this.opts.rise) {
       b.up = true;
-      log.info({ backend: b.name, role: b.role }, 'backend up');
+      log().info({ backend: b.name, role: b.role }, 'backend up');
     }
-    if (b.isMaster && b.up && b.role && b.role !== 'master') log.warn({ backend: b.name, role: b.role }, 'configured master reports another role');
+    if (b.isMaster && b.up && b.role && b.role !== 'master') log().warn({ backend: b.name, role: b.role }, 'configured master reports another role');
     this.pool.evaluate();
     this.checked.add(b);
     this.checkFirstRound();
@@ -195,7 +195,7 @@ export class HealthChecker {
     b.failRun++;
     if (b.up && b.failRun >= this.opts.fall) {
       b.up = false;
-      log.warn({ backend: b.name, reason }, 'backend down');
+      log().warn({ backend: b.name, reason }, 'backend down');
     }
     this.pool.evaluate();
     this.checked.add(b);

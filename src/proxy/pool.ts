@@ -3,14 +3,14 @@
 // shared multiplexed connection per backend (fastest on few cores), dedicated master connections on
 // demand, and read failover when a shared connection fails.
 
-import { logger } from '../common/log';
+import { lazyLogger } from './log';
 import { BackendConn, type BackendAddr, type ConnEvents, type ConnOptions } from './backend-conn';
 import { Slot } from './slot';
 import { K } from './classify';
 import { stats } from './stats';
 import { PE, errorReply, R_NO_BACKEND } from './replies';
 
-const log = logger('proxy-pool');
+const log = lazyLogger('proxy-pool');
 
 /** One backend server as the proxy sees it. */
 export class Backend implements BackendAddr {
@@ -96,14 +96,14 @@ export class Pool implements ConnEvents {
     const b = conn.addr as Backend;
     if (b.shared === conn) b.shared = null;
     stats.backendConnFailures++;
-    log.warn({ backend: b.name, reason, pending: pending.length }, 'backend connection failed');
+    log().warn({ backend: b.name, reason, pending: pending.length }, 'backend connection failed');
     this.markDown(b, `passive: ${reason}`);
     for (const s of pending) {
       if (s.kind === K.READ && s.raw && s.tries < this.all.length + 1) {
         const next = this.readBackend(b);
         if (next) {
           stats.readFailovers++;
-          log.debug({ from: b.name, to: next.name }, 'read failover');
+          log().debug({ from: b.name, to: next.name }, 'read failover');
           this.send(next, s, s.raw);
           continue;
         }
@@ -120,7 +120,7 @@ export class Pool implements ConnEvents {
     b.okRun = 0;
     if (b.up) {
       b.up = false;
-      log.warn({ backend: b.name, reason }, 'backend down');
+      log().warn({ backend: b.name, reason }, 'backend down');
     }
     this.evaluate();
   }
@@ -148,8 +148,8 @@ export class Pool implements ConnEvents {
     if (ok === b.eligible) return;
     b.eligible = ok;
     stats.healthTransitions++;
-    if (ok) log.info({ backend: b.name, role: b.isMaster ? 'master' : 'replica' }, 'backend serving');
-    else log.warn({ backend: b.name, role: b.isMaster ? 'master' : 'replica', reason }, 'backend not serving');
+    if (ok) log().info({ backend: b.name, role: b.isMaster ? 'master' : 'replica' }, 'backend serving');
+    else log().warn({ backend: b.name, role: b.isMaster ? 'master' : 'replica', reason }, 'backend not serving');
     if (b.isMaster) for (const r of this.replicas) this.evaluateOne(r);
   }
 

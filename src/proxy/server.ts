@@ -3,7 +3,7 @@
 // routed by real backend state.
 
 import net from 'node:net';
-import { logger } from '../common/log';
+import { lazyLogger } from './log';
 import type { ProxyConfig, Addr } from './config';
 import { Pool } from './pool';
 import { HealthChecker } from './health';
@@ -12,7 +12,7 @@ import { stats } from './stats';
 import { PE, errorReply } from './replies';
 import { infoPost, scanPost } from './local';
 
-const log = logger('proxy');
+const log = lazyLogger('proxy');
 
 export class ProxyServer {
   readonly pool: Pool;
@@ -50,7 +50,7 @@ export class ProxyServer {
       infoPost: infoPost(this.pool, startedAt),
     };
     this.server = net.createServer((sock) => this.accept(sock));
-    this.server.on('error', (err) => log.error({ err: err.message }, 'listener error'));
+    this.server.on('error', (err) => log().error({ err: err.message }, 'listener error'));
   }
 
   private accept(sock: net.Socket): void {
@@ -78,7 +78,7 @@ export class ProxyServer {
       });
     });
     this.port = (this.server.address() as net.AddressInfo).port;
-    log.info({ port: this.port, master: this.pool.master.name, replicas: this.pool.replicas.map((r) => r.name) }, 'resplit proxy listening');
+    log().info({ port: this.port, master: this.pool.master.name, replicas: this.pool.replicas.map((r) => r.name) }, 'resplit proxy listening');
     return this.port;
   }
 

@@ -7,7 +7,7 @@ import type net from 'node:net';
 import { RequestParser, ProtocolError, DEFAULT_LIMITS } from '../resp/parser';
 import { ReplyWriter, encodeCommand } from '../resp/encode';
 import { E, errArity } from '../resp/errors';
-import { logger } from '../common/log';
+import { lazyLogger } from './log';
 import { K, routeByName, resolveRoute, xreadBlocks, type Route } from './classify';
 import { Slot, type SlotOwner, type PostFn } from './slot';
 import { scheduleFlush, type Flushable } from './flush';
@@ -18,7 +18,7 @@ import { stats } from './stats';
 import { PE, errorReply, bulkReply, intReply, R_OK, R_PONG, R_RESET, R_NIL, R_NO_BACKEND, R_HELLO3 } from './replies';
 import { clientLine, helloReply, proxySection, roleReply, validClientName, type ClientView } from './local';
 
-const log = logger('proxy-session');
+const log = lazyLogger('proxy-session');
 
 /** What every session shares: configuration, backends, the session registry. */
 export interface ProxyContext {
@@ -250,7 +250,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     const wl = this.sock.writableLength;
     if (wl > this.ctx.cfg.clientOutputLimitBytes) {
       stats.outputLimitCloses++;
-      log.warn({ client: this.id, addr: this.addr, bytes: wl }, 'client output limit exceeded, closing the client');
+      log().warn({ client: this.id, addr: this.addr, bytes: wl }, 'client output limit exceeded, closing the client');
       this.sock.destroy();
       return;
     }
@@ -285,7 +285,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
 
   private protocolError(e: ProtocolError): void {
     stats.protocolErrors++;
-    log.info({ client: this.id, addr: this.addr, error: e.message }, 'protocol error, closing the client');
+    log().info({ client: this.id, addr: this.addr, error: e.message }, 'protocol error, closing the client');
     this.local(errorReply(`ERR ${e.message}`));
     this.closing = true;
   }
@@ -377,7 +377,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       c = cur / n;
       b = pool.all[Number(cur % n)];
       if (!b.eligible) {
-        log.info({ client: this.id, backend: b.name }, 'SCAN cursor backend unavailable, continuing on another backend');
+        log().info({ client: this.id, backend: b.name }, 'SCAN cursor backend unavailable, continuing on another backend');
         b = pool.readBackend();
       }
     }
@@ -667,7 +667,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   // ---- dedicated connection events ----
 
   connFailed(conn: BackendConn, pending: Slot[], reason: string): void {
-    log.info({ client: this.id, backend: conn.addr.name, reason }, 'dedicated backend connection lost');
+    log().info({ client: this.id, backend: conn.addr.name, reason }, 'dedicated backend connection lost');
     if (conn === this.tunnel) {
       // The backend closed the tunnel (QUIT, or it went away): close the client after what it sent.
       this.tunnel = null;

@@ -1,0 +1,95 @@
+// Test stack for the proxy: a real redis-server master, real redis-server replicas (--replicaof), and
+// the proxy in this process on an ephemeral port, with fast health checks. stop() stops everything.
+
+import { ProxyServer } from '../src/proxy/server';
+import { buildConfig } from '../src/proxy/config';
+import { startRedis, type ChildServer } from './helpers/servers';
+import { RawClient } from './helpers/raw';
+
+export interface Stack {
+  proxy: ProxyServer;
+  port: number;
+  master: ChildServer;
+  replicas: ChildServer[];
+  /** Extra config applied to the proxy. */
+  stop(): Promise<void>;
+}
+
+/** Sends one command to a port and returns the reply as a string. */
+export async function ask(port: number, ...args: string[]): Promise<string> {
+  const c = await RawClient.connect(port);
+  try {
+    return await c.str(...args);
+  } finally {
+    c.close();
+  }
+}
+
+/** A field of a backend's INFO. */
+export async function infoField(port: number, section: string, field: string): Promise<string | undefined> {
+  const text = await ask(port, 'INFO', section);
+  const m = new RegExp(`^${field}:(.*)\r$`, 'm').exec(text);
+  return m ? m[1] : undefined;
+}
+
+export async function waitFor(what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 10000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Waits until every replica has the master's replication offset. */
+export async function replicasCaughtUp(s: { master: ChildServer; replicas: ChildServer[] }): Promise<void> {
+  await waitFor('replicas to catch up', async () => {
+    const m = await infoField(s.master.port, 'replication', 'master_repl_offset');
+    for (const r of s.replicas) {
+      if ((await infoField(r.port, 'replication', 'master_link_status')) !== 'up') return false;
+      if ((await infoField(r.port, 'replication', 'slave_repl_offset')) !== m) return false;
+    }
+    return true;
+  });
+}
+
+/** Starts master + replicas + proxy; null when redis-server is missing. */
+export async function startStack(opts: { replicas?: number; proxy?: Record<string, unknown> } = {}): Promise<Stack | null> {
+  const master = await startRedis([]);
+  if (!master) return null;
+  const replicas: ChildServer[] = [];
+  let proxy: ProxyServer | null = null;
+  const stop = async () => {
+    await proxy?.stop();
+    await Promise.all([master, ...replicas].map((s) => s.stop()));
+  };
+  try {
+    for (let i = 0; i < (opts.replicas ?? 2); i++) replicas.push((await startRedis(['--replicaof', '127.0.0.1', String(master.port)]))!);
+    await replicasCaughtUp({ master, replicas });
+    const cfg = buildConfig({
+      port: 0,
+      master: `127.0.0.1:${master.port}`,
+      replicas: replicas.map((r) => `127.0.0.1:${r.port}`),
+      'health-check-interval-ms': 50,
+      'health-check-timeout-ms': 400,
+      rise: 1,
+      fall: 1,
+      'connect-timeout-ms': 500,
+      ...opts.proxy,
+    });
+    proxy = new ProxyServer(cfg, cfg.master!, cfg.replicas);
+    const port = await proxy.start();
+    const p = proxy;
+    await waitFor('backends serving', () => p.pool.all.every((b) => b.eligible));
+    return { proxy, port, master, replicas, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** `calls` of one command in a backend's INFO commandstats (0 when never called). */
+export async function calls(port: number, cmd: string): Promise<number> {
+  const v = await infoField(port, 'commandstats', `cmdstat_${cmd}`);
+  const m = v ? /calls=(\d+)/.exec(v) : null;
+  return m ? Number(m[1]) : 0;
+}

@@ -1,0 +1,252 @@
+// Routing through the proxy: writes to the master, reads spread over the replicas, SELECT, the read
+// mode switch, transactions, blocking commands, SCAN cursors pinned to their backend, and the
+// commands the proxy answers itself. Backends are real redis-server processes.
+
+import assert from 'node:assert/strict';
+import { RawClient } from './helpers/raw';
+import { startStack, calls, ask, replicasCaughtUp, type Stack } from './proxy-helpers';
+import { classifyCommand, K } from '../src/proxy/classify';
+import { allCommands, F } from '../src/resp/commands';
+import { encodeCommand } from '../src/resp/encode';
+
+describe('proxy routing', function () {
+  let st: Stack;
+  let c: RawClient;
+
+  before(async function () {
+    const s = await startStack();
+    if (!s) this.skip();
+    st = s!;
+  });
+  after(async () => {
+    await st?.stop();
+  });
+  beforeEach(async () => {
+    c = await RawClient.connect(st.port);
+    await c.str('FLUSHALL');
+    for (const b of [st.master, ...st.replicas]) await ask(b.port, 'CONFIG', 'RESETSTAT');
+  });
+  afterEach(() => c?.close());
+
+  it('classifies from the command table and fails closed', () => {
+    for (const cmd of allCommands()) {
+      if (cmd.subs && !cmd.parent) continue;
+      const r = classifyCommand(cmd);
+      if (r.kind === K.READ) {
+        assert.ok(cmd.bits & F.readonly, `${cmd.fullName} routed as a read without the readonly flag`);
+        assert.equal(cmd.bits & (F.write | F.may_replicate | F.blocking | F.pubsub | F.admin), 0, `${cmd.fullName} routed as a read`);
+      }
+    }
+    const kind = (n: string) => classifyCommand(allCommands().find((x) => x.fullName === n)!).kind;
+    assert.equal(kind('get'), K.READ);
+    assert.equal(kind('eval_ro'), K.READ);
+    assert.equal(kind('fcall_ro'), K.READ);
+    assert.equal(kind('eval'), K.WRITE);
+    assert.equal(kind('evalsha'), K.WRITE);
+    assert.equal(kind('publish'), K.WRITE);
+    assert.equal(kind('blpop'), K.BLOCK);
+    assert.equal(kind('monitor'), K.REFUSE);
+    assert.equal(kind('config|get'), K.WRITE);
+  });
+
+  it('sends writes to the master and spreads reads evenly over the replicas', async () => {
+    for (let i = 0; i < 100; i++) c.write(encodeCommand(['SET', `k${i}`, String(i)]));
+    await c.read(100);
+    await replicasCaughtUp(st);
+    for (let i = 0; i < 300; i++) c.write(encodeCommand(['GET', `k${i % 100}`]));
+    const replies = await c.read(300);
+    replies.forEach((r, i) => assert.equal(r.toString(), `$${String(i % 100).length}\r\n${i % 100}\r\n`));
+    assert.equal(await calls(st.master.port, 'set'), 100);
+    assert.equal(await calls(st.master.port, 'get'), 0);
+    const g = await Promise.all(st.replicas.map((r) => calls(r.port, 'get')));
+    assert.deepEqual(g, [150, 150]);
+    // (replicas count the replicated SETs in their commandstats too, so only GETs tell routing apart)
+    const info = await c.str('INFO');
+    assert.match(info, /# Server\r\n/);
+    assert.match(info, /proxy_commands_to_replicas:\d+/);
+  });
+
+  it('unknown commands go to the master and get its error', async () => {
+    assert.equal(await c.str('NOSUCHCMD', 'a'), "-ERR unknown command 'NOSUCHCMD', with args beginning with: 'a' \r\n");
+  });
+
+  it('keeps the selected db per client, on whichever backend serves it', async () => {
+    const d = await RawClient.connect(st.port);
+    try {
+      assert.equal(await c.str('SELECT', '3'), '+OK\r\n');
+      assert.equal(await c.str('SET', 'x', 'three'), '+OK\r\n');
+      assert.equal(await d.str('SET', 'x', 'zero'), '+OK\r\n');
+      await replicasCaughtUp(st);
+      assert.equal(await c.str('GET', 'x'), '$5\r\nthree\r\n');
+      assert.equal(await d.str('GET', 'x'), '$4\r\nzero\r\n');
+      assert.equal(await c.str('GET', 'x'), '$5\r\nthree\r\n');
+      assert.equal(await ask(st.master.port, 'SELECT', '3').then(() => ask(st.replicas[0].port, 'DBSIZE')), ':1\r\n');
+      assert.equal(await c.str('SELECT', '16'), '-ERR DB index is out of range\r\n');
+      assert.equal(await c.str('SELECT', 'x'), '-ERR value is not an integer or out of range\r\n');
+    } finally {
+      d.close();
+    }
+  });
+
+  it('reads from the master in RESPLIT READMODE MASTER and after READWRITE', async () => {
+    await c.str('SET', 'a', '1');
+    assert.equal(await c.str('RESPLIT', 'READMODE', 'MASTER'), '+OK\r\n');
+    for (let i = 0; i < 10; i++) assert.equal(await c.str('GET', 'a'), '$1\r\n1\r\n');
+    assert.equal(await calls(st.master.port, 'get'), 10);
+    assert.equal(await c.str('RESPLIT', 'READMODE', 'REPLICA'), '+OK\r\n');
+    assert.equal(await c.str('READWRITE'), '+OK\r\n');
+    await c.str('GET', 'a');
+    assert.equal(await calls(st.master.port, 'get'), 11);
+    assert.equal(await c.str('READONLY'), '+OK\r\n');
+    await replicasCaughtUp(st);
+    await c.str('GET', 'a');
+    assert.equal(await calls(st.master.port, 'get'), 11);
+    assert.equal(await c.str('RESPLIT', 'READMODE', 'X'), '-ERR resplit: syntax is RESPLIT READMODE MASTER|REPLICA\r\n');
+  });
+
+  it('keeps replies in request order when local and forwarded replies mix', async () => {
+    await c.str('RESPLIT', 'READMODE', 'MASTER');
+    const n = 600;
+    for (let i = 0; i < n; i++) {
+      if (i % 3 === 0) c.write(encodeCommand(['INCR', 'ctr']));
+      else if (i % 3 === 1) c.write(encodeCommand(['ECHO', `e${i}`]));
+      else c.write(encodeCommand(['GET', 'ctr']));
+    }
+    const r = await c.read(n);
+    for (let i = 0; i < n; i++) {
+      const k = Math.floor(i / 3) + 1;
+      if (i % 3 === 0) assert.equal(r[i].toString(), `:${k}\r\n`);
+      else if (i % 3 === 1) assert.equal(r[i].toString(), `$${`e${i}`.length}\r\ne${i}\r\n`);
+      else assert.equal(r[i].toString(), `$${String(k).length}\r\n${k}\r\n`);
+    }
+  });
+
+  it('pins MULTI/EXEC and WATCH to one master connection', async () => {
+    c.write(encodeCommand(['MULTI']));
+    c.write(encodeCommand(['SET', 't', '1']));
+    c.write(encodeCommand(['INCR', 't']));
+    c.write(encodeCommand(['GET', 't']));
+    c.write(encodeCommand(['EXEC']));
+    const r = await c.read(5);
+    assert.deepEqual(
+      r.map((x) => x.toString()),
+      ['+OK\r\n', '+QUEUED\r\n', '+QUEUED\r\n', '+QUEUED\r\n', '*3\r\n+OK\r\n:2\r\n$1\r\n2\r\n'],
+    );
+    // WATCH: a conflicting write from another client aborts the transaction.
+    const d = await RawClient.connect(st.port);
+    try {
+      assert.equal(await c.str('WATCH', 't'), '+OK\r\n');
+      assert.equal(await c.str('GET', 't'), '$1\r\n2\r\n');
+      assert.equal(await d.str('SET', 't', '9'), '+OK\r\n');
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('SET', 't', '3'), '+QUEUED\r\n');
+      assert.equal(await c.str('EXEC'), '*-1\r\n');
+      assert.equal(await c.str('EXEC'), '-ERR EXEC without MULTI\r\n');
+      // SELECT inside MULTI takes effect at EXEC, for the client's later commands too.
+      c.write(encodeCommand(['MULTI']));
+      c.write(encodeCommand(['SELECT', '5']));
+      c.write(encodeCommand(['SET', 'in5', 'y']));
+      c.write(encodeCommand(['EXEC']));
+      c.write(encodeCommand(['RESPLIT', 'READMODE', 'MASTER']));
+      c.write(encodeCommand(['GET', 'in5']));
+      const r2 = await c.read(6);
+      assert.equal(r2[3].toString(), '*2\r\n+OK\r\n+OK\r\n');
+      assert.equal(r2[5].toString(), '$1\r\ny\r\n');
+    } finally {
+      d.close();
+    }
+  });
+
+  it('gives blocking commands their own connection without stalling other clients', async () => {
+    const d = await RawClient.connect(st.port);
+    try {
+      c.write(encodeCommand(['BLPOP', 'q', '5']));
+      await new Promise((r) => setTimeout(r, 100));
+      const t0 = Date.now();
+      assert.equal(await d.str('SET', 'other', 'v'), '+OK\r\n');
+      assert.ok(Date.now() - t0 < 500, 'a blocked client stalled another client');
+      assert.equal(await d.str('RPUSH', 'q', 'item'), ':1\r\n');
+      const [r] = await c.read(1);
+      assert.equal(r.toString(), '*2\r\n$1\r\nq\r\n$4\r\nitem\r\n');
+      assert.equal(await c.str('BLPOP', 'q', '0.1'), '*-1\r\n');
+    } finally {
+      d.close();
+    }
+  });
+
+  it('continues SCAN cursors on the backend that issued them', async () => {
+    const n = 3000;
+    for (let i = 0; i < n; i++) c.write(encodeCommand(['SET', `s:${i}`, 'v']));
+    await c.read(n);
+    await replicasCaughtUp(st);
+    const seen = new Map<string, number>();
+    let cursor = '0';
+    let rounds = 0;
+    do {
+      const v = (await c.value('SCAN', cursor, 'COUNT', '100')) as [Buffer, Buffer[]];
+      cursor = v[0].toString();
+      for (const k of v[1]) seen.set(k.toString(), (seen.get(k.toString()) ?? 0) + 1);
+      rounds++;
+    } while (cursor !== '0');
+    assert.ok(rounds > 5);
+    assert.equal(seen.size, n);
+    assert.ok([...seen.values()].every((x) => x === 1), 'a key was returned twice');
+    assert.equal(await c.str('SCAN', 'abc'), '-ERR invalid cursor\r\n');
+  });
+
+  it('answers connection commands itself', async () => {
+    assert.equal(await c.str('PING'), '+PONG\r\n');
+    assert.equal(await c.str('PING', 'hi'), '$2\r\nhi\r\n');
+    assert.equal(await c.str('ECHO'), "-ERR wrong number of arguments for 'echo' command\r\n");
+    assert.equal(await c.str('CLIENT', 'GETNAME'), '$-1\r\n');
+    assert.equal(await c.str('CLIENT', 'SETNAME', 'me'), '+OK\r\n');
+    assert.equal(await c.str('CLIENT', 'GETNAME'), '$2\r\nme\r\n');
+    assert.equal(await c.str('CLIENT', 'SETNAME', 'a b'), '-ERR Client names cannot contain spaces, newlines or special characters.\r\n');
+    assert.equal(await c.str('CLIENT', 'SETINFO', 'lib-name', 'x'), '+OK\r\n');
+    assert.match(await c.str('CLIENT', 'ID'), /^:\d+\r\n$/);
+    assert.match(await c.str('CLIENT', 'INFO'), /name=me .*lib-name=x/);
+    assert.match(await c.str('ROLE'), /^\*3\r\n\$6\r\nmaster\r\n:\d+\r\n\*2\r\n/);
+    assert.match(await c.str('HELLO', '2'), /^\*14\r\n\$6\r\nserver\r\n/);
+    assert.match(await c.str('HELLO', '3'), /^-NOPROTO /);
+    assert.equal(await c.str('HELLO', 'x'), '-ERR Protocol version is not an integer or out of range\r\n');
+    assert.equal(await c.str('MONITOR'), '-ERR resplit: MONITOR is not supported through the proxy; connect to a backend directly\r\n');
+    assert.match(await c.str('CLIENT', 'REPLY', 'OFF'), /^-ERR resplit: 'CLIENT REPLY' is not supported/);
+    assert.equal(await c.str('EXEC'), '-ERR EXEC without MULTI\r\n');
+    assert.match(await c.str('CONFIG', 'GET', 'save'), /^\*2\r\n\$4\r\nsave\r\n/);
+    assert.match(await c.str('COMMAND', 'COUNT'), /^:\d+\r\n$/);
+    assert.match(await c.str('INFO', 'proxy'), /^\$\d+\r\n# Proxy\r\n/);
+    assert.equal(await c.str('SELECT', '2'), '+OK\r\n');
+    assert.equal(await c.str('RESET'), '+RESET\r\n');
+    assert.equal(await c.str('CLIENT', 'GETNAME'), '$-1\r\n');
+    assert.equal(await c.str('QUIT'), '+OK\r\n');
+    await c.waitClose();
+  });
+});
+
+describe('proxy requirepass', function () {
+  let st: Stack;
+  before(async function () {
+    const s = await startStack({ replicas: 1, proxy: { requirepass: 'secret' } });
+    if (!s) this.skip();
+    st = s!;
+  });
+  after(async () => {
+    await st?.stop();
+  });
+
+  it('requires AUTH with its own password', async () => {
+    const c = await RawClient.connect(st.port);
+    try {
+      assert.equal(await c.str('GET', 'a'), '-NOAUTH Authentication required.\r\n');
+      assert.equal(await c.str('AUTH', 'wrong'), '-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+      assert.equal(await c.str('AUTH', 'secret'), '+OK\r\n');
+      assert.equal(await c.str('SET', 'a', '1'), '+OK\r\n');
+      assert.equal(await c.str('RESET'), '+RESET\r\n');
+      assert.equal(await c.str('GET', 'a'), '-NOAUTH Authentication required.\r\n');
+      assert.match(await c.str('HELLO', '2', 'AUTH', 'default', 'secret'), /^\*14\r\n/);
+      assert.equal(await c.str('GET', 'a').then((r) => r[0]), '$');
+    } finally {
+      c.close();
+    }
+  });
+});
