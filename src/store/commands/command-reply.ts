@@ -52,10 +52,10 @@ export function replyCommandInfo(c: Client, cmd: Command): void {
   c.reply.int(cmd.step);
   statusSet(c, cmd.acl);
   statusSet(c, cmd.tips);
-  c.reply.arrayLen(cmd.keySpecs.length);
+  c.reply.setLen(cmd.keySpecs.length);
   for (const ks of cmd.keySpecs) keySpec(c, ks);
   const subs = cmd.subs ? [...cmd.subs.values()] : [];
-  c.reply.arrayLen(subs.length);
+  c.reply.setLen(subs.length);
   for (const s of subs) replyCommandInfo(c, s);
 }
 

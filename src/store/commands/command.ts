@@ -32,8 +32,26 @@ function keysOf(argv: string[]): { cmd: Command; idx: number[] } | string {
   return { cmd, idx };
 }
 
+/**
+ * Key specs flagged variable_flags get their real flags from the arguments, as Redis's getkeys
+ * procedures compute them: SET without GET only overwrites; BITFIELD with only GET reads.
+ */
+function variableFlags(cmd: Command, target: string[]): string[] | null {
+  const args = target.slice(2).map((a) => a.toLowerCase());
+  if (cmd.name === 'set') return args.includes('get') ? ['RW', 'access', 'update'] : ['OW', 'update'];
+  if (cmd.name === 'bitfield') {
+    const writes = args.some((a) => a === 'set' || a === 'incrby');
+    return writes ? ['RW', 'access', 'update'] : ['RO', 'access'];
+  }
+  return null;
+}
+
 /** The flags of the first key spec that names argument `i` (GETKEYSANDFLAGS). */
 function keyFlags(cmd: Command, target: string[], i: number): string[] {
+  const v = variableFlags(cmd, target);
+  if (v) return v;
+  // SORT's keys come from its getkeys procedure: the sorted key, then the STORE destination.
+  if (cmd.name === 'sort' && cmd.keySpecs.length) return i === 1 ? cmd.keySpecs[0].flags : cmd.keySpecs[cmd.keySpecs.length - 1].flags;
   for (const ks of cmd.keySpecs) {
     const one = getKeyIndexes({ ...cmd, name: '', keySpecs: [ks] }, target);
     if (one && one.includes(i)) return ks.flags;
@@ -65,7 +83,7 @@ register({
     for (let i = 2; i < argv.length; i++) {
       const cmd = byFullName(argv[i]);
       if (cmd) replyCommandInfo(c, cmd);
-      else c.reply.nilArray();
+      else c.reply.nil();
     }
   },
   'command|docs'(c, argv) {
