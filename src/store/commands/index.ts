@@ -2,6 +2,8 @@
 import './connection';
 import './strings';
 import './keys';
+import './bits';
+import './object';
 import './transactions';
 import './databases';
 import './pubsub';

@@ -1,0 +1,119 @@
+// OBJECT ENCODING / FREQ / IDLETIME / REFCOUNT / HELP, and the one piece of string metadata Redis
+// exposes: a string's encoding. Values are plain JS strings, so "int"/"embstr"/"raw" is derived from
+// the content, except where Redis's answer depends on how the value was made: APPEND, SETRANGE,
+// SETBIT, BITFIELD and BITOP leave a "raw" string even when short, INCRBYFLOAT an "embstr" even when
+// the text is an integer. Those keys are remembered in a small per-keyspace map, dropped whenever
+// the key changes (a key-change hook), and carried along by RENAME, MOVE and COPY.
+
+import { register, SERVER_INIT_HOOKS } from '../registry';
+import type { Db, Value } from '../db';
+import type { Server } from '../server';
+import type { Client } from '../client';
+import { parseInteger } from './args';
+
+/** An encoding that differs from what the string's content alone would give. */
+export type StringEncoding = 'raw' | 'embstr';
+
+/** Per data map (so FLUSHDB's fresh map and SWAPDB's exchange need no bookkeeping). */
+const overrides = new WeakMap<Map<string, Value>, Map<string, StringEncoding>>();
+
+SERVER_INIT_HOOKS.push((s: Server) => {
+  s.keyChangeHooks.add((db: Db, key: string) => {
+    const m = overrides.get(db.data);
+    if (m !== undefined && m.size !== 0) m.delete(key);
+  });
+});
+
+/** Records that the string just stored at key has this encoding (call after the write). */
+export function markStringEncoding(db: Db, key: string, enc: StringEncoding): void {
+  let m = overrides.get(db.data);
+  if (!m) overrides.set(db.data, (m = new Map()));
+  m.set(key, enc);
+}
+
+/** The recorded encoding override of a key, if any (for RENAME/MOVE/COPY to carry it). */
+export function stringEncodingOverride(db: Db, key: string): StringEncoding | undefined {
+  return overrides.get(db.data)?.get(key);
+}
+
+/** Whether a string is what Redis's tryObjectEncoding stores as a long ("int"). */
+export function isIntEncodable(v: string): boolean {
+  return v.length <= 20 && parseInteger(v) !== null;
+}
+
+/** OBJECT ENCODING of a string value stored at key. */
+export function stringEncoding(db: Db, key: string, v: string): string {
+  const o = stringEncodingOverride(db, key);
+  if (o === 'raw') return 'raw';
+  if (o !== 'embstr' && isIntEncodable(v)) return 'int';
+  return v.length <= 44 ? 'embstr' : 'raw';
+}
+
+/** Redis's shared integer objects (0..9999) report refcount INT_MAX unless an LRU/LFU policy is set. */
+function sharedInt(s: Server, db: Db, key: string, v: string): boolean {
+  if (stringEncoding(db, key, v) !== 'int') return false;
+  const n = Number(v);
+  if (n < 0 || n >= 10000) return false;
+  const policy = s.config.get('maxmemory-policy');
+  return s.config.getInt('maxmemory') === 0 || !(policy.includes('lru') || policy.includes('lfu'));
+}
+
+/** Looks a key up without touching its access time (OBJECT must not change what it reports). */
+function lookupNoTouch(c: Client, key: string): Value | undefined {
+  return c.db.get(key, true);
+}
+
+const HELP = [
+  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+  'HELP',
+  '    Prints this help.',
+];
+
+const LFU_NOT_SELECTED =
+  'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+const LFU_SELECTED =
+  'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+
+register({
+  'object|help'(c) {
+    c.reply.arrayLen(HELP.length);
+    for (const l of HELP) c.reply.simple(l);
+  },
+  'object|encoding'(c, argv, s) {
+    const v = lookupNoTouch(c, argv[2]);
+    if (v === undefined) return c.reply.nil();
+    c.reply.bulk(typeof v === 'string' ? stringEncoding(c.db, argv[2], v) : v.encoding(s.encodingLimits));
+  },
+  'object|refcount'(c, argv, s) {
+    const v = lookupNoTouch(c, argv[2]);
+    if (v === undefined) return c.reply.nil();
+    c.reply.int(typeof v === 'string' && sharedInt(s, c.db, argv[2], v) ? 2147483647 : 1);
+  },
+  'object|idletime'(c, argv, s) {
+    const v = lookupNoTouch(c, argv[2]);
+    if (v === undefined) return c.reply.nil();
+    if (s.config.get('maxmemory-policy').includes('lfu')) return c.reply.error(LFU_SELECTED);
+    const at = c.db.lru.get(argv[2]);
+    c.reply.int(at === undefined ? 0 : Math.max(0, Math.floor((s.cmdTime - at) / 1000)));
+  },
+  'object|freq'(c, argv, s) {
+    const v = lookupNoTouch(c, argv[2]);
+    if (v === undefined) return c.reply.nil();
+    if (!s.config.get('maxmemory-policy').includes('lfu')) return c.reply.error(LFU_NOT_SELECTED);
+    // Access counts are not tracked; shared integers report 0 and other values LFU_INIT_VAL, as a
+    // freshly created object does.
+    c.reply.int(typeof v === 'string' && sharedInt(s, c.db, argv[2], v) ? 0 : 5);
+  },
+});
