@@ -17,3 +17,4 @@ import './slowlog';
 import './monitor';
 import './debug';
 import './server-misc';
+import './sort';
