@@ -78,6 +78,8 @@ export class Db {
   /** Iterator state for active expiry (resumes where the last cycle stopped). */
   expireCursor: Iterator<[string, number]> | null = null;
   avgTtl = 0;
+  /** Set by blocking.ts while clients are blocked on keys of this db: a changed key may serve them. */
+  readyHook: ((key: string) => void) | null = null;
 
   constructor(public id: number, private readonly host: DbHost) {}
 
@@ -151,6 +153,7 @@ export class Db {
 
   /** Marks watchers of a key dirty (call after the change: a key expired at WATCH time that is now gone is no change). */
   signal(key: string): void {
+    if (this.readyHook !== null) this.readyHook(key);
     if (this.watched.size) {
       const w = this.watched.get(key);
       if (!w) return;

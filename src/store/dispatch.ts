@@ -109,6 +109,7 @@ export function dispatch(s: Server, c: Client, argv: string[]): void {
   }
   call(s, c, cmd, argv);
   s.flushPropagation();
+  if (s.afterCommandHooks.length) for (const h of s.afterCommandHooks) h();
 }
 
 /**

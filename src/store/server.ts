@@ -428,6 +428,8 @@ export class Server implements DbHost {
 
   /** Client cleanup hooks (pub/sub, blocking, WATCH, replication) run when a client goes away. */
   readonly freeHooks: Array<(c: Client) => void> = [];
+  /** Run after each top-level command (and EXEC) has finished: blocking serves ready keys here. */
+  readonly afterCommandHooks: Array<() => void> = [];
 
   /** Forgets every key a client WATCHes. */
   unwatchAll(c: Client): void {
