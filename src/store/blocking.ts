@@ -8,7 +8,8 @@
 
 import type { Client } from './client';
 import type { Db } from './db';
-import { Server } from './server';
+import type { Server } from './server';
+import { SERVER_INIT_HOOKS } from './registry';
 import { E } from '../resp/errors';
 import { parseFloatArg } from './commands/args';
 
@@ -61,6 +62,7 @@ function state(s: Server): BlockingState {
         if (w) for (const k of w.keys()) markReady(st!, db, k);
       }
     });
+    s.ext.unblockClient = (c: Client, withError: boolean) => unblockClient(s, c, withError);
     s.afterCommandHooks.push(() => {
       if (st!.ready.length) serveReady(st!);
     });
@@ -68,7 +70,7 @@ function state(s: Server): BlockingState {
   return st;
 }
 
-Server.initHooks.push((s) => void state(s));
+SERVER_INIT_HOOKS.push((s) => void state(s));
 
 /** Number of clients blocked on keys (INFO clients blocked_clients). */
 export function blockedClients(s: Server): number {
