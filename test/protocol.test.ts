@@ -1,0 +1,195 @@
+// The RESP wire protocol: the request parser and the reply decoder must give the same result however
+// the bytes are split into chunks, and protocol errors must produce Redis's exact error bytes, close
+// only the offending connection, and leave the server (and its other clients) running.
+
+import assert from 'node:assert/strict';
+import { RequestParser, ProtocolError } from '../src/resp/parser';
+import { ReplyDecoder, NEED_MORE, type ReplyValue } from '../src/resp/decoder';
+import { encodeCommand } from '../src/resp/encode';
+import { useDiff } from './helpers/diff';
+import { RawClient } from './helpers/raw';
+
+type Parsed = Array<string[] | string>;
+
+/** Feeds `chunks` to a fresh parser and collects every request (or "ERR:<msg>"). */
+function parseChunks(chunks: Buffer[]): Parsed {
+  const p = new RequestParser<string>('string');
+  const out: Parsed = [];
+  for (const ch of chunks) {
+    p.feed(ch);
+    for (;;) {
+      const r = p.next();
+      if (r === null) break;
+      if (r instanceof ProtocolError) {
+        out.push(`ERR:${r.message}`);
+        return out;
+      }
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+/** Every two-chunk split of `b`, plus one byte at a time. */
+function splits(b: Buffer): Buffer[][] {
+  const out: Buffer[][] = [];
+  for (let i = 0; i <= b.length; i++) out.push([b.subarray(0, i), b.subarray(i)]);
+  out.push([...b].map((x) => Buffer.from([x])));
+  return out;
+}
+
+function decodeAll(chunks: Buffer[], values: boolean): unknown[] {
+  const d = new ReplyDecoder(values);
+  const out: unknown[] = [];
+  for (const ch of chunks) {
+    d.feed(ch);
+    for (;;) {
+      if (values) {
+        const v = d.next();
+        if (v === NEED_MORE) break;
+        out.push(v);
+      } else {
+        const r = d.nextRaw();
+        if (!r) break;
+        out.push(Buffer.from(r).toString('latin1'));
+      }
+    }
+  }
+  return out;
+}
+
+const show = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: ReplyValue | { type: string; data: number[] }) =>
+    x && typeof x === 'object' && 'type' in x && x.type === 'Buffer' ? Buffer.from((x as { data: number[] }).data).toString('latin1') : typeof x === 'bigint' ? String(x) : x instanceof Map ? [...x.entries()] : x,
+  );
+
+describe('RequestParser: chunk boundaries', () => {
+  const big = 'x'.repeat(70000);
+  const cases: Array<[string, Buffer, Parsed]> = [
+    ['multibulk', encodeCommand(['SET', 'key', 'value']), [['SET', 'key', 'value']]],
+    ['inline with quotes and escapes', Buffer.from('SET "a b" \'c\\\'d\' "\\x41\\n"\r\nPING\n', 'latin1'), [['SET', 'a b', "c'd", 'A\n'], ['PING']]],
+    ['binary args with CRLF inside', encodeCommand(['SET', 'k\r\n', 'v\r\n\u0000\u00ff']), [['SET', 'k\r\n', 'v\r\n\u0000\u00ff']]],
+    ['pipeline of mixed forms', Buffer.concat([encodeCommand(['GET', 'a']), Buffer.from('PING\r\n'), encodeCommand(['ECHO', ''])]), [['GET', 'a'], ['PING'], ['ECHO', '']]],
+    ['empty multibulk and blank lines are skipped', Buffer.from('*0\r\n\r\n*-1\r\n*1\r\n$4\r\nPING\r\n'), [['PING']]],
+    ['bad type byte', Buffer.from('*1\r\n+foo\r\n'), ["ERR:Protocol error: expected '$', got '+'"]],
+    ['unbalanced quotes', Buffer.from('SET "a b\r\n'), ['ERR:Protocol error: unbalanced quotes in request']],
+  ];
+  for (const [name, bytes, expected] of cases) {
+    it(`${name}: the same at every split`, () => {
+      for (const chunks of splits(bytes)) assert.deepEqual(parseChunks(chunks), expected, `split ${chunks.map((c) => c.length).join('+')}`);
+    });
+  }
+  it('a big bulk (larger than the copy threshold) at many splits', () => {
+    const bytes = encodeCommand(['SET', 'k', big]);
+    for (let i = 0; i <= bytes.length; i += 997) assert.deepEqual(parseChunks([bytes.subarray(0, i), bytes.subarray(i)]), [['SET', 'k', big]]);
+    const three = [bytes.subarray(0, 20), bytes.subarray(20, 40000), bytes.subarray(40000)];
+    assert.deepEqual(parseChunks(three), [['SET', 'k', big]]);
+  });
+  it('refuses huge declared lengths without allocating them', () => {
+    assert.deepEqual(parseChunks([Buffer.from('*3000000000\r\n')]), ['ERR:Protocol error: invalid multibulk length']);
+    assert.deepEqual(parseChunks([Buffer.from('*1\r\n$600000000\r\n')]), ['ERR:Protocol error: invalid bulk length']);
+    assert.deepEqual(parseChunks([Buffer.from('*1\r\n$-5\r\n')]), ['ERR:Protocol error: invalid bulk length']);
+    assert.deepEqual(parseChunks([Buffer.from('*x\r\n')]), ['ERR:Protocol error: invalid multibulk length']);
+  });
+  it('fuzz: random requests cut at random points parse as a whole', () => {
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let round = 0; round < 200; round++) {
+      const reqs: string[][] = [];
+      const parts: Buffer[] = [];
+      for (let k = 0; k < 1 + rnd(5); k++) {
+        const args = Array.from({ length: 1 + rnd(4) }, () => String.fromCharCode(...Array.from({ length: rnd(40) }, () => rnd(256))));
+        reqs.push(args);
+        parts.push(encodeCommand(args));
+      }
+      const all = Buffer.concat(parts);
+      const chunks: Buffer[] = [];
+      for (let pos = 0; pos < all.length; ) {
+        const n = 1 + rnd(30);
+        chunks.push(all.subarray(pos, pos + n));
+        pos += n;
+      }
+      assert.deepEqual(parseChunks(chunks), reqs);
+    }
+  });
+  it('fuzz: truncated or corrupted input never throws', () => {
+    const base = Buffer.concat([encodeCommand(['SET', 'a', 'b']), encodeCommand(['MGET', 'x', 'y'])]);
+    for (let i = 0; i < base.length; i++) {
+      parseChunks([base.subarray(0, i)]);
+      for (const b of [0, 13, 10, 36, 42, 45, 255]) {
+        const c = Buffer.from(base);
+        c[i] = b;
+        parseChunks([c]);
+      }
+    }
+  });
+});
+
+describe('ReplyDecoder: chunk boundaries', () => {
+  const stream = Buffer.from(
+    '+OK\r\n-ERR bad\r\n:42\r\n$5\r\nhe\r\no\r\n$-1\r\n*2\r\n$1\r\na\r\n*1\r\n:1\r\n*-1\r\n*0\r\n' +
+      '%1\r\n+k\r\n~2\r\n,1.5\r\n#t\r\n_\r\n=7\r\ntxt:abc\r\n(123456789012345678901234567890\r\n>2\r\n+push\r\n:1\r\n!3\r\nERR\r\n',
+    'latin1',
+  );
+  it('values are the same at every split', () => {
+    const expected = show(decodeAll([stream], true));
+    for (const chunks of splits(stream)) assert.equal(show(decodeAll(chunks, true)), expected);
+  });
+  it('raw reply boundaries are the same at every split', () => {
+    const expected = decodeAll([stream], false);
+    assert.equal(expected.length, 14);
+    for (const chunks of splits(stream)) assert.deepEqual(decodeAll(chunks, false), expected);
+  });
+  it('a big bulk reply split anywhere', () => {
+    const v = 'y'.repeat(50000);
+    const b = Buffer.from(`$${v.length}\r\n${v}\r\n+OK\r\n`, 'latin1');
+    for (let i = 0; i <= b.length; i += 1231) {
+      const got = decodeAll([b.subarray(0, i), b.subarray(i)], true);
+      assert.equal((got[0] as Buffer).length, v.length);
+      assert.equal(got[1], 'OK');
+    }
+  });
+});
+
+describe('protocol errors against the real server (differential)', function () {
+  this.timeout(20000);
+  const d = useDiff();
+
+  const cases: Array<[string, string]> = [
+    ['huge multibulk count', '*3000000000\r\n'],
+    ['huge bulk length', '*1\r\n$600000000\r\n'],
+    ['wrong type byte', '*1\r\n+foo\r\n'],
+    ['unbalanced quotes inline', 'SET "a b\r\n'],
+    ['negative bulk length', '*2\r\n$-3\r\n'],
+    ['non-numeric multibulk count', '*x\r\n'],
+    ['non-numeric bulk length', '*1\r\n$x\r\n'],
+  ];
+  for (const [name, bytes] of cases) {
+    it(`${name}: same error bytes, connection closed, server still up`, async () => {
+      await d.raw(`PING\r\n${bytes}`, 2);
+      await Promise.all([d.ours.waitClose(), d.theirs.waitClose()]);
+      const other = await RawClient.connect(d.store.port);
+      assert.equal(await other.str('PING'), '+PONG\r\n');
+      other.close();
+    });
+  }
+
+  it('a protocol error on one connection does not disturb another mid-pipeline', async () => {
+    const good = await RawClient.connect(d.store.port);
+    good.write('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$');
+    const bad = await RawClient.connect(d.store.port);
+    bad.write('*1\r\n+oops\r\n');
+    await bad.waitClose();
+    good.write('1\r\nv\r\n');
+    assert.deepEqual((await good.read(1)).map(String), ['+OK\r\n']);
+    assert.equal(await good.str('GET', 'k'), '$1\r\nv\r\n');
+    good.close();
+  });
+
+  it('inline commands and empty lines behave as in Redis', async () => {
+    await d.raw('\r\n\r\nPING\r\nECHO "a\\tb"\r\nSET x \'1 2\'\r\nGET x\r\n', 4);
+  });
+});
