@@ -36,7 +36,7 @@ describe('transactions (differential)', function () {
       ['MULTI'],
       ['SET', 'a', '1'],
       ['INCR', 'a'],
-      ['LPUSH', 'a', 'x'],
+      ['SADD', 'a', 'x'],
       ['GET', 'a'],
       ['PING'],
       ['ECHO', 'hi'],
