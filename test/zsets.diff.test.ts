@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { useDiff, type DiffPair } from './helpers/diff';
 import { checkEncoding } from './helpers/encoding';
+import { RawClient } from './helpers/raw';
 
 /** Runs commands in order; ['ENC', key] entries compare encodings instead. */
 async function run(d: DiffPair, cmds: string[][]): Promise<void> {
@@ -381,5 +382,51 @@ describe('sorted sets (differential)', () => {
     assert.equal(seen.size, 40);
     assert.equal(seen.get('m5'), '1.25');
     assert.ok(calls > 2);
+  });
+
+  it('BZPOPMIN/BZPOPMAX/BZMPOP: immediate, served after a write, timeouts, errors, inside EXEC', async () => {
+    await d.seq([
+      ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'],
+      ['BZPOPMIN', 'nokey', 'z', '0'],
+      ['BZPOPMAX', 'z', '0'],
+      ['BZMPOP', '0', '2', 'nokey', 'z', 'MIN', 'COUNT', '5'],
+      ['EXISTS', 'z'],
+      ['BZPOPMIN', 'nokey', '0.05'],
+      ['BZMPOP', '0.05', '1', 'nokey', 'MAX'],
+      ['BZPOPMIN', 'nokey', 'x'],
+      ['BZPOPMIN', 'nokey', '-1'],
+      ['BZMPOP', 'x', '1', 'nokey', 'MAX'],
+      ['BZMPOP', '0', '0', 'nokey', 'MAX'],
+      ['BZMPOP', '0', '1', 'nokey', 'FOO'],
+      ['SET', 'str', 'v'],
+      ['BZPOPMIN', 'str', '0'],
+      ['MULTI'],
+      ['BZPOPMIN', 'nokey', '0'],
+      ['BZMPOP', '0', '1', 'nokey', 'MIN'],
+      ['EXEC'],
+    ]);
+    const b1 = await RawClient.connect(d.store.port);
+    const b2 = await RawClient.connect(d.redis.port);
+    try {
+      for (const [cmd, push] of [
+        [['BZPOPMAX', 'k1', 'k2', '5'], ['ZADD', 'k2', '1', 'x', '2', 'y']],
+        [['BZMPOP', '5', '2', 'k1', 'k3', 'MIN', 'COUNT', '2'], ['ZADD', 'k3', '1', 'x', '2', 'y', '3', 'z']],
+      ]) {
+        b1.write(Buffer.from(cmd.join(' ') + '\r\n'));
+        b2.write(Buffer.from(cmd.join(' ') + '\r\n'));
+        await new Promise((r) => setTimeout(r, 50));
+        await d.check(['SET', 'k1', 'notazset']);
+        await d.check(push);
+        const [x] = await b1.read(1);
+        const [y] = await b2.read(1);
+        assert.equal(x.toString('latin1'), y.toString('latin1'));
+        await d.check(['DEL', 'k1']);
+      }
+      await d.check(['ZRANGE', 'k2', '0', '-1', 'WITHSCORES']);
+      await d.check(['ZRANGE', 'k3', '0', '-1', 'WITHSCORES']);
+    } finally {
+      b1.close();
+      b2.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { ZSetValue } from '../types/zset';
 import { SetValue } from '../types/set';
 import { parseInteger } from './args';
 import { formatDouble } from '../../resp/numfmt';
+import { blockForKeys, parseBlockTimeout } from '../blocking';
 import { parseScanCursor, parseScanOptions, scanIterable, scanMatches } from '../scan';
 import {
   parseScore,
@@ -460,6 +461,72 @@ function zmpop(c: Client, argv: string[], s: Server): void {
   s.rewrittenArgv = [p.max ? 'ZPOPMAX' : 'ZPOPMIN', found.key, String(p.count)];
 }
 
+// ---- blocking pops ----
+
+/**
+ * BZPOPMIN/BZPOPMAX/BZMPOP: pop now if a key has elements, else block (inside EXEC: reply a null
+ * array at once). Served pops propagate as ZPOPMIN/ZPOPMAX, as Redis rewrites them.
+ */
+function blockingPop(c: Client, s: Server, keys: string[], timeoutArg: string, max: boolean, count: number, mpop: boolean): void {
+  const popName = max ? 'ZPOPMAX' : 'ZPOPMIN';
+  const pop = (key: string, z: ZSetValue): void => {
+    if (mpop) zpopFrom(c, s, key, z, max, count, true, true);
+    else {
+      c.reply.arrayLen(3);
+      c.reply.bulk(key);
+      const [m, sc] = z.at(max ? z.size() - 1 : 0);
+      z.remove(m);
+      c.reply.bulk(m);
+      c.reply.double(sc);
+      if (z.size() === 0) c.db.delete(key);
+      else c.db.modified(key);
+    }
+  };
+  const rewritten = (key: string): string[] => (mpop ? [popName, key, String(count)] : [popName, key]);
+  const found = firstZset(c, keys);
+  if (found === undefined) return;
+  if (found !== null) {
+    pop(found.key, found.z);
+    s.rewrittenArgv = rewritten(found.key);
+    return;
+  }
+  if (s.inExec) return c.reply.nilArray();
+  const t = parseBlockTimeout(timeoutArg);
+  if (typeof t === 'string') return c.reply.error(t);
+  const db = c.db;
+  blockForKeys(
+    c,
+    s,
+    db,
+    keys,
+    t,
+    (key) => {
+      const v = db.get(key);
+      if (v === undefined || typeof v === 'string' || v.type !== 'zset' || v.size() === 0) return false;
+      db.getForWrite(key);
+      pop(key, v as ZSetValue);
+      s.propagate(db.id, rewritten(key));
+      return true;
+    },
+    () => c.reply.nilArray(),
+  );
+}
+
+function bzpop(c: Client, argv: string[], s: Server, max: boolean): void {
+  const timeoutArg = argv[argv.length - 1];
+  const t = parseBlockTimeout(timeoutArg);
+  if (typeof t === 'string') return c.reply.error(t);
+  blockingPop(c, s, argv.slice(1, -1), timeoutArg, max, 1, false);
+}
+
+function bzmpop(c: Client, argv: string[], s: Server): void {
+  const t = parseBlockTimeout(argv[1]);
+  if (typeof t === 'string') return c.reply.error(t);
+  const p = parseMpop(c, argv, 2);
+  if (!p) return;
+  blockingPop(c, s, p.keys, argv[1], p.max, p.count, true);
+}
+
 // ---- ZRANDMEMBER ----
 
 function zrandmember(c: Client, argv: string[]): void {
@@ -769,6 +836,9 @@ register({
   zpopmin: (c, argv, s) => zpopCommand(c, argv, s, false),
   zpopmax: (c, argv, s) => zpopCommand(c, argv, s, true),
   zmpop,
+  bzpopmin: (c, argv, s) => bzpop(c, argv, s, false),
+  bzpopmax: (c, argv, s) => bzpop(c, argv, s, true),
+  bzmpop,
   zrandmember,
   zunion: (c, argv, s, cmd) => zsetOp(c, argv, s, cmd, 1, 'union', null, false),
   zinter: (c, argv, s, cmd) => zsetOp(c, argv, s, cmd, 1, 'inter', null, false),
