@@ -51,7 +51,9 @@ export function replyCommandInfo(c: Client, cmd: Command): void {
   c.reply.int(cmd.lastKey);
   c.reply.int(cmd.step);
   statusSet(c, cmd.acl);
-  statusSet(c, cmd.tips);
+  // Tips are bulk strings, unlike flags and categories.
+  c.reply.setLen(cmd.tips.length);
+  for (const t of cmd.tips) c.reply.bulk(t);
   c.reply.setLen(cmd.keySpecs.length);
   for (const ks of cmd.keySpecs) keySpec(c, ks);
   const subs = cmd.subs ? [...cmd.subs.values()] : [];
