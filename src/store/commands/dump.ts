@@ -1,0 +1,71 @@
+// DUMP and RESTORE in Redis's serialized format (value in RDB encoding + RDB version + CRC-64), so a
+// payload moves between resplit and redis-server 7.0 in both directions.
+
+import { register } from '../registry';
+import { E } from '../../resp/errors';
+import { parseInteger } from './args';
+import { dumpPayload, restorePayload, verifyPayload } from '../rdb/dump-payload';
+
+register({
+  dump(c, argv, s) {
+    const v = c.db.get(argv[1]);
+    if (v === undefined) return c.reply.nil();
+    let p: Buffer;
+    try {
+      p = dumpPayload(v, s.encodingLimits, s.config.getBool('rdbcompression'));
+    } catch (err) {
+      return c.reply.error(`ERR ${(err as Error).message}`);
+    }
+    c.reply.bulkBuf(p);
+  },
+  restore(c, argv, s) {
+    const key = argv[1];
+    let replace = false;
+    let absttl = false;
+    let idle = -1;
+    let freq = -1;
+    for (let j = 4; j < argv.length; j++) {
+      const o = argv[j].toLowerCase();
+      const more = argv.length - j - 1;
+      if (o === 'replace') replace = true;
+      else if (o === 'absttl') absttl = true;
+      else if (o === 'idletime' && more >= 1 && freq === -1) {
+        const n = parseInteger(argv[j + 1]);
+        if (n === null) return c.reply.error(E.NOT_INTEGER);
+        if (n < 0) return c.reply.error('ERR Invalid IDLETIME value, must be >= 0');
+        idle = n;
+        j++;
+      } else if (o === 'freq' && more >= 1 && idle === -1) {
+        const n = parseInteger(argv[j + 1]);
+        if (n === null) return c.reply.error(E.NOT_INTEGER);
+        if (n < 0 || n > 255) return c.reply.error('ERR Invalid FREQ value, must be >= 0 and <= 255');
+        freq = n;
+        j++;
+      } else return c.reply.error(E.SYNTAX);
+    }
+    const db = c.db;
+    if (!replace && db.get(key, true) !== undefined) return c.reply.error(E.BUSYKEY);
+    let ttl = parseInteger(argv[2]);
+    if (ttl === null) return c.reply.error(E.NOT_INTEGER);
+    if (ttl < 0) return c.reply.error('ERR Invalid TTL value, must be >= 0');
+    const payload = Buffer.from(argv[3], 'latin1');
+    if (!verifyPayload(payload, !s.ext.skipChecksumValidation)) return c.reply.error('ERR DUMP payload version or checksum are wrong');
+    let v;
+    try {
+      v = restorePayload(payload, key);
+    } catch {
+      return c.reply.error('ERR Bad data format');
+    }
+    const deleted = replace ? db.delete(key) : false;
+    if (ttl && !absttl) ttl += s.cmdTime;
+    if (ttl && ttl <= s.cmdTime && !s.isReplica) {
+      // Already expired: nothing is stored; a replaced key is gone, replicated as DEL.
+      if (deleted) s.rewrittenArgv = ['DEL', key];
+      return c.reply.ok();
+    }
+    db.set(key, v);
+    if (ttl) db.setExpire(key, ttl);
+    if (idle >= 0) db.lru.set(key, s.cmdTime - idle * 1000);
+    c.reply.ok();
+  },
+});
