@@ -230,4 +230,32 @@ describe('sets (differential)', () => {
     assert.equal(seen.size, 50);
     assert.ok(calls > 2);
   });
+
+  it('SPOP propagates as SREM (batched with a count) or as DEL when it takes the whole set', async () => {
+    const s = d.store.server;
+    const fed: string[][] = [];
+    const prev = s.replicationFeed;
+    s.replicationFeed = (_db, argv) => fed.push(argv);
+    try {
+      await d.ours.send('SADD', 'p', 'a', 'b', 'c', 'd', 'e');
+      fed.length = 0;
+      const one = String(await d.ours.value('SPOP', 'p'));
+      assert.deepEqual(fed, [['SREM', 'p', one]]);
+      fed.length = 0;
+      await d.ours.send('SPOP', 'p', '2');
+      assert.equal(fed.length, 1);
+      assert.equal(fed[0][0], 'SREM');
+      assert.equal(fed[0].length, 4);
+      fed.length = 0;
+      await d.ours.send('SPOP', 'p', '10');
+      assert.deepEqual(fed, [['DEL', 'p']]);
+      fed.length = 0;
+      await d.ours.send('SPOP', 'p', '10');
+      await d.ours.send('SADD', 'q', '1');
+      await d.ours.send('SPOP', 'q');
+      assert.deepEqual(fed, [['SADD', 'q', '1'], ['SREM', 'q', '1']]);
+    } finally {
+      s.replicationFeed = prev;
+    }
+  });
 });
