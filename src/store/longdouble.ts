@@ -61,6 +61,11 @@ function round(neg: boolean, num: bigint, den: bigint, e0: number): LongDouble |
   return { neg, m: q, e: exp };
 }
 
+/** strtold sets ERANGE on overflow (HUGE_VAL) and string2ld refuses it, unlike a literal "inf". */
+function finite(r: LongDouble | number | null): LongDouble | null {
+  return typeof r === 'number' ? null : r;
+}
+
 const DEC_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const HEX_RE = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
 
@@ -83,8 +88,8 @@ export function parseLongDouble(s: string): LongDouble | number | null {
     if (int.length + frac.length === 0) return null;
     const num = BigInt('0x' + (int + frac || '0'));
     const exp = (mt[4] ? parseInt(mt[4], 10) : 0) - 4 * frac.length;
-    if (!Number.isFinite(exp) || Math.abs(exp) > 100000) return exp > 0 && num !== 0n ? Infinity : null;
-    return round(mt[1] === '-', num, 1n, exp);
+    if (!Number.isFinite(exp) || Math.abs(exp) > 100000) return num === 0n ? { neg: mt[1] === '-', m: 0n, e: 0 } : null;
+    return finite(round(mt[1] === '-', num, 1n, exp));
   }
   mt = DEC_RE.exec(s);
   if (!mt) return null;
@@ -95,10 +100,10 @@ export function parseLongDouble(s: string): LongDouble | number | null {
   const neg = mt[1] === '-';
   if (digits === '') return { neg, m: 0n, e: 0 };
   const exp10 = (mt[4] ? parseInt(mt[4], 10) : 0) - frac.length;
-  if (exp10 + digits.length > 5000) return neg ? -Infinity : Infinity;
+  if (exp10 + digits.length > 5000) return null;
   if (exp10 + digits.length < -5000) return null;
   const n = BigInt(digits);
-  return exp10 >= 0 ? round(neg, n * 10n ** BigInt(exp10), 1n, 0) : round(neg, n, 10n ** BigInt(-exp10), 0);
+  return finite(exp10 >= 0 ? round(neg, n * 10n ** BigInt(exp10), 1n, 0) : round(neg, n, 10n ** BigInt(-exp10), 0));
 }
 
 /** a + b rounded to long double; +-Infinity on overflow. */
