@@ -79,9 +79,16 @@ function build(row: CommandRow, parent?: Command, extra = false): Command {
 /** All top-level commands by lower-case name. */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map(COMMAND_ROWS.map((r) => [r.name, build(r)]));
 
-/** Looks up a command by name (any case). */
+/** Names as clients spell them ("SET", "Set") -> command; bounded, only names that resolve. */
+const SPELLINGS = new Map<string, Command>();
+
+/** Looks up a command by name (any case) without allocating for spellings seen before. */
 export function lookupCommand(name: string): Command | undefined {
-  return COMMANDS.get(name) ?? COMMANDS.get(name.toLowerCase());
+  const hit = COMMANDS.get(name) ?? SPELLINGS.get(name);
+  if (hit) return hit;
+  const cmd = COMMANDS.get(name.toLowerCase());
+  if (cmd && SPELLINGS.size < 4096) SPELLINGS.set(name, cmd);
+  return cmd;
 }
 
 /**

@@ -125,9 +125,9 @@ export function call(s: Server, c: Client, cmd: Command, argv: string[]): void {
   s.cmdTime = s.clock();
   s.lruClock = c.noTouch ? -1 : s.cmdTime;
   s.rewrittenArgv = null;
-  const t0 = process.hrtime.bigint();
+  const t0 = performance.now();
   handler(c, argv, s, cmd);
-  const usec = Number(process.hrtime.bigint() - t0) / 1000;
+  const usec = (performance.now() - t0) * 1000;
   s.current = prev;
   const st = s.stats.cmd(cmd.fullName);
   st.calls++;

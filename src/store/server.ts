@@ -357,7 +357,6 @@ export class Server implements DbHost {
   /** Runs every complete request buffered for a client, then writes its replies once. */
   processInput(c: Client): void {
     if (c.closed) return;
-    const qbLimit = this.config.getInt('client-query-buffer-limit');
     while (!c.blocked && !c.closeAfterReply) {
       const argv = c.parser.next();
       if (argv === null) break;
@@ -382,7 +381,8 @@ export class Server implements DbHost {
         return;
       }
     }
-    if (!c.closeAfterReply && c.parser.pendingBytes > qbLimit) {
+    // client-query-buffer-limit is at least 1 MB, so the setting is only read for big buffers.
+    if (!c.closeAfterReply && c.parser.pendingBytes > 1048576 && c.parser.pendingBytes > this.config.getInt('client-query-buffer-limit')) {
       this.stats.clientQbufLimitDisconnections++;
       this.log.warn({ client: c.addr }, 'closing client that reached max query buffer length');
       this.freeClient(c);
