@@ -1,0 +1,84 @@
+// Hostile and broken clients cannot hurt the others: garbage bytes and absurd lengths get Redis's
+// protocol error and a close of that client only; a client that never reads its replies is paused and
+// then disconnected at the output limit while other clients keep their latency.
+
+import assert from 'node:assert/strict';
+import { RawClient } from './helpers/raw';
+import { encodeCommand } from '../src/resp/encode';
+import { stats } from '../src/proxy/stats';
+import { startStack, replicasCaughtUp, waitFor, type Stack } from './proxy-helpers';
+
+describe('proxy hostile clients', function () {
+  this.timeout(30000);
+  let st: Stack;
+  let good: RawClient;
+
+  before(async function () {
+    const s = await startStack({
+      replicas: 1,
+      proxy: { 'client-output-pause-bytes': 1 << 20, 'client-output-limit-bytes': 16 << 20, 'max-pending-per-client': 64 },
+    });
+    if (!s) this.skip();
+    st = s!;
+    good = await RawClient.connect(st.port);
+  });
+  after(async () => {
+    good?.close();
+    await st?.stop();
+  });
+
+  it('garbage bytes: protocol error, only that client is closed', async () => {
+    const bad = await RawClient.connect(st.port);
+    bad.write('*abc\r\n');
+    const [r] = await bad.read(1);
+    assert.equal(r.toString(), '-ERR Protocol error: invalid multibulk length\r\n');
+    await bad.waitClose();
+    const bad2 = await RawClient.connect(st.port);
+    bad2.write('*1\r\n+PING\r\n');
+    assert.equal((await bad2.read(1))[0].toString(), "-ERR Protocol error: expected '$', got '+'\r\n");
+    await bad2.waitClose();
+    assert.equal(await good.str('PING'), '+PONG\r\n');
+  });
+
+  it('huge declared lengths do not affect other clients', async () => {
+    const over = await RawClient.connect(st.port);
+    over.write('*1\r\n$9999999999\r\n');
+    assert.equal((await over.read(1))[0].toString(), '-ERR Protocol error: invalid bulk length\r\n');
+    await over.waitClose();
+    // A legal but huge declared bulk that never arrives: the client just waits, the others do not.
+    const slow = await RawClient.connect(st.port);
+    slow.write('*2\r\n$3\r\nGET\r\n$536870000\r\nabc');
+    for (let i = 0; i < 20; i++) assert.equal(await good.str('SET', 'g', String(i)), '+OK\r\n');
+    slow.close();
+  });
+
+  it('a client that never reads is paused, then dropped at the output limit; others are unaffected', async () => {
+    await good.str('SET', 'big', 'x'.repeat(1 << 20));
+    await replicasCaughtUp(st);
+    const hog = await RawClient.connect(st.port);
+    hog.sock.pause();
+    const req = encodeCommand(['GET', 'big']);
+    const closesBefore = stats.outputLimitCloses;
+    // Keep pushing requests; the proxy stops reading them once output piles up.
+    const pusher = setInterval(() => {
+      if (!hog.closed) for (let i = 0; i < 50; i++) hog.sock.write(req);
+    }, 5);
+    try {
+      const worst = { ms: 0 };
+      const deadline = Date.now() + 8000;
+      while (stats.outputLimitCloses === closesBefore && Date.now() < deadline) {
+        const t0 = Date.now();
+        assert.equal(await good.str('PING'), '+PONG\r\n');
+        worst.ms = Math.max(worst.ms, Date.now() - t0);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(stats.outputLimitCloses > closesBefore, 'the hog was never disconnected');
+      assert.ok(worst.ms < 1000, `another client waited ${worst.ms} ms`);
+      await waitFor('the hog to be closed', () => hog.closed || hog.sock.destroyed || st.proxy.ctx.sessions.size === 1, 5000).catch(() => undefined);
+      assert.equal(await good.str('GET', 'g'), '$2\r\n19\r\n');
+    } finally {
+      clearInterval(pusher);
+      hog.close();
+    }
+  });
+});
