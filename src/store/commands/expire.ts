@@ -9,6 +9,7 @@ import type { Client } from '../client';
 import type { Server } from '../server';
 import { parseInteger, LLONG_MAX, LLONG_MIN } from './args';
 import { alreadyExpired, errExpireTime } from './strings';
+import { recordExactExpire, exactExpire } from './ttl-exact';
 
 const EXP_NX = 1;
 const EXP_XX = 2;
@@ -54,6 +55,7 @@ function expireGeneric(c: Client, argv: string[], s: Server, fullName: string, r
     return c.reply.int(1);
   }
   db.setExpire(key, w);
+  recordExactExpire(db, key, when);
   c.reply.int(1);
   const rw = argv.slice();
   rw[0] = 'PEXPIREAT';
@@ -66,6 +68,11 @@ function ttlGeneric(c: Client, key: string, s: Server, ms: boolean, abs: boolean
   if (c.db.get(key, true) === undefined) return c.reply.int(-2);
   const at = c.db.getExpire(key);
   if (at === -1) return c.reply.int(-1);
+  if (at > Number.MAX_SAFE_INTEGER) {
+    const e = exactExpire(c.db, key, at);
+    const t = abs ? e : e - BigInt(s.cmdTime);
+    return c.reply.int(ms ? t : (t + 500n) / 1000n);
+  }
   let ttl = abs ? at : at - s.cmdTime;
   if (ttl < 0) ttl = 0;
   c.reply.int(ms ? ttl : Math.floor((ttl + 500) / 1000));

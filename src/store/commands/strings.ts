@@ -10,6 +10,7 @@ import { parseInteger, LLONG_MAX, LLONG_MIN } from './args';
 import { markStringEncoding } from './object';
 import { parseLongDouble, addLongDouble, formatLongDoubleHuman } from '../longdouble';
 import './lcs';
+import { recordExactExpire } from './ttl-exact';
 
 /** The string at key, null if missing, or undefined after replying WRONGTYPE. */
 export function getString(c: Client, key: string): string | null | undefined {
@@ -102,7 +103,7 @@ function parseExtended(c: Client, argv: string[], isSet: boolean): ExtOpts | nul
  * The absolute expiry (ms) for an EX/PX/EXAT/PXAT argument, as getExpireMillisecondsOrReply;
  * replies the error and returns null.
  */
-function expireMs(c: Client, s: Server, text: string, flags: number, fullName: string): number | null {
+function expireMs(c: Client, s: Server, text: string, flags: number, fullName: string): bigint | null {
   const n = parseInteger(text);
   if (n === null) {
     c.reply.error(E.NOT_INTEGER);
@@ -120,7 +121,7 @@ function expireMs(c: Client, s: Server, text: string, flags: number, fullName: s
     c.reply.error(errExpireTime(fullName));
     return null;
   }
-  return Number(ms);
+  return ms;
 }
 
 /** Redis's checkAlreadyExpired: a past absolute time deletes instead (not on a replica). */
@@ -133,7 +134,7 @@ export function alreadyExpired(s: Server, when: number): boolean {
  * SETNX (1/0); null means +OK and a null reply.
  */
 function setGeneric(c: Client, s: Server, flags: number, key: string, val: string, expire: string | null, fullName: string, nxStyle: boolean): void {
-  let when = 0;
+  let when = 0n;
   if (expire !== null) {
     const ms = expireMs(c, s, expire, flags, fullName);
     if (ms === null) return;
@@ -158,7 +159,8 @@ function setGeneric(c: Client, s: Server, flags: number, key: string, val: strin
   }
   db.set(key, val, (flags & KEEPTTL) !== 0);
   if (expire !== null) {
-    db.expires.set(key, when);
+    db.expires.set(key, Number(when));
+    recordExactExpire(db, key, when);
     s.rewrittenArgv = ['SET', key, val, 'PXAT', String(when)];
   }
   if (!(flags & GET)) {
@@ -232,18 +234,19 @@ register({
     const v = getString(c, key);
     if (v === undefined) return;
     if (v === null) return c.reply.nil();
-    let when = 0;
+    let when = 0n;
     if (o.expire !== null) {
       const ms = expireMs(c, s, o.expire, o.flags, cmd.fullName);
       if (ms === null) return;
       when = ms;
     }
     c.reply.bulk(v);
-    if (o.flags & (EXAT | PXAT) && alreadyExpired(s, when)) {
+    if (o.flags & (EXAT | PXAT) && alreadyExpired(s, Number(when))) {
       c.db.delete(key);
       s.rewrittenArgv = [s.config.getBool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
     } else if (o.expire !== null) {
-      c.db.setExpire(key, when);
+      c.db.setExpire(key, Number(when));
+      recordExactExpire(c.db, key, when);
       s.rewrittenArgv = ['PEXPIREAT', key, String(when)];
     } else if (o.flags & PERSIST) {
       if (c.db.persist(key)) s.rewrittenArgv = ['PERSIST', key];
