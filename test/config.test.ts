@@ -1,0 +1,252 @@
+// Configuration: redis.conf-style files (include, quoting, warnings, errors naming file and line,
+// accumulating save lines), CONFIG REWRITE (comments and unknown lines kept, values replaced in
+// place, new ones appended), CONFIG SET applied live (maxclients, requirepass, proto-max-bulk-len,
+// client-output-buffer-limit), and the standalone process (config/*.conf, dir, SHUTDOWN).
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Config } from '../src/store/config';
+import { loadConfigArgs, ConfigError } from '../src/store/config-file';
+import { rewriteConfigFile, formatMemory } from '../src/store/config-rewrite';
+import { startStore, startStoreProcess, tmpDir, ROOT, freePort } from './helpers/servers';
+import { RawClient } from './helpers/raw';
+
+function write(dir: string, name: string, text: string): string {
+  const f = path.join(dir, name);
+  fs.writeFileSync(f, text);
+  return f;
+}
+
+describe('config files', () => {
+  const dir = tmpDir();
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads includes, quoted arguments, accumulating save lines and replicaof', () => {
+    write(dir, 'base.conf', '# base\nhz 20\nsave 100 1\nsave 200 2\nrequirepass "a b\\"c"\n');
+    const main = write(dir, 'main.conf', `include ${path.join(dir, 'base.conf')}\nport 7001\nsave 300 3\nreplicaof 127.0.0.1 6380\nmaxmemory 2mb\n`);
+    const c = new Config();
+    const r = loadConfigArgs(c, [main, '--hz', '30']);
+    assert.equal(r.file, main);
+    assert.deepEqual(r.warnings, []);
+    assert.equal(c.get('hz'), '30');
+    assert.equal(c.get('port'), '7001');
+    assert.equal(c.get('save'), '100 1 200 2 300 3');
+    assert.equal(c.get('requirepass'), 'a b"c');
+    assert.equal(c.get('replicaof'), '127.0.0.1 6380');
+    assert.equal(c.get('maxmemory'), String(2 * 1024 * 1024));
+  });
+
+  it('resolves an include next to the including file when the cwd has none', () => {
+    write(dir, 'inc.conf', 'hz 42\n');
+    const main = write(dir, 'rel.conf', 'include inc.conf\n');
+    const c = new Config();
+    loadConfigArgs(c, [main]);
+    assert.equal(c.get('hz'), '42');
+  });
+
+  it('warns about unknown directives and fails on malformed lines, naming file and line', () => {
+    const c = new Config();
+    const f1 = write(dir, 'unknown.conf', 'port 7002\nno-such-directive 1\n');
+    assert.match(loadConfigArgs(c, [f1]).warnings.join('\n'), /unknown\.conf:2: unknown directive 'no-such-directive'/);
+    const f2 = write(dir, 'bad.conf', 'port 7002\n\nhz abc\n');
+    assert.throws(() => loadConfigArgs(new Config(), [f2]), (e: Error) => e instanceof ConfigError && /bad\.conf:3: argument couldn't be parsed into an integer/.test(e.message));
+    const f3 = write(dir, 'quote.conf', 'requirepass "abc\n');
+    assert.throws(() => loadConfigArgs(new Config(), [f3]), /quote\.conf:1: unbalanced quotes/);
+    const f4 = write(dir, 'args.conf', 'port 1 2\n');
+    assert.throws(() => loadConfigArgs(new Config(), [f4]), /args\.conf:1: wrong number of arguments/);
+    assert.throws(() => loadConfigArgs(new Config(), [path.join(dir, 'missing.conf')]), /can't open config file/);
+  });
+
+  it('save "" clears the save points', () => {
+    const c = new Config();
+    loadConfigArgs(c, [write(dir, 'nosave.conf', 'save 100 1\nsave ""\n')]);
+    assert.equal(c.get('save'), '');
+  });
+
+  it('the shipped config/*.conf files load: master and replicas', () => {
+    for (const [f, port] of [['master.conf', '6380'], ['replica1.conf', '6381'], ['replica2.conf', '6382']]) {
+      const c = new Config();
+      const r = loadConfigArgs(c, [path.join(ROOT, 'config', f)]);
+      assert.deepEqual(r.warnings, [], f);
+      assert.equal(c.get('port'), port);
+      assert.equal(c.get('bind'), '127.0.0.1');
+      assert.equal(c.get('dbfilename'), `dump-${port}.rdb`);
+      assert.equal(c.get('replicaof'), f === 'master.conf' ? '' : '127.0.0.1 6380');
+      assert.equal(c.get('save'), '3600 1 300 100 60 10000');
+    }
+  });
+});
+
+describe('CONFIG REWRITE', () => {
+  const dir = tmpDir();
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps comments and unknown lines, replaces in place, blanks surplus lines, appends the rest', () => {
+    const f = write(dir, 'rw.conf', '# my comment\nport 7790\nsave 100 1\nsave 200 2\n# another\nhz 15\nmaxmemory 2mb\nloadmodule /x.so\n');
+    const c = new Config();
+    loadConfigArgs(c, [f]);
+    assert.equal(c.setMany([['hz', '20'], ['maxmemory', '1073741824'], ['save', '10 1'], ['maxclients', '500'], ['client-output-buffer-limit', 'normal 1mb 2mb 3']], true), null);
+    assert.equal(rewriteConfigFile(c, f, '/data/dir'), null);
+    assert.equal(
+      fs.readFileSync(f, 'utf8'),
+      '# my comment\nport 7790\nsave 10 1\n\n# another\nhz 20\nmaxmemory 1gb\nloadmodule /x.so\n\n# Generated by CONFIG REWRITE\ndir "/data/dir"\nmaxclients 500\nclient-output-buffer-limit normal 1mb 2mb 3\n',
+    );
+    // A second rewrite is stable (the signature is not repeated).
+    assert.equal(rewriteConfigFile(c, f, '/data/dir'), null);
+    assert.equal(fs.readFileSync(f, 'utf8').match(/Generated by CONFIG REWRITE/g)!.length, 1);
+    // And the rewritten file loads back to the same values.
+    const c2 = new Config();
+    loadConfigArgs(c2, [f]);
+    for (const k of ['hz', 'maxmemory', 'save', 'maxclients', 'client-output-buffer-limit']) assert.equal(c2.get(k), c.get(k), k);
+  });
+
+  it('formats memory as Redis does', () => {
+    assert.deepEqual([0, 1024, 3000, 1048576, 3 * 1073741824].map(formatMemory), ['0', '1kb', '3000', '1mb', '3gb']);
+  });
+
+  it('through the command: rewrites the start-up file, or errors without one', async () => {
+    const st = await startStore();
+    const c = await RawClient.connect(st.port);
+    try {
+      assert.equal(await c.str('CONFIG', 'REWRITE'), '-ERR The server is running without a config file\r\n');
+    } finally {
+      c.close();
+      await st.stop();
+    }
+    const f = write(dir, 'proc.conf', '# keep me\nhz 12\n');
+    const child = await startStoreProcess([f, '--dir', dir]);
+    const cc = await RawClient.connect(child.port);
+    try {
+      assert.equal(await cc.str('CONFIG', 'SET', 'hz', '33', 'timeout', '7'), '+OK\r\n');
+      assert.equal(await cc.str('CONFIG', 'REWRITE'), '+OK\r\n');
+      const text = fs.readFileSync(f, 'utf8');
+      assert.match(text, /^# keep me\nhz 33\n/);
+      assert.match(text, /\ntimeout 7\n/);
+      assert.match(text, new RegExp(`\\ndir "${dir.replace(/[/\\]/g, '\\$&')}"\\n`));
+    } finally {
+      cc.close();
+      await child.stop();
+    }
+  });
+});
+
+describe('CONFIG SET takes effect live', function () {
+  this.timeout(15000);
+
+  it('maxclients refuses connections beyond the limit', async () => {
+    const st = await startStore();
+    const a = await RawClient.connect(st.port);
+    try {
+      assert.equal(await a.str('CONFIG', 'SET', 'maxclients', '1'), '+OK\r\n');
+      const b = await RawClient.connect(st.port);
+      assert.deepEqual((await b.read(1)).map(String), ['-ERR max number of clients reached\r\n']);
+      await b.waitClose();
+      assert.equal(await a.str('CONFIG', 'SET', 'maxclients', '10'), '+OK\r\n');
+    } finally {
+      a.close();
+      await st.stop();
+    }
+  });
+
+  it('requirepass applies to new connections; clearing it frees unauthenticated ones', async () => {
+    const st = await startStore();
+    const a = await RawClient.connect(st.port);
+    try {
+      await a.send('CONFIG', 'SET', 'requirepass', 'secret');
+      assert.equal(await a.str('PING'), '+PONG\r\n');
+      const b = await RawClient.connect(st.port);
+      assert.equal(await b.str('GET', 'x'), '-NOAUTH Authentication required.\r\n');
+      assert.equal(await b.str('AUTH', 'wrong'), '-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+      const b2 = await RawClient.connect(st.port);
+      await a.send('CONFIG', 'SET', 'requirepass', '');
+      assert.equal(await b2.str('PING'), '+PONG\r\n');
+      b.close();
+      b2.close();
+    } finally {
+      a.close();
+      await st.stop();
+    }
+  });
+
+  it('proto-max-bulk-len changes the parser limit of connected clients', async () => {
+    const st = await startStore();
+    const a = await RawClient.connect(st.port);
+    try {
+      assert.equal(await a.str('CONFIG', 'SET', 'proto-max-bulk-len', '1048576'), '+OK\r\n');
+      a.write('*2\r\n$4\r\nECHO\r\n$2000000\r\n');
+      assert.deepEqual((await a.read(1)).map(String), ['-ERR Protocol error: invalid bulk length\r\n']);
+      await a.waitClose();
+    } finally {
+      a.close();
+      await st.stop();
+    }
+  });
+
+  it('client-output-buffer-limit disconnects a client over the hard limit', async () => {
+    const st = await startStore({ 'client-output-buffer-limit': 'normal 1mb 0 0' });
+    const a = await RawClient.connect(st.port);
+    try {
+      await a.send('SET', 'big', 'x'.repeat(512 * 1024));
+      a.sock.pause();
+      // Keep asking without reading: the unsent output grows past 1 MB.
+      for (let i = 0; i < 64; i++) a.write('GET big\r\n');
+      const deadline = Date.now() + 5000;
+      while (st.server.stats.clientOutbufLimitDisconnections === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(st.server.stats.clientOutbufLimitDisconnections, 1);
+      assert.equal(st.server.clients.size, 0);
+    } finally {
+      a.close();
+      await st.stop();
+    }
+  });
+});
+
+describe('the standalone process', function () {
+  this.timeout(20000);
+
+  it('starts from config/master.conf, creates and enters dir, writes its pidfile, exits on SHUTDOWN', async () => {
+    const cwd = tmpDir();
+    const port = await freePort();
+    const pidfile = path.join(cwd, 'test.pid');
+    const child = await startStoreProcess([path.join(ROOT, 'config', 'master.conf'), '--port', String(port), '--pidfile', pidfile, '--save', ''], { port, cwd });
+    const c = await RawClient.connect(port);
+    try {
+      assert.ok(fs.statSync(path.join(cwd, 'data')).isDirectory());
+      assert.ok(fs.existsSync(pidfile));
+      const v = (await c.value('CONFIG', 'GET', 'dir')) as Buffer[];
+      assert.equal(String(v[1]), fs.realpathSync(path.join(cwd, 'data')));
+      const info = String(await c.value('INFO', 'server'));
+      assert.match(info, new RegExp(`config_file:${path.join(ROOT, 'config', 'master.conf').replace(/[/\\.]/g, '\\$&')}\r\n`));
+      c.write('SHUTDOWN NOSAVE\r\n');
+      await c.waitClose(5000);
+      const code = await new Promise<number | null>((resolve) => (child.proc.exitCode !== null ? resolve(child.proc.exitCode) : child.proc.once('exit', (x) => resolve(x))));
+      assert.equal(code, 0);
+      assert.ok(!fs.existsSync(pidfile));
+    } finally {
+      c.close();
+      await child.stop();
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('SHUTDOWN of an in-process server stops it without exiting the process', async () => {
+    const st = await startStore();
+    const c = await RawClient.connect(st.port);
+    c.write('SHUTDOWN NOSAVE\r\n');
+    await c.waitClose();
+    assert.ok(st.server.isClosing);
+    await assert.rejects(RawClient.connect(st.port));
+    await st.stop();
+  });
+
+  it('a malformed config file is a start-up error naming the file and line', async () => {
+    const dir = tmpDir();
+    const f = write(dir, 'broken.conf', 'port 7000\nmaxclients lots\n');
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'resplit-server'), f], { encoding: 'utf8', timeout: 10000 });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /broken\.conf:2: argument couldn't be parsed into an integer/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
