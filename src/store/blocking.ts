@@ -11,7 +11,7 @@ import type { Db } from './db';
 import type { Server } from './server';
 import { SERVER_INIT_HOOKS } from './registry';
 import { E } from '../resp/errors';
-import { parseFloatArg } from './commands/args';
+import { parseLongDouble } from './longdouble';
 
 /** One blocked client's wait. */
 interface BlockedOp {
@@ -82,8 +82,9 @@ export function blockedClients(s: Server): number {
  * truncated to whole milliseconds (so 0.0001 means "forever"). Returns ms (0 = forever) or an error.
  */
 export function parseBlockTimeout(arg: string): number | string {
-  const v = parseFloatArg(arg);
-  if (v === null) return E.TIMEOUT_NOT_FLOAT;
+  const ld = parseLongDouble(arg);
+  if (ld === null) return E.TIMEOUT_NOT_FLOAT;
+  const v = typeof ld === 'number' ? ld : (ld.neg ? -1 : 1) * Number(ld.m) * 2 ** ld.e;
   const ms = Math.trunc(v * 1000);
   // A (long long) cast of an out-of-range long double yields LLONG_MIN on x86: "negative".
   if (!Number.isFinite(ms) || ms >= 9223372036854775807 || ms < 0) return E.TIMEOUT_NEGATIVE;

@@ -18,3 +18,6 @@ import './monitor';
 import './debug';
 import './server-misc';
 import './sort';
+import './lists';
+import './blocking-lists';
+import './hashes';
