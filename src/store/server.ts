@@ -503,6 +503,8 @@ export class Server implements DbHost {
           const [key, at] = nx.value;
           if (at < now) {
             db.deleteExpired(key);
+            // Each expired key is its own DEL on the replication stream (no MULTI batching).
+            this.flushPropagation();
             expired++;
           } else {
             ttlSum += at - now;
