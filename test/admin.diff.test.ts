@@ -288,3 +288,27 @@ describe('admin commands (differential)', function () {
     await d.check(['TIME'], { shape: true });
   });
 });
+
+describe('MONITOR (differential)', function () {
+  this.timeout(20000);
+  const d = useDiff();
+
+  it('streams commands in Redis format, secrets redacted, admin commands hidden', async () => {
+    const lines: string[][] = [];
+    for (const port of [d.store.port, d.redis.port]) {
+      const mon = await RawClient.connect(port);
+      assert.equal(await mon.str('MONITOR'), '+OK\r\n');
+      const c = await RawClient.connect(port);
+      c.write('SET a "x y\\n\\x01"\r\nAUTH foo\r\nAUTH u p\r\nHELLO 2 AUTH u p\r\nSELECT 3\r\nGET a\r\nCONFIG SET hz 10\r\nGET\r\nCLIENT SETNAME n\r\nPING\r\n');
+      await c.read(10);
+      const got = (await mon.read(8)).map((b) => b.toString('latin1'));
+      const addr = /addr=(\S+)/.exec(String(await c.value('CLIENT', 'INFO')))![1];
+      for (const l of got) assert.match(l, /^\+\d{10}\.\d{6} \[\d+ /);
+      lines.push(got.map((l) => l.replace(/^\+\d+\.\d+ /, '+T ').replace(addr, 'ADDR')));
+      mon.close();
+      c.close();
+    }
+    assert.deepEqual(lines[0], lines[1]);
+    assert.equal(lines[0][0], '+T [0 ADDR] "SET" "a" "x y\\n\\x01"\r\n');
+  });
+});

@@ -12,7 +12,9 @@ import { Config } from './config';
 import { Db, type DbHost, type EncodingLimits, type Value } from './db';
 import { dispatch } from './dispatch';
 import { SERVER_INIT_HOOKS } from './registry';
+import { LoopMonitor } from './loop-monitor';
 import { applyReplyMode } from './reply-mode';
+import { redactArgv } from './redact';
 import { overOutputLimit, closeForOutputLimit } from './output-limits';
 import { ProtocolError } from '../resp/parser';
 import { E } from '../resp/errors';
@@ -48,6 +50,8 @@ export class Stats {
   readonly commands = new Map<string, { calls: number; usec: number; rejected: number; failed: number }>();
   /** Per error code ("ERR", "WRONGTYPE", ...). */
   readonly errors = new Map<string, number>();
+  /** Counters kept outside this class (the loop monitor) reset with CONFIG RESETSTAT through these. */
+  readonly resetHooks: Array<() => void> = [];
 
   cmd(name: string): { calls: number; usec: number; rejected: number; failed: number } {
     let s = this.commands.get(name);
@@ -63,6 +67,7 @@ export class Stats {
     }
     this.commands.clear();
     this.errors.clear();
+    for (const h of this.resetHooks) h();
   }
 }
 
@@ -111,6 +116,8 @@ export class Server implements DbHost {
   slowlog: SlowlogEntry[] = [];
   slowlogNextId = 0;
   readonly monitors = new Set<Client>();
+  /** Longest event-loop stall (INFO stats eventloop_max_stall_ms); sampling starts with listen(). */
+  readonly loopMonitor = new LoopMonitor();
   readonly encodingLimits: EncodingLimits;
   /** Listening sockets. */
   private listeners: net.Server[] = [];
@@ -158,6 +165,7 @@ export class Server implements DbHost {
     const max = this.config.getInt('slowlog-max-len');
     if (max <= 0) return;
     // Redis keeps at most 32 arguments and 128 bytes per argument.
+    argv = redactArgv(argv);
     const kept = argv.length > 32 ? [...argv.slice(0, 31), `... (${argv.length - 31} more arguments)`] : argv.slice();
     for (let i = 0; i < kept.length; i++) {
       if (kept[i].length > 128) kept[i] = `${kept[i].slice(0, 128)}... (${kept[i].length - 128} more bytes)`;
@@ -171,9 +179,10 @@ export class Server implements DbHost {
     const t = Date.now();
     const sec = Math.floor(t / 1000);
     const usec = String((t % 1000) * 1000 + (Number(process.hrtime.bigint() / 1000n) % 1000)).padStart(6, '0');
-    const who = c.isMaster ? 'lua' : c.socket ? c.addr : 'unix';
-    const args = argv.map((a) => `"${reprArg(a)}"`).join(' ');
-    const line = `+${sec}.${usec} [${c.db.id} ${c.isMaster ? '' : ''}${who}] ${args}\r\n`;
+    // As Redis's getClientPeerId: "lua" for the scripting client, else the peer address.
+    const who = c.ext.lua ? 'lua' : c.addr || (c.isMaster ? String(c.ext.masterAddr ?? 'master') : 'unix');
+    const args = redactArgv(argv).map((a) => `"${reprArg(a)}"`).join(' ');
+    const line = `+${sec}.${usec} [${c.db.id} ${who}] ${args}\r\n`;
     for (const m of this.monitors) {
       if (m.closed) continue;
       m.reply.rawStr(line);
@@ -197,6 +206,7 @@ export class Server implements DbHost {
       if (name === 'active-expire-enabled') this.activeExpire = this.config.getBool(name);
       if (name === 'hz') this.startCron();
     });
+    this.stats.resetHooks.push(() => this.loopMonitor.reset());
     for (const h of SERVER_INIT_HOOKS) h(this);
   }
 
@@ -298,6 +308,7 @@ export class Server implements DbHost {
     }
     if (port === 0) this.config.set('port', [String(bound)], true);
     this.startCron();
+    this.loopMonitor.start();
     this.writePidfile();
     this.log.info({ port: bound, hosts }, 'ready to accept connections');
     return bound;
@@ -527,6 +538,7 @@ export class Server implements DbHost {
     this.closing = true;
     this.log.info('shutting down');
     if (this.cron) clearInterval(this.cron);
+    this.loopMonitor.stop();
     for (const l of this.listeners) l.close();
     for (const h of this.shutdownHooks) await h(opts);
     for (const c of [...this.clients.values()]) {
