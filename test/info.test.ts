@@ -49,8 +49,10 @@ describe('INFO (differential)', function () {
     const [a, b] = await d.both('INFO', 'everything');
     const pa = parse(body(a));
     const pb = parse(body(b));
+    // Named relaxation: fields only resplit has, appended at the end of their section.
+    const resplitOnly = new Set(['eventloop_max_stall_ms']);
     for (const t of ['Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'CPU', 'Modules', 'Cluster', 'Keyspace']) {
-      assert.deepEqual(pa.fields[t], pb.fields[t], `section ${t}`);
+      assert.deepEqual(pa.fields[t].filter((f) => !resplitOnly.has(f)), pb.fields[t], `section ${t}`);
     }
   });
 

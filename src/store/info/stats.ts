@@ -75,5 +75,7 @@ export function statsSection(s: Server): Fields {
     ['io_threaded_writes_processed', 0],
     ['reply_buffer_shrinks', 0],
     ['reply_buffer_expands', 0],
+    // resplit only: the longest event-loop stall since start or CONFIG RESETSTAT (src/store/loop-monitor.ts).
+    ['eventloop_max_stall_ms', f2(s.loopMonitor.maxStallMs())],
   ];
 }
