@@ -7,6 +7,11 @@
 // its cursor out of the table and, when more remains, stores the iterator under a fresh id: a client
 // that repeats an old cursor (a retried request) or whose cursor was evicted restarts from the
 // beginning, which may return duplicates (SCAN allows them) but never misses an element.
+//
+// Termination: new entries are appended to a Map's iteration order, so a live iterator could chase
+// inserts forever. An iteration therefore stops after visiting as many entries as the collection had
+// when it started: surviving original entries all come before any newer one, so by then every entry
+// present for the whole iteration has been visited.
 
 import { LRUCache } from 'lru-cache';
 import type { Server } from './server';
@@ -21,6 +26,8 @@ export const MAX_CURSORS = 10000;
 interface CursorEntry {
   owner: object;
   it: Iterator<unknown>;
+  /** Entries still to visit before the iteration is complete (its size when it started, counted down). */
+  left: number;
 }
 
 interface CursorTable {
@@ -59,6 +66,14 @@ export function parseScanCursor(text: string): number | null {
   return n === 0 ? 0 : text[0] === '-' ? -1 : n;
 }
 
+/** Element count of a Map/Set (size property) or a collection value (size() method). */
+function sizeOf(owner: object): number {
+  const sz = (owner as { size?: unknown }).size;
+  if (typeof sz === 'number') return sz;
+  if (typeof sz === 'function') return Number((sz as () => number).call(owner));
+  return Infinity;
+}
+
 /** The page a scan call returns: the next cursor ("0" when done) and the entries visited. */
 export interface ScanPage<T> {
   cursor: string;
@@ -74,23 +89,32 @@ export interface ScanPage<T> {
 export function scanIterable<T>(s: Server, owner: object, cursor: number, iterate: () => Iterator<T>, count: number): ScanPage<T> {
   const t = table(s);
   let it: Iterator<T> | undefined;
+  let left = 0;
   if (cursor > 0) {
     const e = t.lru.get(cursor);
     if (e !== undefined) {
       t.lru.delete(cursor);
-      if (e.owner === owner) it = e.it as Iterator<T>;
+      if (e.owner === owner) {
+        it = e.it as Iterator<T>;
+        left = e.left;
+      }
     }
   }
-  if (it === undefined) it = iterate();
+  if (it === undefined) {
+    it = iterate();
+    left = sizeOf(owner);
+  }
   const items: T[] = [];
   for (let n = 0; n < count; n++) {
+    if (left <= 0) return { cursor: '0', items };
     const r = it.next();
     if (r.done) return { cursor: '0', items };
     items.push(r.value);
+    left--;
   }
-  // Peek is impossible on an iterator, so "more may remain" when exactly count were taken.
+  if (left <= 0) return { cursor: '0', items };
   const id = t.next++;
-  t.lru.set(id, { owner, it });
+  t.lru.set(id, { owner, it, left });
   return { cursor: String(id), items };
 }
 
