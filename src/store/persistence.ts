@@ -66,11 +66,8 @@ function writeFileAtomic(target: string, tmp: string, produce: (write: (b: Buffe
   }
 }
 
-/**
- * SAVE: serialises the dataset synchronously into dir/dbfilename. Returns false (and logs) on
- * failure. `resetDirty` is false for the save FLUSHALL makes (Redis keeps its dirty count then).
- */
-export function saveSync(s: Server, resetDirty = true): boolean {
+/** SAVE: serialises the dataset synchronously into dir/dbfilename. Returns false (and logs) on failure. */
+export function saveSync(s: Server): boolean {
   const st = persistenceState(s);
   const target = rdbPath(s);
   const started = Date.now();
@@ -87,10 +84,9 @@ export function saveSync(s: Server, resetDirty = true): boolean {
     s.log.error({ err, file: target }, 'Failed saving the DB');
     return false;
   }
-  if (resetDirty) st.dirtyAtLastSave = s.dirty;
+  st.dirtyAtLastSave = s.dirty;
   st.lastSave = Math.floor(Date.now() / 1000);
   st.lastBgsaveOk = true;
-  st.saves++;
   s.log.info({ file: target, ms: Date.now() - started }, 'DB saved on disk');
   return true;
 }
@@ -114,6 +110,8 @@ export function startBgsave(s: Server): boolean {
   const dirtyAtStart = s.dirty;
   st.bgsaveStartedAt = Date.now();
   st.lastBgsaveTry = Date.now();
+  // Redis counts rdb_saves when SAVE succeeds and when a BGSAVE starts (not FLUSHALL/shutdown saves).
+  st.saves++;
   const snap = new Snapshot(s, replOpts(s));
   st.keysTotal = snap.keysTotal;
   st.keysProcessed = () => snap.keysProcessed;
@@ -156,7 +154,6 @@ export function startBgsave(s: Server): boolean {
       st.dirtyAtLastSave = dirtyAtStart;
       st.lastSave = Math.floor(Date.now() / 1000);
       st.lastBgsaveOk = true;
-      st.saves++;
       s.log.info({ file: target }, 'Background saving terminated with success');
       return true;
     },
@@ -347,7 +344,7 @@ SERVER_INIT_HOOKS.push((s) => {
   s.cronHooks.push(() => cron(s, st));
   s.flushAllHooks.push(() => {
     abortBgsaveNow(s);
-    if (savePoints(s).length) saveSync(s, false);
+    if (savePoints(s).length) saveSync(s);
   });
   s.shutdownHooks.push(async (opts) => {
     await abortBgsave(s);

@@ -17,6 +17,8 @@ import './slowlog';
 import './monitor';
 import './debug';
 import './server-misc';
+import './persistence';
+import './dump';
 import './sort';
 import './lists';
 import './blocking-lists';

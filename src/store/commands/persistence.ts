@@ -11,8 +11,9 @@ const IN_PROGRESS = 'ERR Background save already in progress';
 register({
   save(c, _argv, s) {
     if (persistenceState(s).bgsave) return c.reply.error(IN_PROGRESS);
-    if (saveSync(s)) c.reply.ok();
-    else c.reply.error('ERR');
+    if (!saveSync(s)) return c.reply.error('ERR');
+    persistenceState(s).saves++;
+    c.reply.ok();
   },
   bgsave(c, argv, s) {
     let schedule = false;
