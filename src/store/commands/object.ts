@@ -17,15 +17,27 @@ export type StringEncoding = 'raw' | 'embstr';
 /** Per data map (so FLUSHDB's fresh map and SWAPDB's exchange need no bookkeeping). */
 const overrides = new WeakMap<Map<string, Value>, Map<string, StringEncoding>>();
 
+/** Drops a key's override when it changes (a Server key-change hook). */
+function forget(db: Db, key: string): void {
+  const m = overrides.get(db.data);
+  if (m !== undefined && m.size !== 0) m.delete(key);
+}
+
+/**
+ * Servers not yet given the hook: it is attached on the first override, so the GET/SET hot path pays
+ * nothing for this bookkeeping until APPEND/SETRANGE/SETBIT/INCRBYFLOAT/BITOP/BITFIELD are used.
+ */
+let unhooked: Server[] = [];
 SERVER_INIT_HOOKS.push((s: Server) => {
-  s.keyChangeHooks.add((db: Db, key: string) => {
-    const m = overrides.get(db.data);
-    if (m !== undefined && m.size !== 0) m.delete(key);
-  });
+  unhooked.push(s);
 });
 
 /** Records that the string just stored at key has this encoding (call after the write). */
 export function markStringEncoding(db: Db, key: string, enc: StringEncoding): void {
+  if (unhooked.length !== 0) {
+    for (const s of unhooked) s.keyChangeHooks.add(forget);
+    unhooked = [];
+  }
   let m = overrides.get(db.data);
   if (!m) overrides.set(db.data, (m = new Map()));
   m.set(key, enc);
