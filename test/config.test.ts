@@ -250,3 +250,33 @@ describe('the standalone process', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('CONFIG SET port and bind', function () {
+  this.timeout(15000);
+  it('rebinds to a new port, keeps existing connections, refuses a busy port', async () => {
+    const st = await startStore();
+    const a = await RawClient.connect(st.port);
+    const blocker = await startStore();
+    try {
+      const oldPort = st.port;
+      const np = await freePort();
+      a.write(`CONFIG SET port ${np}\r\nPING\r\n`);
+      assert.deepEqual((await a.read(2)).map(String), ['+OK\r\n', '+PONG\r\n']);
+      assert.equal(st.server.port, np);
+      const b = await RawClient.connect(np);
+      assert.equal(await b.str('PING'), '+PONG\r\n');
+      b.close();
+      await assert.rejects(RawClient.connect(oldPort));
+      assert.equal(await a.str('CONFIG', 'SET', 'port', String(blocker.port)), "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port\r\n");
+      assert.equal(String(((await a.value('CONFIG', 'GET', 'port')) as Buffer[])[1]), String(np));
+      assert.equal(await a.str('CONFIG', 'SET', 'bind', '192.0.2.1'), "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.\r\n");
+      const c2 = await RawClient.connect(np);
+      assert.equal(await c2.str('PING'), '+PONG\r\n');
+      c2.close();
+    } finally {
+      a.close();
+      await st.stop();
+      await blocker.stop();
+    }
+  });
+});

@@ -286,6 +286,18 @@ export class Server implements DbHost {
   /** Starts listening on the configured bind addresses and port (port 0: ephemeral). */
   async listen(): Promise<number> {
     const port = this.config.getInt('port');
+    const { bound, hosts } = await this.bindListeners();
+    if (port === 0) this.config.set('port', [String(bound)], true);
+    this.startCron();
+    this.loopMonitor.start();
+    this.writePidfile();
+    this.log.info({ port: bound, hosts }, 'ready to accept connections');
+    return bound;
+  }
+
+  /** Binds one listener per configured bind address on the configured port (into this.listeners). */
+  private async bindListeners(): Promise<{ bound: number; hosts: string[] }> {
+    const port = this.config.getInt('port');
     const binds = this.config
       .get('bind')
       .split(/\s+/)
@@ -306,12 +318,25 @@ export class Server implements DbHost {
       bound = (srv.address() as net.AddressInfo).port;
       this.listeners.push(srv);
     }
-    if (port === 0) this.config.set('port', [String(bound)], true);
-    this.startCron();
-    this.loopMonitor.start();
-    this.writePidfile();
-    this.log.info({ port: bound, hosts }, 'ready to accept connections');
-    return bound;
+    return { bound, hosts };
+  }
+
+  /**
+   * CONFIG SET port/bind: binds the new listeners first and closes the old ones only once that
+   * worked; on failure the old listeners stay and the error is thrown. Connected clients stay.
+   */
+  async rebind(): Promise<void> {
+    const old = this.listeners;
+    this.listeners = [];
+    try {
+      await this.bindListeners();
+    } catch (err) {
+      for (const l of this.listeners) l.close();
+      this.listeners = old;
+      throw err;
+    }
+    for (const l of old) l.close();
+    this.log.info({ port: this.port, bind: this.config.get('bind') }, 'listening on the new address');
   }
 
   /** The port actually bound. */

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { register, SERVER_INIT_HOOKS } from '../registry';
 import type { Server } from '../server';
+import type { Client } from '../client';
 import { E } from '../../resp/errors';
 import { stringMatch } from '../glob';
 import { DIRECTIVES, findDirective } from '../config';
@@ -34,6 +35,34 @@ export function allowProtected(s: Server, addr: string, setting: string): boolea
   if (v === 'yes') return true;
   if (v === 'local') return addr === '' || addr.startsWith('127.') || addr.startsWith('::1') || addr.startsWith('[::1]') || addr.startsWith('::ffff:127.');
   return false;
+}
+
+/**
+ * CONFIG SET port/bind: the new listeners are bound asynchronously, so the client waits (blocked)
+ * for the outcome; on failure the old values come back and Redis's error is replied.
+ */
+function rebindThenReply(c: Client, s: Server, before: { port: string; bind: string }, arg: string): void {
+  const done = (error: string | null) => {
+    if (error) c.reply.error(`ERR CONFIG SET failed (possibly related to argument '${arg}') - ${error}`);
+    else c.reply.ok();
+    if (c.blocked) {
+      c.blocked = false;
+      s.processInput(c);
+    }
+  };
+  const inline = s.inExec;
+  if (!inline) c.blocked = true;
+  s.rebind().then(
+    () => (inline ? undefined : done(null)),
+    (e) => {
+      s.log.warn({ err: e }, 'CONFIG SET port/bind: could not listen');
+      s.config.set('port', [before.port], true);
+      s.config.set('bind', before.bind.split(' '), true);
+      if (!inline) done(arg === 'port' ? 'Unable to listen on this port' : 'Failed to bind to specified addresses.');
+    },
+  );
+  // Inside EXEC the reply cannot wait: it is OK, and a failure is only logged.
+  if (inline) c.reply.ok();
 }
 
 register({
@@ -69,9 +98,12 @@ register({
     if (argv.length % 2) return c.reply.error(E.SYNTAX);
     const pairs: Array<[string, string]> = [];
     for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i], argv[i + 1]]);
+    const before = { port: s.config.get('port'), bind: s.config.get('bind') };
     const err = s.config.setMany(pairs, allowProtected(s, c.addr, 'enable-protected-configs'));
     if (err) return c.reply.error(err);
-    c.reply.ok();
+    const moved = pairs.map(([n]) => findDirective(n)!.name).filter((n) => n === 'port' || n === 'bind');
+    if (!moved.length || (s.config.get('port') === before.port && s.config.get('bind') === before.bind)) return c.reply.ok();
+    rebindThenReply(c, s, before, moved[moved.length - 1]);
   },
   'config|resetstat'(c, _argv, s) {
     s.stats.reset();
