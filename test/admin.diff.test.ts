@@ -312,3 +312,11 @@ describe('MONITOR (differential)', function () {
     assert.equal(lines[0][0], '+T [0 ADDR] "SET" "a" "x y\\n\\x01"\r\n');
   });
 });
+
+describe('RESET ends CLIENT REPLY OFF (differential)', function () {
+  this.timeout(20000);
+  const d = useDiff();
+  it('RESET is answered and later replies flow again', async () => {
+    await d.raw('CLIENT REPLY OFF\r\nPING\r\nRESET\r\nPING\r\n', 2);
+  });
+});

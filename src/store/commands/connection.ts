@@ -118,6 +118,8 @@ register({
     c.name = '';
     c.noEvict = false;
     c.noTouch = false;
+    // CLIENT REPLY OFF/SKIP end with RESET, whose own reply is always sent.
+    delete c.ext.replyMode;
     c.authenticated = s.config.get('requirepass') === '';
     c.reply.simple('RESET');
   },
