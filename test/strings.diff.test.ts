@@ -324,6 +324,26 @@ describe('strings (differential)', () => {
     ]);
   });
 
+  it('RESP3 null and number replies', async () => {
+    await d.both('HELLO', '3');
+    try {
+      await d.seq([
+        ['GET', 'none'],
+        ['SET', 'k', 'v', 'GET'],
+        ['SET', 'k', 'w', 'NX'],
+        ['GETEX', 'none'],
+        ['GETDEL', 'none'],
+        ['MGET', 'k', 'none'],
+        ['OBJECT', 'ENCODING', 'none'],
+        ['INCRBYFLOAT', 'f', '1.25'],
+        ['BITFIELD', 'b', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '9'],
+        ['TTL', 'k'],
+      ]);
+    } finally {
+      await d.both('HELLO', '2');
+    }
+  });
+
   it('LCS with LEN, IDX, MINMATCHLEN, WITHMATCHLEN', async () => {
     await d.seq([
       ['MSET', 'a', 'ohmytext', 'b', 'mynewtext'],
