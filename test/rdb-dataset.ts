@@ -53,6 +53,27 @@ function score(b: unknown): number {
   return Number(s);
 }
 
+/** One key's type and contents in comparable form, read with plain read commands. */
+export async function readKey(c: RawClient, k: string | Buffer): Promise<{ type: string; value: unknown }> {
+  const type = (await c.value('TYPE', k)) as string;
+  let value: unknown;
+  if (type === 'string') value = str(await c.value('GET', k));
+  else if (type === 'list') value = ((await c.value('LRANGE', k, 0, -1)) as unknown[]).map(str);
+  else if (type === 'hash') {
+    const flat = ((await c.value('HGETALL', k)) as unknown[]).map(str);
+    const pairs: Array<[string, string]> = [];
+    for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
+    value = pairs.sort((a, b) => cmp(a[0], b[0]));
+  } else if (type === 'set') value = ((await c.value('SMEMBERS', k)) as unknown[]).map(str).sort(cmp);
+  else if (type === 'zset') {
+    const flat = (await c.value('ZRANGE', k, 0, -1, 'WITHSCORES')) as unknown[];
+    const pairs: Array<[string, number]> = [];
+    for (let i = 0; i < flat.length; i += 2) pairs.push([str(flat[i]), score(flat[i + 1])]);
+    value = pairs;
+  }
+  return { type, value };
+}
+
 /** A server's dataset read over the wire with read commands (works against redis-server and us). */
 export async function datasetOver(port: number, databases = 16): Promise<Dataset> {
   const c = await RawClient.connect(port);
@@ -70,22 +91,7 @@ export async function datasetOver(port: number, databases = 16): Promise<Dataset
       if (!keys.length) continue;
       const d: Record<string, Entry> = {};
       for (const k of keys) {
-        const type = (await c.value('TYPE', k)) as string;
-        let value: unknown;
-        if (type === 'string') value = str(await c.value('GET', k));
-        else if (type === 'list') value = ((await c.value('LRANGE', k, 0, -1)) as unknown[]).map(str);
-        else if (type === 'hash') {
-          const flat = ((await c.value('HGETALL', k)) as unknown[]).map(str);
-          const pairs: Array<[string, string]> = [];
-          for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
-          value = pairs.sort((a, b) => cmp(a[0], b[0]));
-        } else if (type === 'set') value = ((await c.value('SMEMBERS', k)) as unknown[]).map(str).sort(cmp);
-        else if (type === 'zset') {
-          const flat = (await c.value('ZRANGE', k, 0, -1, 'WITHSCORES')) as unknown[];
-          const pairs: Array<[string, number]> = [];
-          for (let i = 0; i < flat.length; i += 2) pairs.push([str(flat[i]), score(flat[i + 1])]);
-          value = pairs;
-        }
+        const { type, value } = await readKey(c, k);
         const at = (await c.value('PEXPIRETIME', k)) as number;
         d[k] = { type, value, expireAt: at >= 0 ? at : null };
       }
