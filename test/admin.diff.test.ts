@@ -320,3 +320,34 @@ describe('RESET ends CLIENT REPLY OFF (differential)', function () {
     await d.raw('CLIENT REPLY OFF\r\nPING\r\nRESET\r\nPING\r\n', 2);
   });
 });
+
+describe('authentication with requirepass (differential)', function () {
+  this.timeout(20000);
+  const d = useDiff({ requirepass: 'pw' });
+
+  it('NOAUTH, AUTH forms, HELLO AUTH and the unauthenticated size limits', async () => {
+    await d.seq([
+      ['GET', 'a'],
+      ['PING'],
+      ['HELLO', '3'],
+      ['HELLO', '2', 'AUTH', 'default', 'bad'],
+      ['AUTH', 'bad'],
+      ['AUTH', 'nouser', 'pw'],
+      ['CLIENT', 'ID'],
+      ['AUTH', 'pw'],
+      ['GET', 'a'],
+      ['RESET'],
+      ['GET', 'a'],
+      ['AUTH', 'default', 'pw'],
+      ['GET', 'a'],
+      ['RESET'],
+    ]);
+    await d.check(['HELLO', '2', 'AUTH', 'default', 'pw', 'SETNAME', 'x'], { shape: true });
+    await d.seq([['CLIENT', 'GETNAME'], ['RESET']]);
+    await d.raw(`*11\r\n${'$1\r\na\r\n'.repeat(11)}`, 1);
+  });
+
+  it('an unauthenticated big bulk is a protocol error', async () => {
+    await d.raw(`*2\r\n$4\r\nECHO\r\n$20000\r\n`, 1);
+  });
+});

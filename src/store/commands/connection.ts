@@ -87,7 +87,7 @@ register({
         if (!validClientName(setname)) return c.reply.error('ERR Client names cannot contain spaces, newlines or special characters.');
       } else return c.reply.error(`ERR Syntax error in HELLO option '${argv[i]}'`);
     }
-    if (!c.authenticated) return c.reply.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    if (!c.authenticated) return c.reply.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
     if (setname !== null) c.name = setname;
     if (ver) c.reply.resp = ver as 2 | 3;
     c.reply.mapLen(7);
