@@ -1,5 +1,6 @@
 // DEBUG: refused unless enable-debug-command allows it (as Redis 7.0); SLEEP and SET-ACTIVE-EXPIRE
-// are implemented, other subcommands answer Redis's unknown-subcommand error.
+// are implemented here, other features add theirs to DEBUG_SUBCOMMANDS, and the rest answer Redis's
+// unknown-subcommand error.
 
 import { register } from '../registry';
 import type { Client } from '../client';
@@ -25,6 +26,12 @@ function cNumber(s: string, int: boolean): number {
   return m ? Number(m[0]) : 0;
 }
 
+/**
+ * DEBUG subcommands contributed by other features (persistence: RELOAD, replication:
+ * CHANGE-REPL-ID, ...), by lower-case name. A handler gets the full argv and must reply.
+ */
+export const DEBUG_SUBCOMMANDS = new Map<string, (c: Client, argv: string[], s: Server) => void>();
+
 register({
   debug(c, argv, s) {
     if (!debugAllowed(c, s)) return c.reply.error(NOT_ALLOWED);
@@ -42,6 +49,8 @@ register({
       s.activeExpire = cNumber(argv[2], true) !== 0;
       return c.reply.ok();
     }
+    const ext = DEBUG_SUBCOMMANDS.get(sub);
+    if (ext) return ext(c, argv, s);
     c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try DEBUG HELP.`);
   },
 });
