@@ -48,7 +48,10 @@ export interface DbHost {
   addDirty(n: number): void;
   /** Whether the client being served is the master link (replica applies without expiry checks). */
   servingMaster(): boolean;
-  /** Access time (ms) to record in Db.lru for OBJECT IDLETIME, or -1 when this command must not touch. */
+  /**
+   * Access time in whole seconds to record in Db.lru for OBJECT IDLETIME, or -1 when this command must
+   * not touch. Seconds (as Redis's LRU clock) keep the values small integers: no heap number per access.
+   */
   readonly lruClock: number;
 }
 

@@ -123,7 +123,7 @@ export function call(s: Server, c: Client, cmd: Command, argv: string[]): void {
   const prev = s.current;
   s.current = c;
   s.cmdTime = s.clock();
-  s.lruClock = c.noTouch ? -1 : s.cmdTime;
+  s.lruClock = c.noTouch ? -1 : Math.floor(s.cmdTime / 1000);
   s.rewrittenArgv = null;
   const t0 = performance.now();
   handler(c, argv, s, cmd);

@@ -65,7 +65,7 @@ register({
     }
     db.set(key, v);
     if (ttl) db.setExpire(key, ttl);
-    if (idle >= 0) db.lru.set(key, s.cmdTime - idle * 1000);
+    if (idle >= 0) db.lru.set(key, Math.floor(s.cmdTime / 1000) - idle);
     c.reply.ok();
   },
 });

@@ -174,7 +174,7 @@ register({
     let n = 0;
     for (let i = 1; i < argv.length; i++) {
       if (c.db.get(argv[i], true) !== undefined) {
-        c.db.lru.set(argv[i], s.cmdTime);
+        c.db.lru.set(argv[i], Math.floor(s.cmdTime / 1000));
         n++;
       }
     }

@@ -118,7 +118,7 @@ register({
     if (v === undefined) return c.reply.nil();
     if (s.config.get('maxmemory-policy').includes('lfu')) return c.reply.error(LFU_SELECTED);
     const at = c.db.lru.get(argv[2]);
-    c.reply.int(at === undefined ? 0 : Math.max(0, Math.floor((s.cmdTime - at) / 1000)));
+    c.reply.int(at === undefined ? 0 : Math.max(0, Math.floor(s.cmdTime / 1000) - at));
   },
   'object|freq'(c, argv, s) {
     const v = lookupNoTouch(c, argv[2]);
