@@ -351,3 +351,32 @@ describe('authentication with requirepass (differential)', function () {
     await d.raw(`*2\r\n$4\r\nECHO\r\n$20000\r\n`, 1);
   });
 });
+
+describe('DEBUG effects (store only)', function () {
+  this.timeout(10000);
+  it('DEBUG is refused by default, SLEEP blocks, SET-ACTIVE-EXPIRE switches active expiry', async () => {
+    const { startStore } = await import('./helpers/servers');
+    const off = await startStore();
+    const c0 = await RawClient.connect(off.port);
+    assert.match(await c0.str('DEBUG', 'SLEEP', '0'), /^-ERR DEBUG command not allowed\./);
+    c0.close();
+    await off.stop();
+    const st = await startStore({ 'enable-debug-command': 'yes', hz: '100' });
+    const c = await RawClient.connect(st.port);
+    try {
+      const t0 = Date.now();
+      assert.equal(await c.str('DEBUG', 'SLEEP', '0.2'), '+OK\r\n');
+      assert.ok(Date.now() - t0 >= 190);
+      assert.equal(await c.str('DEBUG', 'SET-ACTIVE-EXPIRE', '0'), '+OK\r\n');
+      await c.send('SET', 'k', 'v', 'PX', '30');
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(await c.str('DBSIZE'), ':1\r\n');
+      assert.equal(await c.str('DEBUG', 'SET-ACTIVE-EXPIRE', '1'), '+OK\r\n');
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(await c.str('DBSIZE'), ':0\r\n');
+    } finally {
+      c.close();
+      await st.stop();
+    }
+  });
+});
