@@ -120,7 +120,13 @@ export function startBgsave(s: Server): boolean {
   s.log.info({ file: target }, 'Background saving started');
   const gen = snap.chunks();
   const work = async (): Promise<boolean> => {
-    const fh = await fs.promises.open(tmp, 'w');
+    let fh: fs.promises.FileHandle;
+    try {
+      fh = await fs.promises.open(tmp, 'w');
+    } catch (err) {
+      snap.close();
+      throw err;
+    }
     let ok = false;
     try {
       for (;;) {
