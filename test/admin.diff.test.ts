@@ -380,3 +380,26 @@ describe('DEBUG effects (store only)', function () {
     }
   });
 });
+
+describe('CLIENT KILL MAXAGE (store only: a Redis 7.4 filter accepted here)', function () {
+  this.timeout(10000);
+  it('kills connections older than the given seconds, not newer ones', async () => {
+    const { startStore } = await import('./helpers/servers');
+    const st = await startStore();
+    const old = await RawClient.connect(st.port);
+    await old.send('PING');
+    await new Promise((r) => setTimeout(r, 1100));
+    const young = await RawClient.connect(st.port);
+    const me = await RawClient.connect(st.port);
+    try {
+      assert.equal(await me.str('CLIENT', 'KILL', 'MAXAGE', '1'), ':1\r\n');
+      await old.waitClose();
+      assert.equal(await young.str('PING'), '+PONG\r\n');
+      assert.equal(await me.str('CLIENT', 'KILL', 'MAXAGE', 'x'), '-ERR syntax error\r\n');
+    } finally {
+      young.close();
+      me.close();
+      await st.stop();
+    }
+  });
+});
