@@ -18,6 +18,8 @@ import { rdbBytes, loadRdb, RdbError, Snapshot } from '../src/store/rdb';
 import { parseRdb } from '../src/store/rdb/load';
 import { RdbReader } from '../src/store/rdb/reader';
 import { OP, T } from '../src/store/rdb/constants';
+import { OutBuf } from '../src/store/rdb/writer';
+import { buildListpack } from '../src/store/rdb/listpack';
 import { datasetOf } from './rdb-dataset';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'rdb');
@@ -242,6 +244,78 @@ describe('RDB codec', () => {
     assert.deepEqual(datasetOf(load('scriptbackup.rdb')), {});
     assert.deepEqual(datasetOf(load('corrupt_empty_keys.rdb')), {}, 'empty collections are skipped');
     assert.throws(() => load('corrupt_ziplist.rdb'), RdbError);
+  });
+
+  it('reads the encodings we never write: old LIST/SET/ZSET/HASH, plain quicklist nodes, SET_LISTPACK, old opcodes', () => {
+    const o = new OutBuf();
+    o.latin1('REDIS0011');
+    o.u8(OP.AUX);
+    o.str('lua', false);
+    o.str('return 1', false);
+    o.u8(OP.SELECTDB);
+    o.len(0);
+    o.u8(OP.RESIZEDB);
+    o.len(7);
+    o.len(1);
+    const key = (t: number, k: string): void => {
+      o.u8(t);
+      o.str(k, false);
+    };
+    key(T.LIST, 'l');
+    o.len(2);
+    o.str('a', false);
+    o.str('12', false);
+    key(T.SET, 's');
+    o.len(2);
+    o.str('x', false);
+    o.str('y', false);
+    key(T.ZSET, 'z');
+    o.len(3);
+    o.str('a', false);
+    o.u8(3);
+    o.latin1('1.5');
+    o.str('b', false);
+    o.u8(254);
+    o.str('c', false);
+    o.u8(255);
+    key(T.HASH, 'h');
+    o.len(1);
+    o.str('f', false);
+    o.str('v', false);
+    o.u8(OP.FREQ);
+    o.u8(5);
+    o.u8(OP.IDLE);
+    o.len(100);
+    o.u8(OP.EXPIRETIME);
+    o.u32le(2000000000);
+    key(T.LIST_QUICKLIST_2, 'q');
+    o.len(3);
+    o.len(1); // plain node
+    o.str('big element', false);
+    o.len(2); // packed node
+    o.blob(buildListpack(['p1', '2']), false);
+    o.len(2); // empty packed node (skipped)
+    o.blob(buildListpack([]), false);
+    key(T.SET_LISTPACK, 'sl');
+    o.blob(buildListpack(['m1', '7', 'm2']), false);
+    key(T.ZSET_LISTPACK, 'zl');
+    o.blob(buildListpack(['a', '1', 'b', '2.5']), false);
+    o.u8(OP.EOF);
+    const body = o.take();
+    const file = Buffer.concat([body, crc64(body)]);
+    const s = server();
+    loadRdb(s, file);
+    assert.deepEqual(datasetOf(s), {
+      0: {
+        l: { type: 'list', value: ['a', '12'], expireAt: null },
+        s: { type: 'set', value: ['x', 'y'], expireAt: null },
+        z: { type: 'zset', value: [['c', -Infinity], ['a', 1.5], ['b', Infinity]], expireAt: null },
+        h: { type: 'hash', value: [['f', 'v']], expireAt: null },
+        q: { type: 'list', value: ['big element', 'p1', '2'], expireAt: 2000000000000 },
+        sl: { type: 'set', value: ['7', 'm1', 'm2'], expireAt: null },
+        zl: { type: 'zset', value: [['a', 1], ['b', 2.5]], expireAt: null },
+      },
+    });
   });
 
   it('a sliced snapshot holds exactly the dataset at its start, whatever happens meanwhile', () => {
