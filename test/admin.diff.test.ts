@@ -403,3 +403,31 @@ describe('CLIENT KILL MAXAGE (store only: a Redis 7.4 filter accepted here)', fu
     }
   });
 });
+
+describe('CLIENT PAUSE holds commands (store only)', function () {
+  this.timeout(10000);
+  it('WRITE holds writes but not reads; ALL holds everything; held commands run in order', async () => {
+    const { startStore } = await import('./helpers/servers');
+    const st = await startStore();
+    const a = await RawClient.connect(st.port);
+    const b = await RawClient.connect(st.port);
+    try {
+      assert.equal(await a.str('CLIENT', 'PAUSE', '300', 'WRITE'), '+OK\r\n');
+      let t0 = Date.now();
+      assert.equal(await b.str('GET', 'k'), '$-1\r\n');
+      assert.ok(Date.now() - t0 < 200);
+      b.write('SET k 1\r\nGET k\r\n');
+      assert.deepEqual((await b.read(2)).map(String), ['+OK\r\n', '$1\r\n1\r\n']);
+      assert.ok(Date.now() - t0 >= 250, 'the write waited for the pause');
+      assert.equal(await a.str('CLIENT', 'PAUSE', '300', 'ALL'), '+OK\r\n');
+      t0 = Date.now();
+      assert.equal(await b.str('PING'), '+PONG\r\n');
+      assert.ok(Date.now() - t0 >= 250, 'PING waited for the pause');
+      assert.equal(await a.str('CLIENT', 'UNPAUSE'), '+OK\r\n');
+    } finally {
+      a.close();
+      b.close();
+      await st.stop();
+    }
+  });
+});

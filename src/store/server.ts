@@ -15,6 +15,7 @@ import { SERVER_INIT_HOOKS } from './registry';
 import { LoopMonitor } from './loop-monitor';
 import { applyReplyMode } from './reply-mode';
 import { redactArgv } from './redact';
+import { holdForPause } from './client-pause';
 import { overOutputLimit, closeForOutputLimit } from './output-limits';
 import { ProtocolError } from '../resp/parser';
 import { E } from '../resp/errors';
@@ -404,6 +405,7 @@ export class Server implements DbHost {
       }
       c.lastInteraction = Date.now();
       this.stats.totalReadsProcessed++;
+      if (this.ext.clientPause && holdForPause(this, c, argv)) break;
       const replyMode = c.ext.replyMode;
       if (replyMode !== undefined) this.flush(c);
       dispatch(this, c, argv);

@@ -12,6 +12,7 @@ import { validClientName } from './connection';
 import { clientInfoLine, clientType } from './client-list';
 import { HELP } from './help-texts';
 import { helpReply } from './help';
+import { pauseClients, unpauseClients } from '../client-pause';
 
 const TYPES = new Set(['normal', 'master', 'replica', 'slave', 'pubsub']);
 
@@ -192,12 +193,11 @@ register({
       mode = argv[3].toLowerCase();
       if (mode !== 'write' && mode !== 'all') return c.reply.error('ERR CLIENT PAUSE mode must be WRITE or ALL');
     } else if (argv.length > 4) return c.reply.error(E.SYNTAX);
-    // Recorded for features that honour it; the dispatcher does not hold clients back yet.
-    s.ext.clientPause = { until: Date.now() + t, mode };
+    pauseClients(s, t, mode as 'all' | 'write');
     c.reply.ok();
   },
   'client|unpause'(c, _argv, s) {
-    delete s.ext.clientPause;
+    unpauseClients(s);
     c.reply.ok();
   },
   'client|unblock'(c, argv, s) {
