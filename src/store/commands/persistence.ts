@@ -1,12 +1,15 @@
 // SAVE, BGSAVE [SCHEDULE], LASTSAVE: thin wrappers over ../persistence.ts with Redis 7.0's replies.
-// (DEBUG RELOAD lives in ../persistence.ts as debugReload, exposed to DEBUG through s.ext.debugReload.)
+// DEBUG RELOAD lives in ../persistence.ts (debugReload) and is plugged into DEBUG here.
 
 import { register } from '../registry';
 import { E } from '../../resp/errors';
-import { saveSync, startBgsave } from '../persistence';
+import { saveSync, startBgsave, debugReload } from '../persistence';
+import { DEBUG_SUBCOMMANDS } from './debug';
 import { persistenceState } from '../rdb/state';
 
 const IN_PROGRESS = 'ERR Background save already in progress';
+
+DEBUG_SUBCOMMANDS.set('reload', debugReload);
 
 register({
   save(c, _argv, s) {
