@@ -17,7 +17,8 @@ import { helpReply } from './help';
 
 /** What CONFIG GET prints for a directive: the stored value, except dir (the absolute working dir). */
 export function configValue(s: Server, name: string): string {
-  if (name === 'dir') return path.resolve(s.config.get('dir') || '.');
+  // Redis prints getcwd(); only the standalone process changes directory, in-process servers resolve.
+  if (name === 'dir') return s.ext.mainProcess ? process.cwd() : path.resolve(s.config.get('dir') || '.');
   return s.config.get(name);
 }
 
@@ -111,7 +112,7 @@ register({
   },
   'config|rewrite'(c, _argv, s) {
     if (!s.configFile) return c.reply.error('ERR The server is running without a config file');
-    const err = rewriteConfigFile(s.config, s.configFile, path.resolve(s.config.get('dir') || '.'));
+    const err = rewriteConfigFile(s.config, s.configFile, configValue(s, 'dir'));
     if (err) {
       s.log.warn({ err }, 'CONFIG REWRITE failed');
       return c.reply.error(`ERR ${err}`);
