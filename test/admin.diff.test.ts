@@ -431,3 +431,16 @@ describe('CLIENT PAUSE holds commands (store only)', function () {
     }
   });
 });
+
+describe('HELLO replies (differential)', function () {
+  this.timeout(20000);
+  const d = useDiff();
+  it('HELLO, HELLO 3 and HELLO 2 SETNAME print the same map (the id aside)', async () => {
+    const norm = (b: Buffer) => b.toString().replace(/\$2\r\nid\r\n:\d+\r\n/, '$2\r\nid\r\n:ID\r\n');
+    for (const args of [['HELLO'], ['HELLO', '3'], ['HELLO', '3', 'SETNAME', 'me'], ['HELLO', '2']]) {
+      const [a, b] = await d.both(...args);
+      assert.equal(norm(a), norm(b), args.join(' '));
+    }
+    await d.check(['CLIENT', 'GETNAME']);
+  });
+});
