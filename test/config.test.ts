@@ -136,14 +136,18 @@ describe('CONFIG SET takes effect live', function () {
   this.timeout(15000);
 
   it('maxclients refuses connections beyond the limit', async () => {
-    const st = await startStore();
+    const st = await startStore({ maxclients: '2' });
     const a = await RawClient.connect(st.port);
     try {
       assert.equal(await a.str('CONFIG', 'SET', 'maxclients', '1'), '+OK\r\n');
       const b = await RawClient.connect(st.port);
       assert.deepEqual((await b.read(1)).map(String), ['-ERR max number of clients reached\r\n']);
       await b.waitClose();
-      assert.equal(await a.str('CONFIG', 'SET', 'maxclients', '10'), '+OK\r\n');
+      assert.equal(await a.str('CONFIG', 'SET', 'maxclients', '40'), '+OK\r\n');
+      // Raising the limit beyond the listener's initial cap lets the extra clients in.
+      const many = await Promise.all(Array.from({ length: 39 }, () => RawClient.connect(st.port)));
+      for (const m of many) assert.equal(await m.str('PING'), '+PONG\r\n');
+      for (const m of many) m.close();
     } finally {
       a.close();
       await st.stop();

@@ -206,6 +206,7 @@ export class Server implements DbHost {
       if (name.includes('listpack') || name.includes('intset')) this.refreshEncodingLimits();
       if (name === 'active-expire-enabled') this.activeExpire = this.config.getBool(name);
       if (name === 'hz') this.startCron();
+      if (name === 'maxclients') for (const l of this.listeners) l.maxConnections = this.config.getInt(name) + 32;
     });
     this.stats.resetHooks.push(() => this.loopMonitor.reset());
     for (const h of SERVER_INIT_HOOKS) h(this);
