@@ -23,13 +23,18 @@ function fdOf(c: Client): number {
 export function clientInfoLine(s: Server, c: Client, current?: { name: string; argvMem: number }): string {
   const now = Date.now();
   const qbuf = c.parser.pendingBytes;
-  const omem = c.reply.pending + (c.socket?.writableLength ?? 0);
+  // obl: replies produced but not yet handed to the socket (Redis's 16 KB static buffer); omem: the
+  // rest, including what the socket has not sent yet (Redis's reply list).
+  const pend = c.reply.pending;
+  const unsent = c.socket?.writableLength ?? 0;
+  const obl = Math.min(pend, 16384);
+  const omem = Math.max(0, pend - 16384) + unsent;
   const multiMem = c.multi ? c.multi.reduce((n, q) => n + q.argv.reduce((m, a) => m + a.length, 0), 0) : 0;
   const argvMem = current?.argvMem ?? 0;
   const qbufFree = qbuf ? Math.max(0, 20474 - qbuf) : 0;
-  const events = omem ? 'rw' : 'r';
+  const events = unsent ? 'rw' : 'r';
   const shard = (c.ext.shardChannels as Set<string> | undefined)?.size ?? 0;
-  const totMem = 16384 + 20474 + qbuf + omem + argvMem + multiMem + 800;
+  const totMem = 16384 + 20474 + qbuf + obl + omem + argvMem + multiMem + 800;
   return [
     `id=${c.id}`,
     `addr=${c.addr}`,
@@ -50,8 +55,8 @@ export function clientInfoLine(s: Server, c: Client, current?: { name: string; a
     `multi-mem=${multiMem}`,
     `rbs=16384`,
     `rbp=16384`,
-    `obl=${Math.min(omem, 16384)}`,
-    `oll=${omem > 16384 ? Math.ceil((omem - 16384) / 16384) : 0}`,
+    `obl=${obl}`,
+    `oll=${omem ? Math.ceil(omem / 16384) : 0}`,
     `omem=${omem}`,
     `tot-mem=${totMem}`,
     `events=${events}`,
