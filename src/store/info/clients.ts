@@ -4,6 +4,7 @@
 import type { Server } from '../server';
 import type { Fields } from './format';
 
+/** The "# Clients" fields, counted over the live connections. */
 export function clientsSection(s: Server): Fields {
   let connected = 0;
   let blocked = 0;

@@ -4,6 +4,7 @@
 import type { Fields } from './format';
 import { cpuSeconds } from './format';
 
+/** The "# CPU" fields from process.cpuUsage(). */
 export function cpuSection(): Fields {
   const u = process.cpuUsage();
   return [

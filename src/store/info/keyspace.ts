@@ -3,6 +3,7 @@
 import type { Server } from '../server';
 import type { Fields } from './format';
 
+/** One "dbN" field per database that holds keys. */
 export function keyspaceSection(s: Server): Fields {
   const out: Fields = [];
   for (const db of s.dbs) {

@@ -6,6 +6,7 @@ import type { Server } from '../server';
 import { metricsOf } from './metrics';
 import { bytesToHuman, f2, type Fields } from './format';
 
+/** The "# Memory" fields, from the V8 heap and the process RSS. */
 export function memorySection(s: Server): Fields {
   const m = metricsOf(s);
   const used = m.usedMemory();

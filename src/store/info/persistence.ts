@@ -4,6 +4,7 @@
 import type { Server } from '../server';
 import type { Fields } from './format';
 
+/** Used until a persistence provider registers infoSections.persistence. */
 export function defaultPersistenceSection(s: Server): Fields {
   return [
     ['loading', s.loading ? 1 : 0],

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type { Server } from '../server';
 import type { Fields } from './format';
 
+/** Used until the replication engine registers infoSections.replication. */
 export function defaultReplicationSection(s: Server): Fields {
   let replid = s.ext.defaultReplid as string | undefined;
   if (!replid) s.ext.defaultReplid = replid = crypto.randomBytes(20).toString('hex');

@@ -15,6 +15,7 @@ function osString(): string {
   return `${os.type()} ${os.release()} ${arch}`;
 }
 
+/** The "# Server" fields. */
 export function serverSection(s: Server): Fields {
   const now = Date.now();
   const uptime = Math.floor((now - s.startTime) / 1000);

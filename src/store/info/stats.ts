@@ -20,6 +20,7 @@ function pubsubCounts(s: Server): { channels: number; patterns: number; shard: n
   return provided ? provided() : { channels: ch.size, patterns: pt.size, shard };
 }
 
+/** The "# Stats" fields, in Redis 7.0 order. */
 export function statsSection(s: Server): Fields {
   const st = s.stats;
   const m = metricsOf(s);
