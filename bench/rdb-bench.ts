@@ -80,8 +80,9 @@ async function bgsaveUnderLoad(port: number, kind: Kind, test: string, keys: num
     const stallBaseMs = kind === 'resplit' ? await stallMs(c, kind) : 0;
     let est = estBgsaveSec;
     for (let attempt = 0; ; attempt++) {
-      // Enough requests to keep the load running through the whole BGSAVE (plus a margin).
-      const n = Math.max(requests, base.rps * (est * 1.3 + 0.5));
+      // Just enough requests to keep the load running through the whole BGSAVE, so that the p99 is
+      // mostly about the time the BGSAVE ran.
+      const n = Math.max(10000, base.rps * (est * 1.15 + 0.3));
       await c.cmd('CONFIG', 'RESETSTAT');
       const t0 = performance.now();
       const run: Promise<BenchRun[]> = redisBenchmark(port, benchArgs(test, n, keys));
@@ -95,7 +96,7 @@ async function bgsaveUnderLoad(port: number, kind: Kind, test: string, keys: num
       const stall = await stallMs(c, kind);
       const overlap = Math.max(0, Math.min(t1, b1) - b0) / (t1 - t0);
       if (b1 > t1 && attempt < 2) {
-        est = secs(b1 - b0) * 1.5;
+        est = secs(b1 - b0) * 1.3;
         continue; // the load ended before the BGSAVE: run again with more requests
       }
       return { test: base.test, p99Base: base.p99ms, p99Bg: rows[0].p99ms, rpsBase: base.rps, rpsBg: rows[0].rps, bgsaveSec: secs(b1 - b0), overlap, stallMs: stall, stallBaseMs };
@@ -133,7 +134,11 @@ async function measure(kind: Kind, keys: number, requests: number): Promise<Dura
     const restartSec = secs(second.readyMs);
     if ((await dbsize(second.port)) !== keys) throw new Error(`${KIND_LABEL[kind]}: DBSIZE after restart is not ${keys}`);
     const bg: BgsaveResult[] = [];
-    for (const test of ['set', 'get']) bg.push(await bgsaveUnderLoad(second.port, kind, test, keys, requests, saveSec * 2));
+    let est = saveSec * 1.5;
+    for (const test of ['set', 'get']) {
+      bg.push(await bgsaveUnderLoad(second.port, kind, test, keys, requests, est));
+      est = bg[bg.length - 1].bgsaveSec;
+    }
     return { loadPipeSec, saveSec, fileMB, emptyStartSec, restartSec, bg };
   } finally {
     for (const p of procs) await p.stop();
@@ -144,12 +149,12 @@ async function measure(kind: Kind, keys: number, requests: number): Promise<Dura
 
 export async function rdbBench(opts: RdbBenchOptions = {}): Promise<string> {
   const keys = opts.keys ?? Number(process.env.RDB_BENCH_KEYS ?? 1_000_000);
-  const requests = opts.requests ?? Math.min(200000, keys);
+  const requests = opts.requests ?? Math.min(100000, keys);
   // One server at a time: each gets both cores and the whole memory.
   const redis = await measure('redis', keys, requests);
   const ours = await measure('resplit', keys, requests);
   const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
-  const f = (n: number, d = 2) => Number(n.toFixed(d));
+  const f = (n: number, d = 2) => n.toFixed(d);
   const load = (r: DurabilityResult) => Math.max(0, r.restartSec - r.emptyStartSec);
   const t1 = table(
     ['metric', 'resplit-server', 'redis-server', 'ratio'],
