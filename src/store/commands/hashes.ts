@@ -87,12 +87,14 @@ function hrandfield(c: Client, argv: string[]): void {
   if (argv.length >= 3) {
     const l = parseInteger(argv[2]);
     if (l === null) return c.reply.error(E.NOT_INTEGER);
-    if (l < -9223372036854775807) return c.reply.error('ERR value is out of range, must be between -9223372036854775807 and 9223372036854775807');
+    // Exact bounds need BigInt: near 2^63 neighbouring integers share one double.
+    const big = BigInt(argv[2]);
+    if (big < -9223372036854775807n) return c.reply.error('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
     let withValues = false;
     if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withvalues')) return c.reply.error(E.SYNTAX);
     if (argv.length === 4) {
       withValues = true;
-      if (l < -4611686018427387903 || l > 4611686018427387903) return c.reply.error('ERR value is out of range');
+      if (big < -4611686018427387903n || big > 4611686018427387903n) return c.reply.error('ERR value is out of range');
     }
     return randWithCount(c, argv[1], l, withValues);
   }

@@ -166,6 +166,7 @@ function rangeReply(c: Client, l: ListValue, start: number, end: number): void {
 /** LPOS options. */
 function lpos(c: Client, argv: string[]): void {
   let rank = 1;
+  let llongMin = false;
   let count = -1;
   let maxlen = 0;
   for (let j = 3; j < argv.length; j++) {
@@ -174,10 +175,10 @@ function lpos(c: Client, argv: string[]): void {
     if (opt === 'rank' && more) {
       const n = parseInteger(argv[++j]);
       if (n === null) return c.reply.error(E.NOT_INTEGER);
-      if (n < -9223372036854775807) return c.reply.error('ERR value is out of range, must be between -9223372036854775807 and 9223372036854775807');
       if (n === 0)
         return c.reply.error("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
       rank = n;
+      llongMin = argv[j] === '-9223372036854775808';
     } else if (opt === 'count' && more) {
       const n = parsePositive(argv[++j]);
       if (n === null) return c.reply.error("ERR COUNT can't be negative");
@@ -194,8 +195,9 @@ function lpos(c: Client, argv: string[]): void {
   const ele = argv[2];
   const len = l.size();
   const fromTail = rank < 0;
-  let skip = Math.abs(rank) - 1;
-  const want = count === -1 ? 1 : count === 0 ? Infinity : count;
+  // RANK LLONG_MIN negates to itself in Redis: every match qualifies and COUNT never stops it.
+  let skip = llongMin ? 0 : Math.abs(rank) - 1;
+  const want = count === -1 ? 1 : count === 0 || llongMin ? Infinity : count;
   const found: number[] = [];
   for (let k = 0; k < len && (maxlen === 0 || k < maxlen) && found.length < want; k++) {
     const i = fromTail ? len - 1 - k : k;
@@ -230,11 +232,7 @@ export function parseMpop(c: Client, argv: string[], numkeysIdx: number): { keys
   for (let j = whereIdx + 1; j < argv.length; j++) {
     if (count === -1 && argv[j].toLowerCase() === 'count' && j < argv.length - 1) {
       const n = parseInteger(argv[++j]);
-      if (n === null) {
-        c.reply.error(E.NOT_INTEGER);
-        return null;
-      }
-      if (n < 1) {
+      if (n === null || n < 1) {
         c.reply.error('ERR count should be greater than 0');
         return null;
       }
