@@ -123,7 +123,10 @@ export function blockForKeys(
   c.blocked = true;
   c.ext[OP] = op;
   st.count++;
-  if (timeoutMs > 0) armTimer(st, op, Date.now() + timeoutMs);
+  if (timeoutMs > 0) {
+    c.ext.blockTimeout = true;
+    armTimer(st, op, Date.now() + timeoutMs);
+  }
 }
 
 /** setTimeout takes at most 2^31-1 ms: long timeouts re-arm until the deadline. */
@@ -210,6 +213,7 @@ function serveReady(st: BlockingState): void {
 function removeOp(st: BlockingState, op: BlockedOp): void {
   if (op.c.ext[OP] !== op) return;
   delete op.c.ext[OP];
+  delete op.c.ext.blockTimeout;
   op.c.blocked = false;
   st.count--;
   if (op.timer) clearTimeout(op.timer);
