@@ -1,0 +1,133 @@
+// Replication wired into a server: the propagation feed, INFO replication, min-replicas-to-write,
+// replica-serve-stale-data, the once-per-second replication cron (Redis's replicationCron), the
+// `replicaof` directive, the replication id/offset saved into and restored from RDB files, and the
+// cleanup when replica, master or WAITing clients go away.
+
+import type { Client } from '../client';
+import type { Server } from '../server';
+import type { Command } from '../../resp/commands';
+import { F } from '../../resp/commands';
+import { E } from '../../resp/errors';
+import { SERVER_INIT_HOOKS } from '../registry';
+import { logger } from '../../common/log';
+import { ReplState, replState } from './state';
+import { feedCommand, detachReplica, masterCron, refreshGoodReplicas } from './master';
+import { replicaCron, connectToMaster } from './replica';
+import { replicationInfo } from './info';
+import { dropWaiter } from './wait';
+
+/** The component logger, looked up when used: modules load before the process configures logging. */
+const log = (): ReturnType<typeof logger> => logger('replication');
+
+export { replState } from './state';
+
+/** Replication metadata found in an RDB loaded at start-up (aux fields repl-id, repl-offset, repl-stream-db). */
+export interface LoadedReplInfo {
+  replId?: string;
+  replOffset?: number;
+  replStreamDb?: number;
+}
+
+/**
+ * After loading an RDB file at start-up: a master continues the history it saved (replicas that were in
+ * sync can PSYNC), a replica remembers it as its cached master (it can PSYNC with its master).
+ */
+export function restoreReplicationInfo(s: Server, info: LoadedReplInfo): void {
+  const st = replState(s);
+  if (!info.replId || info.replId.length !== 40 || info.replOffset === undefined || !Number.isSafeInteger(info.replOffset)) return;
+  st.replid = info.replId;
+  st.offset = info.replOffset;
+  if (st.isReplica) {
+    st.cached = { replid: info.replId, offset: info.replOffset, db: info.replStreamDb ?? 0 };
+  } else {
+    st.replid2 = info.replId;
+    st.secondOffset = info.replOffset + 1;
+    st.createBacklog();
+    st.noReplicasSince = Date.now();
+  }
+  log().info({ replid: st.replid, offset: st.offset }, 'replication id and offset restored from the RDB file');
+}
+
+/** Whether a command counts as a write for min-replicas-to-write (EXEC: if it queued one). */
+function isWrite(c: Client, cmd: Command): boolean {
+  if (cmd.bits & F.write) return true;
+  return cmd.name === 'exec' && !!c.multi && c.multi.some((q) => q.cmd.bits & F.write);
+}
+
+/** Parses the `replicaof` directive ("host port"); null when unset or malformed. */
+function configuredMaster(s: Server): { host: string; port: number } | null {
+  const v = s.config.get('replicaof').trim();
+  if (!v) return null;
+  const [host, p] = v.split(/\s+/);
+  const port = Number(p);
+  if (!host || !Number.isInteger(port) || port < 0 || port > 65535) return null;
+  return { host, port };
+}
+
+export function attachReplication(s: Server): void {
+  const st = new ReplState(s);
+  s.ext.replication = st;
+  // WAIT needs each client's offset after its last write: note who propagated during the call.
+  const feeders = new Set<Client>();
+  const propagate = s.propagate.bind(s);
+  s.propagate = (db, argv) => {
+    if (s.current) feeders.add(s.current);
+    propagate(db, argv);
+  };
+  s.replicationFeed = (db, argv) => {
+    feedCommand(s, st, db, argv);
+    if (feeders.size) {
+      for (const c of feeders) c.ext.replWoff = st.offset;
+      feeders.clear();
+    }
+  };
+  s.infoSections.set('replication', () => replicationInfo(s));
+  s.writeGates.push((c, cmd) => {
+    if (st.isReplica || c.isMaster) return null;
+    const need = s.config.getInt('min-replicas-to-write');
+    if (!need || !s.config.getInt('min-replicas-max-lag') || !isWrite(c, cmd)) return null;
+    return st.goodReplicas < need ? E.NOREPLICAS : null;
+  });
+  s.ext.staleRefusal = () => st.isReplica && st.linkState !== 'connected' && !s.config.getBool('replica-serve-stale-data');
+  s.ext.replSaveInfo = () => ({ replId: st.replid, replOffset: st.offset, replStreamDb: st.masterClient?.db.id ?? 0 });
+  s.ext.replRestore = (info: LoadedReplInfo) => restoreReplicationInfo(s, info);
+  s.freeHooks.push((c) => {
+    if (c.isReplica) detachReplica(s, c);
+    if (st.waiters.length) dropWaiter(st, c);
+  });
+  let lastCron = 0;
+  s.cronHooks.push(() => {
+    const now = Date.now();
+    if (now - lastCron < 1000) return;
+    lastCron = now;
+    st.cronLoops++;
+    try {
+      replicaCron(s, st);
+      masterCron(s, st);
+    } catch (err) {
+      log().error({ err }, 'replication cron failed');
+    }
+  });
+  s.config.onChange((name) => {
+    if (name === 'repl-backlog-size' && st.backlog) st.backlog.resize(s.config.getInt('repl-backlog-size'));
+    if (name.startsWith('min-replicas') || name.startsWith('min-slaves')) refreshGoodReplicas(s, st);
+  });
+  const m = configuredMaster(s);
+  if (m) {
+    // Replica from the start (expired keys are kept while loading); the cron connects once we listen.
+    st.masterHost = m.host;
+    st.masterPort = m.port;
+    st.linkState = 'connect';
+    s.isReplica = true;
+    s.startHooks.push(() => {
+      setImmediate(() => connectToMaster(s));
+    });
+  }
+  s.shutdownHooks.push(() => {
+    const link = st.link;
+    st.masterHost = null;
+    if (link) link.close('shutdown');
+  });
+}
+
+SERVER_INIT_HOOKS.push(attachReplication);
