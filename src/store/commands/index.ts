@@ -23,3 +23,4 @@ import './sort';
 import './lists';
 import './blocking-lists';
 import './hashes';
+import './replication';
