@@ -97,6 +97,24 @@ describe('hashes (differential)', () => {
     ]);
     await d.check(['HGETALL', 'h'], { unordered: 'pairs' });
     await d.check(['HKEYS', 'o'], { unordered: 'elements' });
+    // Limits changed at run time apply at the next write, updates included.
+    await d.seq([
+      ['HSET', 'p', 'a', '1', 'b', '2', 'c', '3'],
+      ['CONFIG', 'SET', 'hash-max-listpack-entries', '2'],
+      ['OBJECT', 'ENCODING', 'p'],
+      ['HGET', 'p', 'a'],
+      ['OBJECT', 'ENCODING', 'p'],
+      ['HSET', 'p', 'a', '10'],
+      ['OBJECT', 'ENCODING', 'p'],
+      ['CONFIG', 'SET', 'hash-max-listpack-entries', '8'],
+      ['HDEL', 'p', 'a', 'b'],
+      ['OBJECT', 'ENCODING', 'p'],
+      ['CONFIG', 'SET', 'hash-max-listpack-value', '2'],
+      ['HSET', 'q', 'a', '1'],
+      ['HSET', 'q', 'a', '123'],
+      ['OBJECT', 'ENCODING', 'q'],
+      ['CONFIG', 'SET', 'hash-max-listpack-value', '16'],
+    ]);
   });
 
   it('HINCRBY and HINCRBYFLOAT', async () => {

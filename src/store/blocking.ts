@@ -167,7 +167,7 @@ function markReady(st: BlockingState, db: Db, key: string): void {
 function runAs(s: Server, c: Client, fn: () => void): void {
   const prev = s.current;
   s.current = c;
-  s.cmdTime = Date.now();
+  s.cmdTime = s.clock();
   s.rewrittenArgv = null;
   try {
     fn();

@@ -29,13 +29,13 @@ export function readList(c: Client, key: string): ListValue | null | undefined {
 
 /** The list at key for in-place change (snapshot copy-on-write): null when missing, undefined after WRONGTYPE. */
 export function writeList(c: Client, key: string): ListValue | null | undefined {
-  const v = c.db.get(key);
+  const v = c.db.getForWrite(key);
   if (v === undefined) return null;
   if (!(v instanceof ListValue)) {
     c.reply.error(E.WRONGTYPE);
     return undefined;
   }
-  return c.db.getForWrite(key) as ListValue;
+  return v;
 }
 
 /** LEFT/RIGHT (getListPositionFromObjectOrReply); null for a syntax error. */
@@ -120,7 +120,7 @@ function pushGeneric(c: Client, argv: string[], where: number, xx: boolean): voi
       else nl.pushBack(argv[i]);
     }
     c.db.set(key, nl);
-    c.db.modified(key, argv.length - 3);
+    if (argv.length > 3) c.db.modified(key, argv.length - 3);
     return c.reply.int(nl.size());
   }
   for (let i = 2; i < argv.length; i++) {
@@ -141,11 +141,10 @@ function popGeneric(c: Client, argv: string[], where: number): void {
     count = n;
   }
   const key = argv[1];
-  const l = readList(c, key);
+  const l = writeList(c, key);
   if (l === undefined) return;
   if (l === null) return hasCount ? c.reply.nilArray() : c.reply.nil();
   if (hasCount && count === 0) return c.reply.arrayLen(0);
-  c.db.getForWrite(key);
   if (!hasCount) c.reply.bulk((where === HEAD ? l.popFront() : l.popBack()) as string);
   else popRangeReply(c, l, where, count);
   listChanged(c.db, key, l);

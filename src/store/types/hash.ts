@@ -86,7 +86,8 @@ export class HashValue implements CollectionValue {
     if (!this.big && (field.length > limits.hashMaxListpackValue || value.length > limits.hashMaxListpackValue)) this.big = true;
     const had = this.map.has(field);
     this.map.set(field, value);
-    if (!had && !this.big && this.map.size > limits.hashMaxListpackEntries) this.big = true;
+    // Checked on updates too (after CONFIG SET lowered the limit), as hashTypeSet does.
+    if (!this.big && this.map.size > limits.hashMaxListpackEntries) this.big = true;
     return !had;
   }
 }
