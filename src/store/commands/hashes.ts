@@ -27,13 +27,12 @@ function readHash(c: Client, key: string): HashValue | null | undefined {
  * or a new empty one not yet stored (`fresh`); undefined after replying WRONGTYPE.
  */
 function writeHash(c: Client, key: string): { h: HashValue; fresh: boolean } | undefined {
-  const v = c.db.get(key);
+  const v = c.db.getForWrite(key);
   if (v === undefined) return { h: new HashValue(), fresh: true };
   if (!(v instanceof HashValue)) {
     c.reply.error(E.WRONGTYPE);
     return undefined;
   }
-  c.db.getForWrite(key);
   return { h: v, fresh: false };
 }
 

@@ -4,12 +4,15 @@
 
 import type { CollectionValue, EncodingLimits } from '../db';
 
-/** Smallest backing array; a power of two so that index wrapping is a mask. */
-const MIN_CAP = 4;
+/** Smallest backing array (sizes are powers of two so that index wrapping is a mask). */
+const MIN_CAP = 1;
 
 /** A Redis list. Indexes are 0-based from the head; callers resolve negative indexes. */
 export class ListValue implements CollectionValue {
-  readonly type = 'list' as const;
+  /** On the prototype rather than per instance: one slot less per key. */
+  get type(): 'list' {
+    return 'list';
+  }
   /** Backing ring; its length is always a power of two. */
   private buf: Array<string | undefined>;
   /** Position of the head element in `buf`. */
