@@ -1,0 +1,103 @@
+// Replication under faults, with real processes: a replica killed with SIGKILL under write load and
+// restarted continues with a partial resync when the master's backlog still holds what it missed and
+// with a full resync otherwise, ending identical either way; when the master dies, replicas show the
+// link down and keep serving reads; a promoted replica lets the other one partially resync to it.
+
+import assert from 'node:assert/strict';
+import { startStoreProcess, tmpDir, type ChildServer } from './helpers/servers';
+import { cli, info, until, caughtUp, assertSameData, fillMixed, WriteLoad, sleep } from './replication-helpers';
+
+describe('replication faults', function () {
+  this.timeout(90000);
+  let master: ChildServer;
+  let r1: ChildServer;
+  let r2: ChildServer;
+  let r1Args: string[];
+  const stats = async (port: number) => info(port, 'stats');
+
+  before(async () => {
+    master = await startStoreProcess(['--repl-diskless-sync-delay', '0', '--dir', tmpDir()]);
+    r1Args = ['--replicaof', '127.0.0.1', String(master.port), '--dir', tmpDir()];
+    [r1, r2] = await Promise.all([startStoreProcess(r1Args), startStoreProcess(['--replicaof', '127.0.0.1', String(master.port), '--dir', tmpDir()])]);
+    await fillMixed(master.port, 'k', 100);
+    await caughtUp(master.port, r1.port);
+    await caughtUp(master.port, r2.port);
+  });
+
+  after(async () => {
+    await Promise.all([master, r1, r2].map((p) => p?.stop()));
+  });
+
+  async function killAndRestartR1(load: WriteLoad): Promise<void> {
+    await sleep(200);
+    await r1.kill9();
+    await sleep(300);
+    r1 = await startStoreProcess(r1Args, { port: r1.port });
+    await until('restarted replica link up', async () => (await info(r1.port)).master_link_status === 'up');
+    await sleep(200);
+    await load.stop();
+    assert.equal(load.errors, 0);
+    await caughtUp(master.port, r1.port);
+    await assertSameData(master.port, r1.port);
+  }
+
+  it('kill -9 a replica under write load and restart it: partial resync while the backlog covers the gap', async () => {
+    const before = await stats(master.port);
+    const load = new WriteLoad(master.port, 3000);
+    await killAndRestartR1(load);
+    const after = await stats(master.port);
+    assert.equal(Number(after.sync_partial_ok), Number(before.sync_partial_ok) + 1);
+    assert.equal(after.sync_full, before.sync_full);
+  });
+
+  it('kill -9 a replica with a backlog too small for the gap: full resync, same data', async () => {
+    await cli(master.port, 'CONFIG', 'SET', 'repl-backlog-size', '16384');
+    try {
+      // The restarted replica's file is from its first full sync: far behind by now.
+      const before = await stats(master.port);
+      const load = new WriteLoad(master.port, 3000);
+      await killAndRestartR1(load);
+      const after = await stats(master.port);
+      assert.equal(Number(after.sync_full), Number(before.sync_full) + 1);
+      assert.equal(Number(after.sync_partial_err), Number(before.sync_partial_err) + 1);
+      assert.equal((await info(master.port)).repl_backlog_histlen, '16384');
+    } finally {
+      await cli(master.port, 'CONFIG', 'SET', 'repl-backlog-size', '1mb');
+    }
+  });
+
+  it('kill -9 the master: replicas report the link down and keep serving reads', async () => {
+    await cli(master.port, 'SET', 'last', 'word');
+    await caughtUp(master.port, r1.port);
+    await caughtUp(master.port, r2.port);
+    await master.kill9();
+    for (const r of [r1, r2]) {
+      await until('link down', async () => (await info(r.port)).master_link_status === 'down');
+      const i = await info(r.port);
+      assert.ok(Number(i.master_link_down_since_seconds) >= 0);
+      assert.equal(i.role, 'slave');
+      assert.equal(await cli(r.port, 'GET', 'last'), 'word');
+      assert.equal(await cli(r.port, 'SET', 'last', 'x'), "READONLY You can't write against a read only replica.");
+    }
+    // With replica-serve-stale-data no, data commands are refused while the link is down.
+    await cli(r2.port, 'CONFIG', 'SET', 'replica-serve-stale-data', 'no');
+    assert.equal(await cli(r2.port, 'GET', 'last'), "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+    await cli(r2.port, 'CONFIG', 'SET', 'replica-serve-stale-data', 'yes');
+  });
+
+  it('promote one replica, point the other at it: partial resync (PSYNC2), then the new stream', async () => {
+    await assertSameData(r1.port, r2.port);
+    const before = await stats(r1.port);
+    assert.equal(await cli(r1.port, 'REPLICAOF', 'NO', 'ONE'), 'OK');
+    assert.equal(await cli(r2.port, 'REPLICAOF', '127.0.0.1', r1.port), 'OK');
+    await until('r2 linked to r1', async () => (await info(r2.port)).master_link_status === 'up');
+    const after = await stats(r1.port);
+    assert.equal(Number(after.sync_partial_ok), Number(before.sync_partial_ok) + 1);
+    assert.equal(after.sync_full, before.sync_full);
+    assert.equal((await info(r2.port)).master_replid, (await info(r1.port)).master_replid);
+    await cli(r1.port, 'SET', 'from', 'new-master');
+    await cli(r1.port, '-n', '2', 'RPUSH', 'nl', 'a', 'b');
+    await caughtUp(r1.port, r2.port);
+    await assertSameData(r1.port, r2.port);
+  });
+});
