@@ -1,0 +1,122 @@
+// Replication commands' replies and errors compared byte for byte with redis-server (REPLCONF, WAIT,
+// REPLICAOF argument errors, ROLE, PSYNC parsing), the backlog ring buffer's offset arithmetic, and a
+// chained replica (replica of a replica) fed from the proxied stream, all in-process and fast.
+
+import assert from 'node:assert/strict';
+import { useDiff } from './helpers/diff';
+import { startStore, type InProcessStore } from './helpers/servers';
+import { RawClient } from './helpers/raw';
+import { Backlog } from '../src/store/replication/backlog';
+import { replState } from '../src/store/replication';
+import { until } from './replication-helpers';
+
+describe('replication commands (differential)', function () {
+  this.timeout(20000);
+  const d = useDiff();
+
+  it('REPLCONF options and errors', async () => {
+    await d.check(['REPLCONF']);
+    await d.check(['REPLCONF', 'listening-port']);
+    await d.check(['REPLCONF', 'listening-port', 'x']);
+    await d.check(['REPLCONF', 'listening-port', '1234']);
+    await d.check(['REPLCONF', 'capa', 'eof', 'capa', 'psync2', 'capa', 'whatever']);
+    await d.check(['REPLCONF', 'foo', 'bar']);
+    await d.check(['REPLCONF', 'listening-port', '1', 'foo', 'bar']);
+  });
+
+  it('WAIT arguments and an immediate answer without replicas', async () => {
+    await d.check(['WAIT', 'x', '0']);
+    await d.check(['WAIT', '1', 'x']);
+    await d.check(['WAIT', '1', '-1']);
+    await d.check(['WAIT', '0', '0']);
+    await d.check(['WAIT', '1', '50']);
+    await d.check(['WAIT']);
+  });
+
+  it('REPLICAOF / SLAVEOF argument errors, NO ONE on a master, ROLE of a lone master', async () => {
+    await d.check(['REPLICAOF', '127.0.0.1', 'x']);
+    await d.check(['REPLICAOF', '127.0.0.1', '70000']);
+    await d.check(['SLAVEOF', '127.0.0.1', '-1']);
+    await d.check(['REPLICAOF', 'no', 'one']);
+    await d.check(['SLAVEOF', 'NO', 'ONE']);
+    await d.check(['REPLICAOF', 'no']);
+    await d.check(['ROLE']);
+    await d.check(['PSYNC', 'a']);
+    await d.check(['PSYNC', 'a', 'x']);
+    await d.check(['SYNC', 'a']);
+    await d.check(['FAILOVER']);
+    await d.seq([['MULTI'], ['PSYNC', 'a', '1'], ['SYNC'], ['EXEC']]);
+  });
+});
+
+describe('replication backlog ring buffer', () => {
+  it('keeps the last size bytes addressed by offset, across wraps and resizes', () => {
+    const b = new Backlog(10, 0);
+    assert.equal(b.offset, 1);
+    b.append(Buffer.from('abcdef'));
+    assert.equal(b.histlen, 6);
+    assert.ok(b.covers(1) && b.covers(7) && !b.covers(8));
+    assert.equal(b.copyFrom(3).toString(), 'cdef');
+    b.append(Buffer.from('ghijkl')); // stream "abcdefghijkl", keeps "cdefghijkl"
+    assert.equal(b.offset, 3);
+    assert.equal(b.histlen, 10);
+    assert.ok(!b.covers(2) && b.covers(3) && b.covers(13));
+    assert.equal(b.copyFrom(3).toString(), 'cdefghijkl');
+    assert.equal(b.copyFrom(11).toString(), 'kl');
+    assert.equal(b.copyFrom(13).length, 0);
+    b.append(Buffer.from('0123456789ABC')); // longer than the buffer
+    assert.equal(b.offset, 16);
+    assert.equal(b.copyFrom(16).toString(), '3456789ABC');
+    b.resize(4);
+    assert.equal(b.offset, 22);
+    assert.equal(b.copyFrom(22).toString(), '9ABC');
+    b.resize(8);
+    b.append(Buffer.from('xyz'));
+    assert.equal(b.copyFrom(22).toString(), '9ABCxyz');
+    assert.equal(b.endOffset, 28);
+  });
+});
+
+describe('chained replication (in-process)', function () {
+  this.timeout(20000);
+  let m: InProcessStore;
+  let a: InProcessStore;
+  let b: InProcessStore;
+
+  before(async () => {
+    m = await startStore({ 'repl-diskless-sync-delay': '0' });
+    a = await startStore({ 'repl-diskless-sync-delay': '0' });
+    b = await startStore();
+  });
+  after(async () => {
+    await Promise.all([b?.stop(), a?.stop(), m?.stop()]);
+  });
+
+  it('a replica of a replica receives the proxied stream with the same offsets', async () => {
+    const cm = await RawClient.connect(m.port);
+    const ca = await RawClient.connect(a.port);
+    const cb = await RawClient.connect(b.port);
+    try {
+      await cm.send('SET', 'before', '1');
+      assert.equal(await ca.str('REPLICAOF', '127.0.0.1', m.port), '+OK\r\n');
+      await until('a linked', () => replState(a.server).linkState === 'connected');
+      assert.equal(await cb.str('REPLICAOF', '127.0.0.1', a.port), '+OK\r\n');
+      await until('b linked', () => replState(b.server).linkState === 'connected');
+      await cm.send('SELECT', '4');
+      await cm.send('RPUSH', 'l', 'x', 'y');
+      await cm.send('SET', 'big', 'z'.repeat(100000));
+      await until('b caught up', () => replState(b.server).offset === replState(m.server).offset);
+      assert.equal(replState(a.server).offset, replState(m.server).offset);
+      assert.equal(replState(b.server).replid, replState(m.server).replid);
+      await cb.send('SELECT', '4');
+      assert.equal(await cb.str('LRANGE', 'l', '0', '-1'), '*2\r\n$1\r\nx\r\n$1\r\ny\r\n');
+      assert.equal((await cb.send('GET', 'big')).length, 100000 + 11);
+      await cb.send('SELECT', '0');
+      assert.equal(await cb.str('GET', 'before'), '$1\r\n1\r\n');
+    } finally {
+      cm.close();
+      ca.close();
+      cb.close();
+    }
+  });
+});
