@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { useDiff } from './helpers/diff';
-import { startStore, type InProcessStore } from './helpers/servers';
+import { startStore, tmpDir, type InProcessStore } from './helpers/servers';
 import { RawClient } from './helpers/raw';
 import { Backlog } from '../src/store/replication/backlog';
 import { replState } from '../src/store/replication';
@@ -84,9 +84,10 @@ describe('chained replication (in-process)', function () {
   let b: InProcessStore;
 
   before(async () => {
-    m = await startStore({ 'repl-diskless-sync-delay': '0' });
-    a = await startStore({ 'repl-diskless-sync-delay': '0' });
-    b = await startStore();
+    // Replicas keep the RDB of a full sync as their dump file: keep it out of the working directory.
+    m = await startStore({ 'repl-diskless-sync-delay': '0', dir: tmpDir() });
+    a = await startStore({ 'repl-diskless-sync-delay': '0', dir: tmpDir() });
+    b = await startStore({ dir: tmpDir() });
   });
   after(async () => {
     await Promise.all([b?.stop(), a?.stop(), m?.stop()]);
