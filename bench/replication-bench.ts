@@ -7,7 +7,7 @@
 // alternating in the same run. REPL_BENCH_KEYS overrides the key count (trial runs).
 
 import fs from 'node:fs';
-import { tmpDir, type Proc } from './lib/procs';
+import { tmpDir, cpuSeconds, type Proc } from './lib/procs';
 import { redisBenchmark, median, table, type BenchRun } from './lib/redis-benchmark';
 import { loadPipe } from './lib/dataset';
 import { launch, KIND_LABEL, type Kind } from './lib/launch';
@@ -159,6 +159,8 @@ async function syncAndLag(masterKind: Kind, replicaKind: Kind, keys: number, lag
 async function throughput(requests: number, rounds: number): Promise<Array<Array<string | number>>> {
   const fleet = new Fleet();
   const results = new Map<string, number[]>();
+  /** Master CPU microseconds per SET, per cell. */
+  const cpu = new Map<string, number[]>();
   const kinds: Kind[] = ['resplit', 'redis'];
   try {
     const topo: Record<Kind, { master: Running; replicas: Running[] }> = {} as never;
@@ -172,10 +174,13 @@ async function throughput(requests: number, rounds: number): Promise<Array<Array
           await withClient(master.port, (c) => waitOnline(c, nrep));
           for (const p of [1, 16]) {
             const n = p > 1 ? requests * 4 : requests;
+            const cpu0 = cpuSeconds(master.proc.pid!);
             const rows = await redisBenchmark(master.port, ['-t', 'set', '-c', '50', '-P', String(p), '-n', String(n), '-r', '100000']);
             const key = `${k}\t${nrep}\t${p}`;
             if (!results.has(key)) results.set(key, []);
             results.get(key)!.push(rows[0].rps);
+            if (!cpu.has(key)) cpu.set(key, []);
+            cpu.get(key)!.push(((cpuSeconds(master.proc.pid!) - cpu0) * 1e6) / n);
           }
         }
       }
@@ -188,7 +193,9 @@ async function throughput(requests: number, rounds: number): Promise<Array<Array
     for (const nrep of [0, 2]) {
       const o = median(results.get(`resplit\t${nrep}\t${p}`) ?? []);
       const r = median(results.get(`redis\t${nrep}\t${p}`) ?? []);
-      out.push([`-P ${p}`, nrep, Math.round(o), Math.round(r), Number((o / r).toFixed(2))]);
+      const oc = median(cpu.get(`resplit\t${nrep}\t${p}`) ?? []);
+      const rc = median(cpu.get(`redis\t${nrep}\t${p}`) ?? []);
+      out.push([`-P ${p}`, nrep, Math.round(o), Math.round(r), (o / r).toFixed(2), oc.toFixed(1), rc.toFixed(1)]);
     }
   }
   return out;
@@ -220,7 +227,7 @@ export async function replicationBench(opts: ReplicationBenchOptions = {}): Prom
   );
   let t3: string;
   try {
-    t3 = table(['pipeline', 'replicas', 'resplit-server SET ops/s', 'redis-server SET ops/s', 'ratio'], await throughput(requests, rounds));
+    t3 = table(['pipeline', 'replicas', 'resplit-server SET ops/s', 'redis-server SET ops/s', 'ratio', 'resplit master CPU µs/SET', 'redis master CPU µs/SET'], await throughput(requests, rounds));
   } catch (err) {
     t3 = `not measured: ${firstLine(err)}`;
   }
