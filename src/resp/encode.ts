@@ -211,21 +211,32 @@ function intStr(n: number): string {
   return Number.isSafeInteger(n) ? String(n) : BigInt(Math.trunc(n)).toString();
 }
 
-/** Encodes a request as a multibulk array, as clients send it. */
+/** Encodes a request as a multibulk array, as clients send it (one allocation, no concat). */
 export function encodeCommand(args: ReadonlyArray<string | Buffer>): Buffer {
-  const parts: Buffer[] = [];
-  let head = `*${args.length}\r\n`;
-  for (const a of args) {
-    if (typeof a === 'string') {
-      const b = Buffer.from(a, 'latin1');
-      head += `$${b.length}\r\n`;
-      parts.push(Buffer.from(head, 'latin1'), b);
-    } else {
-      head += `$${a.length}\r\n`;
-      parts.push(Buffer.from(head, 'latin1'), a);
-    }
-    head = '\r\n';
+  let total = 3 + digits(args.length);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const n = typeof a === 'string' ? a.length : a.length;
+    total += 5 + digits(n) + n;
   }
-  parts.push(Buffer.from(head, 'latin1'));
-  return Buffer.concat(parts);
+  const out = Buffer.allocUnsafe(total);
+  let o = out.latin1Write(`*${args.length}\r\n`, 0);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    o += out.latin1Write(`$${a.length}\r\n`, o);
+    o += typeof a === 'string' ? out.latin1Write(a, o) : a.copy(out, o);
+    out[o++] = 13;
+    out[o++] = 10;
+  }
+  return out;
+}
+
+/** Number of decimal digits of a non-negative integer. */
+function digits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
 }

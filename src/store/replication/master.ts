@@ -42,13 +42,39 @@ export function replicaName(l: ReplicaLink): string {
 
 // ---- the stream ----
 
-/** Writes stream bytes to one replica, disconnecting it when it falls over its output limits. */
+/** Stream bytes queued per online replica during this event-loop pass. */
+const queued = new Map<ReplicaLink, { s: Server; bufs: Buffer[] }>();
+let flushScheduled = false;
+
+/** Writes each replica's queued stream bytes with one socket write, then checks its output limits. */
+function flushReplicas(): void {
+  flushScheduled = false;
+  const batch = [...queued];
+  queued.clear();
+  for (const [l, { s, bufs }] of batch) {
+    const sock = l.client.socket;
+    if (!sock || sock.destroyed || l.client.closed) continue;
+    sock.write(bufs.length === 1 ? bufs[0] : Buffer.concat(bufs));
+    if (overOutputLimit(s, l.client)) closeForOutputLimit(s, l.client);
+  }
+}
+
+/**
+ * Queues stream bytes for one online replica. A burst of commands in one event-loop pass costs one
+ * socket write per replica, not one per command (the bytes are in the backlog already, so nothing
+ * acknowledged depends on this write happening sooner).
+ */
 function writeReplica(s: Server, l: ReplicaLink, b: Buffer): void {
   const sock = l.client.socket;
   if (!sock || sock.destroyed || l.client.closed) return;
-  sock.write(b);
+  let q = queued.get(l);
+  if (!q) queued.set(l, (q = { s, bufs: [] }));
+  q.bufs.push(b);
   s.stats.netReplOutputBytes += b.length;
-  if (overOutputLimit(s, l.client)) closeForOutputLimit(s, l.client);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushReplicas);
+  }
 }
 
 /** Hard output limit of the replica class (bytes; 0 = none), bounding the accumulated stream. */
