@@ -37,7 +37,7 @@ export const SETTINGS: Setting[] = [
   { key: 'backend-username', kind: 'string', def: '', doc: 'username the proxy uses with the backends' },
   { key: 'backend-password', kind: 'string', def: '', doc: 'password the proxy uses with the backends' },
   { key: 'embedded-dir', kind: 'string', def: './data', doc: 'embedded mode: data directory (one subdirectory per server)' },
-  { key: 'embedded-port', kind: 'int', def: 6380, min: 1, max: 65535, doc: 'embedded mode: master port; replicas use the next ports' },
+  { key: 'embedded-port', kind: 'int', def: 6380, min: 0, max: 65535, doc: 'embedded mode: master port; replicas use the next ports (0: a free port each)' },
   { key: 'embedded-replicas', kind: 'int', def: 2, min: 0, max: 16, doc: 'embedded mode: number of replicas' },
   { key: 'read-mode', kind: 'enum', def: 'replica', values: ['replica', 'master'], doc: "where reads go by default: 'replica' or 'master'" },
   { key: 'health-check-interval-ms', kind: 'int', def: 1000, min: 10, max: 3600000, doc: 'active health check period' },

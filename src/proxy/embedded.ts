@@ -1,6 +1,8 @@
 // Embedded backends: with no master configured, bin/resplit runs a master and replicas as separate
 // bin/resplit-server processes (separate processes so that the proxy and the master do not share a
-// core), waits until they answer, and stops them when the proxy stops.
+// core), the replicas following the master over loopback with Redis's replication protocol. It waits
+// until they answer, and they stop with the proxy: on stop(), on the proxy's exit, and (through the
+// stdin pipe watched by parent-watch.ts) even when the proxy is killed with SIGKILL.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,27 +16,61 @@ const log = lazyLogger('proxy-embedded');
 export interface Embedded {
   master: Addr;
   replicas: Addr[];
+  /** The child processes (master first), for tests and logs. */
+  pids: number[];
   stop(): Promise<void>;
 }
+
+export interface EmbeddedOptions {
+  /** Data directory; each server gets dir/<name> (master, replica1, ...). */
+  dir: string;
+  /** Master port, replicas on the next ports; 0: a free ephemeral port for each server. */
+  basePort: number;
+  replicas: number;
+  /** The proxy's log level; the servers log at the nearest Redis loglevel. */
+  logLevel?: string;
+  serverBin?: string;
+}
+
+/** The proxy's pino level as a redis.conf loglevel. */
+const SERVER_LOGLEVEL: Record<string, string> = { debug: 'debug', info: 'notice', warn: 'warning', error: 'warning', silent: 'warning' };
 
 function addr(port: number): Addr {
   return { host: '127.0.0.1', port, name: `127.0.0.1:${port}` };
 }
 
-/** Resolves when the port answers PING (any reply), rejects after timeoutMs. */
+/** An ephemeral loopback port that was free a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(p));
+    });
+  });
+}
+
+/** Resolves when the port answers PING (any reply), rejects after timeoutMs or if the child exits. */
 function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = () => {
-      if (child.exitCode !== null) return reject(new Error(`embedded server on port ${port} exited with code ${child.exitCode}`));
+      if (child.exitCode !== null || child.signalCode !== null) {
+        return reject(new Error(`embedded server on port ${port} exited (${child.exitCode ?? child.signalCode})`));
+      }
       const s = net.connect(port, '127.0.0.1');
+      let done = false;
       const retry = () => {
+        if (done) return;
+        done = true;
         s.destroy();
         if (Date.now() > deadline) reject(new Error(`embedded server on port ${port} did not answer within ${timeoutMs} ms`));
-        else setTimeout(attempt, 100);
+        else setTimeout(attempt, 50);
       };
       s.once('connect', () => s.write('PING\r\n'));
       s.once('data', () => {
+        done = true;
         s.destroy();
         resolve();
       });
@@ -45,21 +81,39 @@ function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Prom
   });
 }
 
-/** Starts the embedded master and replicas (ports basePort, basePort+1, ...; data under dir/<name>). */
-export async function startEmbedded(opts: { dir: string; basePort: number; replicas: number; serverBin?: string }): Promise<Embedded> {
+/** Starts the embedded master and replicas; rejects (with everything stopped) if one does not come up. */
+export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
   const bin = opts.serverBin ?? path.resolve(__dirname, '..', '..', '..', 'bin', 'resplit-server');
+  const watch = path.resolve(__dirname, 'parent-watch.js');
   const children: ChildProcess[] = [];
+  let stopping = false;
   const start = (name: string, port: number, extra: string[]) => {
     const dir = path.resolve(opts.dir, name);
     fs.mkdirSync(dir, { recursive: true });
-    const args = [bin, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...extra];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('exit', (code, sig) => log().warn({ name, port, code, signal: sig }, 'embedded server exited'));
+    const args = ['-r', watch, bin, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir];
+    const level = SERVER_LOGLEVEL[opts.logLevel ?? 'info'];
+    if (level) args.push('--loglevel', level);
+    args.push(...extra);
+    const child = spawn(process.execPath, args, {
+      stdio: ['pipe', 'inherit', 'inherit'],
+      env: { ...process.env, RESPLIT_EXIT_WITH_PARENT: '1' },
+    });
+    child.stdin!.on('error', () => undefined);
+    child.on('exit', (code, sig) => {
+      if (stopping) log().info({ name, port, code, signal: sig }, 'embedded server stopped');
+      else log().warn({ name, port, code, signal: sig }, 'embedded server exited');
+    });
     children.push(child);
     log().info({ name, port, dir, pid: child.pid }, 'embedded server started');
     return child;
   };
+  // Last resort when the proxy exits without stop() (uncaught error, process.exit elsewhere).
+  const killAll = () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  };
+  process.once('exit', killAll);
   const stop = async () => {
+    stopping = true;
     await Promise.all(
       children.map(
         (c) =>
@@ -74,18 +128,24 @@ export async function startEmbedded(opts: { dir: string; basePort: number; repli
           }),
       ),
     );
+    process.off('exit', killAll);
   };
+  const portOf = async (i: number) => (opts.basePort === 0 ? freePort() : opts.basePort + i);
   try {
-    const m = start('master', opts.basePort, []);
-    await waitForPort(opts.basePort, 15000, m);
+    const mport = await portOf(0);
+    // No diskless-sync delay: the replicas start right after the master and should serve reads at once.
+    const m = start('master', mport, ['--repl-diskless-sync-delay', '0']);
+    await waitForPort(mport, 15000, m);
     const reps: Addr[] = [];
+    const waits: Array<Promise<void>> = [];
     for (let i = 1; i <= opts.replicas; i++) {
-      const port = opts.basePort + i;
-      const c = start(`replica${i}`, port, ['--replicaof', '127.0.0.1', String(opts.basePort)]);
-      await waitForPort(port, 15000, c);
+      const port = await portOf(i);
+      const c = start(`replica${i}`, port, ['--replicaof', '127.0.0.1', String(mport)]);
+      waits.push(waitForPort(port, 15000, c));
       reps.push(addr(port));
     }
-    return { master: addr(opts.basePort), replicas: reps, stop };
+    await Promise.all(waits);
+    return { master: addr(mport), replicas: reps, pids: children.map((c) => c.pid!), stop };
   } catch (err) {
     await stop();
     throw err;

@@ -23,7 +23,7 @@ export async function main(argv: string[]): Promise<void> {
   let master = cfg.master;
   let replicas = cfg.replicas;
   if (!master) {
-    embedded = await startEmbedded({ dir: cfg.embeddedDir, basePort: cfg.embeddedPort, replicas: cfg.embeddedReplicas });
+    embedded = await startEmbedded({ dir: cfg.embeddedDir, basePort: cfg.embeddedPort, replicas: cfg.embeddedReplicas, logLevel: cfg.logLevel });
     master = embedded.master;
     replicas = embedded.replicas;
   }

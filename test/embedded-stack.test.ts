@@ -1,0 +1,212 @@
+// The default deployment, end to end: `bin/resplit` with no master configured starts an embedded
+// master and two embedded replicas (bin/resplit-server child processes replicating over loopback),
+// here on free ports and a temp data dir. Writes go to the master, reads spread over both replicas,
+// each server answers directly, a replica killed with -9 under pipelined reads costs no read, and the
+// servers stop with the proxy (SIGTERM, and also when the proxy itself is killed with -9).
+
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { RawClient } from './helpers/raw';
+import { ROOT, freePort, tmpDir, waitForPing } from './helpers/servers';
+import { encodeCommand } from '../src/resp/encode';
+import { ask, calls, infoField, waitFor } from './proxy-helpers';
+
+interface Running {
+  proc: ChildProcess;
+  port: number;
+  dir: string;
+  /** master first, then the replicas. */
+  ports: number[];
+  pids: number[];
+  output: () => string;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Starts bin/resplit in embedded mode on free ports; resolves once all backends serve. */
+async function startResplit(replicas: number): Promise<Running> {
+  const dir = tmpDir('resplit-embedded-');
+  const port = await freePort();
+  const args = [
+    path.join(ROOT, 'bin', 'resplit'),
+    '--port', String(port),
+    '--embedded-port', '0',
+    '--embedded-dir', path.join(dir, 'data'),
+    '--embedded-replicas', String(replicas),
+    '--health-check-interval-ms', '50',
+    '--health-check-timeout-ms', '400',
+    '--rise', '1',
+    '--log-level', 'warn',
+  ];
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (d: Buffer) => {
+    if (out.length < 1 << 20) out += d.toString();
+  };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  try {
+    const exited = new Promise<never>((_, reject) => proc.once('exit', (code) => reject(new Error(`bin/resplit exited with code ${code}`))));
+    exited.catch(() => undefined);
+    await Promise.race([waitForPing(port, 20000), exited]);
+    const lines: string[] = [];
+    await waitFor(
+      'every embedded backend serving',
+      async () => {
+        const v = (await RawClient.connect(port).then(async (c) => {
+          try {
+            return await c.value('RESPLIT', 'BACKENDS');
+          } finally {
+            c.close();
+          }
+        })) as Buffer[];
+        lines.splice(0, lines.length, ...v.map((b) => b.toString()));
+        return lines.length === replicas + 1 && lines.every((l) => / serving /.test(l));
+      },
+      20000,
+    );
+    const ports = lines.map((l) => Number(/^127\.0\.0\.1:(\d+) /.exec(l)![1]));
+    const pids = await Promise.all(ports.map(async (p) => Number(await infoField(p, 'server', 'process_id'))));
+    return { proc, port, dir, ports, pids, output: () => out };
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}\n${out}`);
+  }
+}
+
+describe('embedded stack (bin/resplit with no master)', function () {
+  this.timeout(60000);
+  let st: Running | null = null;
+
+  before(async () => {
+    st = await startResplit(2);
+  });
+  after(async () => {
+    if (!st) return;
+    if (st.proc.exitCode === null) st.proc.kill('SIGKILL');
+    for (const pid of st.pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    fs.rmSync(st.dir, { recursive: true, force: true });
+  });
+
+  it('runs a master and two replicas of it, each on its own port and data dir', async () => {
+    const [m, r1, r2] = st!.ports;
+    assert.match(await ask(m, 'ROLE'), /^\*3\r\n\$6\r\nmaster\r\n/);
+    for (const r of [r1, r2]) {
+      assert.equal(await infoField(r, 'replication', 'role'), 'slave');
+      assert.equal(await infoField(r, 'replication', 'master_port'), String(m));
+      assert.equal(await infoField(r, 'replication', 'master_link_status'), 'up');
+    }
+    assert.equal(await infoField(m, 'replication', 'connected_slaves'), '2');
+    for (const name of ['master', 'replica1', 'replica2']) {
+      const d = (await ask(st!.ports[['master', 'replica1', 'replica2'].indexOf(name)], 'CONFIG', 'GET', 'dir')).split('\r\n')[4];
+      assert.equal(d, path.join(st!.dir, 'data', name));
+    }
+  });
+
+  it('sends writes to the master and spreads reads over both replicas', async () => {
+    const [m, r1, r2] = st!.ports;
+    const before = { mset: await calls(m, 'set'), mget: await calls(m, 'get'), g1: await calls(r1, 'get'), g2: await calls(r2, 'get') };
+    const c = await RawClient.connect(st!.port);
+    try {
+      c.write(Buffer.concat(Array.from({ length: 100 }, (_, i) => encodeCommand(['SET', `k${i}`, `v${i}`]))));
+      for (const r of await c.read(100)) assert.equal(r.toString(), '+OK\r\n');
+      await waitFor('replicas to apply the writes', async () => (await ask(r1, 'GET', 'k99')) === '$3\r\nv99\r\n' && (await ask(r2, 'GET', 'k99')) === '$3\r\nv99\r\n');
+      const b1 = await calls(r1, 'get');
+      const b2 = await calls(r2, 'get');
+      c.write(Buffer.concat(Array.from({ length: 200 }, (_, i) => encodeCommand(['GET', `k${i % 100}`]))));
+      const replies = await c.read(200);
+      replies.forEach((r, i) => assert.equal(r.toString(), `$${String(`v${i % 100}`).length}\r\nv${i % 100}\r\n`));
+      assert.equal((await calls(m, 'set')) - before.mset, 100, 'every SET ran on the master');
+      assert.equal((await calls(m, 'get')) - before.mget, 0, 'no GET ran on the master');
+      const d1 = (await calls(r1, 'get')) - b1;
+      const d2 = (await calls(r2, 'get')) - b2;
+      assert.equal(d1 + d2, 200);
+      assert.ok(d1 >= 80 && d2 >= 80, `reads spread over both replicas (${d1} / ${d2})`);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('makes a key written through the proxy readable on each replica directly', async () => {
+    assert.equal(await ask(st!.port, 'SET', 'through-proxy', 'hello'), '+OK\r\n');
+    for (const p of st!.ports) {
+      await waitFor(`the key on port ${p}`, async () => (await ask(p, 'GET', 'through-proxy')) === '$5\r\nhello\r\n');
+    }
+  });
+
+  it('loses no read when an embedded replica is killed with -9 during pipelined reads', async () => {
+    assert.equal(await ask(st!.port, 'SET', 'key', 'v'), '+OK\r\n');
+    await waitFor('replicas to have the key', async () => {
+      for (const p of st!.ports) if ((await ask(p, 'GET', 'key')) !== '$1\r\nv\r\n') return false;
+      return true;
+    });
+    let running = true;
+    let total = 0;
+    const bad: string[] = [];
+    const loops = Array.from({ length: 4 }, async () => {
+      const c = await RawClient.connect(st!.port);
+      try {
+        const batch = Buffer.concat(Array.from({ length: 50 }, () => encodeCommand(['GET', 'key'])));
+        while (running) {
+          c.write(batch);
+          for (const r of await c.read(50, 10000)) {
+            total++;
+            if (r.toString() !== '$1\r\nv\r\n') bad.push(r.toString());
+          }
+        }
+      } finally {
+        c.close();
+      }
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const victim = st!.pids[1];
+    process.kill(victim, 'SIGKILL');
+    await waitFor('the replica to be gone', () => !alive(victim));
+    const atKill = total;
+    await new Promise((r) => setTimeout(r, 700));
+    running = false;
+    await Promise.all(loops);
+    assert.deepEqual(bad.slice(0, 5), []);
+    assert.ok(total - atKill > 200, `reads went on after the kill (${total - atKill})`);
+    const lines = ((await RawClient.connect(st!.port).then(async (c) => {
+      try {
+        return await c.value('RESPLIT', 'BACKENDS');
+      } finally {
+        c.close();
+      }
+    })) as Buffer[]).map(String);
+    assert.match(lines[1], / out /);
+    assert.match(lines[2], / serving /);
+  });
+
+  it('stops every embedded server on SIGTERM', async () => {
+    const exited = new Promise<number | null>((r) => st!.proc.once('exit', (code) => r(code)));
+    st!.proc.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    await waitFor('the embedded servers to exit', () => st!.pids.every((p) => !alive(p)), 10000);
+  });
+});
+
+describe('embedded stack when the proxy dies', function () {
+  this.timeout(60000);
+
+  it('stops the embedded servers when the proxy is killed with -9', async () => {
+    const st = await startResplit(1);
+    try {
+      st.proc.kill('SIGKILL');
+      await waitFor('the embedded servers to exit', () => st.pids.every((p) => !alive(p)), 10000);
+    } finally {
+      for (const pid of st.pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      fs.rmSync(st.dir, { recursive: true, force: true });
+    }
+  });
+});
