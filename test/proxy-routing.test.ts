@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { RawClient } from './helpers/raw';
-import { startStack, calls, ask, replicasCaughtUp, type Stack } from './proxy-helpers';
+import { startStack, calls, ask, replicasCaughtUp, waitFor, type Stack } from './proxy-helpers';
 import { classifyCommand, K } from '../src/proxy/classify';
 import { allCommands, F } from '../src/resp/commands';
 import { encodeCommand } from '../src/resp/encode';
@@ -45,6 +45,7 @@ describe('proxy routing', function () {
     assert.equal(kind('evalsha'), K.WRITE);
     assert.equal(kind('publish'), K.WRITE);
     assert.equal(kind('blpop'), K.BLOCK);
+    assert.equal(kind('wait'), K.WAIT);
     assert.equal(kind('monitor'), K.REFUSE);
     assert.equal(kind('config|get'), K.WRITE);
   });
@@ -172,6 +173,51 @@ describe('proxy routing', function () {
     } finally {
       d.close();
     }
+  });
+
+  it('runs WAIT on its own connection: other clients are not delayed', async () => {
+    const d = await RawClient.connect(st.port);
+    try {
+      assert.equal(await c.str('SET', 'k', 'v'), '+OK\r\n');
+      const t0 = Date.now();
+      c.write(encodeCommand(['WAIT', '5', '1000'])); // two replicas only: waits the full second
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await d.str('RESPLIT', 'READMODE', 'MASTER'), '+OK\r\n');
+      const t1 = Date.now();
+      assert.equal(await d.str('GET', 'k'), '$1\r\nv\r\n');
+      assert.equal(await d.str('SET', 'other', 'v'), '+OK\r\n');
+      assert.ok(Date.now() - t1 < 300, `another client waited ${Date.now() - t1} ms behind WAIT`);
+      const [r] = await c.read(1, 5000);
+      assert.equal(r.toString(), ':2\r\n');
+      assert.ok(Date.now() - t0 >= 900, 'WAIT returned before its timeout');
+      // Pipelined after WAIT: runs once WAIT has answered, in order.
+      c.write(Buffer.concat([encodeCommand(['WAIT', '5', '200']), encodeCommand(['GET', 'k'])]));
+      assert.deepEqual((await c.read(2, 5000)).map(String), [':2\r\n', '$1\r\nv\r\n']);
+    } finally {
+      d.close();
+    }
+  });
+
+  it("WAIT counts only replicas that acknowledged the client's earlier writes", async () => {
+    assert.equal(await c.str('SET', 'k', 'v'), '+OK\r\n');
+    // Both replicas acknowledged everything so far (their once-a-second REPLCONF ACK).
+    await waitFor('replica acks', async () => {
+      const text = await ask(st.master.port, 'INFO', 'replication');
+      const m = /master_repl_offset:(\d+)/.exec(text)![1];
+      return [...text.matchAll(/slave\d+:.*,offset=(\d+),/g)].filter((x) => x[1] === m).length === 2;
+    });
+    const stopped = st.replicas[0];
+    stopped.proc.kill('SIGSTOP');
+    try {
+      // The write went over the shared connection and WAIT over a dedicated one: WAIT must still
+      // wait for this write (a fresh connection's own write offset would be 0: an instant ':2').
+      assert.equal(await c.str('SET', 'k', 'v2'), '+OK\r\n');
+      assert.equal(await c.str('WAIT', '2', '300'), ':1\r\n');
+    } finally {
+      stopped.proc.kill('SIGCONT');
+    }
+    await replicasCaughtUp(st);
+    await waitFor('every backend serving again', () => st.proxy.pool.all.every((b) => b.eligible));
   });
 
   it('continues SCAN cursors on the backend that issued them', async () => {

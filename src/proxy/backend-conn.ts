@@ -118,6 +118,13 @@ export class BackendConn implements Flushable {
     if (!this.flushQueued) scheduleFlush(this);
   }
 
+  /** Sends a request of the proxy's own whose reply is dropped (an error reply is logged). */
+  sendInternal(raw: Buffer, what: string): void {
+    this.out.raw(raw);
+    this.q.push(new Swallow(what, () => this));
+    if (!this.flushQueued) scheduleFlush(this);
+  }
+
   /** Sends bytes whose replies nobody waits for (pub/sub tunnel). */
   sendUntracked(raw: Buffer, db = -1): void {
     if (db >= 0 && db !== this.db) {

@@ -28,6 +28,8 @@ export const K = {
   INFO: 9,
   /** Refused with an error (would break a shared backend connection). */
   REFUSE: 10,
+  /** WAIT/WAITAOF: block the connection although the table does not flag them blocking. */
+  WAIT: 11,
 } as const;
 
 export interface Route {
@@ -53,6 +55,11 @@ const REFUSE = new Set([
   'client|reply', 'client|tracking', 'client|caching', 'client|getredir', 'client|trackinginfo',
   'client|kill', 'client|unblock', 'client|no-evict', 'client|no-touch',
 ]);
+/**
+ * Commands that hold their connection until something happens elsewhere but are not flagged
+ * `blocking` in Redis 7.0's table: on a shared connection they would stall every other client.
+ */
+const WAITS = new Set(['wait', 'waitaof']);
 const SUB = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
 
 /** The route of a known command (or subcommand). */
@@ -63,6 +70,7 @@ export function classifyCommand(cmd: Command): Route {
   if (LOCAL.has(name)) kind = K.LOCAL;
   else if (REFUSE.has(name)) kind = K.REFUSE;
   else if (SUB.has(name)) kind = K.SUB;
+  else if (WAITS.has(name)) kind = K.WAIT;
   else if (name === 'info') kind = K.INFO;
   else if (name === 'scan') kind = K.SCAN;
   else if (name === 'sscan' || name === 'hscan' || name === 'zscan') kind = K.KEYSCAN;

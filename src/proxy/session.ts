@@ -37,6 +37,14 @@ const QBUF_PAUSE = 256 * 1024;
 const R_NOAUTH = errorReply(E.NOAUTH);
 const R_EXEC_NO_MULTI = errorReply(E.EXEC_NO_MULTI);
 const R_DISCARD_NO_MULTI = errorReply(E.DISCARD_NO_MULTI);
+/**
+ * Sent before WAIT on a dedicated connection. WAIT waits for the replicas to acknowledge the
+ * connection's last write, and a fresh dedicated connection has none: the client's writes went over
+ * the shared connection. PUBLISH is always propagated to replicas (even with no subscriber), so it
+ * moves the connection's write offset to the master's current offset, past every earlier write of
+ * this client (the barrier before WAIT has seen all of them answered).
+ */
+const WAIT_OFFSET_MARK = encodeCommand(['PUBLISH', '__resplit__:wait', '']);
 
 let lastId = 0;
 
@@ -188,6 +196,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
         return this.handleLocal(args, raw, r);
       case K.BLOCK:
         return this.blocking(args, raw);
+      case K.WAIT:
+        return this.wait(args, raw);
       case K.XREAD:
         return xreadBlocks(args) ? this.blocking(args, raw) : this.write(args, raw);
       case K.SCAN:
@@ -346,6 +356,16 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.halted = true;
   }
 
+  /** WAIT: like a blocking command, after moving the dedicated connection's write offset forward. */
+  private wait(args: Buffer[], raw: Buffer | null): void {
+    if (!this.drained(args, raw)) return;
+    const c = this.dedicatedConn();
+    if (!c) return this.masterDown();
+    c.sendInternal(WAIT_OFFSET_MARK, 'PUBLISH');
+    this.sendDedicated(args, raw, K.BLOCK);
+    this.halted = true;
+  }
+
   /** (P|S)SUBSCRIBE: the session becomes a tunnel to a dedicated master connection for good. */
   private subscribe(args: Buffer[], raw: Buffer | null): void {
     if (!this.drained(args, raw)) return;
@@ -465,6 +485,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       this.unpin();
       return this.subscribe(args, raw);
     }
+    // WATCH is active: earlier writes of this client may have gone over the shared connection.
+    if (r.kind === K.WAIT) this.dedicated!.sendInternal(WAIT_OFFSET_MARK, 'PUBLISH');
     this.sendDedicated(args, raw, K.WRITE);
   }
 
