@@ -2,54 +2,30 @@
 // real redis-server. Ports are ephemeral; every process started here is stopped by the returned stop().
 // A missing redis-server skips the real-Redis tests, unless RESPLIT_REQUIRE_REDIS=1 (CI), where it fails.
 
-import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
-import net from 'node:net';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Server } from '../../src/store/server';
 import { Config } from '../../src/store/config';
+import { freePort, waitForPing as waitForPingReply } from '../../src/common/ports';
+import { startChild, type ChildHandle } from '../../src/common/child';
+
+export { freePort };
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
-
-/** An ephemeral port that was free a moment ago (for programs that cannot bind port 0 themselves). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(p));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** A fresh temporary directory, removed by the caller (or left in /tmp on failure for inspection). */
 export function tmpDir(prefix = 'resplit-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Waits until a TCP port answers PING with +PONG (or LOADING/other error: still up). */
-export async function waitForPing(port: number, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => s.write('PING\r\n'));
-      s.once('data', (d) => {
-        s.destroy();
-        resolve(d.toString().startsWith('+PONG') || d.toString().startsWith('-'));
-      });
-      s.once('error', () => resolve(false));
-      setTimeout(() => {
-        s.destroy();
-        resolve(false);
-      }, 500);
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing answered PING on port ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** A server that answers PING with +PONG or an error (-LOADING, -NOAUTH) is up. */
+const upOrError = (reply: string): boolean => reply.startsWith('+PONG') || reply.startsWith('-');
+
+/** Waits until a TCP port answers PING with +PONG or an error such as -LOADING (the server is up). */
+export function waitForPing(port: number, timeoutMs = 10000): Promise<void> {
+  return waitForPingReply(port, { timeoutMs, accept: upOrError });
 }
 
 export interface Running {
@@ -74,44 +50,12 @@ export async function startStore(directives: Record<string, string> = {}): Promi
   return { server, port, stop: () => server.shutdown({ save: false }) };
 }
 
-export interface ChildServer extends Running {
-  proc: ChildProcess;
-  /** Output collected from the process (stdout + stderr). */
-  output(): string;
-  /** SIGKILL, for fault tests. */
-  kill9(): Promise<void>;
-}
+/** A server child process (resplit-server or redis-server); see src/common/child.ts. */
+export type ChildServer = ChildHandle;
 
+/** Spawns a server and waits until it answers PING (+PONG or an error such as -LOADING). */
 function spawnServer(cmd: string, args: string[], port: number, cwd?: string): Promise<ChildServer> {
-  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
-  let out = '';
-  proc.stdout!.on('data', (d) => (out += d.toString()));
-  proc.stderr!.on('data', (d) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const child: ChildServer = {
-    port,
-    proc,
-    output: () => out,
-    async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill('SIGTERM');
-      const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    },
-    async kill9() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill('SIGKILL');
-      await exited;
-    },
-  };
-  return waitForPing(port).then(
-    () => child,
-    async (err) => {
-      await child.stop();
-      throw new Error(`${err.message}\n${out}`);
-    },
-  );
+  return startChild(cmd, args, port, { cwd, wait: { accept: upOrError } });
 }
 
 /** Starts bin/resplit-server as a child process; `args` as redis-server takes them. */
