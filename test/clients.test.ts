@@ -7,9 +7,7 @@
 import assert from 'node:assert/strict';
 import Redis from 'ioredis';
 import { createClient } from 'redis';
-import { startStore, startRedis, type InProcessStore, type ChildServer } from './helpers/servers';
-
-type Transcript = unknown[][];
+import { useTranscriptPair, type Transcript } from './helpers/transcript';
 
 /** Waits until `n` events were collected (or fails after a second). */
 async function until(events: unknown[], n: number): Promise<void> {
@@ -150,52 +148,26 @@ async function nodeRedisScenario(port: number): Promise<Transcript> {
 
 describe('real client libraries (ioredis, node-redis) against resplit and redis-server', function () {
   this.timeout(20000);
-  let store: InProcessStore;
-  let redis: ChildServer | null;
-  before(async function () {
-    redis = await startRedis();
-    if (!redis) this.skip();
-    store = await startStore();
-  });
-  after(async () => {
-    await store?.stop();
-    await redis?.stop();
-  });
-
-  /** Runs a scenario on both servers; each step must give the same result. */
-  async function compare(scenario: (port: number) => Promise<Transcript>): Promise<void> {
-    const theirs = await scenario(redis!.port);
-    const ours = await scenario(store.port);
-    // Every differing step is listed, so one missing command does not hide the others.
-    const diffs: string[] = [];
-    for (let i = 0; i < Math.max(ours.length, theirs.length); i++) {
-      try {
-        assert.deepEqual(ours[i], theirs[i]);
-      } catch {
-        diffs.push(`step ${i} ${String(theirs[i]?.[0])}:\n  resplit: ${JSON.stringify(ours[i])}\n  redis:   ${JSON.stringify(theirs[i])}`);
-      }
-    }
-    assert.deepEqual(diffs, []);
-  }
+  const pair = useTranscriptPair();
 
   it('ioredis: start-up, strings, pipeline, MULTI, WATCH, data types, pub/sub', async () => {
-    await compare(ioredisScenario);
+    await pair.compare(ioredisScenario);
   });
 
   it('node-redis: start-up (CLIENT SETINFO), strings, pipelining, MULTI, WATCH, data types, pub/sub with shard channels', async () => {
-    await compare(nodeRedisScenario);
+    await pair.compare(nodeRedisScenario);
   });
 
   it('ioredis reconnects and re-subscribes after the server drops its connection', async () => {
-    const sub = new Redis({ port: store.port, host: '127.0.0.1' });
-    const pub = new Redis({ port: store.port, host: '127.0.0.1' });
+    const sub = new Redis({ port: pair.store.port, host: '127.0.0.1' });
+    const pub = new Redis({ port: pair.store.port, host: '127.0.0.1' });
     try {
       const got: string[] = [];
       sub.on('message', (_ch, m) => got.push(m));
       await sub.subscribe('re');
       await pub.client('KILL', 'TYPE', 'pubsub').catch(async () => {
         // CLIENT KILL TYPE may not be available: drop the subscriber's socket from the server side.
-        for (const cl of store.server.clients.values()) if (cl.isPubSub) store.server.freeClient(cl);
+        for (const cl of pair.store.server.clients.values()) if (cl.isPubSub) pair.store.server.freeClient(cl);
       });
       const deadline = Date.now() + 5000;
       while (!got.length) {

@@ -12,15 +12,13 @@ import RedisStore from 'connect-redis';
 import Redis from 'ioredis';
 import { createClient } from 'redis';
 import { RateLimiterRedisNonAtomic, RateLimiterRes } from 'rate-limiter-flexible';
-import { startStore, startRedis, type InProcessStore, type ChildServer } from './helpers/servers';
+import { useTranscriptPair, type Transcript } from './helpers/transcript';
 
 declare module 'express-session' {
   interface SessionData {
     views: number;
   }
 }
-
-type Transcript = unknown[][];
 
 /** A browser-like HTTP client with one cookie jar. */
 class Browser {
@@ -153,31 +151,7 @@ async function rateLimitScenario(port: number): Promise<Transcript> {
 
 describe('libraries built on Redis (connect-redis, rate-limiter-flexible) against resplit and redis-server', function () {
   this.timeout(20000);
-  let store: InProcessStore;
-  let redis: ChildServer | null;
-  before(async function () {
-    redis = await startRedis();
-    if (!redis) this.skip();
-    store = await startStore();
-  });
-  after(async () => {
-    await store?.stop();
-    await redis?.stop();
-  });
-
-  async function compare(scenario: (port: number) => Promise<Transcript>): Promise<void> {
-    const theirs = await scenario(redis!.port);
-    const ours = await scenario(store.port);
-    const diffs: string[] = [];
-    for (let i = 0; i < Math.max(ours.length, theirs.length); i++) {
-      try {
-        assert.deepEqual(ours[i], theirs[i]);
-      } catch {
-        diffs.push(`step ${i} ${String(theirs[i]?.[0])}:\n  resplit: ${JSON.stringify(ours[i])}\n  redis:   ${JSON.stringify(theirs[i])}`);
-      }
-    }
-    assert.deepEqual(diffs, []);
-  }
+  const { compare } = useTranscriptPair();
 
   it('express-session + connect-redis with ioredis: sessions are created, read, expired and destroyed alike', async () => {
     await compare((p) => sessionScenario(p, 'ioredis'));
