@@ -1,4 +1,5 @@
-// Cursor-based iteration for SCAN, HSCAN, SSCAN and ZSCAN.
+// Cursor-based iteration for SCAN, HSCAN, SSCAN and ZSCAN, and the one implementation of the three
+// collection scans (collectionScan).
 //
 // Redis's guarantee: an element present for the whole iteration is returned at least once. Redis gets
 // it from reverse-binary cursors over its hash table; we get it from JS Map/Set iterators, which are
@@ -15,6 +16,7 @@
 
 import { LRUCache } from 'lru-cache';
 import type { Server } from './server';
+import type { Client } from './client';
 import { stringMatch } from './glob';
 import { parseInteger } from './commands/args';
 import { E } from '../resp/errors';
@@ -156,4 +158,54 @@ export function parseScanOptions(argv: string[], start: number, allowType: boole
 /** Whether a scanned name passes MATCH (latin1 strings, Redis glob rules). */
 export function scanMatches(pattern: string | null, name: string): boolean {
   return pattern === null || stringMatch(pattern, name, false);
+}
+
+/** How HSCAN, SSCAN and ZSCAN see one collection; T is one entry as its iterator yields it. */
+export interface ScanView<T> {
+  /** Small and compactly encoded (listpack, intset): returned whole in one call, as Redis does. */
+  compact: boolean;
+  /** Every entry in reply order (used when compact). */
+  all(): Iterable<T>;
+  /** What a cursor iterates (an iteration continues only on the same object) and its size. */
+  owner: object;
+  /** A fresh iterator over owner. */
+  iterate(): Iterator<T>;
+  /** The name MATCH tests (field or member). */
+  name(entry: T): string;
+  /** Appends an entry's reply strings (member; field and value; member and score). */
+  push(entry: T, out: string[]): void;
+}
+
+/**
+ * HSCAN/SSCAN/ZSCAN key cursor [MATCH p] [COUNT n], in Redis's order of checks: the cursor, the key
+ * (`read` replies WRONGTYPE and returns undefined; null: no such key, an empty page), the options.
+ * Replies [next cursor, flattened entries].
+ */
+export function collectionScan<V, T>(c: Client, argv: string[], s: Server, read: (c: Client, key: string) => V | null | undefined, view: (v: V) => ScanView<T>): void {
+  const cursor = parseScanCursor(argv[2]);
+  if (cursor === null) return c.reply.error(E.INVALID_CURSOR);
+  const v = read(c, argv[1]);
+  if (v === undefined) return;
+  if (v === null) {
+    c.reply.arrayLen(2);
+    c.reply.bulk('0');
+    c.reply.arrayLen(0);
+    return;
+  }
+  const o = parseScanOptions(argv, 3, false);
+  if (typeof o === 'string') return c.reply.error(o);
+  const vw = view(v);
+  let entries: Iterable<T>;
+  let next = '0';
+  if (vw.compact) entries = vw.all();
+  else {
+    const page = scanIterable(s, vw.owner, cursor, vw.iterate, o.count);
+    entries = page.items;
+    next = page.cursor;
+  }
+  const out: string[] = [];
+  for (const e of entries) if (scanMatches(o.pattern, vw.name(e))) vw.push(e, out);
+  c.reply.arrayLen(2);
+  c.reply.bulk(next);
+  c.reply.bulks(out);
 }

@@ -9,7 +9,7 @@ import type { Server } from '../server';
 import { HashValue } from '../types/hash';
 import { parseInteger } from './args';
 import { parseLongDouble, addLongDouble, formatLongDoubleHuman } from '../longdouble';
-import { parseScanCursor, parseScanOptions, scanIterable, scanMatches } from '../scan';
+import { collectionScan } from '../scan';
 
 /** The hash at key for reading: null when missing, undefined after replying WRONGTYPE. */
 function readHash(c: Client, key: string): HashValue | null | undefined {
@@ -139,33 +139,16 @@ function randWithCount(c: Client, key: string, l: number, withValues: boolean): 
   }
 }
 
+/** HSCAN key cursor [MATCH p] [COUNT n] */
 function hscan(c: Client, argv: string[], s: Server): void {
-  const cursor = parseScanCursor(argv[2]);
-  if (cursor === null) return c.reply.error(E.INVALID_CURSOR);
-  const h = readHash(c, argv[1]);
-  if (h === undefined) return;
-  if (h === null) {
-    c.reply.arrayLen(2);
-    c.reply.bulk('0');
-    return c.reply.arrayLen(0);
-  }
-  const o = parseScanOptions(argv, 3, false);
-  if (typeof o === 'string') return c.reply.error(o);
-  let next = '0';
-  let items: Array<[string, string]>;
-  if (!h.isBig(s.encodingLimits)) {
-    // A listpack hash is returned whole in one call, as Redis does.
-    items = [...h.map.entries()];
-  } else {
-    const page = scanIterable(s, h.map, cursor, () => h.map.entries(), o.count);
-    next = page.cursor;
-    items = page.items;
-  }
-  const out: string[] = [];
-  for (const [f, v] of items) if (scanMatches(o.pattern, f)) out.push(f, v);
-  c.reply.arrayLen(2);
-  c.reply.bulk(next);
-  c.reply.bulks(out);
+  collectionScan(c, argv, s, readHash, (h) => ({
+    compact: !h.isBig(s.encodingLimits),
+    all: () => h.map.entries(),
+    owner: h.map,
+    iterate: () => h.map.entries(),
+    name: (e: [string, string]) => e[0],
+    push: (e: [string, string], out: string[]) => out.push(e[0], e[1]),
+  }));
 }
 
 register({

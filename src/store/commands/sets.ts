@@ -8,7 +8,7 @@ import type { Client } from '../client';
 import type { Server } from '../server';
 import { SetValue } from '../types/set';
 import { parseInteger } from './args';
-import { parseScanCursor, parseScanOptions, scanIterable, scanMatches } from '../scan';
+import { collectionScan } from '../scan';
 
 /** The set at key: null if missing, undefined after replying WRONGTYPE. */
 export function readSet(c: Client, key: string, write = false): SetValue | null | undefined {
@@ -191,32 +191,15 @@ function sintercard(c: Client, argv: string[], s: Server): void {
 
 /** SSCAN key cursor [MATCH p] [COUNT n] */
 function sscan(c: Client, argv: string[], s: Server): void {
-  const cursor = parseScanCursor(argv[2]);
-  if (cursor === null) return c.reply.error('ERR invalid cursor');
-  const set = readSet(c, argv[1]);
-  if (set === undefined) return;
-  if (set === null) {
-    c.reply.arrayLen(2);
-    c.reply.bulk('0');
-    c.reply.arrayLen(0);
-    return;
-  }
-  const o = parseScanOptions(argv, 3, false);
-  if (typeof o === 'string') return c.reply.error(o);
-  let items: string[];
-  let next = '0';
-  if (set.isIntset(s.encodingLimits)) {
-    // Compact encodings are returned whole in one call, as Redis does.
-    items = set.members(s.encodingLimits);
-  } else {
-    const page = scanIterable(s, set.set, cursor, () => set.set.values(), o.count);
-    items = page.items;
-    next = page.cursor;
-  }
-  if (o.pattern !== null) items = items.filter((m) => scanMatches(o.pattern, m));
-  c.reply.arrayLen(2);
-  c.reply.bulk(next);
-  c.reply.bulks(items);
+  const lim = s.encodingLimits;
+  collectionScan(c, argv, s, readSet, (set) => ({
+    compact: set.isIntset(lim),
+    all: () => set.members(lim),
+    owner: set.set,
+    iterate: () => set.set.values(),
+    name: (m: string) => m,
+    push: (m: string, out: string[]) => out.push(m),
+  }));
 }
 
 register({

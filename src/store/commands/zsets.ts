@@ -13,7 +13,7 @@ import { SetValue } from '../types/set';
 import { parseInteger } from './args';
 import { formatDouble } from '../../resp/numfmt';
 import { blockForKeys, parseBlockTimeout } from '../blocking';
-import { parseScanCursor, parseScanOptions, scanIterable, scanMatches } from '../scan';
+import { collectionScan } from '../scan';
 import {
   parseScore,
   parseScoreRange,
@@ -719,35 +719,16 @@ function zsetOp(c: Client, argv: string[], s: Server, cmd: Command, numkeysIdx: 
 
 // ---- ZSCAN ----
 
+/** ZSCAN key cursor [MATCH p] [COUNT n] */
 function zscan(c: Client, argv: string[], s: Server): void {
-  const cursor = parseScanCursor(argv[2]);
-  if (cursor === null) return c.reply.error('ERR invalid cursor');
-  const z = readZset(c, argv[1]);
-  if (z === undefined) return;
-  if (z === null) {
-    c.reply.arrayLen(2);
-    c.reply.bulk('0');
-    c.reply.arrayLen(0);
-    return;
-  }
-  const o = parseScanOptions(argv, 3, false);
-  if (typeof o === 'string') return c.reply.error(o);
-  let entries: Array<[string, number]>;
-  let next = '0';
-  if (z.encoding(s.encodingLimits) === 'listpack') entries = Array.from(z.ascending());
-  else {
-    const page = scanIterable(s, z, cursor, () => z.unordered(), o.count);
-    entries = page.items;
-    next = page.cursor;
-  }
-  if (o.pattern !== null) entries = entries.filter(([m]) => scanMatches(o.pattern, m));
-  c.reply.arrayLen(2);
-  c.reply.bulk(next);
-  c.reply.arrayLen(entries.length * 2);
-  for (const [m, sc] of entries) {
-    c.reply.bulk(m);
-    c.reply.bulk(formatDouble(sc));
-  }
+  collectionScan(c, argv, s, readZset, (z) => ({
+    compact: z.encoding(s.encodingLimits) === 'listpack',
+    all: () => z.ascending(),
+    owner: z,
+    iterate: () => z.unordered(),
+    name: (e: [string, number]) => e[0],
+    push: (e: [string, number], out: string[]) => out.push(e[0], formatDouble(e[1])),
+  }));
 }
 
 register({
