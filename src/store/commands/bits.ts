@@ -211,6 +211,29 @@ function bitfield(c: Client, argv: string[], s: Server, readonlyCmd: boolean): v
   }
 }
 
+/**
+ * BITCOUNT/BITPOS's start/end over a string of strlen bytes, in BYTE or BIT units: negative offsets
+ * count from the end and are clamped, as Redis does; BIT ranges become a byte range plus masks of the
+ * bits outside the range in its first and last byte.
+ */
+function byteRange(strlen: number, start: number, end: number, isbit: boolean): { start: number; end: number; firstMask: number; lastMask: number } {
+  const totlen = isbit ? strlen * 8 : strlen;
+  let firstMask = 0;
+  let lastMask = 0;
+  if (start < 0) start = totlen + start;
+  if (end < 0) end = totlen + end;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= totlen) end = totlen - 1;
+  if (isbit && start <= end) {
+    firstMask = ~((1 << (8 - (start & 7))) - 1) & 0xff;
+    lastMask = (1 << (7 - (end & 7))) - 1;
+    start = Math.floor(start / 8);
+    end = Math.floor(end / 8);
+  }
+  return { start, end, firstMask, lastMask };
+}
+
 register({
   setbit(c, argv, s) {
     const off = bitOffset(c, s, argv[2], false, 0);
@@ -247,7 +270,6 @@ register({
     let firstMask = 0;
     let lastMask = 0;
     if (argv.length === 4 || argv.length === 5) {
-      let totlen = strlen;
       const s0 = parseInteger(argv[2]);
       if (s0 === null) return c.reply.error(E.NOT_INTEGER);
       const e0 = parseInteger(argv[3]);
@@ -261,18 +283,7 @@ register({
         if (u === 'bit') isbit = true;
         else if (u !== 'byte') return c.reply.error(E.SYNTAX);
       }
-      if (isbit) totlen *= 8;
-      if (start < 0) start = totlen + start;
-      if (end < 0) end = totlen + end;
-      if (start < 0) start = 0;
-      if (end < 0) end = 0;
-      if (end >= totlen) end = totlen - 1;
-      if (isbit && start <= end) {
-        firstMask = ~((1 << (8 - (start & 7))) - 1) & 0xff;
-        lastMask = (1 << (7 - (end & 7))) - 1;
-        start = Math.floor(start / 8);
-        end = Math.floor(end / 8);
-      }
+      ({ start, end, firstMask, lastMask } = byteRange(strlen, start, end, isbit));
     } else if (argv.length === 2) {
       start = 0;
       end = strlen - 1;
@@ -300,7 +311,6 @@ register({
     let firstMask = 0;
     let lastMask = 0;
     if (argv.length >= 4 && argv.length <= 6) {
-      let totlen = strlen;
       const s0 = parseInteger(argv[3]);
       if (s0 === null) return c.reply.error(E.NOT_INTEGER);
       start = s0;
@@ -315,19 +325,8 @@ register({
         if (e0 === null) return c.reply.error(E.NOT_INTEGER);
         end = e0;
         endGiven = true;
-      } else end = isbit ? totlen * 8 + 7 : totlen - 1;
-      if (isbit) totlen *= 8;
-      if (start < 0) start = totlen + start;
-      if (end < 0) end = totlen + end;
-      if (start < 0) start = 0;
-      if (end < 0) end = 0;
-      if (end >= totlen) end = totlen - 1;
-      if (isbit && start <= end) {
-        firstMask = ~((1 << (8 - (start & 7))) - 1) & 0xff;
-        lastMask = (1 << (7 - (end & 7))) - 1;
-        start = Math.floor(start / 8);
-        end = Math.floor(end / 8);
-      }
+      } else end = isbit ? strlen * 8 + 7 : strlen - 1;
+      ({ start, end, firstMask, lastMask } = byteRange(strlen, start, end, isbit));
     } else if (argv.length === 3) {
       start = 0;
       end = strlen - 1;
