@@ -6,17 +6,20 @@
 //   and full-sync loads install new maps and SWAPDB exchanges map references, so a captured map is
 //   only ever changed key by key, through Db methods that call the hook first. The hook finds the
 //   captured map by identity (`db.data`), which stays right across SWAPDB.
-// - Per captured map: `emitted` (keys already serialised) and `pre` (the serialised record of each key
-//   as it was at the start, taken by the hook the first time a not-yet-serialised key changes; null
-//   when the key did not exist at the start).
-// - The live Map iterator visits keys present at the start that were not deleted (their current value,
-//   or `pre` when they changed), and keys added later (skipped: `pre` says null, or `emitted` says a
-//   deleted-and-re-added key was already written). Afterwards the `pre` records of keys deleted before
-//   the iterator reached them are written. Each key is written once, with its value at the start.
+// - Per captured map: `emitted` (keys the iterator wrote while they were untouched) and `pre`, one
+//   entry per key touched by the hook: the serialised record of the key as it was at the start (taken
+//   the first time a not-yet-written key changes), null when the key did not exist at the start, or
+//   DONE when the key is already in the file.
+// - The live Map iterator visits keys present at the start that were not deleted (their current value
+//   when untouched, else `pre`), and keys added later (skipped: `pre` says null or DONE). Afterwards the
+//   `pre` records of keys deleted before the iterator reached them are written. Each key is written
+//   once, with its value at the start.
+// - `emitted` is only looked up by the hook, for a key changed for the first time (the iterator needs
+//   `pre` only), so it is a ChunkedSet: a plain Set of a million keys rehashes for ~40 ms at once.
 //
-// Memory cost while a snapshot runs: one Set entry per key serialised so far in the current database
+// Memory cost while a snapshot runs: one set entry per key written so far in the current database
 // (released when that database is done), plus the serialised bytes of every key changed before it was
-// written and a null marker per key created meanwhile.
+// written and a marker per other key changed meanwhile.
 
 import { performance } from 'node:perf_hooks';
 import type { Server } from '../server';
@@ -24,6 +27,10 @@ import type { Db, Value } from '../db';
 import { OP, RDB_VERSION, REDIS_VERSION } from './constants';
 import { Crc64 } from './crc64';
 import { OutBuf, writeValue } from './writer';
+import { ChunkedSet } from './chunked-set';
+
+/** `pre` marker: the key is already in the file (later occurrences in the iteration are skipped). */
+const DONE = 0;
 
 export interface SnapshotOptions {
   replId?: string;
@@ -41,8 +48,8 @@ interface DbState {
   expires: Map<string, number>;
   size: number;
   expiresSize: number;
-  emitted: Set<string>;
-  pre: Map<string, Buffer | null>;
+  emitted: ChunkedSet;
+  pre: Map<string, Buffer | null | typeof DONE>;
 }
 
 /** One running snapshot: created at the instant it represents; `chunks()` yields its bytes. */
@@ -63,7 +70,7 @@ export class Snapshot {
     this.checksum = server.config.getBool('rdbchecksum');
     let total = 0;
     for (const db of server.dbs) {
-      const st: DbState = { id: db.id, data: db.data, expires: db.expires, size: db.data.size, expiresSize: db.expires.size, emitted: new Set(), pre: new Map() };
+      const st: DbState = { id: db.id, data: db.data, expires: db.expires, size: db.data.size, expiresSize: db.expires.size, emitted: new ChunkedSet(), pre: new Map() };
       total += st.size;
       this.states.push(st);
       if (st.size) this.byMap.set(st.data, st);
@@ -78,7 +85,11 @@ export class Snapshot {
   /** Copy-on-write: keep the start-time record of a key about to change, unless already written. */
   private beforeChange(db: Db, key: string): void {
     const st = this.byMap.get(db.data);
-    if (!st || st.emitted.has(key) || st.pre.has(key)) return;
+    if (!st || st.pre.has(key)) return;
+    if (st.emitted.has(key)) {
+      st.pre.set(key, DONE);
+      return;
+    }
     const v = st.data.get(key);
     st.pre.set(key, v === undefined ? null : this.record(key, v, st.expires.get(key)));
   }
@@ -140,31 +151,31 @@ export class Snapshot {
         out.u8(OP.RESIZEDB);
         out.len(st.size);
         out.len(st.expiresSize);
+        const pre = st.pre;
         for (const [k, v] of st.data) {
-          if (st.emitted.has(k)) continue;
-          st.emitted.add(k);
-          const pre = st.pre.get(k);
-          if (pre !== undefined) {
-            st.pre.delete(k);
-            if (pre === null) continue;
-            out.bytes(pre);
-          } else {
+          const p = pre.size ? pre.get(k) : undefined;
+          if (p === undefined) {
+            st.emitted.addNew(k);
             this.encodeInto(out, k, v, st.expires.get(k));
+          } else {
+            // Touched meanwhile: created (null), already written (DONE), or its start-time record.
+            if (p === null || p === DONE) continue;
+            pre.set(k, DONE);
+            out.bytes(p);
           }
           this.keysProcessed++;
           yield* pause();
         }
         // Keys deleted before the iterator reached them.
-        for (const [k, pre] of st.pre) {
-          st.pre.delete(k);
-          if (pre === null || st.emitted.has(k)) continue;
-          st.emitted.add(k);
-          out.bytes(pre);
+        for (const [k, p] of pre) {
+          if (p === null || p === DONE) continue;
+          pre.set(k, DONE);
+          out.bytes(p);
           this.keysProcessed++;
           yield* pause();
         }
         this.byMap.delete(st.data);
-        st.emitted = new Set();
+        st.emitted = new ChunkedSet();
         st.pre = new Map();
       }
       this.close();
