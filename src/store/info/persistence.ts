@@ -4,6 +4,25 @@
 import type { Server } from '../server';
 import type { Fields } from './format';
 
+/**
+ * The section's tail when AOF is off and no module forks: the same for every provider (persistence.ts
+ * can spread it too).
+ */
+export const AOF_OFF_FIELDS: Fields = [
+  ['aof_enabled', 0],
+  ['aof_rewrite_in_progress', 0],
+  ['aof_rewrite_scheduled', 0],
+  ['aof_last_rewrite_time_sec', -1],
+  ['aof_current_rewrite_time_sec', -1],
+  ['aof_last_bgrewrite_status', 'ok'],
+  ['aof_rewrites', 0],
+  ['aof_rewrites_consecutive_failures', 0],
+  ['aof_last_write_status', 'ok'],
+  ['aof_last_cow_size', 0],
+  ['module_fork_in_progress', 0],
+  ['module_fork_last_cow_size', 0],
+];
+
 /** Used until a persistence provider registers infoSections.persistence. */
 export function defaultPersistenceSection(s: Server): Fields {
   return [
@@ -25,17 +44,6 @@ export function defaultPersistenceSection(s: Server): Fields {
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', 0],
     ['rdb_last_load_keys_loaded', 0],
-    ['aof_enabled', 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', 0],
-    ['module_fork_in_progress', 0],
-    ['module_fork_last_cow_size', 0],
+    ...AOF_OFF_FIELDS,
   ];
 }
