@@ -37,17 +37,26 @@ export interface InProcessStore extends Running {
   server: Server;
 }
 
-/** Starts the store in this process on an ephemeral loopback port. */
+/**
+ * Starts the store in this process on an ephemeral loopback port. Unless `dir` is given, its files go
+ * to a fresh temporary directory (removed by stop()), so a dump.rdb in the working directory is not
+ * loaded.
+ */
 export async function startStore(directives: Record<string, string> = {}): Promise<InProcessStore> {
   const config = new Config();
-  const all: Record<string, string> = { port: '0', bind: '127.0.0.1', save: '', ...directives };
+  const ownDir = directives.dir === undefined ? tmpDir('resplit-store-') : null;
+  const all: Record<string, string> = { port: '0', bind: '127.0.0.1', save: '', ...(ownDir ? { dir: ownDir } : {}), ...directives };
   for (const [k, v] of Object.entries(all)) {
     const err = config.set(k, v === '' ? [''] : v.split(' '), true);
     if (err) throw new Error(`bad test directive ${k}: ${err}`);
   }
   const server = new Server({ config });
   const port = await server.start();
-  return { server, port, stop: () => server.shutdown({ save: false }) };
+  const stop = async () => {
+    await server.shutdown({ save: false });
+    if (ownDir) fs.rmSync(ownDir, { recursive: true, force: true });
+  };
+  return { server, port, stop };
 }
 
 /** A server child process (resplit-server or redis-server); see src/common/child.ts. */
