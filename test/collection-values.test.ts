@@ -2,7 +2,7 @@
 // wrap-around, growth and shrinking, middle inserts, filters and trims are where a deque goes wrong.
 import assert from 'node:assert/strict';
 import { ListValue } from '../src/store/types/list';
-import { FlatMap } from '../src/store/types/flatmap';
+import { FieldMap, FlatMap, PACKED_MAX } from '../src/store/types/flatmap';
 import { HashValue } from '../src/store/types/hash';
 import type { EncodingLimits } from '../src/store/db';
 
@@ -119,23 +119,89 @@ describe('FlatMap and HashValue vs a Map model', () => {
     assert.deepEqual([...f.keys()], ['a', 'd']);
   });
 
-  it('HashValue switches to a Map at the encoding threshold and past 256 fields', () => {
+  it('HashValue switches to a Map at the encoding threshold and past PACKED_MAX fields', () => {
     const h = new HashValue();
     for (let i = 0; i < 128; i++) h.set(limits, `k${i}`, 'v');
     assert.equal(h.encoding(limits), 'listpack');
     assert.ok(h.map instanceof FlatMap);
     h.set(limits, 'k128', 'v');
     assert.equal(h.encoding(limits), 'hashtable');
-    assert.ok(h.map.constructor === Map);
+    assert.ok(h.map instanceof FieldMap);
     const m: Map<string, string> = h.map;
     assert.equal(m.get('k5'), 'v');
     assert.equal(h.size(), 129);
     const loaded = HashValue.from(Array.from({ length: 300 }, (_, i) => [`f${i}`, `${i}`] as [string, string]));
-    assert.ok(loaded.map.constructor === Map);
+    assert.ok(loaded.map instanceof FieldMap);
     assert.equal(loaded.size(), 300);
     assert.equal(loaded.encoding(limits), 'hashtable');
     const small = HashValue.from([['b', '1'], ['a', '2']]);
     assert.deepEqual([...small.clone().map], [['b', '1'], ['a', '2']]);
     assert.equal(small.encoding({ ...limits, hashMaxListpackValue: 0 }), 'hashtable');
   });
+
+  /** A random latin1 string: mostly short, sometimes empty, long (2-byte length) or binary. */
+  function randStr(r: (n: number) => number, prefix: string): string {
+    const k = r(20);
+    if (k === 0) return '';
+    if (k === 1) return prefix + 'x'.repeat(100 + r(300));
+    if (k === 2) return Array.from({ length: r(8) }, () => String.fromCharCode(r(256))).join('');
+    return prefix + r(60);
+  }
+
+  it('HashValue packed form vs a Map model and a naive encoding model, across the thresholds', () => {
+    for (const seed of [11, 12, 13, 14, 15, 16]) {
+      const r = rng(seed);
+      const lim = { hashMaxListpackEntries: [4, 16, 128, 300][seed % 4], hashMaxListpackValue: [8, 64, 1000][seed % 3] } as EncodingLimits;
+      const h = new HashValue();
+      const m = new Map<string, string>();
+      let big = false;
+      for (let step = 0; step < 1500; step++) {
+        const f = randStr(r, 'f');
+        if (r(4) === 0) assert.equal(h.map.delete(f), m.delete(f));
+        else {
+          const v = randStr(r, 'v');
+          if (f.length > lim.hashMaxListpackValue || v.length > lim.hashMaxListpackValue) big = true;
+          assert.equal(h.set(lim, f, v), !m.has(f));
+          m.set(f, v);
+          if (m.size > lim.hashMaxListpackEntries) big = true;
+        }
+        assert.equal(h.size(), m.size);
+        assert.equal(h.encoding(lim), big ? 'hashtable' : 'listpack', `seed ${seed} step ${step}`);
+        assert.equal(h.map.get(f), m.get(f));
+        assert.equal(h.map.has(f), m.has(f));
+        if (!big && m.size <= PACKED_MAX) assert.ok(h.map instanceof FlatMap, 'listpack-encoded hashes stay packed');
+        if (step % 50 === 0) assert.deepEqual([...h.map], [...m]);
+      }
+      assert.deepEqual([...h.map], [...m]);
+      assert.deepEqual([...h.clone().map], [...m]);
+      const copy = HashValue.from(m);
+      assert.deepEqual([...copy.map], [...m]);
+      assert.equal(copy.encoding(lim), big ? 'hashtable' : 'listpack');
+    }
+  });
+
+  it('packs lengths of every size and binary bytes exactly; a view survives the conversion', () => {
+    const lens = [0, 1, 127, 128, 129, 16383, 16384, 70000];
+    const flat = lens.flatMap((n, i) => [`k${n}`, String.fromCharCode(i * 31).repeat(n)]);
+    flat.push('\x00\xff', '\xff\x00');
+    const f = new FlatMap(flat);
+    assert.equal(f.size, lens.length + 1);
+    for (let i = 0; i < flat.length; i += 2) assert.equal(f.get(flat[i]), flat[i + 1]);
+    assert.deepEqual(f.flat(), flat);
+    const lim = { hashMaxListpackEntries: 3, hashMaxListpackValue: 100 } as EncodingLimits;
+    const h = new HashValue();
+    h.set(lim, 'a', '1');
+    const view = h.map;
+    h.set(lim, 'b', '2');
+    h.set(lim, 'c', '3');
+    const seen: string[] = [];
+    for (const [k] of view) {
+      seen.push(k);
+      if (k === 'b') h.set(lim, 'd', '4'); // converts to a FieldMap mid-iteration
+    }
+    assert.deepEqual(seen, ['a', 'b', 'c', 'd']);
+    assert.equal(view.get('d'), '4');
+    assert.equal(h.encoding(lim), 'hashtable');
+  });
 });
+

@@ -1,92 +1,108 @@
-// The hash value: field -> value in a Map-compatible store. A small hash keeps a FlatMap (one flat
-// array, scanned linearly as Redis scans a listpack, ~4x less memory than a V8 Map); past a few
-// hundred fields or once Redis would use a hashtable it keeps a real Map. Both iterate in insertion
-// order, which is exactly the order of a small (listpack-encoded) Redis hash: new fields are
-// appended, updates stay in place, deletions close the gap. The listpack/hashtable encoding is a
-// one-way flag, because Redis converts a hash to a hashtable when it first exceeds
-// hash-max-listpack-entries/-value and never converts it back.
+// The hash value. While Redis would keep it as a listpack it is ONE packed latin1 string (flatmap.ts:
+// ~10x less memory than a Map of separate strings, scanned linearly as Redis scans a listpack);
+// once Redis would convert it to a hashtable (hash-max-listpack-entries/-value crossed, checked
+// exactly where hashTypeSet / hashTypeTryConversion check) it becomes a Map (FieldMap) for good.
+// Both iterate in insertion order, which is exactly the order of a listpack-encoded Redis hash.
+// The OBJECT ENCODING answer lives in the packed string's first byte or in FieldMap.enc, so a
+// HashValue has a single field (every field costs 8 bytes per key). A value built without limits
+// (RDB load, RESTORE) is checked against them on first use, as Redis checks after loading.
 
 import type { CollectionValue, EncodingLimits } from '../db';
-import { FlatMap } from './flatmap';
-
-/** Above this many fields a real Map is used whatever the encoding (linear scans get too long). */
-const FLAT_MAX = 256;
+import {
+  FieldMap,
+  FlatMap,
+  HEnc,
+  PACKED_MAX,
+  appendEntry,
+  findField,
+  packFlat,
+  packedCount,
+  replaceValue,
+  unpack,
+  withEnc,
+  type PackedHolder,
+} from './flatmap';
 
 /** A Redis hash. */
-export class HashValue implements CollectionValue {
-  /** field -> value storage: a FlatMap while small, then a Map. */
-  private m: Map<string, string>;
-  /** Set once the hash would be a hashtable in Redis; never cleared. */
-  private big = false;
-  /** Whether `big` was decided against the limits yet (values built by from() are checked lazily). */
-  private checked = false;
+export class HashValue implements CollectionValue, PackedHolder {
+  /** The packed string while listpack-shaped, else a FieldMap. Internal (FlatMap views write it). */
+  d: string | FieldMap;
 
   /** On the prototype rather than per instance: one slot less per key. */
   get type(): 'hash' {
     return 'hash';
   }
 
+  /** A hash with these fields (an empty one if none), its encoding to be checked on first use. */
   constructor(map?: Map<string, string>) {
-    if (!map) this.m = new FlatMap();
-    else if (map.size > FLAT_MAX || map instanceof FlatMap) this.m = map;
+    if (!map || map.size === 0) this.d = packFlat([], HEnc.Unknown);
+    else if (map instanceof FlatMap) this.d = map.packed() ?? new FieldMap(map);
+    else if (map.size > PACKED_MAX) this.d = new FieldMap(map);
     else {
       const flat: string[] = [];
       for (const [f, v] of map) flat.push(f, v);
-      this.m = new FlatMap(flat);
+      this.d = packFlat(flat, HEnc.Unknown);
     }
   }
 
   /** field -> value, in listpack order while small (read it; mutate only through the commands). */
   get map(): Map<string, string> {
-    return this.m;
+    const d = this.d;
+    return typeof d === 'string' ? new FlatMap(this) : d;
   }
 
   /** Builds a hash from field/value pairs (RDB load, RESTORE, replication). */
   static from(pairs: Iterable<[string, string]>): HashValue {
-    // Fill a FlatMap while small, a Map past FLAT_MAX (set() on a long FlatMap would be quadratic).
-    let m: Map<string, string> = new FlatMap();
-    for (const [f, v] of pairs) {
-      m.set(f, v);
-      if (m.size > FLAT_MAX && m instanceof FlatMap) m = new Map(m);
-    }
-    return new HashValue(m);
-  }
-
-  /** Switches to a real Map (hashtable encoding, or too many fields for linear scans). */
-  private toMap(): void {
-    if (this.m instanceof FlatMap) this.m = new Map(this.m);
+    return new HashValue(new Map(pairs));
   }
 
   size(): number {
-    return this.m.size;
+    const d = this.d;
+    return typeof d === 'string' ? packedCount(d) : d.size;
   }
 
   clone(): HashValue {
-    const h = new HashValue(this.m instanceof FlatMap ? new FlatMap([...this.m.flat()]) : new Map(this.m));
-    h.big = this.big;
-    h.checked = this.checked;
+    const h = new HashValue();
+    const d = this.d;
+    if (typeof d === 'string') h.d = d; // strings are immutable: sharing is copying
+    else {
+      const m = new FieldMap(d);
+      m.enc = d.enc;
+      h.d = m;
+    }
     return h;
+  }
+
+  /** The encoding byte, checked against the limits first if not known yet. */
+  private enc(limits: EncodingLimits): HEnc {
+    let d = this.d;
+    let e = typeof d === 'string' ? (d.charCodeAt(0) as HEnc) : d.enc;
+    if (e === HEnc.Unknown) {
+      this.checkAll(limits);
+      d = this.d;
+      e = typeof d === 'string' ? (d.charCodeAt(0) as HEnc) : d.enc;
+    }
+    return e;
   }
 
   /** "listpack" or "hashtable", as Redis 7.0 would have encoded this hash. */
   encoding(limits: EncodingLimits): string {
-    if (!this.checked) this.checkAll(limits);
-    return this.big ? 'hashtable' : 'listpack';
+    return this.enc(limits) === HEnc.Hashtable ? 'hashtable' : 'listpack';
   }
 
   /** Whether this hash is hashtable-encoded (its reply order then differs from Redis's). */
   isBig(limits: EncodingLimits): boolean {
-    if (!this.checked) this.checkAll(limits);
-    return this.big;
+    return this.enc(limits) === HEnc.Hashtable;
   }
 
   /** Decides the encoding from the whole contents (a loaded value, as Redis checks after loading). */
   private checkAll(limits: EncodingLimits): void {
-    this.checked = true;
-    if (this.big) return;
-    if (this.m.size > limits.hashMaxListpackEntries) return this.becomeBig();
+    if (this.size() > limits.hashMaxListpackEntries) return this.becomeBig();
     const max = limits.hashMaxListpackValue;
-    for (const [f, v] of this.m) if (f.length > max || v.length > max) return this.becomeBig();
+    for (const [f, v] of this.map) if (f.length > max || v.length > max) return this.becomeBig();
+    const d = this.d;
+    if (typeof d === 'string') this.d = withEnc(d, HEnc.Listpack);
+    else d.enc = HEnc.Listpack;
   }
 
   /**
@@ -94,27 +110,45 @@ export class HashValue implements CollectionValue {
    * hashTypeTryConversion, which looks at every field and value argument first).
    */
   tryConvert(limits: EncodingLimits, strings: readonly string[], from: number, to: number): void {
-    if (!this.checked) this.checkAll(limits);
-    if (this.big) return;
+    if (this.enc(limits) === HEnc.Hashtable) return;
     const max = limits.hashMaxListpackValue;
     for (let i = from; i <= to; i++) if (strings[i].length > max) return this.becomeBig();
   }
 
   /** Sets a field; returns true when it was new. Converts as Redis's hashTypeSet does. */
   set(limits: EncodingLimits, field: string, value: string): boolean {
-    if (!this.checked) this.checkAll(limits);
-    if (!this.big && (field.length > limits.hashMaxListpackValue || value.length > limits.hashMaxListpackValue)) this.becomeBig();
-    const m = this.m;
+    if (this.enc(limits) !== HEnc.Hashtable) {
+      const max = limits.hashMaxListpackValue;
+      if (field.length > max || value.length > max) this.becomeBig();
+    }
+    const d = this.d;
+    if (typeof d === 'string') {
+      const o = findField(d, field);
+      const n = packedCount(d);
+      // Checked on updates too (after CONFIG SET lowered the limit), as hashTypeSet does.
+      if (o >= 0) {
+        this.d = replaceValue(d, o, value);
+        if (n > limits.hashMaxListpackEntries) this.becomeBig();
+        return false;
+      }
+      if (n < PACKED_MAX && n + 1 <= limits.hashMaxListpackEntries) {
+        this.d = appendEntry(d, field, value);
+        return true;
+      }
+      this.d = unpack(d);
+    }
+    const m = this.d as FieldMap;
     const n = m.size;
     m.set(field, value);
-    // Checked on updates too (after CONFIG SET lowered the limit), as hashTypeSet does.
-    if (!this.big && m.size > limits.hashMaxListpackEntries) this.becomeBig();
-    else if (m.size > FLAT_MAX) this.toMap();
+    if (m.enc !== HEnc.Hashtable && m.size > limits.hashMaxListpackEntries) m.enc = HEnc.Hashtable;
     return m.size !== n;
   }
 
+  /** Converts to the hashtable encoding (a FieldMap) for good. */
   private becomeBig(): void {
-    this.big = true;
-    this.toMap();
+    const d = this.d;
+    const m = typeof d === 'string' ? unpack(d) : d;
+    m.enc = HEnc.Hashtable;
+    this.d = m;
   }
 }

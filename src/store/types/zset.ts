@@ -1,13 +1,15 @@
 // The sorted set value (t_zset.c). Ordered by (score, member bytewise), as Redis orders it.
-// Two internal shapes, as in Redis: up to SMALL_MAX entries, two parallel sorted arrays (like a
-// listpack: compact, O(n) updates on a short array); beyond that, a skip list with spans (O(log n)
-// rank) plus a member -> score Map. The internal shape is a memory/speed choice independent of the
-// OBJECT ENCODING answer, which follows Redis's listpack/skiplist rules and is tracked separately.
+// Two shapes, as in Redis: while listpack-encoded (and at most SMALL_MAX entries), ONE packed latin1
+// string (packed-zset.ts: ~10x less memory than arrays of separate strings, scanned linearly like a
+// listpack, rebuilt on change); once Redis would convert it to a skiplist (zset-max-listpack-entries
+// or -value crossed, checked where Redis checks), a skip list with spans (O(log n) ranks) plus a
+// member -> score Map. The OBJECT ENCODING answer is the packed string's first byte or ZBig.enc.
 
 import type { CollectionValue, EncodingLimits } from '../db';
 import { SkipList, type SkipNode } from './skiplist';
+import * as P from './packed-zset';
 
-/** Above this many entries the arrays become a skip list. */
+/** Above this many entries the packed string becomes a skip list whatever the encoding says. */
 const SMALL_MAX = 128;
 
 const enum Enc {
@@ -16,48 +18,86 @@ const enum Enc {
   Skiplist = 2,
 }
 
+/** The big shape: a skip list with spans (O(log n) ranks) plus member -> score, and the encoding. */
+class ZBig {
+  readonly zsl = new SkipList();
+  readonly dict = new Map<string, number>();
+  enc: Enc = Enc.Unknown;
+
+  insert(member: string, score: number): void {
+    this.zsl.insert(score, member);
+    this.dict.set(member, score);
+  }
+}
+
+/** Entries sorted by (score, member bytes), as Redis orders a sorted set. */
+function byScoreThenMember(a: readonly [string, number], b: readonly [string, number]): number {
+  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
 /** A Redis sorted set. */
 export class ZSetValue implements CollectionValue {
-  readonly type = 'zset';
-  // Small shape: members and scores sorted by (score, member). Null once big.
-  private m: string[] | null = [];
-  private s: number[] | null = [];
-  // Big shape.
-  private zsl: SkipList | null = null;
-  private dict: Map<string, number> | null = null;
-  private enc: Enc = Enc.Unknown;
+  /** The packed string (packed-zset.ts) while small, else a ZBig. One field: 8 bytes per key each. */
+  private d: string | ZBig = '\0\0';
+
+  /** On the prototype rather than per instance: one slot less per key. */
+  get type(): 'zset' {
+    return 'zset';
+  }
 
   /** A sorted set with these entries (later duplicates update the score); encoding decided on first use. */
   static from(entries: Iterable<[string, number]>): ZSetValue {
+    const m = new Map<string, number>();
+    for (const [k, sc] of entries) if (m.get(k) !== sc) m.set(k, sc);
     const z = new ZSetValue();
-    for (const [m, sc] of entries) z.add(m, sc);
+    if (m.size <= SMALL_MAX) z.d = P.pack(Enc.Unknown, Array.from(m).sort(byScoreThenMember));
+    else {
+      const big = new ZBig();
+      for (const [k, sc] of m) big.insert(k, sc);
+      z.d = big;
+    }
     return z;
   }
 
   /** An empty sorted set as ZADD creates it (listpack until a limit is crossed). */
   static empty(): ZSetValue {
     const z = new ZSetValue();
-    z.enc = Enc.Listpack;
+    z.d = '\x01\0';
     return z;
   }
 
   size(): number {
-    return this.m !== null ? this.m.length : this.zsl!.length;
+    const d = this.d;
+    return typeof d === 'string' ? P.count(d) : d.zsl.length;
   }
 
   clone(): ZSetValue {
     const z = new ZSetValue();
-    if (this.m !== null) {
-      z.m = this.m.slice();
-      z.s = this.s!.slice();
-    } else {
-      for (const [m, sc] of this.ascending()) z.add(m, sc);
+    const d = this.d;
+    if (typeof d === 'string') z.d = d; // strings are immutable: sharing is copying
+    else {
+      const big = new ZBig();
+      for (let x = d.zsl.header.fwd[0]; x !== null; x = x.fwd[0]) big.insert(x.member, x.score);
+      big.enc = d.enc;
+      z.d = big;
     }
-    z.enc = this.enc;
     return z;
   }
 
   // ---- encoding (what OBJECT ENCODING says) ----
+
+  private get enc(): Enc {
+    const d = this.d;
+    return typeof d === 'string' ? (d.charCodeAt(0) as Enc) : d.enc;
+  }
+
+  /** Records the encoding; the skiplist encoding moves a packed set into the big shape, as in Redis. */
+  private setEnc(e: Enc): void {
+    if (e === Enc.Skiplist && typeof this.d === 'string') this.toBig();
+    const d = this.d;
+    if (typeof d === 'string') this.d = P.withEnc(d, e);
+    else d.enc = e;
+  }
 
   encoding(limits: EncodingLimits): string {
     if (this.enc === Enc.Unknown) this.recomputeEncoding(limits);
@@ -69,34 +109,24 @@ export class ZSetValue implements CollectionValue {
    * or a loaded value): listpack if the entry count and every member length fit the limits.
    */
   recomputeEncoding(limits: EncodingLimits): void {
-    let ok = this.size() <= limits.zsetMaxListpackEntries;
-    if (ok) {
-      for (const [m] of this.ascending()) {
-        if (m.length > limits.zsetMaxListpackValue) {
-          ok = false;
-          break;
-        }
-      }
-    }
-    this.enc = ok ? Enc.Listpack : Enc.Skiplist;
+    const ok = this.size() <= limits.zsetMaxListpackEntries && this.maxMemberLength() <= limits.zsetMaxListpackValue;
+    this.setEnc(ok ? Enc.Listpack : Enc.Skiplist);
   }
 
   /** Applies Redis's listpack -> skiplist rule before inserting a new member. */
   private noteInsert(member: string, limits: EncodingLimits): void {
     if (this.enc === Enc.Unknown) this.recomputeEncoding(limits);
     if (this.enc === Enc.Listpack && (this.size() + 1 > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue)) {
-      this.enc = Enc.Skiplist;
+      this.setEnc(Enc.Skiplist);
     }
   }
 
   // ---- point operations ----
 
   score(member: string): number | undefined {
-    if (this.m !== null) {
-      const i = this.m.indexOf(member);
-      return i < 0 ? undefined : this.s![i];
-    }
-    return this.dict!.get(member);
+    const d = this.d;
+    if (typeof d !== 'string') return d.dict.get(member);
+    return P.find(d, member) < 0 ? undefined : P.curScore(d);
   }
 
   has(member: string): boolean {
@@ -105,97 +135,78 @@ export class ZSetValue implements CollectionValue {
 
   /** Inserts or updates. With limits, a new member may convert the reported encoding (ZADD path). */
   add(member: string, score: number, limits?: EncodingLimits): void {
-    if (this.m !== null) {
-      const m = this.m;
-      const s = this.s!;
-      const i = m.indexOf(member);
-      if (i >= 0) {
-        if (s[i] === score) return; // Redis compares with ==: 0 and -0 are the same score
-        m.splice(i, 1);
-        s.splice(i, 1);
-      } else {
-        if (limits) this.noteInsert(member, limits);
-        if (m.length >= SMALL_MAX) {
-          this.toBig();
-          this.bigInsert(member, score);
+    let d = this.d;
+    if (typeof d === 'string') {
+      const o = P.find(d, member);
+      if (o >= 0) {
+        if (P.curScore(d) === score) return; // Redis compares with ==: 0 and -0 are the same score
+        this.d = P.put(d, member, score, o);
+        return;
+      }
+      if (limits) this.noteInsert(member, limits);
+      d = this.d;
+      if (typeof d === 'string') {
+        if (P.count(d) < SMALL_MAX) {
+          this.d = P.put(d, member, score, -1);
           return;
         }
+        this.toBig();
+        d = this.d as ZBig;
       }
-      const at = this.smallLowerBound(score, member);
-      m.splice(at, 0, member);
-      s.splice(at, 0, score);
+      d.insert(member, score);
       return;
     }
-    const old = this.dict!.get(member);
+    const old = d.dict.get(member);
     if (old !== undefined) {
       if (old === score) return;
-      this.zsl!.delete(old, member);
-      this.zsl!.insert(score, member);
-      this.dict!.set(member, score);
+      d.zsl.delete(old, member);
+      d.insert(member, score);
       return;
     }
     if (limits) this.noteInsert(member, limits);
-    this.bigInsert(member, score);
+    d.insert(member, score);
   }
 
-  private bigInsert(member: string, score: number): void {
-    this.zsl!.insert(score, member);
-    this.dict!.set(member, score);
-  }
-
+  /** Moves the packed entries into a skip list and a Map (keeping the encoding byte). */
   private toBig(): void {
-    const zsl = new SkipList();
-    const dict = new Map<string, number>();
-    const m = this.m!;
-    const s = this.s!;
-    for (let i = 0; i < m.length; i++) {
-      zsl.insert(s[i], m[i]);
-      dict.set(m[i], s[i]);
-    }
-    this.zsl = zsl;
-    this.dict = dict;
-    this.m = this.s = null;
-  }
-
-  /** Index of the first entry not before (score, member) in the small arrays. */
-  private smallLowerBound(score: number, member: string): number {
-    const m = this.m!;
-    const s = this.s!;
-    let lo = 0;
-    let hi = m.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s[mid] < score || (s[mid] === score && m[mid] < member)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    const p = this.d as string;
+    const big = new ZBig();
+    big.enc = p.charCodeAt(0) as Enc;
+    P.forEachDetached(p, (m, sc) => big.insert(m, sc));
+    this.d = big;
   }
 
   remove(member: string): boolean {
-    if (this.m !== null) {
-      const i = this.m.indexOf(member);
-      if (i < 0) return false;
-      this.m.splice(i, 1);
-      this.s!.splice(i, 1);
+    const d = this.d;
+    if (typeof d === 'string') {
+      const o = P.find(d, member);
+      if (o < 0) return false;
+      this.d = P.remove(d, o);
       return true;
     }
-    const old = this.dict!.get(member);
+    const old = d.dict.get(member);
     if (old === undefined) return false;
-    this.dict!.delete(member);
-    this.zsl!.delete(old, member);
+    d.dict.delete(member);
+    d.zsl.delete(old, member);
     return true;
   }
 
   /** 0-based rank (from the highest score when reverse), or undefined if absent. */
   rank(member: string, reverse = false): number | undefined {
-    let r: number;
-    if (this.m !== null) {
-      r = this.m.indexOf(member);
-      if (r < 0) return undefined;
+    const d = this.d;
+    let r = 0;
+    if (typeof d === 'string') {
+      const end = d.length;
+      let o = 2;
+      for (; o < end; o = P.cur.next, r++) {
+        P.read(d, o);
+        if (P.cur.mLen === member.length && d.startsWith(member, P.cur.mOff)) break;
+      }
+      if (o >= end) return undefined;
     } else {
-      const sc = this.dict!.get(member);
+      const sc = d.dict.get(member);
       if (sc === undefined) return undefined;
-      r = this.zsl!.rankOf(sc, member);
+      r = d.zsl.rankOf(sc, member);
     }
     return reverse ? this.size() - 1 - r : r;
   }
@@ -214,19 +225,31 @@ export class ZSetValue implements CollectionValue {
 
   /**
    * Walks `count` entries starting at absolute ascending rank `from`, going down the ranks when
-   * `backward`. Stops early at either end.
+   * `backward`. Stops early at either end. A packed set is walked as it was when the walk began.
    */
   *walk(from: number, count: number, backward: boolean): Generator<[string, number]> {
     const n = this.size();
     if (from < 0 || from >= n) return;
-    if (this.m !== null) {
-      const m = this.m;
-      const s = this.s!;
-      if (!backward) for (let i = from; i < n && count > 0; i++, count--) yield [m[i], s[i]];
-      else for (let i = from; i >= 0 && count > 0; i--, count--) yield [m[i], s[i]];
+    const d = this.d;
+    if (typeof d === 'string') {
+      if (!backward) {
+        let o = 2;
+        for (let i = 0; i < from; i++, o = P.cur.next) P.read(d, o);
+        for (; count > 0 && o < d.length; count--) {
+          P.read(d, o);
+          o = P.cur.next;
+          yield [P.curMember(d), P.curScore(d)];
+        }
+      } else {
+        const offs = P.offsets(d, from + 1);
+        for (let i = from; i >= 0 && count > 0; i--, count--) {
+          P.read(d, offs[i]);
+          yield [P.curMember(d), P.curScore(d)];
+        }
+      }
       return;
     }
-    let x: SkipNode | null = this.zsl!.byRank(from);
+    let x: SkipNode | null = d.zsl.byRank(from);
     while (x !== null && count > 0) {
       yield [x.member, x.score];
       count--;
@@ -244,15 +267,22 @@ export class ZSetValue implements CollectionValue {
    * cursors): the member map's iterator for big sets, a snapshot for small ones.
    */
   *unordered(): Generator<[string, number]> {
-    if (this.dict !== null) yield* this.dict;
+    const d = this.d;
+    if (typeof d !== 'string') yield* d.dict;
     else yield* Array.from(this.ascending());
   }
 
   /** Entry at an ascending rank (must be in range). */
   at(rank: number): [string, number] {
-    if (this.m !== null) return [this.m[rank], this.s![rank]];
-    const x = this.zsl!.byRank(rank);
-    return [x.member, x.score];
+    const d = this.d;
+    if (typeof d !== 'string') {
+      const x = d.zsl.byRank(rank);
+      return [x.member, x.score];
+    }
+    let o = 2;
+    for (let i = 0; i < rank; i++, o = P.cur.next) P.read(d, o);
+    P.read(d, o);
+    return [P.curMember(d), P.curScore(d)];
   }
 
   /**
@@ -260,30 +290,41 @@ export class ZSetValue implements CollectionValue {
    * (small: a linear scan from the head, like a listpack; big: a skip list descent). `size()` if none.
    */
   firstWhere(gteMin: (member: string, score: number) => boolean): number {
-    if (this.m !== null) {
-      const m = this.m;
-      const s = this.s!;
-      for (let i = 0; i < m.length; i++) if (gteMin(m[i], s[i])) return i;
-      return m.length;
+    const d = this.d;
+    if (typeof d !== 'string') return d.zsl.countPrefix((n) => !gteMin(n.member, n.score));
+    let i = 0;
+    for (let o = 2; o < d.length; i++) {
+      P.read(d, o);
+      o = P.cur.next;
+      if (gteMin(P.curMember(d), P.curScore(d))) return i;
     }
-    return this.zsl!.countPrefix((n) => !gteMin(n.member, n.score));
+    return i;
   }
 
   /** Ascending rank of the last entry for which `lteMax` holds (scanning from the tail); -1 if none. */
   lastWhere(lteMax: (member: string, score: number) => boolean): number {
-    if (this.m !== null) {
-      const m = this.m;
-      const s = this.s!;
-      for (let i = m.length - 1; i >= 0; i--) if (lteMax(m[i], s[i])) return i;
-      return -1;
+    const d = this.d;
+    if (typeof d !== 'string') return d.zsl.countPrefix((n) => lteMax(n.member, n.score)) - 1;
+    const offs = P.offsets(d, P.count(d));
+    for (let i = offs.length - 1; i >= 0; i--) {
+      P.read(d, offs[i]);
+      if (lteMax(P.curMember(d), P.curScore(d))) return i;
     }
-    return this.zsl!.countPrefix((n) => lteMax(n.member, n.score)) - 1;
+    return -1;
   }
 
   /** Longest member length (for the listpack value limit). */
   maxMemberLength(): number {
+    const d = this.d;
     let max = 0;
-    for (const [m] of this.ascending()) if (m.length > max) max = m.length;
+    if (typeof d === 'string') {
+      for (let o = 2; o < d.length; o = P.cur.next) {
+        P.read(d, o);
+        if (P.cur.mLen > max) max = P.cur.mLen;
+      }
+    } else {
+      for (const m of d.dict.keys()) if (m.length > max) max = m.length;
+    }
     return max;
   }
 }
