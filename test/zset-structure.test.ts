@@ -3,6 +3,7 @@
 // ranks, rank ranges both ways, range-start searches and clones are checked too.
 import assert from 'node:assert/strict';
 import { ZSetValue } from '../src/store/types/zset';
+import type { EncodingLimits } from '../src/store/db';
 
 /** Deterministic PRNG so a failure reproduces. */
 function rng(seed: number): () => number {
@@ -105,4 +106,48 @@ describe('ZSetValue structure', () => {
     assert.deepEqual(Array.from(z.walk(150, 10, true)), sorted.slice(141, 151).reverse());
     assert.deepEqual(Array.from(z.walk(295, 10, false)), sorted.slice(295));
   });
+
+  it('packed form vs a naive model and a naive encoding model, across the thresholds', () => {
+    const scores = [0, -0, 1, -1, 7, 1.5, -2.25, 1e21, -1e-300, 5e-324, 123456789012345, 2 ** 53 + 2, Infinity, -Infinity, 0.1, 1 / 3];
+    for (const seed of [21, 22, 23, 24, 25, 26]) {
+      const rand = rng(seed);
+      const lim = { zsetMaxListpackEntries: [3, 16, 128, 200][seed % 4], zsetMaxListpackValue: [8, 64, 500][seed % 3] } as EncodingLimits;
+      const pickMember = (): string => {
+        const k = Math.floor(rand() * 20);
+        if (k === 0) return '';
+        if (k === 1) return 'L'.repeat(100 + Math.floor(rand() * 300));
+        if (k === 2) return Array.from({ length: Math.floor(rand() * 6) }, () => String.fromCharCode(Math.floor(rand() * 256))).join('');
+        return `m${Math.floor(rand() * 150)}`;
+      };
+      const z = ZSetValue.empty();
+      const model = new Map<string, number>();
+      let skiplist = false;
+      for (let step = 0; step < 1500; step++) {
+        const member = pickMember();
+        const score = rand() < 0.5 ? scores[Math.floor(rand() * scores.length)] : Math.floor(rand() * 20) - 10;
+        if (rand() < 0.7) {
+          const old = model.get(member);
+          if (old === undefined && (model.size + 1 > lim.zsetMaxListpackEntries || member.length > lim.zsetMaxListpackValue)) skiplist = true;
+          z.add(member, score, lim);
+          if (old === undefined || old !== score) model.set(member, score);
+        } else {
+          assert.equal(z.remove(member), model.delete(member));
+        }
+        assert.equal(z.encoding(lim), skiplist ? 'skiplist' : 'listpack', `seed ${seed} step ${step}`);
+        const sc = z.score(member);
+        assert.ok(Object.is(sc, model.get(member)), `score of ${member}: ${sc} vs ${model.get(member)}`);
+        if (step % 20 === 0) checkAgainst(z, model, rand);
+      }
+      checkAgainst(z, model, rand);
+      for (const [m, sc] of model) assert.ok(Object.is(z.score(m), sc));
+      const copy = ZSetValue.from(model);
+      assert.deepEqual(Array.from(copy.ascending()), modelSorted(model));
+      copy.recomputeEncoding(lim);
+      const fits = model.size <= lim.zsetMaxListpackEntries && [...model.keys()].every((m) => m.length <= lim.zsetMaxListpackValue);
+      assert.equal(copy.encoding(lim), fits ? 'listpack' : 'skiplist');
+      assert.deepEqual(Array.from(z.clone().ascending()), modelSorted(model));
+      assert.deepEqual(new Map(z.unordered()), model);
+    }
+  });
 });
+
