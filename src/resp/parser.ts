@@ -54,7 +54,10 @@ export class RequestParser<A extends Buffer | string = Buffer> {
   private bigFill = 0;
   /** False when the current request's bytes are not contiguous in one buffer. */
   private contiguous = true;
-  private rawOut: Buffer | null = null;
+  /** Where the request returned last lies (buffer and offsets); raw slices it only when asked. */
+  private rawBuf: Buffer | null = null;
+  private rawStart = 0;
+  private rawEnd = 0;
   /** Whether the request returned last by next() was inline. */
   lastInline = false;
 
@@ -101,9 +104,18 @@ export class RequestParser<A extends Buffer | string = Buffer> {
     return this.buf.length - this.start + (this.big ? this.bigFill : 0);
   }
 
-  /** The raw bytes of the request returned last by next(), or null if they were not contiguous. */
+  /**
+   * The raw bytes of the request returned last by next(), or null if they were not contiguous. Sliced
+   * on demand: the store never asks, so it allocates nothing per request for it.
+   */
   get raw(): Buffer | null {
-    return this.rawOut;
+    return this.rawBuf === null ? null : this.rawBuf.subarray(this.rawStart, this.rawEnd);
+  }
+
+  private setRaw(contiguous: boolean): void {
+    this.rawBuf = contiguous ? this.buf : null;
+    this.rawStart = this.start;
+    this.rawEnd = this.pos;
   }
 
   /** Next complete request, null if more bytes are needed, or a ProtocolError. */
@@ -123,7 +135,7 @@ export class RequestParser<A extends Buffer | string = Buffer> {
           if (r === null || r instanceof ProtocolError) return r;
           if (r.length === 0) continue; // empty line
           this.lastInline = true;
-          this.rawOut = this.buf.subarray(this.start, this.pos);
+          this.setRaw(true);
           this.start = this.pos;
           return r;
         }
@@ -133,7 +145,7 @@ export class RequestParser<A extends Buffer | string = Buffer> {
       const out = this.args;
       this.args = [];
       this.lastInline = false;
-      this.rawOut = this.contiguous ? this.buf.subarray(this.start, this.pos) : null;
+      this.setRaw(this.contiguous);
       this.start = this.pos;
       return out;
     }

@@ -8,7 +8,8 @@ import type { Server } from './server';
 import { dispatch } from './dispatch';
 import { F, resolveCommand } from '../resp/commands';
 
-interface PauseState {
+/** A pause in effect (Server.pauseState). */
+export interface PauseState {
   until: number;
   mode: 'all' | 'write';
   timer: NodeJS.Timeout;
@@ -16,14 +17,11 @@ interface PauseState {
   held: Client[];
 }
 
-function stateOf(s: Server): PauseState | undefined {
-  return s.ext.clientPause as PauseState | undefined;
-}
 
 /** Starts or extends a pause (a later end time wins; ALL wins over WRITE), as Redis's pauseClients. */
 export function pauseClients(s: Server, ms: number, mode: 'all' | 'write'): void {
   const until = Date.now() + ms;
-  const cur = stateOf(s);
+  const cur = s.pauseState;
   if (cur) {
     clearTimeout(cur.timer);
     cur.until = Math.max(cur.until, until);
@@ -34,15 +32,15 @@ export function pauseClients(s: Server, ms: number, mode: 'all' | 'write'): void
   }
   const timer = setTimeout(() => unpauseClients(s), ms);
   timer.unref();
-  s.ext.clientPause = { until, mode, timer, held: [] };
+  s.pauseState = { until, mode, timer, held: [] };
 }
 
 /** Ends the pause and runs the held commands. */
 export function unpauseClients(s: Server): void {
-  const st = stateOf(s);
+  const st = s.pauseState;
   if (!st) return;
   clearTimeout(st.timer);
-  delete s.ext.clientPause;
+  s.pauseState = null;
   for (const c of st.held) {
     const argv = c.ext.pausedArgv as string[] | undefined;
     delete c.ext.pausedArgv;
@@ -55,7 +53,7 @@ export function unpauseClients(s: Server): void {
 
 /** Whether this request must wait for the pause to end (then the client is held with it). */
 export function holdForPause(s: Server, c: Client, argv: string[]): boolean {
-  const st = stateOf(s);
+  const st = s.pauseState;
   if (!st || c.isMaster || c.isReplica) return false;
   if (st.mode === 'write') {
     const cmd = resolveCommand(argv);

@@ -7,6 +7,7 @@ import { RequestParser } from '../resp/parser';
 import { ReplyWriter } from '../resp/encode';
 import type { Command } from '../resp/commands';
 import type { Db, WatchRec } from './db';
+import type { ReplyMode } from './reply-mode';
 
 /** A queued MULTI command. */
 export interface QueuedCommand {
@@ -55,7 +56,15 @@ export class Client {
   isReplica = false;
   /** Last command name (CLIENT LIST "cmd="). */
   lastCmd = 'NULL';
-  /** Free-form per-feature state hung on the client by command modules (blocking ops, replication). */
+  /** CLIENT REPLY OFF/SKIP state (reply-mode.ts); null: replies are sent. A field, not in ext: read per command. */
+  replyMode: ReplyMode | null = null;
+  /** When (ms) unsent output went over the soft output limit, -1 while under it (output-limits.ts; read per flush). */
+  softLimitSince = -1;
+  /**
+   * Free-form per-feature state hung on the client by command modules (blocking ops, replication).
+   * Entries are added and deleted, so V8 keeps it as a dictionary: state read on every command belongs
+   * in a field above instead.
+   */
   ext: Record<string, unknown> = {};
 
   constructor(id: number, readonly socket: Socket | null, db: Db, authRequired: boolean) {

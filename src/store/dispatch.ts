@@ -7,7 +7,7 @@ import type { Client } from './client';
 import type { Server } from './server';
 import { F, resolveCommand, arityOk, type Command } from '../resp/commands';
 import { E, errArity, errUnknownCommand, errUnknownSubcommand, errSubscribeContext } from '../resp/errors';
-import { handlerFor } from './registry';
+import { handlerFor, type Handler } from './registry';
 import { R_QUEUED } from '../resp/encode';
 
 /** Commands that run immediately inside MULTI instead of being queued. */
@@ -107,17 +107,16 @@ export function dispatch(s: Server, c: Client, argv: string[]): void {
     c.reply.raw(R_QUEUED);
     return;
   }
-  call(s, c, cmd, argv);
+  call(s, c, cmd, argv, handler);
   s.flushPropagation();
   if (s.afterCommandHooks.length) for (const h of s.afterCommandHooks) h();
 }
 
 /**
  * Runs a command's handler: timing, stats, slow log, MONITOR, propagation. Used for top-level commands
- * and for each command inside EXEC.
+ * and for each command inside EXEC; the dispatcher passes the handler it already looked up.
  */
-export function call(s: Server, c: Client, cmd: Command, argv: string[]): void {
-  const handler = handlerFor(cmd)!;
+export function call(s: Server, c: Client, cmd: Command, argv: string[], handler: Handler = handlerFor(cmd)!): void {
   const dirtyBefore = s.dirty;
   const errorsBefore = c.reply.errors;
   const prev = s.current;

@@ -6,6 +6,7 @@ import type { Client } from './client';
 import type { Server } from './server';
 import { SERVER_INIT_HOOKS } from './registry';
 
+/** One client class's limits: hard and soft bytes, and how long (s) the soft one may be exceeded. */
 interface Limit {
   hard: number;
   soft: number;
@@ -13,16 +14,19 @@ interface Limit {
 }
 
 /** Parses "normal h s sec slave h s sec pubsub h s sec" (the canonical CONFIG GET form). */
-export function parseLimits(v: string): Record<string, Limit> {
+export function parseLimits(v: string): OutputLimits {
   const p = v.split(' ');
-  const out: Record<string, Limit> = {};
+  const out: OutputLimits = {};
   for (let i = 0; i + 3 < p.length; i += 4) out[p[i] === 'slave' ? 'replica' : p[i]] = { hard: Number(p[i + 1]), soft: Number(p[i + 2]), seconds: Number(p[i + 3]) };
   return out;
 }
 
-function limitsOf(s: Server): Record<string, Limit> {
-  let l = s.ext.outputLimits as Record<string, Limit> | undefined;
-  if (!l) s.ext.outputLimits = l = parseLimits(s.config.get('client-output-buffer-limit'));
+/** Limits by client class, parsed once per setting and kept in a Server field (read on every flush). */
+export type OutputLimits = Record<string, Limit>;
+
+function limitsOf(s: Server): OutputLimits {
+  let l = s.outputLimits;
+  if (l === null) s.outputLimits = l = parseLimits(s.config.get('client-output-buffer-limit'));
   return l;
 }
 
@@ -35,15 +39,14 @@ export function overOutputLimit(s: Server, c: Client): boolean {
   const used = c.socket.writableLength + c.reply.pending;
   if (lim.hard && used >= lim.hard) return true;
   if (lim.soft && used >= lim.soft) {
-    const since = c.ext.softLimitSince as number | undefined;
     const now = Date.now();
-    if (since === undefined) {
-      c.ext.softLimitSince = now;
+    if (c.softLimitSince < 0) {
+      c.softLimitSince = now;
       return false;
     }
-    return (now - since) / 1000 > lim.seconds;
+    return (now - c.softLimitSince) / 1000 > lim.seconds;
   }
-  delete c.ext.softLimitSince;
+  c.softLimitSince = -1;
   return false;
 }
 
@@ -56,6 +59,6 @@ export function closeForOutputLimit(s: Server, c: Client): void {
 
 SERVER_INIT_HOOKS.push((s) => {
   s.config.onChange((name) => {
-    if (name === 'client-output-buffer-limit') delete s.ext.outputLimits;
+    if (name === 'client-output-buffer-limit') s.outputLimits = null;
   });
 });

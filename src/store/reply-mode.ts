@@ -3,15 +3,18 @@
 
 import type { Client } from './client';
 
+/** CLIENT REPLY state: OFF, SKIP just given (applies from the next command), SKIP for this command. */
+export type ReplyMode = 'off' | 'skip-next' | 'skip';
+
 /**
- * Called after a command ran; `before` is c.ext.replyMode when it started. OFF drops every reply
+ * Called after a command ran; `before` is c.replyMode when it started. OFF drops every reply
  * until CLIENT REPLY ON; SKIP drops the reply of the command after CLIENT REPLY SKIP.
  */
-export function applyReplyMode(c: Client, before: unknown): void {
-  const now = c.ext.replyMode;
+export function applyReplyMode(c: Client, before: ReplyMode | null): void {
+  const now = c.replyMode;
   if (before === 'skip') {
     c.reply.discard();
-    if (now === 'skip') delete c.ext.replyMode;
+    if (now === 'skip') c.replyMode = null;
   } else if (before === 'off' && now === 'off') c.reply.discard();
-  if (now === 'skip-next') c.ext.replyMode = 'skip';
+  if (now === 'skip-next') c.replyMode = 'skip';
 }

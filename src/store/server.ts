@@ -15,8 +15,9 @@ import { SERVER_INIT_HOOKS } from './registry';
 import { LoopMonitor } from './loop-monitor';
 import { applyReplyMode } from './reply-mode';
 import { redactArgv } from './redact';
-import { holdForPause } from './client-pause';
-import { overOutputLimit, closeForOutputLimit } from './output-limits';
+import { holdForPause, type PauseState } from './client-pause';
+import { overOutputLimit, closeForOutputLimit, type OutputLimits } from './output-limits';
+import type { ReplyMode } from './reply-mode';
 import { ProtocolError } from '../resp/parser';
 import { E } from '../resp/errors';
 import { logger } from '../common/log';
@@ -133,8 +134,15 @@ export class Server implements DbHost {
   readonly keyChangeHooks = new Set<(db: Db, key: string) => void>();
   readonly flushHooks = new Set<(db: Db, oldData: Map<string, Value>, oldExpires: Map<string, number>) => void>();
   readonly swapHooks = new Set<(a: Db, b: Db) => void>();
-  /** Extensions: replica role, persistence, pub/sub, blocking state attach here by name. */
+  /**
+   * Extensions: replica role, persistence, pub/sub, blocking state attach here by name. Entries come
+   * and go (a dictionary to V8): what the read loop checks per command is a field below instead.
+   */
   readonly ext: Record<string, unknown> = {};
+  /** The CLIENT PAUSE in effect, or null (client-pause.ts); checked before every command. */
+  pauseState: PauseState | null = null;
+  /** client-output-buffer-limit parsed (output-limits.ts), null until needed again after CONFIG SET. */
+  outputLimits: OutputLimits | null = null;
   /** Role hooks set by replication: whether this server is a replica, and of whom. */
   isReplica = false;
   /** Shutdown hooks (persistence saves, replication closes links). Return a promise to delay exit. */
@@ -406,11 +414,11 @@ export class Server implements DbHost {
       }
       c.lastInteraction = Date.now();
       this.stats.totalReadsProcessed++;
-      if (this.ext.clientPause && holdForPause(this, c, argv)) break;
-      const replyMode = c.ext.replyMode;
-      if (replyMode !== undefined) this.flush(c);
+      if (this.pauseState !== null && holdForPause(this, c, argv)) break;
+      const replyMode: ReplyMode | null = c.replyMode;
+      if (replyMode !== null) this.flush(c);
       dispatch(this, c, argv);
-      if (replyMode !== undefined || c.ext.replyMode !== undefined) applyReplyMode(c, replyMode);
+      if (replyMode !== null || c.replyMode !== null) applyReplyMode(c, replyMode);
       if (c.closed) return;
       const sock = c.socket;
       if (sock && sock.writableLength > 8 * 1024 * 1024) {

@@ -165,11 +165,11 @@ register({
   'client|reply'(c, argv) {
     const m = argv[2].toLowerCase();
     if (m === 'on') {
-      delete c.ext.replyMode;
+      c.replyMode = null;
       c.reply.ok();
-    } else if (m === 'off') c.ext.replyMode = 'off';
+    } else if (m === 'off') c.replyMode = 'off';
     else if (m === 'skip') {
-      if (c.ext.replyMode !== 'off') c.ext.replyMode = 'skip-next';
+      if (c.replyMode !== 'off') c.replyMode = 'skip-next';
     } else c.reply.error(E.SYNTAX);
   },
   'client|no-evict'(c, argv) {

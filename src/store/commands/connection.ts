@@ -119,7 +119,7 @@ register({
     c.noEvict = false;
     c.noTouch = false;
     // CLIENT REPLY OFF/SKIP end with RESET, whose own reply is always sent.
-    delete c.ext.replyMode;
+    c.replyMode = null;
     c.authenticated = s.config.get('requirepass') === '';
     c.reply.simple('RESET');
   },
