@@ -10,7 +10,7 @@ import { SetValue } from '../types/set';
 import { ZSetValue } from '../types/zset';
 import { formatDouble } from '../../resp/numfmt';
 import { T, QUICKLIST_NODE_PACKED, RdbError, isCanonicalInt } from './constants';
-import { lzfCompress } from './lzf';
+import { lzfCompressInto } from './lzf';
 import { buildListpack, listpackEntrySize } from './listpack';
 import { buildIntset } from './intset';
 
@@ -18,6 +18,12 @@ import { buildIntset } from './intset';
 const LIST_NODE_BYTES = 8192;
 /** quicklist.c SIZE_ESTIMATE_OVERHEAD: the per-element estimate added when deciding to fill a node. */
 const SIZE_ESTIMATE_OVERHEAD = 8;
+
+/** Scratch space for LZF (input copy of a string, compressed output), shared by all OutBufs. */
+let lzfIn = Buffer.allocUnsafe(4096);
+let lzfOut = Buffer.allocUnsafe(4096);
+/** Scratch buffers grown past this are dropped after use (one huge value must not pin memory). */
+const SCRATCH_KEEP = 1 << 20;
 
 /** A growable output buffer; `take()` hands out what was written so far (for streaming in chunks). */
 export class OutBuf {
@@ -60,7 +66,12 @@ export class OutBuf {
 
   i64le(v: number): void {
     this.ensure(8);
-    this.pos = this.buf.writeBigInt64LE(BigInt(v), this.pos);
+    if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
+      // Two 32-bit halves: no BigInt per expiry.
+      this.buf.writeUInt32LE(v % 0x100000000, this.pos);
+      this.buf.writeUInt32LE(Math.floor(v / 0x100000000), this.pos + 4);
+      this.pos += 8;
+    } else this.pos = this.buf.writeBigInt64LE(BigInt(v), this.pos);
   }
 
   doubleLE(v: number): void {
@@ -109,11 +120,12 @@ export class OutBuf {
       }
     }
     if (compress && n > 20) {
-      const raw = Buffer.from(s, 'latin1');
-      if (this.lzf(raw)) return;
-      this.len(n);
-      this.bytes(raw);
-      return;
+      let inp = lzfIn;
+      if (inp.length < n) inp = Buffer.allocUnsafe(n);
+      inp.latin1Write(s, 0, n);
+      const done = this.lzf(inp, n);
+      if (inp.length <= SCRATCH_KEEP) lzfIn = inp;
+      if (done) return;
     }
     this.len(n);
     this.latin1(s);
@@ -121,18 +133,24 @@ export class OutBuf {
 
   /** rdbSaveRawString for a binary blob (listpack, intset). */
   blob(b: Buffer, compress: boolean): void {
-    if (compress && b.length > 20 && this.lzf(b)) return;
+    if (compress && b.length > 20 && this.lzf(b, b.length)) return;
     this.len(b.length);
     this.bytes(b);
   }
 
-  private lzf(raw: Buffer): boolean {
-    const c = lzfCompress(raw, raw.length - 4);
-    if (!c) return false;
-    this.u8(0xc3);
-    this.len(c.length);
-    this.len(raw.length);
-    this.bytes(c);
+  /** rdbSaveLzfStringObject: writes raw[0, n) LZF-compressed unless that saves fewer than 4 bytes. */
+  private lzf(raw: Uint8Array, n: number): boolean {
+    let o = lzfOut;
+    if (o.length < n - 3) o = Buffer.allocUnsafe(n - 3);
+    const c = lzfCompressInto(raw, n, o, n - 4);
+    if (o.length <= SCRATCH_KEEP) lzfOut = o;
+    if (c < 0) return false;
+    this.ensure(11 + c);
+    this.buf[this.pos++] = 0xc3;
+    this.len(c);
+    this.len(n);
+    o.copy(this.buf, this.pos, 0, c);
+    this.pos += c;
     return true;
   }
 
