@@ -130,7 +130,7 @@ describe('embedded stack (bin/resplit with no master)', function () {
       const d1 = (await calls(r1, 'get')) - b1;
       const d2 = (await calls(r2, 'get')) - b2;
       assert.equal(d1 + d2, 200);
-      assert.ok(d1 >= 80 && d2 >= 80, `reads spread over both replicas (${d1} / ${d2})`);
+      assert.ok(d1 >= 60 && d2 >= 60, `reads spread over both replicas (${d1} / ${d2})`);
     } finally {
       c.close();
     }

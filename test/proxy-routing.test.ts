@@ -60,7 +60,9 @@ describe('proxy routing', function () {
     assert.equal(await calls(st.master.port, 'set'), 100);
     assert.equal(await calls(st.master.port, 'get'), 0);
     const g = await Promise.all(st.replicas.map((r) => calls(r.port, 'get')));
-    assert.deepEqual(g, [150, 150]);
+    // A client's pipelined reads go to one replica in runs of up to 16 (one reply write per run).
+    assert.equal(g[0] + g[1], 300);
+    assert.ok(g[0] >= 100 && g[1] >= 100, `reads spread over both replicas (${g})`);
     // (replicas count the replicated SETs in their commandstats too, so only GETs tell routing apart)
     const info = await c.str('INFO');
     assert.match(info, /# Server\r\n/);

@@ -32,6 +32,8 @@ export interface ProxyContext {
   infoPost: PostFn;
 }
 
+/** Reads of one client's pass that go to the same replica before the next one takes over. */
+const READ_RUN = 16;
 /** Parsed-but-unhandled bytes at which a waiting client stops being read. */
 const QBUF_PAUSE = 256 * 1024;
 const R_NOAUTH = errorReply(E.NOAUTH);
@@ -84,6 +86,13 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   private deferredRaw: Buffer | null = null;
   /** The loop stopped on a barrier or a full FIFO (a completed reply restarts it). */
   private waiting = false;
+  /**
+   * The replica this pass's reads go to, and how many more may follow it: a client's pipelined reads
+   * parsed in one pass go to one replica (in runs of READ_RUN), so their replies come back in order
+   * in one piece and the client gets one write, instead of waiting on every replica in turn.
+   */
+  private runBackend: Backend | null = null;
+  private runLeft = 0;
   private inLoop = false;
   private outPaused = false;
   private sockPaused = false;
@@ -119,6 +128,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     if (this.inLoop || this.closed) return;
     this.inLoop = true;
     this.waiting = false;
+    this.runBackend = null;
     const max = this.ctx.cfg.maxPendingPerClient;
     try {
       while (!this.closing) {
@@ -316,7 +326,15 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
 
   private read(args: Buffer[], raw: Buffer | null): void {
     const pool = this.ctx.pool;
-    const b = this.readMaster && pool.master.eligible ? pool.master : pool.readBackend();
+    let b: Backend | null;
+    if (this.readMaster && pool.master.eligible) b = pool.master;
+    else if (this.runBackend !== null && this.runLeft > 0 && this.runBackend.eligible) {
+      b = this.runBackend;
+      this.runLeft--;
+    } else {
+      b = this.runBackend = pool.readBackend();
+      this.runLeft = READ_RUN - 1;
+    }
     if (b === null) return this.local(R_NO_BACKEND);
     const s = this.enqueue(K.READ);
     const bytes = raw ?? encodeCommand(args);
