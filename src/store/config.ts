@@ -116,8 +116,6 @@ export const DIRECTIVES: Directive[] = [
   d('list-max-listpack-size', 'int', '-2', true, { min: -MAXINT - 1, aliases: ['list-max-ziplist-size'] }),
   d('list-compress-depth', 'int', '0', true, { min: 0 }),
   d('set-max-intset-entries', 'int', '512', true, { min: 0, max: LLMAX }),
-  d('set-max-listpack-entries', 'int', '128', true, { min: 0 }),
-  d('set-max-listpack-value', 'int', '64', true, { min: 0 }),
   d('zset-max-listpack-entries', 'int', '128', true, { min: 0, max: LLMAX, aliases: ['zset-max-ziplist-entries'] }),
   d('zset-max-listpack-value', 'memory', '64', true, { min: 0, max: LLMAX, aliases: ['zset-max-ziplist-value'] }),
   d('hll-sparse-max-bytes', 'memory', '3000', true, { min: 0, max: LLMAX, inert: true }),

@@ -20,8 +20,6 @@ export interface EncodingLimits {
   hashMaxListpackEntries: number;
   hashMaxListpackValue: number;
   setMaxIntsetEntries: number;
-  setMaxListpackEntries: number;
-  setMaxListpackValue: number;
   zsetMaxListpackEntries: number;
   zsetMaxListpackValue: number;
   listMaxListpackSize: number;

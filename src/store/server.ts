@@ -226,8 +226,6 @@ export class Server implements DbHost {
       hashMaxListpackEntries: c.getInt('hash-max-listpack-entries'),
       hashMaxListpackValue: c.getInt('hash-max-listpack-value'),
       setMaxIntsetEntries: c.getInt('set-max-intset-entries'),
-      setMaxListpackEntries: c.getInt('set-max-listpack-entries'),
-      setMaxListpackValue: c.getInt('set-max-listpack-value'),
       zsetMaxListpackEntries: c.getInt('zset-max-listpack-entries'),
       zsetMaxListpackValue: c.getInt('zset-max-listpack-value'),
       listMaxListpackSize: c.getInt('list-max-listpack-size'),
