@@ -79,37 +79,47 @@ export function find(p: string, member: string): number {
   return -1;
 }
 
+/** What `locate` found: the member's entry [hit, hitEnd) with its score (hit -1 if absent), and `at`. */
+export const loc = { hit: -1, hitEnd: 0, hitScore: 0, at: 0 };
+
 /**
- * p with (member, score) inserted at its place in the order; `old` is the offset of the member's
- * current entry (removed in the same rebuild), or -1 when the member is new.
+ * One pass over p for an upsert of (member, score): finds the member's current entry and `at`, the
+ * offset of the first other entry that does not sort before (score, member) (p.length if none).
  */
-export function put(p: string, member: string, score: number, old: number): string {
-  // Find the first entry, other than the old one, that does not sort before (score, member).
+export function locate(p: string, member: string, score: number): void {
   const end = p.length;
-  let oldEnd = -1;
-  let at = 2;
-  while (at < end) {
-    read(p, at);
-    if (at === old) {
-      oldEnd = cur.next;
-      at = cur.next;
-      continue;
+  let hit = -1;
+  let at = -1;
+  for (let o = 2; o < end; ) {
+    read(p, o);
+    const next = cur.next;
+    if (hit < 0 && equalAt(p, cur.mOff, cur.mLen, member)) {
+      hit = o;
+      loc.hitEnd = next;
+      loc.hitScore = curScore(p);
+    } else if (at < 0) {
+      const s = curScore(p);
+      if (s > score || (s === score && compareAt(p, cur.mOff, cur.mLen, member) > 0)) at = o;
     }
-    const s = curScore(p);
-    if (s > score || (s === score && compareAt(p, cur.mOff, cur.mLen, member) > 0)) break;
-    at = cur.next;
+    if (at >= 0 && hit >= 0) break;
+    o = next;
   }
+  loc.hit = hit;
+  loc.at = at < 0 ? end : at;
+}
+
+/**
+ * p with (member, score) at its place in the order, replacing the member's entry if any: `loc` must
+ * come from `locate` on this p (the encoding byte may differ: it is taken from p).
+ */
+export function upsert(p: string, member: string, score: number): string {
+  const { hit, hitEnd, at } = loc;
   const t = scoreText(score);
-  const entry = build(lenStr(member.length), member, String.fromCharCode(t.length), t);
-  const n = count(p) + (old < 0 ? 1 : 0);
-  const head = build(p[0], String.fromCharCode(n));
-  if (old < 0) return build(head, p.slice(2, at), entry, p.slice(at));
-  if (oldEnd < 0) {
-    // The old entry lies after the insertion point.
-    read(p, old);
-    return build(head, p.slice(2, at), entry, p.slice(at, old), p.slice(cur.next));
-  }
-  return build(head, p.slice(2, old), p.slice(oldEnd, at), entry, p.slice(at));
+  const entry = lenStr(member.length) + member + String.fromCharCode(t.length) + t;
+  const head = p[0] + String.fromCharCode(count(p) + (hit < 0 ? 1 : 0));
+  if (hit < 0) return build(head, p.slice(2, at), entry, p.slice(at));
+  if (at <= hit) return build(head, p.slice(2, at), entry, p.slice(at, hit), p.slice(hitEnd));
+  return build(head, p.slice(2, hit), p.slice(hitEnd, at), entry, p.slice(at));
 }
 
 /** p without the entry at o. */

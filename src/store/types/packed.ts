@@ -57,24 +57,9 @@ export function compareAt(p: string, o: number, len: number, s: string): number 
   return len - s.length;
 }
 
-/** Scratch parts for join(): reused so that a rebuild allocates only the result string. */
-const parts: string[] = [];
-
 /** Joins its arguments into one flat string. */
 export function build(...pieces: string[]): string {
   return pieces.join('');
-}
-
-/** Joins the scratch parts collected with `part` into one flat string and empties them. */
-export function flush(): string {
-  const s = parts.join('');
-  parts.length = 0;
-  return s;
-}
-
-/** Appends a piece to the scratch parts. */
-export function part(s: string): void {
-  parts.push(s);
 }
 
 /**

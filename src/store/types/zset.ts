@@ -137,17 +137,18 @@ export class ZSetValue implements CollectionValue {
   add(member: string, score: number, limits?: EncodingLimits): void {
     let d = this.d;
     if (typeof d === 'string') {
-      const o = P.find(d, member);
-      if (o >= 0) {
-        if (P.curScore(d) === score) return; // Redis compares with ==: 0 and -0 are the same score
-        this.d = P.put(d, member, score, o);
+      P.locate(d, member, score);
+      if (P.loc.hit >= 0) {
+        if (P.loc.hitScore === score) return; // Redis compares with ==: 0 and -0 are the same score
+        this.d = P.upsert(d, member, score);
         return;
       }
+      // noteInsert may rewrite the encoding byte (offsets in P.loc stay valid) or go big.
       if (limits) this.noteInsert(member, limits);
       d = this.d;
       if (typeof d === 'string') {
         if (P.count(d) < SMALL_MAX) {
-          this.d = P.put(d, member, score, -1);
+          this.d = P.upsert(d, member, score);
           return;
         }
         this.toBig();
