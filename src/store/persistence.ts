@@ -73,7 +73,7 @@ export function saveSync(s: Server): boolean {
   const started = Date.now();
   try {
     writeFileAtomic(target, tempPath(s, ''), (write) => {
-      const snap = new Snapshot(s, { ...replOpts(s), sliceMs: Infinity });
+      const snap = new Snapshot(s, { ...replOpts(s), sliceMs: Infinity, synchronous: true });
       try {
         for (const c of snap.chunks()) if (c) write(c);
       } finally {

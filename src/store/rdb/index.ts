@@ -40,7 +40,7 @@ export async function snapshotRdb(server: Server, sink: (chunk: Buffer) => void 
 
 /** The whole RDB file of the current dataset, synchronously (SAVE, DEBUG RELOAD, tests). */
 export function rdbBytes(server: Server, opts: SnapshotOptions = {}): Buffer {
-  const snap = new Snapshot(server, { ...opts, sliceMs: Infinity });
+  const snap = new Snapshot(server, { ...opts, sliceMs: Infinity, synchronous: true });
   const parts: Buffer[] = [];
   try {
     for (const c of snap.chunks()) if (c) parts.push(c);

@@ -40,6 +40,11 @@ export interface SnapshotOptions {
   sliceMs?: number;
   /** Chunk size handed to the sink. */
   chunkBytes?: number;
+  /**
+   * The caller reads every chunk within one synchronous stretch (SAVE, DEBUG RELOAD), so nothing can
+   * change meanwhile: no copy-on-write hook and no bookkeeping of written keys.
+   */
+  synchronous?: boolean;
 }
 
 interface DbState {
@@ -76,7 +81,7 @@ export class Snapshot {
       if (st.size) this.byMap.set(st.data, st);
     }
     this.keysTotal = total;
-    if (this.byMap.size) {
+    if (this.byMap.size && !opts.synchronous) {
       server.keyChangeHooks.add(this.hook);
       this.hooked = true;
     }
@@ -152,11 +157,17 @@ export class Snapshot {
         out.len(st.size);
         out.len(st.expiresSize);
         const pre = st.pre;
-        for (const [k, v] of st.data) {
+        if (this.opts.synchronous) {
+          for (const [k, v] of st.data) {
+            this.encodeInto(out, k, v, st.expires.size ? st.expires.get(k) : undefined);
+            this.keysProcessed++;
+            if (out.length >= chunkBytes) yield emit();
+          }
+        } else for (const [k, v] of st.data) {
           const p = pre.size ? pre.get(k) : undefined;
           if (p === undefined) {
             st.emitted.addNew(k);
-            this.encodeInto(out, k, v, st.expires.get(k));
+            this.encodeInto(out, k, v, st.expires.size ? st.expires.get(k) : undefined);
           } else {
             // Touched meanwhile: created (null), already written (DONE), or its start-time record.
             if (p === null || p === DONE) continue;
