@@ -78,6 +78,8 @@ export class Db {
   readonly watched = new Map<string, Set<WatchRec>>();
   /** Iterator state for active expiry (resumes where the last cycle stopped). */
   expireCursor: Iterator<[string, number]> | null = null;
+  /** RANDOMKEY's walk over `data` (commands/random-key.ts); it checks the map is still the current one. */
+  randomWalk: { map: Map<string, Value>; it: Iterator<string> } | null = null;
   avgTtl = 0;
   /** Set by blocking.ts while clients are blocked on keys of this db: a changed key may serve them. */
   readyHook: ((key: string) => void) | null = null;
@@ -253,6 +255,7 @@ export class Db {
     this.expires = new Map();
     this.lru = new Map();
     this.expireCursor = null;
+    this.randomWalk = null;
     this.host.onFlush?.(this, old.data, old.expires);
     if (n) this.host.addDirty(n);
     return n;
@@ -267,6 +270,7 @@ export class Db {
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.lru, other.lru] = [other.lru, this.lru];
     this.expireCursor = other.expireCursor = null;
+    this.randomWalk = other.randomWalk = null;
     this.host.addDirty(1);
   }
 

@@ -10,6 +10,7 @@ import { parseInteger } from './args';
 import { stringMatch } from '../glob';
 import { parseScanCursor, parseScanOptions, scanIterable } from '../scan';
 import { markStringEncoding, stringEncodingOverride } from './object';
+import { nextRandomKey } from './random-key';
 import './expire';
 
 /** Whether a key's TTL has passed (without deleting it: KEYS only filters, as Redis's keyIsExpired). */
@@ -60,25 +61,20 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
   else c.reply.ok();
 }
 
-/** A uniformly random live key, or null; expired keys met on the way are reclaimed (dbRandomKey). */
+/**
+ * A random live key, or null (dbRandomKey); expired keys met on the way are reclaimed, so on a master
+ * every retry removes a key. Approximately uniform: see random-key.ts.
+ */
 function randomKey(db: Db, s: Server): string | null {
-  for (let tries = 0; db.data.size > 0; tries++) {
-    const target = Math.floor(Math.random() * db.data.size);
-    let i = 0;
-    let key: string | null = null;
-    for (const k of db.data.keys()) {
-      if (i++ === target) {
-        key = k;
-        break;
-      }
-    }
+  for (let tries = 0; ; tries++) {
+    const key = nextRandomKey(db);
     if (key === null) return null;
     if (!db.expires.has(key)) return key;
-    // On a replica an all-volatile keyspace would loop forever: give up after 100 tries as Redis does.
+    // On a replica expired keys stay (the master deletes them): after 100 tries of an all-volatile
+    // keyspace return one anyway, as Redis does, rather than loop forever.
     if (s.isReplica && tries >= 100 && db.expires.size === db.data.size) return key;
     if (db.get(key, true) !== undefined) return key;
   }
-  return null;
 }
 
 register({
