@@ -38,6 +38,7 @@ export function stopChild(proc: ChildProcess, graceMs = 5000, signal: NodeJS.Sig
   });
 }
 
+/** How startChild runs and checks a child. */
 export interface StartChildOptions {
   cwd?: string;
   /** How readiness is checked (default: +PONG within 10 s); the wait ends early if the process exits. */

@@ -18,6 +18,7 @@ export interface FindKeys {
   firstkey?: number;
 }
 
+/** One key spec of a command row (Redis 7 key specs), from which key positions are computed. */
 export interface KeySpec {
   /** Free-text notes some key specs carry (COMMAND INFO prints them first). */
   notes?: string;

@@ -21,6 +21,7 @@ export class Push {
   constructor(readonly items: ReplyValue[]) {}
 }
 
+/** A decoded reply: one JS type per RESP type, so tests and the proxy's health checks can inspect replies. */
 export type ReplyValue =
   | string // simple string
   | number // integer (or double, RESP3 ',')
@@ -46,6 +47,7 @@ interface Frame {
 const EMPTY = Buffer.alloc(0);
 const BIG = 32 * 1024;
 
+/** Streaming reply decoder (feed/next), resumable mid-reply, for backends' replies and test clients. */
 export class ReplyDecoder {
   private buf: Buffer = EMPTY;
   private pos = 0;

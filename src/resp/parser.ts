@@ -14,6 +14,7 @@ export interface ParserLimits {
   maxMultibulk: number;
 }
 
+/** redis.conf's defaults, for parsers whose owner has no config (the proxy, tests). */
 export const DEFAULT_LIMITS: ParserLimits = {
   maxBulkLen: 512 * 1024 * 1024,
   maxInline: 64 * 1024,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { splitArgs } from '../resp/parser';
 import { type Config, findDirective } from './config';
 
+/** A bad config file or command line (the message names the file and line): start-up fails with it. */
 export class ConfigError extends Error {}
 
 /** Directives redis-server accepts that the store ignores on purpose (no warning). */

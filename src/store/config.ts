@@ -4,8 +4,10 @@
 
 import { stringMatch } from './glob';
 
+/** How a directive's value is validated and printed (Redis's config type families). */
 export type DirectiveType = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'save' | 'multi';
 
+/** One row of the directive table: everything CONFIG GET/SET, the config file and REWRITE need. */
 export interface Directive {
   name: string;
   type: DirectiveType;

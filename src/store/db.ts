@@ -67,14 +67,14 @@ export function typeName(v: Value): string {
   return typeof v === 'string' ? 'string' : v.type;
 }
 
-/** Access metadata per key for OBJECT IDLETIME/FREQ (kept only when a key is touched). */
+/** One database of a server (SELECT n): keys, expiries, access times and watchers. */
 export class Db {
   /** Replaced wholesale by FLUSHDB and SWAPDB, so never cache these maps across calls. */
   data = new Map<string, Value>();
   expires = new Map<string, number>();
-  /** Last access time (ms) per key, for OBJECT IDLETIME; bounded by the keyspace itself. */
+  /** Last access time per key in whole seconds (host.lruClock), for OBJECT IDLETIME; bounded by the keyspace. */
   lru = new Map<string, number>();
-  /** Keys watched by clients (key -> set of watcher callbacks), for WATCH. */
+  /** Keys watched by clients (key -> their watch records), for WATCH. */
   readonly watched = new Map<string, Set<WatchRec>>();
   /** Iterator state for active expiry (resumes where the last cycle stopped). */
   expireCursor: Iterator<[string, number]> | null = null;
@@ -86,6 +86,7 @@ export class Db {
 
   constructor(public id: number, private readonly host: DbHost) {}
 
+  /** Keys stored, expired-but-unreclaimed ones included (DBSIZE). */
   get size(): number {
     return this.data.size;
   }
@@ -144,6 +145,7 @@ export class Db {
     return v;
   }
 
+  /** Whether a live key exists (reclaims it if expired, and counts as an access). */
   has(key: string): boolean {
     return this.get(key) !== undefined;
   }

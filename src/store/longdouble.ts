@@ -20,6 +20,7 @@ const MIN_EXP = -16445;
 /** strtold input longer than this is refused by Redis's string2ld (MAX_LONG_DOUBLE_CHARS). */
 const MAX_CHARS = 5 * 1024;
 
+/** 0 as a long double (the start of HINCRBYFLOAT/INCRBYFLOAT on a missing value). */
 export const LD_ZERO: LongDouble = { neg: false, m: 0n, e: 0 };
 
 function bitLength(x: bigint): number {

@@ -22,6 +22,7 @@ function enterDir(config: Config): void {
   config.set('dir', [abs], true);
 }
 
+/** The resplit-server process: parses redis-server style arguments and a config file, starts the store. */
 export async function main(argv: string[]): Promise<Server> {
   const config = new Config();
   const { file, warnings } = loadConfigArgs(config, argv);

@@ -12,6 +12,7 @@ import type { Command } from '../resp/commands';
  */
 export type Handler = (c: Client, argv: string[], s: Server, cmd: Command) => void;
 
+/** Every registered handler by full name; the dispatcher and the command-table test read it. */
 export const HANDLERS = new Map<string, Handler>();
 
 /** Registers a family of handlers; names are lower case (subcommands as "container|sub"). */

@@ -73,6 +73,7 @@ export class Stats {
   }
 }
 
+/** What a Server is built from: tests pass a Config, the process passes the parsed config file too. */
 export interface ServerOptions {
   config?: Config;
   /** Path of the config file this server was started with (CONFIG REWRITE, INFO config_file). */
@@ -90,6 +91,7 @@ export interface SlowlogEntry {
   name: string;
 }
 
+/** One store instance: tests run several in one process, so all state hangs off it (no module globals). */
 export class Server implements DbHost {
   readonly config: Config;
   readonly configFile: string;

@@ -20,6 +20,7 @@ export function parseBigInt(s: string): bigint | null {
   return BigInt(s);
 }
 
+/** int64 bounds: Redis's integer replies and INCR arithmetic overflow at these. */
 export const LLONG_MAX = 9223372036854775807n;
 export const LLONG_MIN = -9223372036854775808n;
 

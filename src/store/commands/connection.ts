@@ -33,6 +33,7 @@ export function selectDb(c: Client, s: Server, id: number): boolean {
 
 /** Clears the per-connection modes, as RESET and the end of a session do. */
 export type ResetHook = (c: Client, s: Server) => void;
+/** Features with per-connection state (pub/sub subscriptions) register how RESET clears it here. */
 export const resetHooks: ResetHook[] = [];
 
 register({

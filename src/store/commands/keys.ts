@@ -13,12 +13,6 @@ import { markStringEncoding, stringEncodingOverride } from './object';
 import { nextRandomKey } from './random-key';
 import './expire';
 
-/** Whether a key's TTL has passed (without deleting it: KEYS only filters, as Redis's keyIsExpired). */
-function isExpired(db: Db, key: string, now: number): boolean {
-  const at = db.expires.get(key);
-  return at !== undefined && at < now;
-}
-
 /** Stores a value under key in db with the expiry, encoding and access time it had elsewhere. */
 function place(dst: Db, key: string, v: Value, expire: number, enc: ReturnType<typeof stringEncodingOverride>): void {
   dst.set(key, v);
@@ -83,6 +77,7 @@ register({
     for (let i = 1; i < argv.length; i++) if (c.db.delete(argv[i])) n++;
     c.reply.int(n);
   },
+  // Values are freed by the garbage collector either way: UNLINK is DEL.
   unlink(c, argv) {
     let n = 0;
     for (let i = 1; i < argv.length; i++) if (c.db.delete(argv[i])) n++;
@@ -147,16 +142,16 @@ register({
     place(dst, newkey, typeof v === 'string' ? v : v.clone(), expire, stringEncodingOverride(src, key));
     c.reply.int(1);
   },
-  keys(c, argv, s) {
+  keys(c, argv) {
     const pattern = argv[1];
     const all = pattern === '*';
     const db = c.db;
-    const now = s.cmdTime;
     const out: string[] = [];
     const checkTtl = db.expires.size !== 0;
     for (const k of db.data.keys()) {
       if (!all && !stringMatch(pattern, k, false)) continue;
-      if (checkTtl && isExpired(db, k, now)) continue;
+      // Only filtered, not deleted: KEYS uses keyIsExpired, as Redis does.
+      if (checkTtl && db.isExpired(k)) continue;
       out.push(k);
     }
     c.reply.bulks(out);

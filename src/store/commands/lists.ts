@@ -11,6 +11,7 @@ import type { Db } from '../db';
 import { ListValue } from '../types/list';
 import { parseInteger } from './args';
 
+/** List ends (Redis's LIST_HEAD/LIST_TAIL), shared with the blocking list commands. */
 export const HEAD = 0;
 export const TAIL = 1;
 

@@ -64,6 +64,7 @@ function configuredMaster(s: Server): { host: string; port: number } | null {
   return { host, port };
 }
 
+/** Wires replication into a server (commands, hooks, cron, INFO section); called once per Server. */
 export function attachReplication(s: Server): void {
   const st = new ReplState(s);
   s.ext.replication = st;

@@ -52,6 +52,7 @@ export interface Waiter {
   timer?: NodeJS.Timeout;
 }
 
+/** The all-zero replication id Redis uses for "no secondary id". */
 export const NULL_REPLID = '0'.repeat(40);
 
 /** A fresh 40-hex-character replication ID. */

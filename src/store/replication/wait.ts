@@ -9,6 +9,7 @@ import { parseInteger } from '../commands/args';
 import { replState, type ReplState, type Waiter } from './state';
 import { sendGetAck } from './master';
 
+/** Redis's refusal of WAIT on a replica, verbatim. */
 export const ERR_WAIT_REPLICA =
   'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.';
 
@@ -24,6 +25,7 @@ export function ackedReplicas(st: ReplState, offset: number): number {
   return n;
 }
 
+/** WAIT numreplicas timeout: blocks until enough replicas acknowledged the client's last write. */
 export function waitCommand(c: Client, argv: string[], s: Server): void {
   const st = replState(s);
   if (st.isReplica) return c.reply.error(ERR_WAIT_REPLICA);
