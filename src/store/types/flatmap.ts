@@ -97,6 +97,20 @@ export function withEnc(p: string, enc: HEnc): string {
   return build(String.fromCharCode(enc), p.slice(1));
 }
 
+/** Length of the longest field or value (for hash-max-listpack-value). */
+export function longestString(p: string): number {
+  const end = p.length;
+  let max = 0;
+  for (let o = 2; o < end; ) {
+    const fl = lenAt(p, o);
+    const vl = lenAt(p, after + fl);
+    o = after + vl;
+    if (fl > max) max = fl;
+    if (vl > max) max = vl;
+  }
+  return max;
+}
+
 /** Calls fn(field, value) for each entry in order (substrings: short-lived use). */
 export function forEachEntry(p: string, fn: (f: string, v: string) => void): void {
   const end = p.length;

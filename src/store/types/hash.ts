@@ -15,6 +15,7 @@ import {
   PACKED_MAX,
   appendEntry,
   findField,
+  longestString,
   packFlat,
   packedCount,
   replaceValue,
@@ -22,6 +23,9 @@ import {
   withEnc,
   type PackedHolder,
 } from './flatmap';
+
+/** The packed empty hash, listpack-encoded. */
+const EMPTY = packFlat([], HEnc.Listpack);
 
 /** A Redis hash. */
 export class HashValue implements CollectionValue, PackedHolder {
@@ -35,7 +39,7 @@ export class HashValue implements CollectionValue, PackedHolder {
 
   /** A hash with these fields (an empty one if none), its encoding to be checked on first use. */
   constructor(map?: Map<string, string>) {
-    if (!map || map.size === 0) this.d = packFlat([], HEnc.Unknown);
+    if (!map || map.size === 0) this.d = EMPTY; // an empty hash is a listpack whatever the limits
     else if (map instanceof FlatMap) this.d = map.packed() ?? new FieldMap(map);
     else if (map.size > PACKED_MAX) this.d = new FieldMap(map);
     else {
@@ -99,8 +103,12 @@ export class HashValue implements CollectionValue, PackedHolder {
   private checkAll(limits: EncodingLimits): void {
     if (this.size() > limits.hashMaxListpackEntries) return this.becomeBig();
     const max = limits.hashMaxListpackValue;
-    for (const [f, v] of this.map) if (f.length > max || v.length > max) return this.becomeBig();
     const d = this.d;
+    if (typeof d === 'string') {
+      if (longestString(d) > max) return this.becomeBig();
+    } else {
+      for (const [f, v] of d) if (f.length > max || v.length > max) return this.becomeBig();
+    }
     if (typeof d === 'string') this.d = withEnc(d, HEnc.Listpack);
     else d.enc = HEnc.Listpack;
   }
