@@ -3,7 +3,6 @@
 // - express + express-session + connect-redis (sessions: GET, SET EX, EXPIRE, DEL, SCAN, MGET), with
 //   ioredis and with node-redis as the store's client, driven by plain HTTP requests;
 // - rate-limiter-flexible's RateLimiterRedisNonAtomic (MULTI/EXEC with GET, PTTL, SET EX, PEXPIRE).
-import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';

@@ -59,7 +59,6 @@ export class ReplyDecoder {
   private bulkKind = 0;
   private big: Buffer | null = null;
   private bigFill = 0;
-  private bigValue: ReplyValue | undefined;
 
   /** @param values false: only find reply boundaries (nextRaw); true: build values (next). */
   constructor(private readonly values = true, readonly maxBulkLen = 512 * 1024 * 1024) {}
