@@ -1,5 +1,5 @@
 // The hash value. While Redis would keep it as a listpack it is ONE packed latin1 string (flatmap.ts:
-// ~10x less memory than a Map of separate strings, scanned linearly as Redis scans a listpack);
+// ~4x less memory per small hash than a Map of separate strings, scanned linearly as Redis scans a listpack);
 // once Redis would convert it to a hashtable (hash-max-listpack-entries/-value crossed, checked
 // exactly where hashTypeSet / hashTypeTryConversion check) it becomes a Map (FieldMap) for good.
 // Both iterate in insertion order, which is exactly the order of a listpack-encoded Redis hash.

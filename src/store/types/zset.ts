@@ -1,6 +1,6 @@
 // The sorted set value (t_zset.c). Ordered by (score, member bytewise), as Redis orders it.
 // Two shapes, as in Redis: while listpack-encoded (and at most SMALL_MAX entries), ONE packed latin1
-// string (packed-zset.ts: ~10x less memory than arrays of separate strings, scanned linearly like a
+// string (packed-zset.ts: ~4x less memory per small set than arrays of separate strings, scanned linearly like a
 // listpack, rebuilt on change); once Redis would convert it to a skiplist (zset-max-listpack-entries
 // or -value crossed, checked where Redis checks), a skip list with spans (O(log n) ranks) plus a
 // member -> score Map. The OBJECT ENCODING answer is the packed string's first byte or ZBig.enc.
