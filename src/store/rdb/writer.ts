@@ -175,6 +175,28 @@ export class OutBuf {
 }
 
 /**
+ * A listpack zset score as Redis 7.0 writes it (d2string): 0 and -0 as such, integral values within
+ * +-2^62 (double2ll) as integers, everything else as %.17g. Fast paths avoid formatDouble's several
+ * intermediate strings where the text is the same.
+ */
+export function scoreText(d: number): string {
+  if (d !== 0 && Number.isInteger(d) && d >= -4611686018427387904 && d <= 4611686018427387904) {
+    // Beyond 2^53 String() rounds to 17 significant digits; the exact integer is wanted.
+    return d > -9007199254740992 && d < 9007199254740992 ? String(d) : BigInt(d).toString();
+  }
+  const a = d < 0 ? -d : d;
+  // Exponent -4..15: C's %.17g and toPrecision(17) both use fixed notation and the same digits.
+  if (a >= 1e-4 && a < 1e15) {
+    const t = d.toPrecision(17);
+    let end = t.length;
+    while (t.charCodeAt(end - 1) === 48) end--;
+    if (t.charCodeAt(end - 1) === 46) end--;
+    return end === t.length ? t : t.slice(0, end);
+  }
+  return formatDouble(d);
+}
+
+/**
  * Writes the type byte, the key when given (an RDB file record; DUMP has none), and the value body
  * (rdbSaveObjectType + rdbSaveStringObject(key) + rdbSaveObject).
  */
@@ -219,7 +241,7 @@ export function writeValue(out: OutBuf, v: Value, limits: EncodingLimits, compre
   if (v instanceof ZSetValue) {
     if (v.encoding(limits) === 'listpack') {
       const flat: string[] = [];
-      for (const [m, sc] of v.ascending()) flat.push(m, formatDouble(sc));
+      for (const [m, sc] of v.ascending()) flat.push(m, scoreText(sc));
       type(T.ZSET_LISTPACK);
       out.blob(buildListpack(flat), compress);
     } else {
