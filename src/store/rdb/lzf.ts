@@ -64,8 +64,23 @@ export function lzfCompressInto(input: Uint8Array, inLen: number, out: Uint8Arra
       if (op + 3 + 1 >= outEnd && op - (lit ? 0 : 1) + 3 + 1 >= outEnd) return -1;
       out[op - lit - 1] = lit - 1; // stop run
       if (!lit) op--;
-      do len++;
-      while (len < maxlen && input[ref + len] === input[ip + len]);
+      // liblzf compares up to 16 bytes unrolled first, then continues bounded by maxlen: after 16
+      // matches the bound is checked only from byte 19 on, so a match can end past maxlen. Redis
+      // 7.0's output depends on it, so keep the exact shape.
+      let mismatch = false;
+      if (maxlen > 16) {
+        for (let k = 0; k < 16; k++) {
+          len++;
+          if (input[ref + len] !== input[ip + len]) {
+            mismatch = true;
+            break;
+          }
+        }
+      }
+      if (!mismatch) {
+        do len++;
+        while (len < maxlen && input[ref + len] === input[ip + len]);
+      }
       len -= 2;
       ip++;
       if (len < 7) {
