@@ -95,12 +95,15 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
           out.emptyKeysSkipped++;
           continue;
         }
-        if (db.data.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${dbid}`);
         if (at !== -1 && opts.dropExpired && at < opts.now) {
+          if (db.data.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${dbid}`);
           out.keysExpired++;
           continue;
         }
+        // One hash operation per key: a duplicate shows as an unchanged size (the parse fails anyway).
+        const size = db.data.size;
         db.data.set(key, v);
+        if (db.data.size === size) throw new RdbError(`RDB has duplicated key '${key}' in DB ${dbid}`);
         if (at !== -1) db.expires.set(key, at);
         out.keysLoaded++;
         continue;

@@ -132,28 +132,33 @@ export function lzfCompressInto(input: Uint8Array, inLen: number, out: Uint8Arra
 /** Decompresses an LZF block that must expand to exactly `outLen` bytes; null when corrupt. */
 export function lzfDecompress(input: Uint8Array, outLen: number): Buffer | null {
   const out = Buffer.allocUnsafe(outLen);
-  let ip = 0;
+  return lzfDecompressInto(input, 0, input.length, out, outLen) ? out : null;
+}
+
+/** Decompresses input[start, end) into out[0, outLen) (a reused buffer); false when corrupt. */
+export function lzfDecompressInto(input: Uint8Array, start: number, end: number, out: Uint8Array, outLen: number): boolean {
+  let ip = start;
   let op = 0;
-  const inLen = input.length;
+  const inLen = end;
   while (ip < inLen) {
     let ctrl = input[ip++];
     if (ctrl < 32) {
       ctrl++;
-      if (op + ctrl > outLen || ip + ctrl > inLen) return null;
+      if (op + ctrl > outLen || ip + ctrl > inLen) return false;
       for (let i = 0; i < ctrl; i++) out[op++] = input[ip++];
     } else {
       let len = ctrl >> 5;
       let ref = op - ((ctrl & 0x1f) << 8) - 1;
-      if (ip >= inLen) return null;
+      if (ip >= inLen) return false;
       if (len === 7) {
         len += input[ip++];
-        if (ip >= inLen) return null;
+        if (ip >= inLen) return false;
       }
       ref -= input[ip++];
       len += 2;
-      if (op + len > outLen || ref < 0) return null;
+      if (op + len > outLen || ref < 0) return false;
       for (let i = 0; i < len; i++) out[op++] = out[ref++];
     }
   }
-  return op === outLen ? out : null;
+  return op === outLen;
 }

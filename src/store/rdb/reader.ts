@@ -9,7 +9,7 @@ import { HashValue } from '../types/hash';
 import { SetValue } from '../types/set';
 import { ZSetValue } from '../types/zset';
 import { T, TYPE_NAMES, QUICKLIST_NODE_PLAIN, QUICKLIST_NODE_PACKED, ENC_INT8, ENC_INT16, ENC_INT32, ENC_LZF, RdbError } from './constants';
-import { lzfDecompress } from './lzf';
+import { lzfDecompressInto } from './lzf';
 import { readListpack } from './listpack';
 import { readZiplist } from './ziplist';
 import { readIntset } from './intset';
@@ -23,6 +23,21 @@ export function parseScore(s: string, what: string): number {
   const d = Number(s);
   if (s.trim() !== s || s === '' || Number.isNaN(d)) throw new RdbError(`${what}: invalid score '${s}'`);
   return d;
+}
+
+/**
+ * Where LZF strings are decompressed: every decoder turns a blob into JS strings before the next one
+ * is read, so one buffer serves them all (no Buffer per compressed string while loading).
+ */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+/** A scratch buffer grown past this is not kept (one huge value must not pin memory). */
+const SCRATCH_KEEP = 1 << 20;
+
+function scratchFor(n: number): Buffer {
+  if (n <= scratch.length) return scratch;
+  const b = Buffer.allocUnsafe(n);
+  if (n <= SCRATCH_KEEP) scratch = b;
+  return b;
 }
 
 /** A bounds-checked read cursor; every read past the end throws RdbError ("truncated"). */
@@ -58,9 +73,12 @@ export class RdbReader {
 
   i64le(): number {
     this.need(8);
-    const v = this.buf.readBigInt64LE(this.pos);
+    const lo = this.buf.readUInt32LE(this.pos);
+    const hi = this.buf.readInt32LE(this.pos + 4);
     this.pos += 8;
-    return Number(v);
+    // Exact within +-2^53 (any millisecond time); beyond, the nearest double as Number(BigInt) gives.
+    if (hi >= -0x200000 && hi < 0x200000) return hi * 0x100000000 + lo;
+    return Number(this.buf.readBigInt64LE(this.pos - 8));
   }
 
   doubleLE(): number {
@@ -114,40 +132,18 @@ export class RdbReader {
     return n;
   }
 
-  /** An encoded string as raw bytes (a view into the buffer unless decoded). */
+  /**
+   * An encoded string as raw bytes: a view into the file, or (integer and LZF encodings) into a shared
+   * scratch buffer that the next strBuf()/str() overwrites. Decode it before reading on.
+   */
   strBuf(): Buffer {
     const n = this.lenOrEnc();
     if (n >= 0) return this.bytes(n);
-    const enc = -n - 1;
-    switch (enc) {
-      case ENC_INT8: {
-        this.need(1);
-        const v = this.buf.readInt8(this.pos++);
-        return Buffer.from(String(v), 'latin1');
-      }
-      case ENC_INT16: {
-        this.need(2);
-        const v = this.buf.readInt16LE(this.pos);
-        this.pos += 2;
-        return Buffer.from(String(v), 'latin1');
-      }
-      case ENC_INT32: {
-        const v = this.i32le();
-        return Buffer.from(String(v), 'latin1');
-      }
-      case ENC_LZF: {
-        const clen = this.len();
-        const ulen = this.len();
-        const c = this.bytes(clen);
-        // LZF expands at most ~88x (3 bytes -> 264); refuse bogus sizes before allocating.
-        if (ulen > clen * 90 + 64) throw new RdbError(`invalid LZF string lengths (${clen} -> ${ulen})`);
-        const out = lzfDecompress(c, ulen);
-        if (!out) throw new RdbError(`invalid LZF compressed string at offset ${this.pos - clen}`);
-        return out;
-      }
-      default:
-        throw new RdbError(`unknown string encoding ${enc} at offset ${this.pos - 1}`);
-    }
+    if (-n - 1 === ENC_LZF) return this.lzfBody().subarray(0, this.lzfLen);
+    const s = this.intString(-n - 1);
+    const b = scratchFor(s.length);
+    b.latin1Write(s, 0, s.length);
+    return b.subarray(0, s.length);
   }
 
   /** An encoded string as a latin1 JS string. */
@@ -159,9 +155,46 @@ export class RdbReader {
       this.pos += n;
       return s;
     }
-    this.pos--;
-    // Re-read the encoded form through strBuf (int or LZF).
-    return this.strBuf().latin1Slice();
+    const enc = -n - 1;
+    if (enc !== ENC_LZF) return this.intString(enc);
+    return this.lzfBody().latin1Slice(0, this.lzfLen);
+  }
+
+  /** Length of the string the last lzfBody() decompressed. */
+  private lzfLen = 0;
+
+  /** The body of an LZF string, decompressed into the scratch: its first lzfLen bytes. */
+  private lzfBody(): Buffer {
+    const clen = this.len();
+    const ulen = this.len();
+    this.need(clen);
+    const start = this.pos;
+    this.pos += clen;
+    // LZF expands at most ~88x (3 bytes -> 264); refuse bogus sizes before allocating.
+    if (ulen > clen * 90 + 64) throw new RdbError(`invalid LZF string lengths (${clen} -> ${ulen})`);
+    const out = scratchFor(ulen);
+    if (!lzfDecompressInto(this.buf, start, start + clen, out, ulen)) throw new RdbError(`invalid LZF compressed string at offset ${this.pos - clen}`);
+    this.lzfLen = ulen;
+    return out;
+  }
+
+  /** The decimal text of an integer-encoded string (ENC_INT8/16/32). */
+  private intString(enc: number): string {
+    switch (enc) {
+      case ENC_INT8:
+        this.need(1);
+        return String(this.buf.readInt8(this.pos++));
+      case ENC_INT16: {
+        this.need(2);
+        const v = this.buf.readInt16LE(this.pos);
+        this.pos += 2;
+        return String(v);
+      }
+      case ENC_INT32:
+        return String(this.i32le());
+      default:
+        throw new RdbError(`unknown string encoding ${enc} at offset ${this.pos - 1}`);
+    }
   }
 
   /** Old ZSET (type 3) score: a length byte then text; 253 nan, 254 +inf, 255 -inf. */
