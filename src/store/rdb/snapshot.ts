@@ -140,10 +140,12 @@ export class Snapshot {
       this.aux(out);
       let deadline = performance.now() + sliceMs;
       let n = 0;
-      // Between keys: hand out a full chunk, or give the event loop a turn when the slice is used up.
+      // Checked after every key visited, written or skipped (a stretch of skipped keys must not run
+      // unchecked: 83 K of them took 21 ms): a full chunk to hand out, or the slice used up.
+      const due = (): boolean => out.length >= chunkBytes || ((++n & 31) === 0 && performance.now() >= deadline);
       const pause = function* (): Generator<Buffer | null, void, void> {
         if (out.length >= chunkBytes) yield emit();
-        if ((++n & 31) === 0 && performance.now() >= deadline) {
+        if (performance.now() >= deadline) {
           if (out.length) yield emit();
           yield null;
           deadline = performance.now() + sliceMs;
@@ -168,22 +170,23 @@ export class Snapshot {
           if (p === undefined) {
             st.emitted.addNew(k);
             this.encodeInto(out, k, v, st.expires.size ? st.expires.get(k) : undefined);
-          } else {
-            // Touched meanwhile: created (null), already written (DONE), or its start-time record.
-            if (p === null || p === DONE) continue;
+            this.keysProcessed++;
+          } else if (p !== null && p !== DONE) {
+            // Changed meanwhile: its start-time record. (null: created meanwhile; DONE: already written.)
             pre.set(k, DONE);
             out.bytes(p);
+            this.keysProcessed++;
           }
-          this.keysProcessed++;
-          yield* pause();
+          if (due()) yield* pause();
         }
         // Keys deleted before the iterator reached them.
         for (const [k, p] of pre) {
-          if (p === null || p === DONE) continue;
-          pre.set(k, DONE);
-          out.bytes(p);
-          this.keysProcessed++;
-          yield* pause();
+          if (p !== null && p !== DONE) {
+            pre.set(k, DONE);
+            out.bytes(p);
+            this.keysProcessed++;
+          }
+          if (due()) yield* pause();
         }
         this.byMap.delete(st.data);
         st.emitted = new ChunkedSet();
