@@ -19,6 +19,9 @@ const LIST_NODE_BYTES = 8192;
 /** quicklist.c SIZE_ESTIMATE_OVERHEAD: the per-element estimate added when deciding to fill a node. */
 const SIZE_ESTIMATE_OVERHEAD = 8;
 
+/** Up to this length, strings and small blobs are copied with a JS loop instead of a native call. */
+const SHORT = 48;
+
 /** Scratch space for LZF (input copy of a string, compressed output), shared by all OutBufs. */
 let lzfIn = Buffer.allocUnsafe(4096);
 let lzfOut = Buffer.allocUnsafe(4096);
@@ -55,8 +58,16 @@ export class OutBuf {
   }
 
   latin1(s: string): void {
-    this.ensure(s.length);
-    this.pos += this.buf.latin1Write(s, this.pos, s.length);
+    const n = s.length;
+    this.ensure(n);
+    if (n > SHORT) this.pos += this.buf.latin1Write(s, this.pos, n);
+    else {
+      // Short strings (most keys and values): a JS loop beats the native call's fixed cost.
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+      this.pos = p;
+    }
   }
 
   u32le(v: number): void {
@@ -122,7 +133,8 @@ export class OutBuf {
     if (compress && n > 20) {
       let inp = lzfIn;
       if (inp.length < n) inp = Buffer.allocUnsafe(n);
-      inp.latin1Write(s, 0, n);
+      if (n > SHORT) inp.latin1Write(s, 0, n);
+      else for (let i = 0; i < n; i++) inp[i] = s.charCodeAt(i);
       const done = this.lzf(inp, n);
       if (inp.length <= SCRATCH_KEEP) lzfIn = inp;
       if (done) return;
@@ -149,8 +161,11 @@ export class OutBuf {
     this.buf[this.pos++] = 0xc3;
     this.len(c);
     this.len(n);
-    o.copy(this.buf, this.pos, 0, c);
-    this.pos += c;
+    const b = this.buf;
+    let p = this.pos;
+    if (c > SHORT) o.copy(b, p, 0, c);
+    else for (let i = 0; i < c; i++) b[p + i] = o[i];
+    this.pos = p + c;
     return true;
   }
 
