@@ -209,10 +209,10 @@ export class RdbReader {
 
 /** Decodes one value of RDB type `type`; null for an empty collection (Redis skips those keys). */
 export function readValue(r: RdbReader, type: number, key: string): Value | null {
+  // Strings first, before building the error-message prefix (most keys; no string per key).
+  if (type === T.STRING) return r.str();
   const what = `key '${key}'`;
   switch (type) {
-    case T.STRING:
-      return r.str();
     case T.LIST: {
       const n = r.count();
       const items = new Array<string>(n);
