@@ -20,6 +20,10 @@
 // Memory cost while a snapshot runs: one set entry per key written so far in the current database
 // (released when that database is done), plus the serialised bytes of every key changed before it was
 // written and a marker per other key changed meanwhile.
+//
+// Pause cost: the hook serialises a not-yet-written key's value when it first changes, synchronously;
+// that is short for small values but proportional to the size of a big collection (one SADD to a
+// million-member set mid-BGSAVE pauses the loop for its serialisation, as Redis's fork copies pages).
 
 import { performance } from 'node:perf_hooks';
 import type { Server } from '../server';
