@@ -216,24 +216,20 @@ export function scoreText(d: number): string {
  * (rdbSaveObjectType + rdbSaveStringObject(key) + rdbSaveObject).
  */
 export function writeValue(out: OutBuf, v: Value, limits: EncodingLimits, compress: boolean, key: string | null = null): void {
-  const type = (t: number): void => {
-    out.u8(t);
-    if (key !== null) out.str(key, compress);
-  };
   if (typeof v === 'string') {
-    type(T.STRING);
+    head(out, T.STRING, key, compress);
     out.str(v, compress);
     return;
   }
-  if (v instanceof ListValue) return writeList(out, v, compress, type);
+  if (v instanceof ListValue) return writeList(out, v, compress, key);
   if (v instanceof HashValue) {
     if (v.encoding(limits) === 'listpack') {
       const flat: string[] = [];
       for (const [f, x] of v.map) flat.push(f, x);
-      type(T.HASH_LISTPACK);
+      head(out, T.HASH_LISTPACK, key, compress);
       out.blob(buildListpack(flat), compress);
     } else {
-      type(T.HASH);
+      head(out, T.HASH, key, compress);
       out.len(v.map.size);
       for (const [f, x] of v.map) {
         out.str(f, compress);
@@ -244,10 +240,10 @@ export function writeValue(out: OutBuf, v: Value, limits: EncodingLimits, compre
   }
   if (v instanceof SetValue) {
     if (v.encoding(limits) === 'intset') {
-      type(T.SET_INTSET);
+      head(out, T.SET_INTSET, key, compress);
       out.blob(buildIntset(v.set), compress);
     } else {
-      type(T.SET);
+      head(out, T.SET, key, compress);
       out.len(v.set.size);
       for (const m of v.set) out.str(m, compress);
     }
@@ -257,12 +253,12 @@ export function writeValue(out: OutBuf, v: Value, limits: EncodingLimits, compre
     if (v.encoding(limits) === 'listpack') {
       const flat: string[] = [];
       for (const [m, sc] of v.ascending()) flat.push(m, scoreText(sc));
-      type(T.ZSET_LISTPACK);
+      head(out, T.ZSET_LISTPACK, key, compress);
       out.blob(buildListpack(flat), compress);
     } else {
       // Redis saves skiplist zsets from the greatest to the smallest element (loads faster).
       const all = Array.from(v.ascending());
-      type(T.ZSET_2);
+      head(out, T.ZSET_2, key, compress);
       out.len(all.length);
       for (let i = all.length - 1; i >= 0; i--) {
         out.str(all[i][0], compress);
@@ -274,12 +270,18 @@ export function writeValue(out: OutBuf, v: Value, limits: EncodingLimits, compre
   throw new RdbError(`cannot serialize ${key === null ? 'value' : `key '${key}'`}: type ${v.type} is not supported in RDB files by resplit`);
 }
 
+/** The type byte, then the key when given (no per-value closure: SAVE calls this once per key). */
+function head(out: OutBuf, t: number, key: string | null, compress: boolean): void {
+  out.u8(t);
+  if (key !== null) out.str(key, compress);
+}
+
 /**
  * QUICKLIST_2 with packed (listpack) nodes filled as Redis 7.0 fills them when pushing at the tail with
  * list-max-listpack-size -2 (_quicklistNodeAllowInsert: node size + element length + 8 must stay
  * within 8 KB), so a list built by RPUSH dumps to the same bytes.
  */
-function writeList(out: OutBuf, l: ListValue, compress: boolean, type: (t: number) => void): void {
+function writeList(out: OutBuf, l: ListValue, compress: boolean, key: string | null): void {
   const nodes: string[][] = [];
   let cur: string[] = [];
   let curBytes = 7;
@@ -293,7 +295,7 @@ function writeList(out: OutBuf, l: ListValue, compress: boolean, type: (t: numbe
     curBytes += listpackEntrySize(e);
   }
   if (cur.length) nodes.push(cur);
-  type(T.LIST_QUICKLIST_2);
+  head(out, T.LIST_QUICKLIST_2, key, compress);
   out.len(nodes.length);
   for (const node of nodes) {
     out.len(QUICKLIST_NODE_PACKED);
