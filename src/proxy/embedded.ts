@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { lazyLogger } from './log';
+import { freePort } from '../common/ports';
 import type { Addr } from './config';
 
 const log = lazyLogger('proxy-embedded');
@@ -39,17 +40,6 @@ function addr(port: number): Addr {
   return { host: '127.0.0.1', port, name: `127.0.0.1:${port}` };
 }
 
-/** An ephemeral loopback port that was free a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(p));
-    });
-  });
-}
 
 /** Resolves when the port answers PING (any reply), rejects after timeoutMs or if the child exits. */
 function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Promise<void> {

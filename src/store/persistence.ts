@@ -16,6 +16,7 @@ import { Snapshot } from './rdb/snapshot';
 import { parseRdb, installRdb } from './rdb/load';
 import { RdbError } from './rdb/constants';
 import { persistenceState, type PersistenceState } from './rdb/state';
+import { AOF_OFF_FIELDS } from './info/persistence';
 
 export const MISCONF =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
@@ -298,18 +299,7 @@ function infoSection(s: Server, st: PersistenceState): Array<[string, string | n
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', st.lastLoadKeysExpired],
     ['rdb_last_load_keys_loaded', st.lastLoadKeysLoaded],
-    ['aof_enabled', 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', 0],
-    ['module_fork_in_progress', 0],
-    ['module_fork_last_cow_size', 0],
+    ...AOF_OFF_FIELDS,
   ];
 }
 
