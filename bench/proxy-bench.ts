@@ -5,11 +5,11 @@
 // replicas, so resplit splits reads exactly as in production.
 
 import fs from 'node:fs';
-import net from 'node:net';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startRedis, startProc, freePort, tmpDir, cpuSeconds, ROOT, type Proc } from './lib/procs';
 import { redisBenchmark, median, table } from './lib/redis-benchmark';
+import { waitForPing } from '../src/common/ports';
 
 export interface ProxyBenchOptions {
   pipelines?: number[];
@@ -60,26 +60,8 @@ async function startTwemproxy(masterPort: number): Promise<Proc | null> {
 }
 
 /** Waits until a port answers a multibulk PING (twemproxy does not take inline commands). */
-async function pingMultibulk(port: number, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => s.write('*1\r\n$4\r\nPING\r\n'));
-      s.once('data', (d) => {
-        s.destroy();
-        resolve(d.toString().startsWith('+PONG'));
-      });
-      s.once('error', () => resolve(false));
-      setTimeout(() => {
-        s.destroy();
-        resolve(false);
-      }, 500);
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`port ${port} never answered PING`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function pingMultibulk(port: number, timeoutMs = 10000): Promise<void> {
+  return waitForPing(port, { multibulk: true, timeoutMs, intervalMs: 100 });
 }
 
 async function startResplit(master: Proc, replicas: Proc[]): Promise<Proc> {

@@ -1,6 +1,6 @@
 // `npm run bench`: runs the benchmark sections in one go and prints their tables side by side with
 // the machine they ran on; the Markdown also goes to bench/results/latest.md for the README.
-// Usage: node dist/bench/run.js [section ...]   (sections: store, memory, proxy, rdb, replication)
+// Usage: node dist/bench/run.js [section ...]   (sections: store, memory, proxy, stack, rdb, replication)
 
 import os from 'node:os';
 import fs from 'node:fs';
@@ -16,6 +16,7 @@ async function loadSections(): Promise<Record<string, Section>> {
   const optional: Array<[string, string, string]> = [
     ['memory', './memory', 'memoryBench'],
     ['proxy', './proxy-bench', 'proxyBench'],
+    ['stack', './stack-bench', 'stackBench'],
     ['rdb', './rdb-bench', 'rdbBench'],
     ['replication', './replication-bench', 'replicationBench'],
   ];
