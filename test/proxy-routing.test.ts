@@ -255,7 +255,8 @@ describe('proxy routing', function () {
     assert.match(await c.str('CLIENT', 'INFO'), /name=me .*lib-name=x/);
     assert.match(await c.str('ROLE'), /^\*3\r\n\$6\r\nmaster\r\n:\d+\r\n\*2\r\n/);
     assert.match(await c.str('HELLO', '2'), /^\*14\r\n\$6\r\nserver\r\n/);
-    assert.match(await c.str('HELLO', '3'), /^-NOPROTO /);
+    assert.match(await c.str('HELLO', '3'), /^%7\r\n\$6\r\nserver\r\n[^]*\$5\r\nproto\r\n:3\r\n/);
+    assert.match(await c.str('HELLO', '2'), /^\*14\r\n/);
     assert.equal(await c.str('HELLO', 'x'), '-ERR Protocol version is not an integer or out of range\r\n');
     assert.equal(await c.str('MONITOR'), '-ERR resplit: MONITOR is not supported through the proxy; connect to a backend directly\r\n');
     assert.match(await c.str('CLIENT', 'REPLY', 'OFF'), /^-ERR resplit: 'CLIENT REPLY' is not supported/);

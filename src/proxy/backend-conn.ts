@@ -47,6 +47,7 @@ class Swallow extends Slot {
       const c = this.conn();
       log().warn({ backend: c.addr.name, request: this.what, reply: reply.toString('latin1').trim() }, 'backend refused a proxy request');
       if (this.what === 'AUTH') c.fail('backend authentication failed');
+      else if (this.what === 'HELLO') c.fail('backend refused HELLO 3');
     }
   }
 }
@@ -77,7 +78,8 @@ export class BackendConn implements Flushable {
   private connectTimer: NodeJS.Timeout | null;
   private readonly swallowSelect: Swallow;
 
-  constructor(readonly addr: BackendAddr, readonly opts: ConnOptions, private readonly events: ConnEvents) {
+  /** @param resp3 open the connection with HELLO 3 (a RESP3 client's own connection). */
+  constructor(readonly addr: BackendAddr, readonly opts: ConnOptions, private readonly events: ConnEvents, readonly resp3 = false) {
     this.swallowSelect = new Swallow('SELECT', () => this);
     const sock = (this.sock = net.connect({ host: addr.host, port: addr.port }));
     sock.setNoDelay(true);
@@ -86,7 +88,13 @@ export class BackendConn implements Flushable {
     sock.on('data', (d: Buffer) => this.onData(d));
     sock.on('error', (err) => this.fail(err.message));
     sock.on('close', () => this.fail('connection closed by the backend'));
-    if (opts.password) {
+    if (resp3) {
+      // HELLO 3 carries the credentials itself; its reply (a map) is dropped, an error fails the connection.
+      const args = ['HELLO', '3'];
+      if (opts.password) args.push('AUTH', opts.username || 'default', opts.password);
+      this.out.raw(encodeCommand(args));
+      this.q.push(new Swallow('HELLO', () => this));
+    } else if (opts.password) {
       const args = opts.username ? ['AUTH', opts.username, opts.password] : ['AUTH', opts.password];
       this.out.raw(encodeCommand(args));
       this.q.push(new Swallow('AUTH', () => this));

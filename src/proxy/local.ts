@@ -21,6 +21,8 @@ export interface ClientView {
   flags: string;
   libName: string;
   libVer: string;
+  /** The protocol the client speaks (2 or 3). */
+  resp: number;
 }
 
 /** One CLIENT LIST line, in Redis's field order (fields the proxy cannot know are zero). */
@@ -29,7 +31,7 @@ export function clientLine(c: ClientView, now: number): string {
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=-1 name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)} ` +
     `idle=${Math.floor((now - c.lastCmdAt) / 1000)} flags=${c.flags} db=${c.db} sub=0 psub=0 ssub=0 multi=-1 qbuf=0 ` +
     `qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${c.lastCmd} user=default ` +
-    `redir=-1 resp=2 lib-name=${c.libName} lib-ver=${c.libVer}`
+    `redir=-1 resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}`
   );
 }
 
@@ -74,11 +76,11 @@ export function roleReply(pool: Pool): Buffer {
   return Buffer.from(s, 'latin1');
 }
 
-/** HELLO's reply (RESP2: a flat array of 7 pairs). */
-export function helloReply(id: number): Buffer {
+/** HELLO's reply (RESP2: a flat array of 7 pairs; RESP3: a map of them), as Redis shapes it. */
+export function helloReply(id: number, proto: 2 | 3 = 2): Buffer {
   const b = (s: string) => `$${s.length}\r\n${s}\r\n`;
   return Buffer.from(
-    `*14\r\n${b('server')}${b('redis')}${b('version')}${b(REDIS_VERSION)}${b('proto')}:2\r\n${b('id')}:${id}\r\n` +
+    `${proto === 3 ? '%7' : '*14'}\r\n${b('server')}${b('redis')}${b('version')}${b(REDIS_VERSION)}${b('proto')}:${proto}\r\n${b('id')}:${id}\r\n` +
       `${b('mode')}${b('standalone')}${b('role')}${b('master')}${b('modules')}*0\r\n`,
     'latin1',
   );
@@ -110,9 +112,22 @@ export function scanPost(n: number): (slot: Slot, reply: Buffer) => Buffer {
   };
 }
 
-/** INFO replies get the proxy section appended. */
+/** Text as RESP3 verbatim string ("=<len>\r\ntxt:<text>\r\n"), the way Redis answers INFO and CLIENT LIST to RESP3 clients. */
+export function verbatimReply(s: string): Buffer {
+  const body = Buffer.from('txt:' + s, 'latin1');
+  return Buffer.concat([Buffer.from(`=${body.length}\r\n`), body, Buffer.from('\r\n')]);
+}
+
+/** INFO replies get the proxy section appended (RESP2 bulk or RESP3 verbatim string). */
 export function infoPost(pool: Pool, startedAt: number): (slot: Slot, reply: Buffer) => Buffer {
   return (_slot, reply) => {
+    if (reply[0] === 61 /* '=' */) {
+      const nl = reply.indexOf(13);
+      const len = Number(reply.latin1Slice(1, nl));
+      if (nl < 0 || !Number.isInteger(len) || len < 4) return reply;
+      const body = reply.latin1Slice(nl + 2 + 4, nl + 2 + len);
+      return verbatimReply((body.length ? body + '\r\n' : '') + proxySection(pool, startedAt));
+    }
     const r = bulkAt(reply, 0);
     if (!r) return reply;
     const body = reply.latin1Slice(r[0], r[1]);

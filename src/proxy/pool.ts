@@ -50,6 +50,8 @@ export class Pool implements ConnEvents {
   readonly master: Backend;
   readonly replicas: Backend[];
   private rr = 0;
+  /** RESP3 clients' own replica connections: the stall check covers them as it does shared ones. */
+  private readonly ownReads = new Set<BackendConn>();
 
   constructor(master: { host: string; port: number }, replicas: Array<{ host: string; port: number }>, readonly opts: PoolOptions) {
     this.master = new Backend(0, master.host, master.port, true);
@@ -86,9 +88,11 @@ export class Pool implements ConnEvents {
     c.send(slot, raw);
   }
 
-  /** A new dedicated connection to the master (transactions, blocking commands, pub/sub). */
-  dedicated(events: ConnEvents): BackendConn {
-    return new BackendConn(this.master, this.opts.conn, events);
+  /** A new dedicated connection (transactions, blocking commands, pub/sub: the master; RESP3 clients: any backend). */
+  dedicated(events: ConnEvents, resp3 = false, b: Backend = this.master): BackendConn {
+    const c = new BackendConn(b, this.opts.conn, events, resp3);
+    if (!b.isMaster) this.ownReads.add(c);
+    return c;
   }
 
   /** A shared connection failed: passive health, then reads go elsewhere and writes get an error. */
@@ -162,9 +166,11 @@ export class Pool implements ConnEvents {
   /** Fails shared connections stalled for longer than the request timeout (passive check). */
   checkStalls(tickMs: number, timeoutMs: number): void {
     if (timeoutMs <= 0) return;
-    for (const b of this.all) {
-      const c = b.shared;
-      if (!c || c.closed) continue;
+    for (const c of this.ownReads) if (c.closed) this.ownReads.delete(c);
+    const conns: BackendConn[] = [...this.ownReads];
+    for (const b of this.all) if (b.shared) conns.push(b.shared);
+    for (const c of conns) {
+      if (c.closed) continue;
       if (c.pending === 0 || c.progress !== c.lastSeen) {
         c.lastSeen = c.progress;
         c.stalledMs = 0;

@@ -8,7 +8,6 @@ export const PE = {
   BACKEND_LOST: (addr: string) => `ERR resplit: connection to backend ${addr} lost before the reply`,
   MONITOR: 'ERR resplit: MONITOR is not supported through the proxy; connect to a backend directly',
   REFUSED: (name: string) => `ERR resplit: '${name}' is not supported through the proxy`,
-  HELLO3: 'NOPROTO resplit: RESP3 is not supported through the proxy, use RESP2 (HELLO 2)',
   READMODE: "ERR resplit: syntax is RESPLIT READMODE MASTER|REPLICA",
   RESPLIT_HELP: "ERR resplit: unknown RESPLIT subcommand (try RESPLIT READMODE MASTER|REPLICA or RESPLIT BACKENDS)",
   TOO_MANY_CLIENTS: 'ERR max number of clients reached',
@@ -27,7 +26,6 @@ export const R_RESET = Buffer.from('+RESET\r\n');
 export const R_NIL = Buffer.from('$-1\r\n');
 export const R_MONITOR = errorReply(PE.MONITOR);
 export const R_NO_BACKEND = errorReply(PE.NO_BACKEND);
-export const R_HELLO3 = errorReply(PE.HELLO3);
 
 /** A bulk string reply from a latin1 string. */
 export function bulkReply(s: string | Buffer): Buffer {

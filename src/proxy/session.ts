@@ -15,8 +15,8 @@ import type { BackendConn, ConnEvents } from './backend-conn';
 import type { Backend, Pool } from './pool';
 import type { ProxyConfig } from './config';
 import { stats } from './stats';
-import { PE, errorReply, bulkReply, intReply, R_OK, R_PONG, R_RESET, R_NIL, R_NO_BACKEND, R_HELLO3 } from './replies';
-import { clientLine, helloReply, proxySection, roleReply, validClientName, type ClientView } from './local';
+import { PE, errorReply, bulkReply, intReply, R_OK, R_PONG, R_RESET, R_NIL, R_NO_BACKEND } from './replies';
+import { clientLine, helloReply, proxySection, roleReply, validClientName, verbatimReply, type ClientView } from './local';
 
 const log = lazyLogger('proxy-session');
 
@@ -39,6 +39,7 @@ const QBUF_PAUSE = 256 * 1024;
 const R_NOAUTH = errorReply(E.NOAUTH);
 const R_EXEC_NO_MULTI = errorReply(E.EXEC_NO_MULTI);
 const R_DISCARD_NO_MULTI = errorReply(E.DISCARD_NO_MULTI);
+const R_NULL3 = Buffer.from('_\r\n');
 /**
  * Sent before WAIT on a dedicated connection. WAIT waits for the replicas to acknowledge the
  * connection's last write, and a fresh dedicated connection has none: the client's writes went over
@@ -63,6 +64,14 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   libName = '';
   libVer = '';
   authed: boolean;
+  /**
+   * The protocol the client speaks. A RESP3 client (HELLO 3) gets connections of its own, opened with
+   * HELLO 3: `dedicated` to the master for everything but reads, `readConn` to a replica for reads;
+   * reply bytes pass through untouched and the proxy's own answers are encoded in RESP3.
+   */
+  resp: 2 | 3 = 2;
+  /** RESP3: this client's own replica connection for reads (round-robin choice, opened on demand). */
+  private readConn: BackendConn | null = null;
   /** Reads go to the master (RESPLIT READMODE MASTER or READWRITE). */
   readMaster: boolean;
   private readonly parser: RequestParser<Buffer>;
@@ -197,11 +206,12 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       this.handlePinned(args, raw, r);
       return;
     }
+    const r3 = this.resp === 3;
     switch (r.kind) {
       case K.READ:
-        return this.read(args, raw);
+        return r3 ? this.read3(args, raw) : this.read(args, raw);
       case K.WRITE:
-        return this.write(args, raw);
+        return r3 ? this.write3(args, raw) : this.write(args, raw);
       case K.LOCAL:
         return this.handleLocal(args, raw, r);
       case K.BLOCK:
@@ -209,11 +219,12 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       case K.WAIT:
         return this.wait(args, raw);
       case K.XREAD:
-        return xreadBlocks(args) ? this.blocking(args, raw) : this.write(args, raw);
+        return xreadBlocks(args) ? this.blocking(args, raw) : r3 ? this.write3(args, raw) : this.write(args, raw);
       case K.SCAN:
-        return this.scan(args, raw, 1);
+        // RESP3: the master answers every cursor (a cursor is only meaningful where it was issued).
+        return r3 ? this.write3(args, raw) : this.scan(args, raw, 1);
       case K.KEYSCAN:
-        return this.scan(args, raw, 2);
+        return r3 ? this.write3(args, raw) : this.scan(args, raw, 2);
       case K.INFO:
         return this.info(args, raw);
       case K.SUB:
@@ -294,7 +305,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     stats.connectionsCurrent--;
     this.dedicated?.close();
     this.tunnel?.close();
-    this.dedicated = this.tunnel = null;
+    this.readConn?.close();
+    this.dedicated = this.tunnel = this.readConn = null;
     this.head = this.tail = null;
   }
 
@@ -356,7 +368,54 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   private dedicatedConn(): BackendConn | null {
     if (this.dedicated && !this.dedicated.closed) return this.dedicated;
     if (!this.ctx.pool.master.eligible) return null;
-    return (this.dedicated = this.ctx.pool.dedicated(this));
+    return (this.dedicated = this.ctx.pool.dedicated(this, this.resp === 3));
+  }
+
+  /** RESP3: everything but reads goes to the client's own master connection. */
+  private write3(args: Buffer[], raw: Buffer | null): void {
+    if (!this.dedicatedConn()) return this.masterDown();
+    this.sendDedicated(args, raw, K.WRITE);
+  }
+
+  /**
+   * RESP3: the connection this client's reads go to: its replica connection while that replica
+   * serves, else a new one to the next eligible replica (never `exclude`), else its master connection.
+   */
+  private readConnection(exclude?: Backend): BackendConn | null {
+    const pool = this.ctx.pool;
+    const cur = this.readConn;
+    if (cur && !cur.closed && cur.addr !== exclude) {
+      if ((cur.addr as Backend).eligible) return cur;
+      if (cur.pending === 0) cur.close();
+      else cur.fail('replica no longer serving'); // its reads move on through connFailed (readFailover)
+      const moved = this.readConn;
+      if (moved !== cur && moved !== null && !moved.closed && moved.addr !== exclude) return moved;
+    }
+    this.readConn = null;
+    if (this.readMaster && pool.master.eligible && pool.master !== exclude) return this.dedicatedConn();
+    const b = pool.readBackend(exclude);
+    if (b === null) return null;
+    if (b.isMaster) return this.dedicatedConn();
+    return (this.readConn = pool.dedicated(this, true, b));
+  }
+
+  /** Sends a read slot on a RESP3 connection (the slot keeps its bytes for a retry elsewhere). */
+  private sendRead3(c: BackendConn, s: Slot, bytes: Buffer): void {
+    const b = c.addr as Backend;
+    s.backend = b.index;
+    s.tries++;
+    s.raw = bytes;
+    b.routed++;
+    if (b.isMaster) stats.commandsMaster++;
+    else stats.commandsReplica++;
+    c.send(s, bytes);
+  }
+
+  /** RESP3 reads: on the client's own replica connection. */
+  private read3(args: Buffer[], raw: Buffer | null): void {
+    const c = this.readConnection();
+    if (c === null) return this.local(R_NO_BACKEND);
+    this.sendRead3(c, this.enqueue(K.READ), raw ?? encodeCommand(args));
   }
 
   private sendDedicated(args: Buffer[], raw: Buffer | null, kind: number): Slot {
@@ -442,7 +501,15 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
         if (a === 'default' || a === 'all' || a === 'everything') want = true;
       }
     }
-    if (only) return this.local(bulkReply(proxySection(pool, this.ctx.startedAt)));
+    const text = (s: string) => (this.resp === 3 ? verbatimReply(s) : bulkReply(s));
+    if (only) return this.local(text(proxySection(pool, this.ctx.startedAt)));
+    if (this.resp === 3) {
+      const c = pool.master.eligible ? this.dedicatedConn() : this.readConnection();
+      if (c === null) return this.local(text(proxySection(pool, this.ctx.startedAt)));
+      const s = this.enqueue(K.READ);
+      if (want) s.post = this.ctx.infoPost;
+      return this.sendRead3(c, s, raw ?? encodeCommand(args));
+    }
     const b = pool.master.eligible ? pool.master : pool.readBackend();
     if (b === null) return this.local(bulkReply(proxySection(pool, this.ctx.startedAt)));
     const s = this.enqueue(K.READ);
@@ -550,7 +617,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       case 'auth':
         return this.auth(args);
       case 'hello':
-        return this.hello(args);
+        return this.hello(args, raw);
       case 'quit':
         this.local(R_OK);
         this.closing = true;
@@ -586,16 +653,16 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
         return this.local(R_OK);
       }
       case 'client|getname':
-        return this.local(this.name ? bulkReply(this.name) : R_NIL);
+        return this.local(this.name ? bulkReply(this.name) : this.resp === 3 ? R_NULL3 : R_NIL);
       case 'client|id':
         return this.local(intReply(this.id));
       case 'client|info':
-        return this.local(bulkReply(clientLine(this, Date.now()) + '\n'));
+        return this.local(this.text(clientLine(this, Date.now()) + '\n'));
       case 'client|list': {
         const now = Date.now();
         let s = '';
         for (const c of this.ctx.sessions.values()) s += clientLine(c, now) + '\n';
-        return this.local(bulkReply(s));
+        return this.local(this.text(s));
       }
       case 'client|setinfo': {
         const attr = args[2].latin1Slice(0, args[2].length).toLowerCase();
@@ -609,6 +676,11 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       default:
         return this.refuse(r);
     }
+  }
+
+  /** Text the way Redis sends it to this client (CLIENT INFO/LIST, INFO): RESP3 verbatim or a bulk. */
+  private text(s: string): Buffer {
+    return this.resp === 3 ? verbatimReply(s) : bulkReply(s);
   }
 
   /** A SELECT index, or Redis's error text. */
@@ -640,15 +712,16 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.local(R_OK);
   }
 
-  /** HELLO [2 [AUTH user pass] [SETNAME name]]; RESP3 is refused (clients fall back to RESP2). */
-  private hello(args: Buffer[]): void {
+  /** HELLO [2|3 [AUTH user pass] [SETNAME name]]; 3 moves the client to RESP3 connections of its own. */
+  private hello(args: Buffer[], raw: Buffer | null): void {
     const s = args.map((a) => a.latin1Slice(0, a.length));
     let i = 1;
+    let proto: 2 | 3 = this.resp;
     if (s.length >= 2) {
       if (!/^-?(0|[1-9][0-9]{0,17})$/.test(s[1])) return this.local(errorReply(PE.HELLO_NOT_INT));
       const ver = Number(s[1]);
       if (ver < 2 || ver > 3) return this.local(errorReply(E.NOPROTO));
-      if (ver === 3) return this.local(R_HELLO3);
+      proto = ver as 2 | 3;
       i = 2;
     }
     let setname: string | null = null;
@@ -670,8 +743,23 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
         errorReply('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time'),
       );
     }
+    if (proto !== this.resp) {
+      // Replies still in flight belong to the old connections: switch once they have all arrived.
+      if (!this.drained(args, raw)) return;
+      this.switchProto(proto);
+    }
     if (setname !== null) this.name = setname;
-    this.local(helloReply(this.id));
+    this.local(helloReply(this.id, this.resp));
+  }
+
+  /** Moves the client to another protocol: its own connections are closed (nothing is in flight). */
+  private switchProto(proto: 2 | 3): void {
+    log().debug({ client: this.id, proto }, 'client switches protocol');
+    this.dedicated?.close();
+    this.readConn?.close();
+    this.dedicated = this.readConn = null;
+    this.pinned = this.inMulti = false;
+    this.resp = proto;
   }
 
   /** RESPLIT READMODE MASTER|REPLICA, RESPLIT BACKENDS. */
@@ -696,12 +784,32 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
 
   private reset(): void {
     this.dedicated?.close();
-    this.dedicated = null;
+    this.readConn?.close();
+    this.dedicated = this.readConn = null;
+    this.resp = 2;
     this.pinned = this.inMulti = false;
     this.db = 0;
     this.name = '';
     this.readMaster = this.ctx.cfg.readMode === 'master';
     this.authed = this.ctx.cfg.requirepass === '';
+  }
+
+  /** RESP3 read failover: a lost replica connection's reads go to the next eligible backend. */
+  private readFailover(conn: BackendConn, pending: Slot[]): void {
+    stats.backendConnFailures++;
+    const from = conn.addr as Backend;
+    for (const s of pending) {
+      const bytes = s.raw;
+      const c = bytes && s.kind === K.READ && s.tries < this.ctx.pool.all.length + 1 ? this.readConnection(from) : null;
+      if (c === null || bytes === null) {
+        log().warn({ client: this.id, from: from.name }, 'RESP3 read failover: no backend left for the read');
+        s.complete(R_NO_BACKEND);
+        continue;
+      }
+      stats.readFailovers++;
+      log().debug({ client: this.id, from: from.name, to: c.addr.name }, 'RESP3 read failover');
+      this.sendRead3(c, s, bytes);
+    }
   }
 
   // ---- dedicated connection events ----
@@ -716,6 +824,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     } else if (conn === this.dedicated) {
       this.dedicated = null;
       this.pinned = this.inMulti = false;
+    } else if (conn === this.readConn) {
+      this.readConn = null;
+      return this.readFailover(conn, pending);
     }
     for (const s of pending) {
       stats.backendLostReplies++;
