@@ -16,7 +16,7 @@ import { Snapshot } from './rdb/snapshot';
 import { parseRdb, installRdb } from './rdb/load';
 import { RdbError } from './rdb/constants';
 import { persistenceState, type PersistenceState } from './rdb/state';
-import { AOF_OFF_FIELDS } from './info/persistence';
+import { persistenceFields } from './info/persistence';
 
 export const MISCONF =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
@@ -277,30 +277,23 @@ function mergeRdb(s: Server, dbs: Map<number, { data: Map<string, Value>; expire
   }
 }
 
-/** INFO persistence, field for field as Redis 7.0 prints it with AOF off. */
+/** INFO persistence from this server's persistence state (the field list is info/persistence.ts's). */
 function infoSection(s: Server, st: PersistenceState): Array<[string, string | number]> {
   const inProgress = st.bgsave !== null;
-  return [
-    ['loading', s.loading ? 1 : 0],
-    ['async_loading', 0],
-    ['current_cow_peak', 0],
-    ['current_cow_size', 0],
-    ['current_cow_size_age', 0],
-    ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', inProgress ? st.keysProcessed() : 0],
-    ['current_save_keys_total', inProgress ? st.keysTotal : 0],
-    ['rdb_changes_since_last_save', Math.max(0, s.dirty - st.dirtyAtLastSave)],
-    ['rdb_bgsave_in_progress', inProgress ? 1 : 0],
-    ['rdb_last_save_time', st.lastSave],
-    ['rdb_last_bgsave_status', st.lastBgsaveOk ? 'ok' : 'err'],
-    ['rdb_last_bgsave_time_sec', st.lastBgsaveTimeSec],
-    ['rdb_current_bgsave_time_sec', inProgress ? Math.floor((Date.now() - st.bgsaveStartedAt) / 1000) : -1],
-    ['rdb_saves', st.saves],
-    ['rdb_last_cow_size', 0],
-    ['rdb_last_load_keys_expired', st.lastLoadKeysExpired],
-    ['rdb_last_load_keys_loaded', st.lastLoadKeysLoaded],
-    ...AOF_OFF_FIELDS,
-  ];
+  return persistenceFields({
+    loading: s.loading,
+    saveKeysProcessed: inProgress ? st.keysProcessed() : 0,
+    saveKeysTotal: inProgress ? st.keysTotal : 0,
+    changesSinceLastSave: Math.max(0, s.dirty - st.dirtyAtLastSave),
+    bgsaveInProgress: inProgress,
+    lastSaveTime: st.lastSave,
+    lastBgsaveOk: st.lastBgsaveOk,
+    lastBgsaveTimeSec: st.lastBgsaveTimeSec,
+    currentBgsaveTimeSec: inProgress ? Math.floor((Date.now() - st.bgsaveStartedAt) / 1000) : -1,
+    saves: st.saves,
+    lastLoadKeysExpired: st.lastLoadKeysExpired,
+    lastLoadKeysLoaded: st.lastLoadKeysLoaded,
+  });
 }
 
 /** CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save points retry only after 5 seconds. */
