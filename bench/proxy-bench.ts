@@ -64,7 +64,8 @@ function pingMultibulk(port: number, timeoutMs = 10000): Promise<void> {
   return waitForPing(port, { multibulk: true, timeoutMs, intervalMs: 100 });
 }
 
-async function startResplit(master: Proc, replicas: Proc[]): Promise<Proc> {
+/** The proxy (bin/resplit) in front of external backends; also used by the stack benchmark. */
+export async function startResplit(master: Proc, replicas: Proc[]): Promise<Proc> {
   const port = await freePort();
   const args = [
     path.join(ROOT, 'bin', 'resplit'),

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { startRedis, startProc, freePort, tmpDir, ROOT, type Proc } from './lib/procs';
 import { redisBenchmark, median, table } from './lib/redis-benchmark';
+import { startResplit } from './proxy-bench';
 
 async function startEmbeddedStack(): Promise<Proc> {
   const port = await freePort();
@@ -20,15 +21,7 @@ async function startOverRedis(): Promise<Proc[]> {
   const master = await startRedis();
   const replicas = [await startRedis(['--replicaof', '127.0.0.1', String(master.port)]), await startRedis(['--replicaof', '127.0.0.1', String(master.port)])];
   await new Promise((r) => setTimeout(r, 1500));
-  const port = await freePort();
-  const args = [
-    path.join(ROOT, 'bin', 'resplit'),
-    '--port', String(port),
-    '--master', `127.0.0.1:${master.port}`,
-    '--replicas', replicas.map((r) => `127.0.0.1:${r.port}`).join(','),
-    '--log-level', 'warn',
-  ];
-  const proxy = await startProc('resplit (redis backends)', process.execPath, args, port);
+  const proxy = await startResplit(master, replicas);
   return [proxy, master, ...replicas];
 }
 

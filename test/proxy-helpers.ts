@@ -93,3 +93,27 @@ export async function calls(port: number, cmd: string): Promise<number> {
   const m = v ? /calls=(\d+)/.exec(v) : null;
   return m ? Number(m[1]) : 0;
 }
+
+/**
+ * Mocha hooks shared by the proxy suites: one stack (real redis-server backends) per suite, a fresh
+ * client connection per test with every backend flushed and its command stats reset. Returns the
+ * live state; `ctx.stack` and `ctx.client` are set by the hooks.
+ */
+export function useProxyStack(): { stack: Stack; client: RawClient } {
+  const ctx = {} as { stack: Stack; client: RawClient };
+  before(async function () {
+    const s = await startStack();
+    if (!s) this.skip();
+    ctx.stack = s!;
+  });
+  after(async () => {
+    await ctx.stack?.stop();
+  });
+  beforeEach(async () => {
+    ctx.client = await RawClient.connect(ctx.stack.port);
+    await ctx.client.str('FLUSHALL');
+    for (const b of [ctx.stack.master, ...ctx.stack.replicas]) await ask(b.port, 'CONFIG', 'RESETSTAT');
+  });
+  afterEach(() => ctx.client?.close());
+  return ctx;
+}

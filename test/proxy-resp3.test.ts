@@ -6,26 +6,16 @@
 import assert from 'node:assert/strict';
 import { RawClient } from './helpers/raw';
 import { stats } from '../src/proxy/stats';
-import { startStack, calls, ask, replicasCaughtUp, waitFor, type Stack } from './proxy-helpers';
+import { useProxyStack, startStack, calls, ask, replicasCaughtUp, waitFor, type Stack } from './proxy-helpers';
 
 describe('proxy RESP3 clients', function () {
+  const ctx = useProxyStack();
   let st: Stack;
   let c: RawClient;
-
-  before(async function () {
-    const s = await startStack();
-    if (!s) this.skip();
-    st = s!;
+  beforeEach(() => {
+    st = ctx.stack;
+    c = ctx.client;
   });
-  after(async () => {
-    await st?.stop();
-  });
-  beforeEach(async () => {
-    c = await RawClient.connect(st.port);
-    await c.str('FLUSHALL');
-    for (const b of [st.master, ...st.replicas]) await ask(b.port, 'CONFIG', 'RESETSTAT');
-  });
-  afterEach(() => c?.close());
 
   it('answers HELLO 3 with the map Redis sends, and HELLO without a version in the current protocol', async () => {
     const h = await c.str('HELLO', '3', 'SETNAME', 'r3');

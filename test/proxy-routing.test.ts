@@ -4,29 +4,19 @@
 
 import assert from 'node:assert/strict';
 import { RawClient } from './helpers/raw';
-import { startStack, calls, ask, replicasCaughtUp, waitFor, type Stack } from './proxy-helpers';
+import { useProxyStack, startStack, calls, ask, replicasCaughtUp, waitFor, type Stack } from './proxy-helpers';
 import { classifyCommand, K } from '../src/proxy/classify';
 import { allCommands, F } from '../src/resp/commands';
 import { encodeCommand } from '../src/resp/encode';
 
 describe('proxy routing', function () {
+  const ctx = useProxyStack();
   let st: Stack;
   let c: RawClient;
-
-  before(async function () {
-    const s = await startStack();
-    if (!s) this.skip();
-    st = s!;
+  beforeEach(() => {
+    st = ctx.stack;
+    c = ctx.client;
   });
-  after(async () => {
-    await st?.stop();
-  });
-  beforeEach(async () => {
-    c = await RawClient.connect(st.port);
-    await c.str('FLUSHALL');
-    for (const b of [st.master, ...st.replicas]) await ask(b.port, 'CONFIG', 'RESETSTAT');
-  });
-  afterEach(() => c?.close());
 
   it('classifies from the command table and fails closed', () => {
     for (const cmd of allCommands()) {
