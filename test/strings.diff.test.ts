@@ -45,7 +45,9 @@ describe('strings (differential)', () => {
       ['SET', 'k', 'v', 'PX', '100000'],
       ['TTL', 'k'],
       ['SET', 'k', 'v', 'EXAT', '99999999999'],
-      ['TTL', 'k'],
+    ]);
+    await d.near(['TTL', 'k'], 1);
+    await d.seq([
       ['EXPIRETIME', 'k'],
       ['SET', 'k', 'v', 'PXAT', '99999999999999'],
       ['PEXPIRETIME', 'k'],
@@ -105,9 +107,13 @@ describe('strings (differential)', () => {
       ['GETEX', 'k', 'PX', '50000'],
       ['TTL', 'k'],
       ['GETEX', 'k', 'EXAT', '99999999999'],
-      ['TTL', 'k'],
+    ]);
+    await d.near(['TTL', 'k'], 1);
+    await d.seq([
       ['GETEX', 'k', 'PXAT', '99999999999999'],
-      ['PTTL', 'k'],
+    ]);
+    await d.near(['PTTL', 'k'], 1000);
+    await d.seq([
       ['GETEX', 'k', 'EX', '0'],
       ['GETEX', 'k', 'EX', 'x'],
       ['GETEX', 'k', 'EX', '10', 'PX', '10'],

@@ -70,6 +70,16 @@ export class DiffPair {
     return a;
   }
 
+  /**
+   * Sends one integer-reply command (TTL, PTTL) to both; the replies may differ by `tolerance`,
+   * because the two servers read their clocks a moment apart (and TTL rounds to the nearest second).
+   */
+  async near(args: Array<string | Buffer | number>, tolerance: number): Promise<void> {
+    const [a, b] = await this.both(...args);
+    const ok = a[0] === 0x3a && b[0] === 0x3a && Math.abs(Number(a.toString().slice(1)) - Number(b.toString().slice(1))) <= tolerance;
+    if (!ok) assert.fail(`reply differs beyond ${tolerance} for ${JSON.stringify(args.map(String))}\n  resplit: ${JSON.stringify(a.toString('latin1'))}\n  redis:   ${JSON.stringify(b.toString('latin1'))}`);
+  }
+
   /** Runs a sequence of commands through check(). */
   async seq(cmds: Array<Array<string | Buffer | number>>, opts: CheckOptions = {}): Promise<void> {
     for (const c of cmds) await this.check(c, opts);
