@@ -154,6 +154,69 @@ describe('ReplyDecoder: chunk boundaries', () => {
   });
 });
 
+describe('ReplyDecoder: runs of replies (skip/take, as the proxy matches pipelined runs)', () => {
+  const stream = Buffer.from(
+    '+OK\r\n$5\r\nhello\r\n$-1\r\n:7\r\n-ERR x\r\n*2\r\n$1\r\na\r\n:1\r\n$0\r\n\r\n$12\r\nab\r\ncd\r\nefgh\r\n' +
+      '%1\r\n+k\r\n_\r\n|1\r\n+a\r\n:2\r\n:-5\r\n+\r\n',
+    'latin1',
+  );
+  const single = decodeAll([stream], false) as string[];
+  /** Takes runs of the given sizes (cycled) across the chunks; returns each run's bytes. */
+  function runs(chunks: Buffer[], sizes: number[]): string[] {
+    const d = new ReplyDecoder(false);
+    const out: string[] = [];
+    let si = 0;
+    let got = 0;
+    let acc = '';
+    for (const ch of chunks) {
+      d.feed(ch);
+      for (;;) {
+        const need = sizes[si % sizes.length] - got;
+        const k = d.skip(need);
+        if (k === 0) break;
+        acc += Buffer.from(d.take()).toString('latin1');
+        got += k;
+        if (k < need) break; // part of the run: wait for more bytes
+        out.push(acc);
+        acc = '';
+        got = 0;
+        si++;
+      }
+    }
+    if (acc) out.push(acc);
+    return out;
+  }
+  /** The expected runs: the single replies grouped by the same sizes. */
+  function grouped(sizes: number[]): string[] {
+    const out: string[] = [];
+    for (let i = 0, si = 0; i < single.length; si++) {
+      const n = sizes[si % sizes.length];
+      out.push(single.slice(i, i + n).join(''));
+      i += n;
+    }
+    return out;
+  }
+  it('finds the same reply boundaries as nextRaw, for runs of every size, at every split', () => {
+    assert.equal(single.length, 11);
+    for (const sizes of [[1], [2], [3], [16], [5, 1, 7]]) {
+      const expected = grouped(sizes);
+      for (const chunks of splits(stream)) assert.deepEqual(runs(chunks, sizes), expected, `sizes ${sizes} split ${chunks.map((c) => c.length).join('+')}`);
+    }
+  });
+  it('a run across a big bulk reply', () => {
+    const v = 'z'.repeat(40000);
+    const b = Buffer.from(`:1\r\n$${v.length}\r\n${v}\r\n+OK\r\n`, 'latin1');
+    for (let i = 0; i <= b.length; i += 1999) assert.deepEqual(runs([b.subarray(0, i), b.subarray(i)], [3]), [b.toString('latin1')]);
+  });
+  it('a malformed length throws as nextRaw does', () => {
+    for (const bad of ['$x\r\nab\r\n', '$\r\n', '*z\r\n', '?\r\n']) {
+      const d = new ReplyDecoder(false);
+      d.feed(Buffer.from(bad));
+      assert.throws(() => d.skip(1), /Protocol error|unexpected reply type/, bad);
+    }
+  });
+});
+
 describe('protocol errors against the real server (differential)', function () {
   this.timeout(20000);
   const d = useDiff();

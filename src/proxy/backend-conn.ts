@@ -156,18 +156,28 @@ export class BackendConn implements Flushable {
       this.passthrough(chunk);
       return;
     }
-    this.dec.feed(chunk);
+    const dec = this.dec;
+    dec.feed(chunk);
     try {
-      for (let r = this.dec.nextRaw(); r !== null; r = this.dec.nextRaw()) {
-        const s = this.q.shift();
-        if (!s) {
-          this.fail('backend sent a reply nobody asked for');
+      for (;;) {
+        const s = this.q.peek();
+        if (s === undefined) {
+          if (dec.buffered > 0) this.fail('backend sent a reply nobody asked for');
           return;
         }
-        s.complete(r);
+        const want = s.count - s.got;
+        const k = dec.skip(want);
+        if (k === 0) return;
+        if (k < want) {
+          // Part of a run: keep what arrived, wait for the rest.
+          s.partial(k, dec.take());
+          return;
+        }
+        this.q.shift();
+        s.complete(dec.take());
         if (this.closed) return;
         if (this.passthrough && this.q.length === 0) {
-          const rest = this.dec.drain();
+          const rest = dec.drain();
           if (rest.length) this.passthrough(rest);
           return;
         }

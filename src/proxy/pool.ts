@@ -12,6 +12,9 @@ import { PE, errorReply, R_NO_BACKEND } from './replies';
 
 const log = lazyLogger('proxy-pool');
 
+/** Reads in a row that go to the same replica before the next one takes over. */
+const READ_RUN = 16;
+
 /** One backend server as the proxy sees it. */
 export class Backend implements BackendAddr {
   readonly name: string;
@@ -50,6 +53,9 @@ export class Pool implements ConnEvents {
   readonly master: Backend;
   readonly replicas: Backend[];
   private rr = 0;
+  /** The replica taking the current run of reads, and how many more reads it takes. */
+  private runB: Backend | null = null;
+  private runLeft = 0;
   /** RESP3 clients' own replica connections: the stall check covers them as it does shared ones. */
   private readonly ownReads = new Set<BackendConn>();
 
@@ -61,8 +67,18 @@ export class Pool implements ConnEvents {
     for (const b of this.all) b.okRun = opts.rise - 1;
   }
 
-  /** The next eligible replica round-robin (skipping `exclude`), else the master, else null. */
+  /**
+   * The replica for the next read: round-robin in runs of READ_RUN reads, so a client's pipelined
+   * reads and the reads of clients served in the same pass reach a replica together (one write to
+   * it, one read of its replies) while the count of reads stays even across replicas. Skips
+   * ineligible replicas and `exclude` (a failed one); with no replica left, the master; else null.
+   */
   readBackend(exclude?: Backend): Backend | null {
+    const cur = this.runB;
+    if (cur !== null && this.runLeft > 0 && cur.eligible && cur !== exclude) {
+      this.runLeft--;
+      return cur;
+    }
     const reps = this.replicas;
     const n = reps.length;
     for (let i = 0; i < n; i++) {
@@ -70,9 +86,12 @@ export class Pool implements ConnEvents {
       const b = reps[idx];
       if (b.eligible && b !== exclude) {
         this.rr = idx + 1;
+        this.runB = b;
+        this.runLeft = READ_RUN - 1;
         return b;
       }
     }
+    this.runB = null;
     return this.master.eligible && this.master !== exclude ? this.master : null;
   }
 
@@ -80,9 +99,9 @@ export class Pool implements ConnEvents {
   send(b: Backend, slot: Slot, raw: Buffer): void {
     slot.backend = b.index;
     slot.tries++;
-    b.routed++;
-    if (b.isMaster) stats.commandsMaster++;
-    else stats.commandsReplica++;
+    b.routed += slot.count;
+    if (b.isMaster) stats.commandsMaster += slot.count;
+    else stats.commandsReplica += slot.count;
     let c = b.shared;
     if (c === null || c.closed) c = b.shared = new BackendConn(b, this.opts.conn, this);
     c.send(slot, raw);
@@ -108,13 +127,15 @@ export class Pool implements ConnEvents {
         if (next) {
           stats.readFailovers++;
           log().debug({ from: b.name, to: next.name }, 'read failover');
+          s.restart();
           this.send(next, s, s.raw);
           continue;
         }
-        s.complete(R_NO_BACKEND);
+        s.restart();
+        s.fail(R_NO_BACKEND);
       } else {
-        stats.backendLostReplies++;
-        s.complete(errorReply(PE.BACKEND_LOST(b.name)));
+        stats.backendLostReplies += s.count - s.got;
+        s.fail(errorReply(PE.BACKEND_LOST(b.name)));
       }
     }
   }

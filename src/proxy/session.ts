@@ -5,6 +5,7 @@
 
 import type net from 'node:net';
 import { RequestParser, ProtocolError, DEFAULT_LIMITS } from '../resp/parser';
+import { scanFrame, frame } from '../resp/frame-scan';
 import { ReplyWriter, encodeCommand } from '../resp/encode';
 import { E, errArity } from '../resp/errors';
 import { lazyLogger } from './log';
@@ -32,8 +33,6 @@ export interface ProxyContext {
   infoPost: PostFn;
 }
 
-/** Reads of one client's pass that go to the same replica before the next one takes over. */
-const READ_RUN = 16;
 /** Parsed-but-unhandled bytes at which a waiting client stops being read. */
 const QBUF_PAUSE = 256 * 1024;
 const R_NOAUTH = errorReply(E.NOAUTH);
@@ -95,13 +94,6 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   private deferredRaw: Buffer | null = null;
   /** The loop stopped on a barrier or a full FIFO (a completed reply restarts it). */
   private waiting = false;
-  /**
-   * The replica this pass's reads go to, and how many more may follow it: a client's pipelined reads
-   * parsed in one pass go to one replica (in runs of READ_RUN), so their replies come back in order
-   * in one piece and the client gets one write, instead of waiting on every replica in turn.
-   */
-  private runBackend: Backend | null = null;
-  private runLeft = 0;
   private inLoop = false;
   private outPaused = false;
   private sockPaused = false;
@@ -128,8 +120,70 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   }
 
   private onData(d: Buffer): void {
+    this.lastCmdAt = Date.now();
+    if (this.authed && this.resp === 2 && this.tunnel === null && !this.pinned && !this.closing && this.deferred === null && this.parser.idle) {
+      const pos = this.forward(d);
+      if (pos === d.length) return;
+      if (pos > 0) d = d.subarray(pos);
+    }
     this.parser.feed(d);
     this.loop();
+  }
+
+  /**
+   * The fast path, for a client in the plain state (authenticated, RESP2, not pinned, nothing left
+   * over from the last chunk): complete requests at the start of the chunk that are plain reads or
+   * writes are forwarded as raw bytes, found by scanFrame, with no argument vector. Consecutive ones
+   * bound for the same backend form one run: one slot, one copy into the backend's output, one reply
+   * buffer. Stops at the first request that needs more (a local or pinning command, a partial frame,
+   * an inline request, no backend to take it) and returns its offset; the full parser takes the rest.
+   */
+  private forward(d: Buffer): number {
+    const pool = this.ctx.pool;
+    const maxBulk = this.ctx.cfg.protoMaxBulkLen;
+    let room = this.ctx.cfg.maxPendingPerClient - this.count;
+    let pos = 0;
+    let runStart = 0;
+    let runN = 0;
+    let runKind = 0;
+    let runB: Backend | null = null;
+    while (room > 0 && scanFrame(d, pos, maxBulk)) {
+      const name = d.latin1Slice(frame.nameStart, frame.nameEnd);
+      const r = routeByName(name);
+      const kind = r.kind;
+      let b: Backend | null;
+      if (r.container) break;
+      if (kind === K.READ) {
+        b = this.readMaster && pool.master.eligible ? pool.master : pool.readBackend();
+        if (b === null) break;
+      } else if (kind === K.WRITE) {
+        if (!pool.master.eligible) break;
+        b = pool.master;
+      } else break;
+      if (b !== runB || kind !== runKind) {
+        if (runN > 0) this.sendRun(runB!, runKind, d, runStart, pos, runN);
+        runB = b;
+        runKind = kind;
+        runStart = pos;
+        runN = 0;
+      }
+      runN++;
+      room--;
+      pos = frame.end;
+      this.lastCmd = name;
+    }
+    if (runN > 0) this.sendRun(runB!, runKind, d, runStart, pos, runN);
+    return pos;
+  }
+
+  /** One slot for n requests (d[start, end)) that go to backend b together. */
+  private sendRun(b: Backend, kind: number, d: Buffer, start: number, end: number, n: number): void {
+    const s = this.enqueue(kind);
+    s.count = n;
+    this.count += n - 1;
+    const bytes = d.subarray(start, end);
+    if (kind === K.READ) s.raw = bytes;
+    this.ctx.pool.send(b, s, bytes);
   }
 
   /** Handles buffered requests until the parser is empty, a barrier holds, or the FIFO is full. */
@@ -137,7 +191,6 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     if (this.inLoop || this.closed) return;
     this.inLoop = true;
     this.waiting = false;
-    this.runBackend = null;
     const max = this.ctx.cfg.maxPendingPerClient;
     try {
       while (!this.closing) {
@@ -265,8 +318,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       h.reply = null;
       const n: Slot | null = h.next;
       h.next = null;
+      this.count -= h.count;
       h = n;
-      this.count--;
     }
     this.head = h;
     if (h === null) this.tail = null;
@@ -340,13 +393,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     const pool = this.ctx.pool;
     let b: Backend | null;
     if (this.readMaster && pool.master.eligible) b = pool.master;
-    else if (this.runBackend !== null && this.runLeft > 0 && this.runBackend.eligible) {
-      b = this.runBackend;
-      this.runLeft--;
-    } else {
-      b = this.runBackend = pool.readBackend();
-      this.runLeft = READ_RUN - 1;
-    }
+    else b = pool.readBackend();
     if (b === null) return this.local(R_NO_BACKEND);
     const s = this.enqueue(K.READ);
     const bytes = raw ?? encodeCommand(args);

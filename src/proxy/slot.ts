@@ -1,5 +1,7 @@
-// One request in flight: the cell of a client's in-order reply FIFO and, at the same time, the entry a
-// backend connection matches its next reply to. One object per forwarded request, nothing more.
+// One request in flight, or a run of pipelined requests that went to the same backend together: the
+// cell of a client's in-order reply FIFO and, at the same time, the entry a backend connection matches
+// its next replies to. One object per run, nothing more: 16 pipelined GETs cost one slot, one copy of
+// their request bytes and one reply buffer.
 
 /** Who is told when a slot has its reply (the client session). */
 export interface SlotOwner {
@@ -27,12 +29,46 @@ export class Slot {
   post: PostFn | null = null;
   /** A number the post function needs (EXEC: the db selected inside MULTI). */
   arg = -1;
+  /** Requests in the run (replies the backend owes this slot). */
+  count = 1;
+  /** Replies received so far, and their bytes while the run is incomplete. */
+  got = 0;
+  parts: Buffer[] | null = null;
 
   constructor(readonly owner: SlotOwner | null) {}
 
+  /** Some of a run's replies arrived (k of them, in `bytes`); the rest follow. */
+  partial(k: number, bytes: Buffer): void {
+    this.got += k;
+    if (this.parts) this.parts.push(bytes);
+    else this.parts = [bytes];
+  }
+
+  /** The last (or only) replies arrived: the slot's reply is every reply of the run, in order. */
   complete(reply: Buffer): void {
+    if (this.parts) {
+      this.parts.push(reply);
+      reply = Buffer.concat(this.parts);
+      this.parts = null;
+    }
+    this.got = this.count;
     this.reply = this.post ? this.post(this, reply) : reply;
     this.raw = null;
     if (this.owner) this.owner.slotDone(this);
+  }
+
+  /** Answers every request of the run not answered yet with `err` (replies already received stay). */
+  fail(err: Buffer): void {
+    const missing = this.count - this.got;
+    if (missing <= 1) return this.complete(err);
+    const errs = Buffer.allocUnsafe(err.length * missing);
+    for (let i = 0; i < missing; i++) err.copy(errs, i * err.length);
+    this.complete(errs);
+  }
+
+  /** Forgets partial replies so the whole run can be sent again elsewhere (reads only). */
+  restart(): void {
+    this.got = 0;
+    this.parts = null;
   }
 }

@@ -54,7 +54,12 @@ export class ReplyDecoder {
   private stack: Frame[] = [];
   /** Raw bytes of the reply in progress that were in earlier chunks. */
   private rawParts: Buffer[] = [];
+  /** Total length of rawParts. */
+  private rawLen = 0;
+  /** Where the bytes not taken yet start in buf (after rawParts). */
   private frameStart = 0;
+  /** How many of the bytes not taken yet belong to complete replies (raw mode; take() returns them). */
+  private done = 0;
   private bulkLen = -1;
   private bulkKind = 0;
   private big: Buffer | null = null;
@@ -72,12 +77,12 @@ export class ReplyDecoder {
       chunk = chunk.subarray(n);
     }
     if (this.pos >= this.buf.length) {
-      if (!this.values && this.frameStart < this.buf.length) this.rawParts.push(this.buf.subarray(this.frameStart));
+      if (!this.values && this.frameStart < this.buf.length) this.pushRaw(this.buf.subarray(this.frameStart));
       this.buf = chunk;
       this.pos = this.frameStart = 0;
       return;
     }
-    if (!this.values && this.frameStart < this.pos) this.rawParts.push(this.buf.subarray(this.frameStart, this.pos));
+    if (!this.values && this.frameStart < this.pos) this.pushRaw(this.buf.subarray(this.frameStart, this.pos));
     this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
     this.pos = this.frameStart = 0;
   }
@@ -94,17 +99,106 @@ export class ReplyDecoder {
 
   /** Raw bytes of the next complete reply (values=false mode), or null. */
   nextRaw(): Buffer | null {
-    const start = this.frameStart;
-    const r = this.step();
-    if (r === NEED_MORE) return null;
-    let out: Buffer;
-    if (this.rawParts.length) {
-      this.rawParts.push(this.buf.subarray(0, this.pos));
-      out = Buffer.concat(this.rawParts);
-      this.rawParts = [];
-    } else out = this.buf.subarray(start, this.pos);
-    this.frameStart = this.pos;
-    return out;
+    return this.skip(1) === 1 ? this.take() : null;
+  }
+
+  /**
+   * Raw mode: consumes up to n complete replies and returns how many it consumed; take() returns
+   * their bytes. The proxy matches a run of pipelined requests to its replies this way, with no
+   * object per reply. Top-level bulk, status, integer and error replies (nearly all traffic) are
+   * scanned inline; anything else goes through the general state machine.
+   */
+  skip(n: number): number {
+    let k = 0;
+    while (k < n) {
+      if (this.stack.length === 0 && this.bulkLen < 0 && this.big === null) {
+        const b = this.buf;
+        const len = b.length;
+        const pos = this.pos;
+        if (pos >= len) break;
+        const t = b[pos];
+        if (t === 36 /* $ */) {
+          let i = pos + 1;
+          let v = 0;
+          let c = b[i];
+          if (c === 45 /* - */ && b[i + 1] === 49 /* 1 */ && b[i + 2] === 13 && i + 3 < len) {
+            this.pos = i + 4; // $-1: a null bulk
+            this.done = this.rawLen + this.pos - this.frameStart;
+            k++;
+            continue;
+          }
+          if (c !== 45 && c !== 13) {
+            for (; i < len; i++) {
+              c = b[i];
+              if (c < 48 || c > 57) break;
+              v = v * 10 + c - 48;
+            }
+            if (i + 1 >= len) break; // the length line is not complete yet
+            const end = i + 4 + v;
+            if (c === 13 && end <= len && v <= this.maxBulkLen) {
+              this.pos = end;
+              this.done = this.rawLen + end - this.frameStart;
+              k++;
+              continue;
+            }
+          }
+        } else if (t === 43 /* + */ || t === 58 /* : */ || t === 45 /* - */) {
+          let i = pos + 1;
+          while (i < len && b[i] !== 13) i++;
+          if (i + 1 >= len) break;
+          this.pos = i + 2;
+          this.done = this.rawLen + this.pos - this.frameStart;
+          k++;
+          continue;
+        }
+      }
+      if (this.step() === NEED_MORE) break;
+      this.done = this.rawLen + this.pos - this.frameStart;
+      k++;
+    }
+    return k;
+  }
+
+  /**
+   * Raw mode: the bytes of the complete replies consumed since the last take(), contiguous. The bytes
+   * of a reply still in progress (a run cut by a chunk boundary) stay for the next take().
+   */
+  take(): Buffer {
+    const n = this.done;
+    this.done = 0;
+    if (this.rawLen === 0) {
+      const out = this.buf.subarray(this.frameStart, this.frameStart + n);
+      this.frameStart += n;
+      return out;
+    }
+    const parts = this.rawParts;
+    const out: Buffer[] = [];
+    let need = n;
+    let i = 0;
+    for (; i < parts.length && need > 0; i++) {
+      const p = parts[i];
+      if (p.length > need) {
+        out.push(p.subarray(0, need));
+        parts[i] = p.subarray(need);
+        need = 0;
+        break;
+      }
+      out.push(p);
+      need -= p.length;
+    }
+    this.rawParts = i > 0 ? parts.slice(i) : parts;
+    this.rawLen -= n - need;
+    if (need > 0) {
+      // rawParts are used up; the rest is at the start of buf
+      out.push(this.buf.subarray(0, need));
+      this.frameStart = need;
+    }
+    return out.length === 1 ? out[0] : Buffer.concat(out, n);
+  }
+
+  private pushRaw(b: Buffer): void {
+    this.rawParts.push(b);
+    this.rawLen += b.length;
   }
 
   /**
@@ -122,7 +216,8 @@ export class ReplyDecoder {
   drain(): Buffer {
     const out = this.buf.subarray(this.pos);
     this.buf = EMPTY;
-    this.pos = this.frameStart = 0;
+    this.pos = this.frameStart = this.done = this.rawLen = 0;
+    this.rawParts = [];
     return out;
   }
 
@@ -175,8 +270,8 @@ export class ReplyDecoder {
     this.bigFill = have;
     if (!this.values) {
       // raw mode keeps what it already saw of this frame
-      if (this.frameStart < this.pos) this.rawParts.push(this.buf.subarray(this.frameStart, this.pos));
-      this.rawParts.push(this.big);
+      if (this.frameStart < this.pos) this.pushRaw(this.buf.subarray(this.frameStart, this.pos));
+      this.pushRaw(this.big);
     }
     this.buf = EMPTY;
     this.pos = this.frameStart = 0;
@@ -223,7 +318,7 @@ export class ReplyDecoder {
       case 33: // ! blob error
       case 61: {
         // = verbatim
-        const n = parseInt(b.latin1Slice(s, nl), 10);
+        const n = lineInt(b, s, nl);
         if (Number.isNaN(n)) throw new Error('Protocol error: invalid bulk length');
         if (n < 0) return null;
         if (n > this.maxBulkLen) throw new Error('Protocol error: bulk too large');
@@ -237,7 +332,7 @@ export class ReplyDecoder {
       case 37: // % map
       case 124: {
         // | attribute
-        let n = parseInt(b.latin1Slice(s, nl), 10);
+        let n = lineInt(b, s, nl);
         if (Number.isNaN(n)) throw new Error('Protocol error: invalid multibulk length');
         if (n < 0) return null;
         if (t === 37 || t === 124) n *= 2;
@@ -264,6 +359,21 @@ export class ReplyDecoder {
         throw new Error(`Protocol error: unexpected reply type byte ${t}`);
     }
   }
+}
+
+/** A length line's integer ("-1", "42"), read from the bytes without making a string; NaN if invalid. */
+function lineInt(b: Buffer, s: number, e: number): number {
+  let i = s;
+  const neg = b[i] === 45;
+  if (neg) i++;
+  if (i >= e || e - i > 16) return NaN;
+  let v = 0;
+  for (; i < e; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
 }
 
 function parseIntLine(s: string): number | bigint {

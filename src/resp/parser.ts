@@ -100,6 +100,11 @@ export class RequestParser<A extends Buffer | string = Buffer> {
     }
   }
 
+  /** Nothing buffered and no request half read: the next chunk starts at a request boundary. */
+  get idle(): boolean {
+    return this.buf.length === this.start && this.remaining === 0 && this.args.length === 0 && this.big === null;
+  }
+
   /** Bytes buffered but not yet returned as requests (for client-query-buffer limits). */
   get pendingBytes(): number {
     return this.buf.length - this.start + (this.big ? this.bigFill : 0);

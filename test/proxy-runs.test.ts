@@ -1,0 +1,167 @@
+// Pipelined runs through the proxy's fast path: consecutive requests of one client bound for the same
+// backend travel as one run (one slot, one reply buffer). These tests check what the client sees when
+// a run's replies arrive in pieces (big values spanning reads) and when a backend dies after
+// answering only part of a run: a write run keeps the replies it got and the rest get an error; a
+// read run is sent again elsewhere and the client gets every reply. Backends are real redis-server
+// processes, or scripted fakes that drop the connection after a set number of replies.
+
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { RawClient } from './helpers/raw';
+import { useProxyStack, replicasCaughtUp, waitFor } from './proxy-helpers';
+import { encodeCommand } from '../src/resp/encode';
+import { RequestParser, ProtocolError } from '../src/resp/parser';
+import { ProxyServer } from '../src/proxy/server';
+import { buildConfig } from '../src/proxy/config';
+import { stats } from '../src/proxy/stats';
+
+const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
+
+describe('proxy runs with real backends', function () {
+  this.timeout(30000);
+  const ctx = useProxyStack();
+
+  it('a long mixed pipeline with big values comes back complete and in order', async () => {
+    const c = ctx.client;
+    const big = (i: number) => String(i % 10).repeat(50000 + i);
+    for (let i = 0; i < 20; i++) assert.equal(await c.str('SET', `big${i}`, big(i)), '+OK\r\n');
+    await replicasCaughtUp(ctx.stack);
+    const cmds: string[][] = [];
+    const expect: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const k = i % 20;
+      if (i % 7 === 3) {
+        cmds.push(['SET', `w${i}`, String(i)]);
+        expect.push('+OK\r\n');
+      } else if (i % 5 === 0) {
+        cmds.push(['STRLEN', `big${k}`]);
+        expect.push(`:${big(k).length}\r\n`);
+      } else if (i % 11 === 1) {
+        cmds.push(['GET', 'missing']);
+        expect.push('$-1\r\n');
+      } else {
+        cmds.push(['GET', `big${k}`]);
+        expect.push(bulk(big(k)));
+      }
+    }
+    c.write(Buffer.concat(cmds.map((x) => encodeCommand(x))));
+    const replies = await c.read(cmds.length, 20000);
+    assert.equal(replies.length, cmds.length);
+    replies.forEach((r, i) => assert.equal(r.toString(), expect[i], `reply ${i} to ${cmds[i][0]} ${cmds[i][1]}`));
+  });
+});
+
+/** A scripted backend: answers health checks, SET (+OK) and GET (the key as value); may drop mid-run. */
+class FakeBackend {
+  readonly server: net.Server;
+  port = 0;
+  /** Drop the connection once, after answering this many GET/SET requests on it (0: never). */
+  dropAfter = 0;
+  served = 0;
+  private readonly socks = new Set<net.Socket>();
+
+  constructor(readonly role: 'master' | 'slave') {
+    this.server = net.createServer((s) => this.accept(s));
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+    this.port = (this.server.address() as net.AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.socks) s.destroy();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private info(section: string): string {
+    if (section === 'persistence') return 'loading:0\r\n';
+    return this.role === 'master'
+      ? 'role:master\r\nmaster_repl_offset:0\r\n'
+      : 'role:slave\r\nmaster_link_status:up\r\nmaster_sync_in_progress:0\r\nslave_repl_offset:0\r\n';
+  }
+
+  private accept(s: net.Socket): void {
+    this.socks.add(s);
+    s.on('close', () => this.socks.delete(s));
+    s.on('error', () => undefined);
+    const p = new RequestParser<string>('string');
+    let answered = 0;
+    s.on('data', (d) => {
+      p.feed(d);
+      let out = '';
+      for (let r = p.next(); r !== null; r = p.next()) {
+        if (r instanceof ProtocolError) return s.destroy();
+        const cmd = r[0].toUpperCase();
+        if (cmd === 'PING') out += '+PONG\r\n';
+        else if (cmd === 'INFO') out += bulk(this.info(r[1] ?? ''));
+        else if (cmd === 'SELECT') out += '+OK\r\n';
+        else if (cmd === 'SET' || cmd === 'GET') {
+          if (this.dropAfter > 0 && answered === this.dropAfter) {
+            this.dropAfter = 0;
+            s.end(out, () => s.destroy());
+            return;
+          }
+          answered++;
+          this.served++;
+          out += cmd === 'SET' ? '+OK\r\n' : bulk(`v:${r[1]}`);
+        } else out += `-ERR fake backend: ${cmd}\r\n`;
+      }
+      if (out) s.write(out);
+    });
+  }
+}
+
+describe('proxy runs when a backend dies mid-run (scripted backends)', function () {
+  this.timeout(30000);
+  let master: FakeBackend;
+  let replicas: FakeBackend[];
+  let proxy: ProxyServer;
+  let c: RawClient;
+
+  beforeEach(async () => {
+    master = new FakeBackend('master');
+    replicas = [new FakeBackend('slave'), new FakeBackend('slave')];
+    for (const b of [master, ...replicas]) await b.start();
+    const cfg = buildConfig({
+      port: 0,
+      master: `127.0.0.1:${master.port}`,
+      replicas: replicas.map((r) => `127.0.0.1:${r.port}`),
+      'health-check-interval-ms': 50,
+      'health-check-timeout-ms': 400,
+      rise: 1,
+      fall: 1,
+      'connect-timeout-ms': 500,
+    });
+    proxy = new ProxyServer(cfg, cfg.master!, cfg.replicas);
+    const port = await proxy.start();
+    await waitFor('backends serving', () => proxy.pool.all.every((b) => b.eligible));
+    c = await RawClient.connect(port);
+  });
+  afterEach(async () => {
+    c.close();
+    await proxy.stop();
+    for (const b of [master, ...replicas]) await b.stop();
+  });
+
+  it('a write run: the replies that came stay, the unanswered writes get the error, in order', async () => {
+    master.dropAfter = 5;
+    c.write(Buffer.concat(Array.from({ length: 16 }, (_, i) => encodeCommand(['SET', `k${i}`, 'v']))));
+    const replies = (await c.read(16)).map(String);
+    assert.deepEqual(replies.slice(0, 5), Array(5).fill('+OK\r\n'));
+    for (const r of replies.slice(5)) assert.match(r, /^-ERR resplit: connection to backend 127\.0\.0\.1:\d+ lost before the reply\r\n$/);
+    // The client's connection is fine and writes resume once the master is back in service.
+    await waitFor('the master to serve again', () => proxy.pool.master.eligible);
+    assert.equal(await c.str('SET', 'after', 'v'), '+OK\r\n');
+  });
+
+  it('a read run: a replica dropping after part of it costs nothing, the whole run is re-sent', async () => {
+    for (const r of replicas) r.dropAfter = 5;
+    const before = stats.readFailovers;
+    c.write(Buffer.concat(Array.from({ length: 16 }, (_, i) => encodeCommand(['GET', `k${i}`]))));
+    const replies = (await c.read(16)).map(String);
+    assert.deepEqual(replies, Array.from({ length: 16 }, (_, i) => bulk(`v:k${i}`)));
+    assert.ok(stats.readFailovers > before, 'the run was not failed over');
+    assert.ok(replicas.some((r) => r.served === 5), 'no replica answered part of the run before dropping');
+  });
+});
