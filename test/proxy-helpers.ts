@@ -52,6 +52,33 @@ export async function replicasCaughtUp(s: { master: ChildServer; replicas: Child
   });
 }
 
+/**
+ * A proxy in this process, on an ephemeral port, in front of loopback backends, with fast health
+ * checks; resolves once every backend serves.
+ */
+export async function startProxy(masterPort: number, replicaPorts: number[], extra: Record<string, unknown> = {}): Promise<ProxyServer> {
+  const cfg = buildConfig({
+    port: 0,
+    master: `127.0.0.1:${masterPort}`,
+    replicas: replicaPorts.map((p) => `127.0.0.1:${p}`),
+    'health-check-interval-ms': 50,
+    'health-check-timeout-ms': 400,
+    rise: 1,
+    fall: 1,
+    'connect-timeout-ms': 500,
+    ...extra,
+  });
+  const proxy = new ProxyServer(cfg, cfg.master!, cfg.replicas);
+  try {
+    await proxy.start();
+    await waitFor('backends serving', () => proxy.pool.all.every((b) => b.eligible));
+  } catch (err) {
+    await proxy.stop();
+    throw err;
+  }
+  return proxy;
+}
+
 /** Starts master + replicas + proxy; null when redis-server is missing. */
 export async function startStack(opts: { replicas?: number; proxy?: Record<string, unknown> } = {}): Promise<Stack | null> {
   const master = await startRedis([]);
@@ -65,22 +92,8 @@ export async function startStack(opts: { replicas?: number; proxy?: Record<strin
   try {
     for (let i = 0; i < (opts.replicas ?? 2); i++) replicas.push((await startRedis(['--replicaof', '127.0.0.1', String(master.port)]))!);
     await replicasCaughtUp({ master, replicas });
-    const cfg = buildConfig({
-      port: 0,
-      master: `127.0.0.1:${master.port}`,
-      replicas: replicas.map((r) => `127.0.0.1:${r.port}`),
-      'health-check-interval-ms': 50,
-      'health-check-timeout-ms': 400,
-      rise: 1,
-      fall: 1,
-      'connect-timeout-ms': 500,
-      ...opts.proxy,
-    });
-    proxy = new ProxyServer(cfg, cfg.master!, cfg.replicas);
-    const port = await proxy.start();
-    const p = proxy;
-    await waitFor('backends serving', () => p.pool.all.every((b) => b.eligible));
-    return { proxy, port, master, replicas, stop };
+    proxy = await startProxy(master.port, replicas.map((r) => r.port), opts.proxy);
+    return { proxy, port: proxy.port, master, replicas, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -8,11 +8,10 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { RawClient } from './helpers/raw';
-import { useProxyStack, replicasCaughtUp, waitFor } from './proxy-helpers';
+import { useProxyStack, replicasCaughtUp, waitFor, startProxy } from './proxy-helpers';
 import { encodeCommand } from '../src/resp/encode';
 import { RequestParser, ProtocolError } from '../src/resp/parser';
-import { ProxyServer } from '../src/proxy/server';
-import { buildConfig } from '../src/proxy/config';
+import type { ProxyServer } from '../src/proxy/server';
 import { stats } from '../src/proxy/stats';
 
 const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
@@ -123,20 +122,8 @@ describe('proxy runs when a backend dies mid-run (scripted backends)', function 
     master = new FakeBackend('master');
     replicas = [new FakeBackend('slave'), new FakeBackend('slave')];
     for (const b of [master, ...replicas]) await b.start();
-    const cfg = buildConfig({
-      port: 0,
-      master: `127.0.0.1:${master.port}`,
-      replicas: replicas.map((r) => `127.0.0.1:${r.port}`),
-      'health-check-interval-ms': 50,
-      'health-check-timeout-ms': 400,
-      rise: 1,
-      fall: 1,
-      'connect-timeout-ms': 500,
-    });
-    proxy = new ProxyServer(cfg, cfg.master!, cfg.replicas);
-    const port = await proxy.start();
-    await waitFor('backends serving', () => proxy.pool.all.every((b) => b.eligible));
-    c = await RawClient.connect(port);
+    proxy = await startProxy(master.port, replicas.map((r) => r.port));
+    c = await RawClient.connect(proxy.port);
   });
   afterEach(async () => {
     c.close();
