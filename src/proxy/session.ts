@@ -850,7 +850,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       const c = bytes && s.kind === K.READ && s.tries < this.ctx.pool.all.length + 1 ? this.readConnection(from) : null;
       if (c === null || bytes === null) {
         log().warn({ client: this.id, from: from.name }, 'RESP3 read failover: no backend left for the read');
-        s.complete(R_NO_BACKEND);
+        s.fail(R_NO_BACKEND);
         continue;
       }
       stats.readFailovers++;
@@ -876,8 +876,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       return this.readFailover(conn, pending);
     }
     for (const s of pending) {
-      stats.backendLostReplies++;
-      s.complete(errorReply(PE.BACKEND_LOST(conn.addr.name)));
+      stats.backendLostReplies += s.count - s.got;
+      s.fail(errorReply(PE.BACKEND_LOST(conn.addr.name)));
     }
   }
 }
