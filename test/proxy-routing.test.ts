@@ -50,7 +50,7 @@ describe('proxy routing', function () {
     assert.equal(await calls(st.master.port, 'set'), 100);
     assert.equal(await calls(st.master.port, 'get'), 0);
     const g = await Promise.all(st.replicas.map((r) => calls(r.port, 'get')));
-    // A client's pipelined reads go to one replica in runs of up to 16 (one reply write per run).
+    // Reads of one event-loop pass go to one replica in turns of up to 128 (see Pool.readBackend).
     assert.equal(g[0] + g[1], 300);
     assert.ok(g[0] >= 100 && g[1] >= 100, `reads spread over both replicas (${g})`);
     // (replicas count the replicated SETs in their commandstats too, so only GETs tell routing apart)

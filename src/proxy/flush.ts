@@ -12,8 +12,15 @@ export interface Flushable {
 let queue: Flushable[] = [];
 let scheduled = false;
 
+/**
+ * Counts flushes, so code running in the same event-loop pass sees the same number: the pool keeps
+ * a pass's reads on one replica (one write to it, one batch of replies) by comparing it.
+ */
+export const loopPass = { n: 0 };
+
 function run(): void {
   scheduled = false;
+  loopPass.n++;
   const q = queue;
   queue = [];
   for (let i = 0; i < q.length; i++) {

@@ -8,12 +8,18 @@ import { BackendConn, type BackendAddr, type ConnEvents, type ConnOptions } from
 import { Slot } from './slot';
 import { K } from './classify';
 import { stats } from './stats';
+import { loopPass } from './flush';
 import { PE, errorReply, R_NO_BACKEND } from './replies';
 
 const log = lazyLogger('proxy-pool');
 
-/** Reads in a row that go to the same replica before the next one takes over. */
-const READ_RUN = 16;
+/** Reads a replica takes per turn (the quantum of the deficit round-robin in Pool.readBackend). */
+const READ_QUANTUM = 16;
+/**
+ * The most reads one turn takes: a long pass (many clients pipelining) still spreads over the
+ * replicas in batches this big, and no replica owes more than this.
+ */
+const MAX_TURN = 128;
 
 /** One backend server as the proxy sees it. */
 export class Backend implements BackendAddr {
@@ -35,6 +41,8 @@ export class Backend implements BackendAddr {
   offset = -1;
   /** Requests routed to it. */
   routed = 0;
+  /** Reads it may still take in its turn (negative: reads it took beyond its share). */
+  credit = 0;
   shared: BackendConn | null = null;
 
   constructor(readonly index: number, readonly host: string, readonly port: number, readonly isMaster: boolean) {
@@ -53,9 +61,11 @@ export class Pool implements ConnEvents {
   readonly master: Backend;
   readonly replicas: Backend[];
   private rr = 0;
-  /** The replica taking the current run of reads, and how many more reads it takes. */
+  /** The replica whose turn it is, and the event-loop pass in which its turn last started or ran on. */
   private runB: Backend | null = null;
-  private runLeft = 0;
+  private runPass = -1;
+  /** Reads taken in the current turn. */
+  private turnN = 0;
   /** RESP3 clients' own replica connections: the stall check covers them as it does shared ones. */
   private readonly ownReads = new Set<BackendConn>();
 
@@ -68,28 +78,43 @@ export class Pool implements ConnEvents {
   }
 
   /**
-   * The replica for the next read: round-robin in runs of READ_RUN reads, so a client's pipelined
-   * reads and the reads of clients served in the same pass reach a replica together (one write to
-   * it, one read of its replies) while the count of reads stays even across replicas. Skips
-   * ineligible replicas and `exclude` (a failed one); with no replica left, the master; else null.
+   * The replica for the next read: deficit round-robin over the eligible replicas, whose turns end
+   * only between event-loop passes. All reads of one pass (every client read in it, pipelined or
+   * not) reach one replica in one write and come back in one batch, which halves the replicas'
+   * per-read cost against spreading a pass over both; a replica that took more than its quantum in
+   * a long pass owes it (negative credit) and sits out turns until the counts are even again. A
+   * turn ends mid-pass after MAX_TURN reads, so a big pipeline still reaches every replica.
+   * Skips ineligible replicas and `exclude` (a failed one); with no replica left, the master; else null.
    */
   readBackend(exclude?: Backend): Backend | null {
     const cur = this.runB;
-    if (cur !== null && this.runLeft > 0 && cur.eligible && cur !== exclude) {
-      this.runLeft--;
+    const pass = loopPass.n;
+    if (cur !== null && cur.eligible && cur !== exclude && this.turnN < MAX_TURN && (cur.credit > 0 || this.runPass === pass)) {
+      cur.credit--;
+      this.turnN++;
+      this.runPass = pass;
       return cur;
     }
     const reps = this.replicas;
     const n = reps.length;
-    for (let i = 0; i < n; i++) {
+    let any = false;
+    // Each round gives every candidate a quantum; a debt of at most MAX_TURN ends within 9 rounds.
+    for (let i = 0; i < n * (2 + MAX_TURN / READ_QUANTUM); i++) {
       const idx = (this.rr + i) % n;
       const b = reps[idx];
-      if (b.eligible && b !== exclude) {
-        this.rr = idx + 1;
-        this.runB = b;
-        this.runLeft = READ_RUN - 1;
-        return b;
+      if (!b.eligible || b === exclude) {
+        if (i === n - 1 && !any) break;
+        continue;
       }
+      any = true;
+      b.credit += READ_QUANTUM;
+      if (b.credit <= 0) continue;
+      this.rr = idx + 1;
+      this.runB = b;
+      this.runPass = pass;
+      this.turnN = 1;
+      b.credit--;
+      return b;
     }
     this.runB = null;
     return this.master.eligible && this.master !== exclude ? this.master : null;
@@ -172,6 +197,7 @@ export class Pool implements ConnEvents {
     b.reason = reason;
     if (ok === b.eligible) return;
     b.eligible = ok;
+    b.credit = 0;
     stats.healthTransitions++;
     if (ok) log().info({ backend: b.name, role: b.isMaster ? 'master' : 'replica' }, 'backend serving');
     else log().warn({ backend: b.name, role: b.isMaster ? 'master' : 'replica', reason }, 'backend not serving');
