@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { RequestParser, ProtocolError } from '../src/resp/parser';
 import { ReplyDecoder, NEED_MORE, type ReplyValue } from '../src/resp/decoder';
-import { encodeCommand } from '../src/resp/encode';
+import { encodeCommand, ReplyWriter } from '../src/resp/encode';
 import { useDiff } from './helpers/diff';
 import { RawClient } from './helpers/raw';
 
@@ -214,6 +214,27 @@ describe('ReplyDecoder: runs of replies (skip/take, as the proxy matches pipelin
       d.feed(Buffer.from(bad));
       assert.throws(() => d.skip(1), /Protocol error|unexpected reply type/, bad);
     }
+  });
+});
+
+describe('ReplyWriter.rawKept (bytes copied out of a buffer about to be reused)', () => {
+  it('returns bytes that survive the source being overwritten, small and big, across takes', () => {
+    const w = new ReplyWriter();
+    const src = Buffer.alloc(40_000);
+    const kept: Array<[Buffer, string]> = [];
+    let expect = '';
+    for (let i = 0; i < 200; i++) {
+      const len = i % 50 === 0 ? 20_000 + i : 1 + ((i * 37) % 300);
+      const text = String.fromCharCode(65 + (i % 26)).repeat(len);
+      src.write(text, 'latin1');
+      kept.push([w.rawKept(src.subarray(0, len)), text]);
+      expect += text;
+      src.fill(0);
+    }
+    let out = '';
+    for (let b = w.take(); b; b = w.take()) out += b.toString('latin1');
+    assert.equal(out, expect);
+    for (const [k, text] of kept) assert.equal(k.toString('latin1'), text);
   });
 });
 

@@ -114,14 +114,20 @@ export class BackendConn implements Flushable {
     scheduleFlush(this);
   }
 
-  /** Queues a request for `slot`, first switching the backend connection to the slot's db if needed. */
-  send(slot: Slot, raw: Buffer): void {
+  /**
+   * Queues a request for `slot`, first switching the backend connection to the slot's db if needed.
+   * With `copy` the bytes are copied now (they are in a buffer about to be reused) and a slot that
+   * keeps its request (a read) keeps the copy.
+   */
+  send(slot: Slot, raw: Buffer, copy = false): void {
     if (slot.db !== this.db) {
       this.out.raw(selectCmd(slot.db));
       this.q.push(this.swallowSelect);
       this.db = slot.db;
     }
-    this.out.raw(raw);
+    if (!copy) this.out.raw(raw);
+    else if (slot.raw === null) this.out.rawKept(raw);
+    else slot.raw = this.out.rawKept(raw);
     this.q.push(slot);
     if (!this.flushQueued) scheduleFlush(this);
   }

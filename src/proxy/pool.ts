@@ -120,8 +120,8 @@ export class Pool implements ConnEvents {
     return this.master.eligible && this.master !== exclude ? this.master : null;
   }
 
-  /** Sends a slot's request on a backend's shared connection. */
-  send(b: Backend, slot: Slot, raw: Buffer): void {
+  /** Sends a slot's request on a backend's shared connection (`copy`: see BackendConn.send). */
+  send(b: Backend, slot: Slot, raw: Buffer, copy = false): void {
     slot.backend = b.index;
     slot.tries++;
     b.routed += slot.count;
@@ -129,7 +129,7 @@ export class Pool implements ConnEvents {
     else stats.commandsReplica += slot.count;
     let c = b.shared;
     if (c === null || c.closed) c = b.shared = new BackendConn(b, this.opts.conn, this);
-    c.send(slot, raw);
+    c.send(slot, raw, copy);
   }
 
   /** A new dedicated connection (transactions, blocking commands, pub/sub: the master; RESP3 clients: any backend). */

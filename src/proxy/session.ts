@@ -16,6 +16,7 @@ import type { BackendConn, ConnEvents } from './backend-conn';
 import type { Backend, Pool } from './pool';
 import type { ProxyConfig } from './config';
 import { stats } from './stats';
+import { readClient } from './client-io';
 import { PE, errorReply, bulkReply, intReply, R_OK, R_PONG, R_RESET, R_NIL, R_NO_BACKEND } from './replies';
 import { clientLine, helloReply, proxySection, roleReply, validClientName, verbatimReply, type ClientView } from './local';
 
@@ -99,6 +100,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   private sockPaused = false;
   /** QUIT or a protocol error: reply, then close. */
   private closing = false;
+  /** Chunks arrive in the shared read buffer (client-io.ts): bytes kept past onData are copied. */
+  private readonly sharedReads: boolean;
   closed = false;
 
   constructor(readonly sock: net.Socket, private readonly ctx: ProxyContext) {
@@ -109,7 +112,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.laddr = `${sock.localAddress}:${sock.localPort}`;
     this.parser = new RequestParser<Buffer>('buffer', { ...DEFAULT_LIMITS, maxBulkLen: cfg.protoMaxBulkLen }, () => !this.authed);
     sock.setNoDelay(true);
-    sock.on('data', (d: Buffer) => this.onData(d));
+    this.sharedReads = readClient(sock, (d: Buffer) => this.onData(d));
     sock.on('drain', () => this.onDrain());
     sock.on('error', () => undefined);
     sock.on('close', () => this.onClose());
@@ -126,7 +129,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       if (pos === d.length) return;
       if (pos > 0) d = d.subarray(pos);
     }
-    this.parser.feed(d);
+    this.parser.feed(this.sharedReads ? Buffer.from(d) : d);
     this.loop();
   }
 
@@ -183,7 +186,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.count += n - 1;
     const bytes = d.subarray(start, end);
     if (kind === K.READ) s.raw = bytes;
-    this.ctx.pool.send(b, s, bytes);
+    this.ctx.pool.send(b, s, bytes, this.sharedReads);
   }
 
   /** Handles buffered requests until the parser is empty, a barrier holds, or the FIFO is full. */

@@ -91,6 +91,23 @@ export class ReplyWriter {
     this.off += b.copy(this.chunk, this.off);
   }
 
+  /**
+   * Appends bytes already in RESP form and returns a buffer with the same bytes that stays valid
+   * (where they were copied to; big ones get a copy of their own), for a caller whose `b` is about
+   * to be overwritten (a shared read buffer) and who must keep the bytes (a read to re-send).
+   */
+  rawKept(b: Buffer): Buffer {
+    if (b.length > CHUNK) {
+      const own = Buffer.from(b);
+      this.raw(own);
+      return own;
+    }
+    this.ensure(b.length);
+    const at = this.off;
+    this.off += b.copy(this.chunk, at);
+    return this.chunk.subarray(at, this.off);
+  }
+
   /** Appends a latin1 string already in RESP form. */
   rawStr(s: string): void {
     this.ensure(s.length);
