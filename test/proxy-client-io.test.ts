@@ -1,4 +1,4 @@
-// Client reads through the shared read buffer (src/proxy/client-io.ts): every client's bytes land
+// Client reads through the shared read buffer (src/common/client-reads.ts): every client's bytes land
 // in one buffer that the next read overwrites, so anything the proxy keeps must be a copy. These
 // tests make clients interleave pipelines, split frames at random points and send values bigger
 // than the buffer, and check every reply; they also check that the shared path is really in use on
@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { readClient } from '../src/proxy/client-io';
+import { readClient } from '../src/common/client-reads';
 import { encodeCommand } from '../src/resp/encode';
 import { RawClient } from './helpers/raw';
 import { useProxyStack, replicasCaughtUp, waitFor } from './proxy-helpers';

@@ -16,7 +16,7 @@ import type { BackendConn, ConnEvents } from './backend-conn';
 import type { Backend, Pool } from './pool';
 import type { ProxyConfig } from './config';
 import { stats } from './stats';
-import { readClient } from './client-io';
+import { readClient } from '../common/client-reads';
 import { PE, errorReply, bulkReply, intReply, R_OK, R_PONG, R_RESET, R_NIL, R_NO_BACKEND } from './replies';
 import { clientLine, helloReply, proxySection, roleReply, validClientName, verbatimReply, type ClientView } from './local';
 
@@ -100,7 +100,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   private sockPaused = false;
   /** QUIT or a protocol error: reply, then close. */
   private closing = false;
-  /** Chunks arrive in the shared read buffer (client-io.ts): bytes kept past onData are copied. */
+  /** Chunks arrive in the shared read buffer (client-reads.ts): bytes kept past onData are copied. */
   private readonly sharedReads: boolean;
   closed = false;
 

@@ -100,6 +100,25 @@ export class RequestParser<A extends Buffer | string = Buffer> {
     }
   }
 
+  /**
+   * Stops referring to the chunks fed so far: the bytes still buffered (and, for Buffer arguments,
+   * the arguments of a request half read) are copied. For a caller that reads into one shared
+   * buffer and is about to reuse it; cheap when everything fed was parsed (the common case).
+   */
+  detach(): void {
+    this.rawBuf = null;
+    if (this.start >= this.buf.length) {
+      this.pos -= this.start;
+      this.start = 0;
+      this.buf = EMPTY;
+    } else {
+      this.buf = Buffer.from(this.buf.subarray(this.start));
+      this.pos -= this.start;
+      this.start = 0;
+    }
+    if (this.mode === 'buffer' && this.args.length) this.args = this.args.map((a) => Buffer.from(a as Buffer) as A);
+  }
+
   /** Nothing buffered and no request half read: the next chunk starts at a request boundary. */
   get idle(): boolean {
     return this.buf.length === this.start && this.remaining === 0 && this.args.length === 0 && this.big === null;

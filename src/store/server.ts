@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import type pino from 'pino';
 import { Client } from './client';
 import { Config } from './config';
+import { readClient } from '../common/client-reads';
 import { Db, type DbHost, type EncodingLimits, type Value } from './db';
 import { dispatch } from './dispatch';
 import { SERVER_INIT_HOOKS } from './registry';
@@ -384,10 +385,13 @@ export class Server implements DbHost {
     const ka = this.config.getInt('tcp-keepalive');
     if (ka > 0) sock.setKeepAlive(true, ka * 1000);
     const c = this.createClient(sock);
-    sock.on('data', (chunk) => {
+    // Requests are read into one shared buffer (src/common/client-reads.ts); the parser copies what
+    // it still holds after the chunk is processed (a partial request, or input a paused client left).
+    const shared = readClient(sock, (chunk) => {
       this.stats.netInputBytes += chunk.length;
       c.parser.feed(chunk);
       this.processInput(c);
+      if (shared) c.parser.detach();
     });
     sock.on('drain', () => {
       if (c.closed) return;
