@@ -19,10 +19,14 @@ export async function floorBench(rounds = 3, n = 200000): Promise<string> {
     const floorPort = await freePort();
     const floor = await startProc('node floor', process.execPath, [path.join(__dirname, 'lib', 'ping-floor.js'), String(floorPort)], floorPort);
     procs.push(floor);
+    const sharedPort = await freePort();
+    const shared = await startProc('node floor shared', process.execPath, [path.join(__dirname, 'lib', 'ping-floor.js'), String(sharedPort), 'shared'], sharedPort);
+    procs.push(shared);
     const resplit = await startResplit(redis, []);
     procs.push(resplit);
     const targets: Array<[string, Proc]> = [
       ['bare Node.js net server (one write per read)', floor],
+      ['the same, reading through the shared read buffer', shared],
       ['resplit proxy (PING answered by the proxy)', resplit],
       ['redis-server', redis],
     ];

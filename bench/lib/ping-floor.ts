@@ -1,9 +1,12 @@
 // The floor of a Node.js server on `net` sockets: answers each read with one write of +PONG per
 // multibulk request in it, with no parsing, routing or backend. Its CPU per request is what any
 // Node proxy pays for the client side alone (one 'data' event and one write per request at -P 1).
-// Usage: node ping-floor.js <port>
+// With `shared` it reads through the shared read buffer that resplit's proxy and store use
+// (src/common/client-reads.ts) instead of 'data' events.
+// Usage: node ping-floor.js <port> [shared]
 
 import net from 'node:net';
+import { readClient } from '../../src/common/client-reads';
 
 const PONG = Buffer.from('+PONG\r\n');
 
@@ -18,7 +21,8 @@ function pongs(d: Buffer): Buffer {
 
 const server = net.createServer((sock) => {
   sock.setNoDelay(true);
-  sock.on('data', (d: Buffer) => sock.write(pongs(d)));
+  if (process.argv[3] === 'shared') readClient(sock, (d) => sock.write(pongs(d)));
+  else sock.on('data', (d: Buffer) => sock.write(pongs(d)));
   sock.on('error', () => undefined);
 });
 server.listen(Number(process.argv[2]), '127.0.0.1');
