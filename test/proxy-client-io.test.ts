@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { readClient } from '../src/common/client-reads';
 import { encodeCommand } from '../src/resp/encode';
-import { RawClient } from './helpers/raw';
+import { RawClient, seeded, writeInPieces } from './helpers/raw';
 import { useProxyStack, replicasCaughtUp, waitFor } from './proxy-helpers';
 
 const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
@@ -39,20 +39,14 @@ describe('proxy client reads (shared buffer)', function () {
     const per = 400;
     const clients = await Promise.all(Array.from({ length: n }, () => RawClient.connect(ctx.stack.port)));
     try {
-      let seed = 42;
-      const rnd = (m: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % m);
+      const rnd = seeded(42);
       // Writes first, then reads of the same keys (after the replicas caught up).
       for (const phase of ['SET', 'GET'] as const) {
         const sends = clients.map(async (c, ci) => {
           const bytes = Buffer.concat(
             Array.from({ length: per }, (_, i) => encodeCommand(phase === 'SET' ? ['SET', `c${ci}:${i}`, `v${ci}-${i}-${'x'.repeat(i % 50)}`] : ['GET', `c${ci}:${i}`])),
           );
-          for (let at = 0; at < bytes.length; ) {
-            const step = 1 + rnd(700);
-            c.write(bytes.subarray(at, at + step));
-            at += step;
-            if (rnd(4) === 0) await new Promise((r) => setImmediate(r));
-          }
+          await writeInPieces(c, bytes, rnd, () => 1 + rnd(700));
           return c.read(per, 15000);
         });
         const all = await Promise.all(sends);

@@ -5,6 +5,9 @@ import { ProxyServer } from '../src/proxy/server';
 import { buildConfig } from '../src/proxy/config';
 import { startRedis, type ChildServer } from './helpers/servers';
 import { RawClient } from './helpers/raw';
+import { waitFor } from './helpers/wait';
+
+export { waitFor };
 
 export interface Stack {
   proxy: ProxyServer;
@@ -32,13 +35,6 @@ export async function infoField(port: number, section: string, field: string): P
   return m ? m[1] : undefined;
 }
 
-export async function waitFor(what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Waits until every replica has the master's replication offset. */
 export async function replicasCaughtUp(s: { master: ChildServer; replicas: ChildServer[] }): Promise<void> {

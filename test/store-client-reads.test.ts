@@ -5,7 +5,8 @@
 // the buffer, then runs it when it is served.
 
 import assert from 'node:assert/strict';
-import { RawClient } from './helpers/raw';
+import { RawClient, seeded, writeInPieces } from './helpers/raw';
+import { waitFor } from './helpers/wait';
 import { startStore, type InProcessStore } from './helpers/servers';
 import { encodeCommand } from '../src/resp/encode';
 
@@ -24,8 +25,7 @@ describe('store client reads (shared buffer)', function () {
   it('many clients pipelining at once, frames split at random points, values up to 200 KB', async () => {
     const clients = await Promise.all(Array.from({ length: 8 }, () => RawClient.connect(st.port)));
     try {
-      let seed = 9;
-      const rnd = (m: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % m);
+      const rnd = seeded(9);
       const val = (ci: number, i: number) => `${ci}:${i}:` + String.fromCharCode(97 + ((ci + i) % 26)).repeat(i % 97 === 0 ? 200_000 : i % 300);
       const per = 300;
       const results = await Promise.all(
@@ -33,12 +33,7 @@ describe('store client reads (shared buffer)', function () {
           const cmds: Buffer[] = [];
           for (let i = 0; i < per; i++) cmds.push(encodeCommand(['SET', `k${ci}:${i}`, val(ci, i)]), encodeCommand(['GET', `k${ci}:${i}`]));
           const bytes = Buffer.concat(cmds);
-          for (let at = 0; at < bytes.length; ) {
-            const step = 1 + rnd(rnd(8) === 0 ? 90_000 : 900);
-            c.write(bytes.subarray(at, at + step));
-            at += step;
-            if (rnd(3) === 0) await new Promise((r) => setImmediate(r));
-          }
+          await writeInPieces(c, bytes, rnd, () => 1 + rnd(rnd(8) === 0 ? 90_000 : 900));
           return c.read(per * 2, 15000);
         }),
       );
@@ -55,13 +50,7 @@ describe('store client reads (shared buffer)', function () {
     const b = await RawClient.connect(st.port);
     try {
       a.write(Buffer.concat([encodeCommand(['BLPOP', 'q', '0']), encodeCommand(['SET', 'after', 'blocked-pipeline']), encodeCommand(['GET', 'after'])]));
-      for (let k = 0; k < 20; k++) {
-        const deadline = Date.now() + 3000;
-        const info = await b.str('INFO', 'clients');
-        if (/blocked_clients:1\r\n/.test(info)) break;
-        if (Date.now() > deadline) throw new Error('a never blocked');
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await waitFor('a to block', async () => /blocked_clients:1\r\n/.test(await b.str('INFO', 'clients')), 3000);
       // Fill the shared buffer with other bytes many times over.
       b.write(Buffer.concat(Array.from({ length: 2000 }, (_, i) => encodeCommand(['SET', `noise${i}`, 'z'.repeat(100)]))));
       assert.equal((await b.read(2000)).length, 2000);

@@ -185,6 +185,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     s.count = n;
     this.count += n - 1;
     const bytes = d.subarray(start, end);
+    // A read keeps its bytes for a retry; from the shared read buffer, the backend connection
+    // replaces them with its own copy (BackendConn.send with copy).
     if (kind === K.READ) s.raw = bytes;
     this.ctx.pool.send(b, s, bytes, this.sharedReads);
   }

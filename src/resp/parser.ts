@@ -107,15 +107,9 @@ export class RequestParser<A extends Buffer | string = Buffer> {
    */
   detach(): void {
     this.rawBuf = null;
-    if (this.start >= this.buf.length) {
-      this.pos -= this.start;
-      this.start = 0;
-      this.buf = EMPTY;
-    } else {
-      this.buf = Buffer.from(this.buf.subarray(this.start));
-      this.pos -= this.start;
-      this.start = 0;
-    }
+    this.buf = this.start >= this.buf.length ? EMPTY : Buffer.from(this.buf.subarray(this.start));
+    this.pos -= this.start;
+    this.start = 0;
     if (this.mode === 'buffer' && this.args.length) this.args = this.args.map((a) => Buffer.from(a as Buffer) as A);
   }
 

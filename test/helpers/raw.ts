@@ -101,3 +101,22 @@ export class RawClient {
     this.sock.destroy();
   }
 }
+
+/** A seeded pseudo-random generator: rnd(m) is an integer in [0, m). Same seed, same sequence. */
+export function seeded(seed: number): (m: number) => number {
+  let s = seed;
+  return (m) => (s = (s * 1103515245 + 12345) & 0x7fffffff) % m;
+}
+
+/**
+ * Writes `bytes` in pieces of `piece()` bytes, yielding to the event loop before about one piece in
+ * three, so requests straddle the server's reads at arbitrary points.
+ */
+export async function writeInPieces(c: RawClient, bytes: Buffer, rnd: (m: number) => number, piece: () => number): Promise<void> {
+  for (let at = 0; at < bytes.length; ) {
+    const step = piece();
+    c.write(bytes.subarray(at, at + step));
+    at += step;
+    if (rnd(3) === 0) await new Promise((r) => setImmediate(r));
+  }
+}
