@@ -217,8 +217,8 @@ describe('ReplyDecoder: runs of replies (skip/take, as the proxy matches pipelin
   });
 });
 
-describe('ReplyWriter.rawKept (bytes copied out of a buffer about to be reused)', () => {
-  it('returns bytes that survive the source being overwritten, small and big, across takes', () => {
+describe('ReplyWriter.rawKept (bytes copied out of a buffer about to be reused, and where)', () => {
+  it('records where its copy is; the copy survives the source being overwritten, small and big, across takes', () => {
     const w = new ReplyWriter();
     const src = Buffer.alloc(40_000);
     const kept: Array<[Buffer, string]> = [];
@@ -227,7 +227,8 @@ describe('ReplyWriter.rawKept (bytes copied out of a buffer about to be reused)'
       const len = i % 50 === 0 ? 20_000 + i : 1 + ((i * 37) % 300);
       const text = String.fromCharCode(65 + (i % 26)).repeat(len);
       src.write(text, 'latin1');
-      kept.push([w.rawKept(src.subarray(0, len)), text]);
+      w.rawKept(src.subarray(0, len));
+      kept.push([w.keptBuf.subarray(w.keptAt, w.keptEnd), text]);
       expect += text;
       src.fill(0);
     }

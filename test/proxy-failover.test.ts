@@ -80,6 +80,9 @@ describe('proxy failover', function () {
     await sleep(300);
     const transitions = stats.healthTransitions;
     const failovers = stats.readFailovers;
+    // Stopped first for less than the request timeout, so reads are surely in flight on it when it dies.
+    st.replicas[0].proc.kill('SIGSTOP');
+    await sleep(60);
     await st.replicas[0].kill9();
     await sleep(700);
     const { total, bad } = await loop.stop();

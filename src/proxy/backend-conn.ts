@@ -11,6 +11,7 @@ import { lazyLogger } from './log';
 import { Ring } from './ring';
 import { Slot } from './slot';
 import { scheduleFlush, type Flushable } from './flush';
+import { SocketWriter } from '../common/socket-writer';
 
 const log = lazyLogger('proxy-backend');
 
@@ -52,6 +53,10 @@ class Swallow extends Slot {
   }
 }
 
+/** The read buffer every backend connection shares (reads are handled one at a time). */
+const READ_BUF = Buffer.allocUnsafe(64 * 1024);
+const STREAM_READS = process.env.RESPLIT_CLIENT_IO === 'stream' || process.env.RESPLIT_BREADS === 'stream';
+
 const selectCache: Buffer[] = [];
 /** "SELECT n" encoded once per db. */
 function selectCmd(db: number): Buffer {
@@ -60,6 +65,7 @@ function selectCmd(db: number): Buffer {
 
 export class BackendConn implements Flushable {
   flushQueued = false;
+  readonly early = true;
   readonly sock: net.Socket;
   /** The db the backend connection is in (after the requests sent so far). */
   db = 0;
@@ -76,16 +82,21 @@ export class BackendConn implements Flushable {
   private readonly out = new ReplyWriter();
   private readonly q = new Ring<Slot>();
   private connectTimer: NodeJS.Timeout | null;
+  private writer: SocketWriter | null = null;
   private readonly swallowSelect: Swallow;
 
   /** @param resp3 open the connection with HELLO 3 (a RESP3 client's own connection). */
   constructor(readonly addr: BackendAddr, readonly opts: ConnOptions, private readonly events: ConnEvents, readonly resp3 = false) {
     this.swallowSelect = new Swallow('SELECT', () => this);
-    const sock = (this.sock = net.connect({ host: addr.host, port: addr.port }));
+    // Replies are read into one shared buffer (net.connect's onread) and copied out once per read:
+    // the same bytes 'data' would allocate, without the Readable's push/emit per read.
+    const sock = (this.sock = STREAM_READS
+      ? net.connect({ host: addr.host, port: addr.port })
+      : net.connect({ host: addr.host, port: addr.port, onread: { buffer: READ_BUF, callback: (n: number, buf: Uint8Array) => this.onRead(n, buf) } }));
     sock.setNoDelay(true);
     this.connectTimer = setTimeout(() => this.fail(`connect timeout after ${opts.connectTimeoutMs} ms`), opts.connectTimeoutMs);
     sock.on('connect', () => this.onConnect());
-    sock.on('data', (d: Buffer) => this.onData(d));
+    if (STREAM_READS) sock.on('data', (d: Buffer) => this.onData(d));
     sock.on('error', (err) => this.fail(err.message));
     sock.on('close', () => this.fail('connection closed by the backend'));
     if (resp3) {
@@ -110,6 +121,7 @@ export class BackendConn implements Flushable {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.connectTimer = null;
     this.ready = true;
+    this.writer = new SocketWriter(this.sock, () => undefined);
     applyKeepalive(this.sock, this.opts);
     scheduleFlush(this);
   }
@@ -126,8 +138,16 @@ export class BackendConn implements Flushable {
       this.db = slot.db;
     }
     if (!copy) this.out.raw(raw);
-    else if (slot.raw === null) this.out.rawKept(raw);
-    else slot.raw = this.out.rawKept(raw);
+    else {
+      const out = this.out;
+      out.rawKept(raw);
+      if (slot.raw !== null) {
+        slot.raw = null;
+        slot.keptBuf = out.keptBuf;
+        slot.keptAt = out.keptAt;
+        slot.keptEnd = out.keptEnd;
+      }
+    }
     this.q.push(slot);
     if (!this.flushQueued) scheduleFlush(this);
   }
@@ -153,7 +173,14 @@ export class BackendConn implements Flushable {
   flush(): void {
     if (!this.ready || this.closed) return;
     const b = this.out.take();
-    if (b) this.sock.write(b);
+    if (b) this.writer!.write(b);
+  }
+
+  private onRead(n: number, buf: Uint8Array): boolean {
+    const chunk = Buffer.allocUnsafe(n);
+    chunk.set(n === buf.length ? buf : buf.subarray(0, n));
+    this.onData(chunk);
+    return true;
   }
 
   private onData(chunk: Buffer): void {

@@ -127,3 +127,41 @@ export function xreadBlocks(argv: Buffer[]): boolean {
   }
   return false;
 }
+
+/** A direct-mapped cache from a command name's bytes to its route, so the fast path makes no string. */
+interface NameEntry {
+  bytes: Buffer;
+  name: string;
+  route: Route;
+}
+const NAME_CACHE_SIZE = 256;
+const nameCache: Array<NameEntry | undefined> = new Array(NAME_CACHE_SIZE);
+
+/**
+ * The route of the command name in d[start, end) (routeByName without building a string when the
+ * spelling was seen before), and that name as a string in `routedName.name`.
+ */
+export function routeByBytes(d: Buffer, start: number, end: number): Route {
+  const len = end - start;
+  let h = 2166136261 ^ len;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ d[i], 16777619);
+  const idx = (h >>> 0) & (NAME_CACHE_SIZE - 1);
+  const e = nameCache[idx];
+  if (e !== undefined && e.bytes.length === len) {
+    const b = e.bytes;
+    let i = 0;
+    while (i < len && b[i] === d[start + i]) i++;
+    if (i === len) {
+      routedName.name = e.name;
+      return e.route;
+    }
+  }
+  const name = d.latin1Slice(start, end);
+  const route = routeByName(name);
+  if (len <= 64) nameCache[idx] = { bytes: Buffer.from(d.subarray(start, end)), name, route };
+  routedName.name = name;
+  return route;
+}
+
+/** The name routeByBytes last routed (a second return value, without an allocation). */
+export const routedName = { name: '' };

@@ -7,9 +7,13 @@ export interface Flushable {
   /** True while queued for the next flush (avoids duplicates without a Set). */
   flushQueued: boolean;
   flush(): void;
+  /** Backend connections flush before clients. */
+  readonly early?: boolean;
 }
 
 let queue: Flushable[] = [];
+let eq: Flushable[] = [];
+const ORDER = process.env.RESPLIT_FLUSH_ORDER ?? 'natural';
 let scheduled = false;
 
 /**
@@ -21,6 +25,14 @@ export const loopPass = { n: 0 };
 function run(): void {
   scheduled = false;
   loopPass.n++;
+  if (eq.length) {
+    const e = eq;
+    eq = [];
+    for (let i = 0; i < e.length; i++) {
+      e[i].flushQueued = false;
+      e[i].flush();
+    }
+  }
   const q = queue;
   queue = [];
   for (let i = 0; i < q.length; i++) {
@@ -33,7 +45,9 @@ function run(): void {
 export function scheduleFlush(f: Flushable): void {
   if (f.flushQueued) return;
   f.flushQueued = true;
-  queue.push(f);
+  if (ORDER === 'natural') queue.push(f);
+  else if (ORDER === 'backend-first') (f.early ? eq : queue).push(f);
+  else (f.early ? queue : eq).push(f);
   if (!scheduled) {
     scheduled = true;
     setImmediate(run);

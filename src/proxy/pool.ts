@@ -147,13 +147,16 @@ export class Pool implements ConnEvents {
     log().warn({ backend: b.name, reason, pending: pending.length }, 'backend connection failed');
     this.markDown(b, `passive: ${reason}`);
     for (const s of pending) {
-      if (s.kind === K.READ && s.raw && s.tries < this.all.length + 1) {
+      const req = s.kind === K.READ ? s.request() : null;
+      if (req !== null && s.tries < this.all.length + 1) {
         const next = this.readBackend(b);
         if (next) {
           stats.readFailovers++;
           log().debug({ from: b.name, to: next.name }, 'read failover');
           s.restart();
-          this.send(next, s, s.raw);
+          s.raw = req;
+          s.keptBuf = null;
+          this.send(next, s, req);
           continue;
         }
         s.restart();

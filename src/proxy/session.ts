@@ -9,9 +9,10 @@ import { scanFrame, frame } from '../resp/frame-scan';
 import { ReplyWriter, encodeCommand } from '../resp/encode';
 import { E, errArity } from '../resp/errors';
 import { lazyLogger } from './log';
-import { K, routeByName, resolveRoute, xreadBlocks, type Route } from './classify';
+import { K, routeByName, routeByBytes, routedName, resolveRoute, xreadBlocks, type Route } from './classify';
 import { Slot, type SlotOwner, type PostFn } from './slot';
 import { scheduleFlush, type Flushable } from './flush';
+import { SocketWriter } from '../common/socket-writer';
 import type { BackendConn, ConnEvents } from './backend-conn';
 import type { Backend, Pool } from './pool';
 import type { ProxyConfig } from './config';
@@ -102,6 +103,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   private closing = false;
   /** Chunks arrive in the shared read buffer (client-reads.ts): bytes kept past onData are copied. */
   private readonly sharedReads: boolean;
+  private readonly writer: SocketWriter;
   closed = false;
 
   constructor(readonly sock: net.Socket, private readonly ctx: ProxyContext) {
@@ -113,6 +115,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.parser = new RequestParser<Buffer>('buffer', { ...DEFAULT_LIMITS, maxBulkLen: cfg.protoMaxBulkLen }, () => !this.authed);
     sock.setNoDelay(true);
     this.sharedReads = readClient(sock, (d: Buffer) => this.onData(d));
+    this.writer = new SocketWriter(sock, () => this.onDrain());
     sock.on('drain', () => this.onDrain());
     sock.on('error', () => undefined);
     sock.on('close', () => this.onClose());
@@ -151,8 +154,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     let runKind = 0;
     let runB: Backend | null = null;
     while (room > 0 && scanFrame(d, pos, maxBulk)) {
-      const name = d.latin1Slice(frame.nameStart, frame.nameEnd);
-      const r = routeByName(name);
+      const r = routeByBytes(d, frame.nameStart, frame.nameEnd);
       const kind = r.kind;
       let b: Backend | null;
       if (r.container) break;
@@ -173,7 +175,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       runN++;
       room--;
       pos = frame.end;
-      this.lastCmd = name;
+      this.lastCmd = routedName.name;
     }
     if (runN > 0) this.sendRun(runB!, runKind, d, runStart, pos, runN);
     return pos;
@@ -335,8 +337,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   flush(): void {
     if (this.closed) return;
     const b = this.out.take();
-    if (b) this.sock.write(b);
-    const wl = this.sock.writableLength;
+    if (b) this.writer.write(b);
+    const wl = this.writer.pending;
     if (wl > this.ctx.cfg.clientOutputLimitBytes) {
       stats.outputLimitCloses++;
       log().warn({ client: this.id, addr: this.addr, bytes: wl }, 'client output limit exceeded, closing the client');
@@ -351,7 +353,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   }
 
   private onDrain(): void {
-    if (!this.outPaused) return;
+    if (!this.outPaused || this.writer.pending > 0) return;
     this.outPaused = false;
     this.updatePause();
   }
@@ -851,7 +853,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     stats.backendConnFailures++;
     const from = conn.addr as Backend;
     for (const s of pending) {
-      const bytes = s.raw;
+      const bytes = s.request();
       const c = bytes && s.kind === K.READ && s.tries < this.ctx.pool.all.length + 1 ? this.readConnection(from) : null;
       if (c === null || bytes === null) {
         log().warn({ client: this.id, from: from.name }, 'RESP3 read failover: no backend left for the read');

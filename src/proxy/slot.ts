@@ -16,8 +16,14 @@ export class Slot {
   reply: Buffer | null = null;
   /** Next slot in the owner's FIFO. */
   next: Slot | null = null;
-  /** The request bytes, kept only for reads so a failed read can be re-sent elsewhere. */
+  /**
+   * The request bytes, kept only for reads so a failed read can be re-sent elsewhere: `raw`, or
+   * where a backend connection copied them (keptBuf[keptAt, keptEnd)); see request().
+   */
   raw: Buffer | null = null;
+  keptBuf: Buffer | null = null;
+  keptAt = 0;
+  keptEnd = 0;
   /** The database the request runs in. */
   db = 0;
   /** Route kind (K.*). */
@@ -53,7 +59,7 @@ export class Slot {
     }
     this.got = this.count;
     this.reply = this.post ? this.post(this, reply) : reply;
-    this.raw = null;
+    this.raw = this.keptBuf = null;
     if (this.owner) this.owner.slotDone(this);
   }
 
@@ -64,6 +70,12 @@ export class Slot {
     const errs = Buffer.allocUnsafe(err.length * missing);
     for (let i = 0; i < missing; i++) err.copy(errs, i * err.length);
     this.complete(errs);
+  }
+
+  /** The request bytes to re-send (null: not kept). */
+  request(): Buffer | null {
+    if (this.raw !== null) return this.raw;
+    return this.keptBuf === null ? null : this.keptBuf.subarray(this.keptAt, this.keptEnd);
   }
 
   /** Forgets partial replies so the whole run can be sent again elsewhere (reads only). */

@@ -5,6 +5,7 @@
 import { formatDouble } from './numfmt';
 
 const CHUNK = 16 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 /** Replies encoded once: constant answers cost a copy, not an encode. */
 export const R_OK = Buffer.from('+OK\r\n');
@@ -91,21 +92,32 @@ export class ReplyWriter {
     this.off += b.copy(this.chunk, this.off);
   }
 
+  /** Where rawKept put its last bytes: keptBuf[keptAt, keptEnd) (never overwritten later). */
+  keptBuf: Buffer = EMPTY;
+  keptAt = 0;
+  keptEnd = 0;
+
   /**
-   * Appends bytes already in RESP form and returns a buffer with the same bytes that stays valid
-   * (where they were copied to; big ones get a copy of their own), for a caller whose `b` is about
-   * to be overwritten (a shared read buffer) and who must keep the bytes (a read to re-send).
+   * Appends bytes already in RESP form, copying them, and records where the copy is (keptBuf,
+   * keptAt, keptEnd; big ones get a buffer of their own), for a caller whose `b` is about to be
+   * overwritten (a shared read buffer) and who may need the bytes again (a read to re-send). No
+   * view is made here: most kept bytes are never looked at again.
    */
-  rawKept(b: Buffer): Buffer {
+  rawKept(b: Buffer): void {
     if (b.length > CHUNK) {
       const own = Buffer.from(b);
       this.raw(own);
-      return own;
+      this.keptBuf = own;
+      this.keptAt = 0;
+      this.keptEnd = own.length;
+      return;
     }
     this.ensure(b.length);
     const at = this.off;
     this.off += b.copy(this.chunk, at);
-    return this.chunk.subarray(at, this.off);
+    this.keptBuf = this.chunk;
+    this.keptAt = at;
+    this.keptEnd = this.off;
   }
 
   /** Appends a latin1 string already in RESP form. */

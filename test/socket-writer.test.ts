@@ -1,0 +1,132 @@
+// SocketWriter (src/common/socket-writer.ts) writes through the socket's handle, below Node's
+// Writable. These tests make the kernel refuse bytes (a peer that stops reading) so writes go
+// asynchronous and mix with synchronous ones, and check that every byte arrives once and in order,
+// that `pending` counts what the kernel has not taken, that onDrain fires when it is all out, and
+// that writing to a peer that has gone closes the socket instead of throwing.
+
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { SocketWriter } from '../src/common/socket-writer';
+import { waitFor } from './helpers/wait';
+
+async function pair(): Promise<{ server: net.Socket; client: net.Socket; close: () => Promise<void> }> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const accepted = new Promise<net.Socket>((r) => srv.once('connection', r));
+  const client = net.connect((srv.address() as net.AddressInfo).port, '127.0.0.1');
+  const server = await accepted;
+  server.on('error', () => undefined);
+  client.on('error', () => undefined);
+  return {
+    server,
+    client,
+    close: async () => {
+      server.destroy();
+      client.destroy();
+      await new Promise((r) => srv.close(r));
+    },
+  };
+}
+
+/** Chunk i: its index repeated, so order and completeness can be checked byte by byte. */
+function chunk(i: number, len: number): Buffer {
+  const b = Buffer.alloc(len);
+  b.writeUInt32BE(i, 0);
+  for (let k = 4; k < len; k++) b[k] = (i * 31 + k) & 0xff;
+  return b;
+}
+
+describe('SocketWriter (writes below the Writable)', function () {
+  this.timeout(20000);
+
+  it('writes directly on this Node unless the fallback is forced', async function () {
+    const p = await pair();
+    try {
+      const w = new SocketWriter(p.server, () => undefined);
+      assert.equal(w.isDirect, process.env.RESPLIT_CLIENT_IO !== 'stream');
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a peer that stops reading: bytes queue (pending), drain is told, all arrive in order', async () => {
+    const p = await pair();
+    try {
+      let drains = 0;
+      const w = new SocketWriter(p.server, () => drains++);
+      p.client.pause();
+      const sizes = [7, 65536, 13, 200000, 4, 4096, 100000, 5];
+      const sent: Buffer[] = [];
+      let maxPending = 0;
+      for (let round = 0; round < 12; round++) {
+        for (const len of sizes) {
+          const c = chunk(sent.length, len);
+          sent.push(c);
+          w.write(c);
+          maxPending = Math.max(maxPending, w.pending);
+        }
+      }
+      const total = sent.reduce((n, b) => n + b.length, 0);
+      assert.ok(maxPending > 0, 'the kernel took everything at once: the test did not make writes wait');
+      assert.ok(w.pending > 0);
+      const got: Buffer[] = [];
+      let n = 0;
+      p.client.on('data', (d: Buffer) => {
+        got.push(d);
+        n += d.length;
+      });
+      p.client.resume();
+      await waitFor('every byte', () => n >= total);
+      await waitFor('pending to reach 0', () => w.pending === 0);
+      if (w.isDirect) assert.ok(drains >= 1, 'onDrain was never called');
+      assert.equal(n, total);
+      assert.ok(Buffer.concat(got).equals(Buffer.concat(sent)), 'bytes arrived out of order or changed');
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a buffer reused right after a synchronous write does not change what was sent', async () => {
+    const p = await pair();
+    try {
+      const w = new SocketWriter(p.server, () => undefined);
+      const got: Buffer[] = [];
+      p.client.on('data', (d: Buffer) => got.push(d));
+      const buf = Buffer.alloc(64);
+      const expect: Buffer[] = [];
+      for (let i = 0; i < 200; i++) {
+        buf.fill(i & 0xff);
+        if (w.pending === 0) {
+          // Only while nothing waits: then the kernel has the bytes when write returns.
+          w.write(buf.subarray(0, 10));
+          expect.push(Buffer.alloc(10, i & 0xff));
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      const total = expect.length * 10;
+      await waitFor('every byte', () => got.reduce((n, b) => n + b.length, 0) >= total);
+      assert.ok(Buffer.concat(got).equals(Buffer.concat(expect)));
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('writing to a peer that has gone closes the socket and does not throw', async () => {
+    const p = await pair();
+    try {
+      const w = new SocketWriter(p.server, () => undefined);
+      const closed = new Promise<void>((r) => p.server.once('close', () => r()));
+      p.client.destroy();
+      await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 50 && !p.server.destroyed; i++) {
+        w.write(Buffer.alloc(1024, 1));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await closed;
+      assert.equal(p.server.destroyed, true);
+      w.write(Buffer.from('after close'));
+    } finally {
+      await p.close();
+    }
+  });
+});
