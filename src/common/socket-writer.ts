@@ -76,26 +76,24 @@ export class SocketWriter {
       return;
     }
     const b = binding!;
+    // Nothing is set on the request before the call: Node's C++ only wraps it (and libuv only
+    // keeps it) if the write has to wait, and then the fields are set below, before any callback.
     const req = spare ?? new b.WriteWrap();
     spare = null;
-    req.handle = handle;
-    req.buffer = buf;
-    req.oncomplete = null;
     const err = handle.writeBuffer(req, buf);
     if (err !== 0) {
-      req.buffer = null;
-      spare = req;
       sock.destroy();
       return;
     }
     if (b.streamBaseState[b.kLastWriteWasAsync] === 0) {
-      req.buffer = null;
       spare = req;
       return;
     }
-    // libuv keeps the request (and the buffer it references) until the kernel has taken the rest.
+    // libuv keeps the request until the kernel has taken the rest; the buffer must stay alive too.
     const n = buf.length;
     this.queued += n;
+    req.handle = handle;
+    req.buffer = buf;
     req.oncomplete = (status: number) => {
       req.buffer = null;
       this.queued -= n;

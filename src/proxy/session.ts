@@ -13,6 +13,7 @@ import { K, routeByName, routeByBytes, routedName, resolveRoute, xreadBlocks, ty
 import { Slot, type SlotOwner, type PostFn } from './slot';
 import { scheduleFlush, type Flushable } from './flush';
 import { SocketWriter } from '../common/socket-writer';
+import { coarseNow } from '../common/coarse-clock';
 import type { BackendConn, ConnEvents } from './backend-conn';
 import type { Backend, Pool } from './pool';
 import type { ProxyConfig } from './config';
@@ -126,7 +127,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   }
 
   private onData(d: Buffer): void {
-    this.lastCmdAt = Date.now();
+    this.lastCmdAt = coarseNow();
     if (this.authed && this.resp === 2 && this.tunnel === null && !this.pinned && !this.closing && this.deferred === null && this.parser.idle) {
       const pos = this.forward(d);
       if (pos === d.length) return;
@@ -311,7 +312,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   private local(reply: Buffer): void {
     stats.commandsLocal++;
     if (this.count === 0) {
-      this.out.raw(reply);
+      this.out.rawRef(reply);
       scheduleFlush(this);
     } else this.enqueue(0).complete(reply);
   }
@@ -321,7 +322,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     if (this.closed || s !== this.head) return;
     let h: Slot | null = s;
     while (h !== null && h.reply !== null) {
-      this.out.raw(h.reply);
+      this.out.rawRef(h.reply);
       h.reply = null;
       const n: Slot | null = h.next;
       h.next = null;

@@ -28,14 +28,22 @@ export class ReplyWriter {
   private off = 0;
   private full: Buffer[] = [];
   private fullBytes = 0;
+  /** Bytes appended by reference (rawRef) while the writer was otherwise empty. */
+  private ref: Buffer | null = null;
 
   /** Bytes written but not yet taken. */
   get pending(): number {
-    return this.fullBytes + this.off - this.start;
+    return this.fullBytes + this.off - this.start + (this.ref === null ? 0 : this.ref.length);
   }
 
   /** Returns the bytes written since the last take (or null), leaving the writer empty. */
   take(): Buffer | null {
+    if (this.ref !== null) {
+      // Only a reference is held (any later append copies it in first).
+      const r = this.ref;
+      this.ref = null;
+      return r;
+    }
     let out: Buffer | null = null;
     if (this.full.length) {
       if (this.off > this.start) this.full.push(this.chunk.subarray(this.start, this.off));
@@ -58,12 +66,14 @@ export class ReplyWriter {
 
   /** Drops everything not yet taken (used for clients whose replies are discarded). */
   discard(): void {
+    this.ref = null;
     this.full = [];
     this.fullBytes = 0;
     this.start = this.off;
   }
 
   private ensure(n: number): void {
+    if (this.ref !== null) this.unref();
     if (this.chunk.length - this.off >= n) return;
     if (this.off > this.start) {
       const b = this.chunk.subarray(this.start, this.off);
@@ -74,8 +84,25 @@ export class ReplyWriter {
     this.start = this.off = 0;
   }
 
+  /**
+   * Appends bytes that nobody changes until they are written (a reply read from a backend, a
+   * constant): into an empty writer by reference, so a lone reply is written without a copy.
+   */
+  rawRef(b: Buffer): void {
+    if (this.ref === null && this.off === this.start && this.fullBytes === 0 && this.full.length === 0) this.ref = b;
+    else this.raw(b);
+  }
+
+  /** Copies a referenced buffer in, before anything appended after it. */
+  private unref(): void {
+    const r = this.ref!;
+    this.ref = null;
+    this.raw(r);
+  }
+
   /** Appends bytes already in RESP form. */
   raw(b: Buffer): void {
+    if (this.ref !== null) this.unref();
     if (b.length > CHUNK) {
       this.ensure(0);
       if (this.off > this.start) {
