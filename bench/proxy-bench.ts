@@ -80,7 +80,7 @@ export async function startResplit(master: Proc, replicas: Proc[]): Promise<Proc
 /** Runs the comparison and returns a Markdown table. */
 export async function proxyBench(opts: ProxyBenchOptions = {}): Promise<string> {
   const pipelines = opts.pipelines ?? [1, 16];
-  const rounds = opts.rounds ?? 5;
+  const rounds = opts.rounds ?? 9;
   const n = opts.requests ?? 100000;
   const master = await startRedis();
   const replicas: Proc[] = [];

@@ -65,7 +65,7 @@ function selectCmd(db: number): Buffer {
 
 export class BackendConn implements Flushable {
   flushQueued = false;
-  readonly early = true;
+  readonly toBackend = true;
   readonly sock: net.Socket;
   /** The db the backend connection is in (after the requests sent so far). */
   db = 0;
