@@ -8,6 +8,7 @@ import { ReplyWriter } from '../resp/encode';
 import type { Command } from '../resp/commands';
 import type { Db, WatchRec } from './db';
 import type { ReplyMode } from './reply-mode';
+import { SocketWriter } from '../common/socket-writer';
 
 /** A queued MULTI command. */
 export interface QueuedCommand {
@@ -66,6 +67,8 @@ export class Client {
    * in a field above instead.
    */
   ext: Record<string, unknown> = {};
+  /** Writes replies below the socket's Writable (accepted clients; null: socket.write). */
+  writer: SocketWriter | null = null;
 
   constructor(id: number, readonly socket: Socket | null, db: Db, authRequired: boolean) {
     this.id = id;
@@ -74,6 +77,11 @@ export class Client {
     this.parser = new RequestParser<string>('string', undefined, () => !this.authenticated);
     this.addr = socket ? `${socket.remoteAddress}:${socket.remotePort}` : '';
     this.laddr = socket ? `${socket.localAddress}:${socket.localPort}` : '';
+  }
+
+  /** Reply bytes written to the socket and not yet taken by the kernel. */
+  get unsent(): number {
+    return this.writer ? this.writer.pending : (this.socket?.writableLength ?? 0);
   }
 
   /** Number of subscriptions (channels + patterns), as SUBSCRIBE replies count them. */

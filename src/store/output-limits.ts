@@ -36,7 +36,7 @@ export function overOutputLimit(s: Server, c: Client): boolean {
   const cls = c.isReplica ? 'replica' : c.subscriptionCount ? 'pubsub' : 'normal';
   const lim = limitsOf(s)[cls];
   if (!lim || (!lim.hard && !lim.soft)) return false;
-  const used = c.socket.writableLength + c.reply.pending;
+  const used = c.unsent + c.reply.pending;
   if (lim.hard && used >= lim.hard) return true;
   if (lim.soft && used >= lim.soft) {
     const now = Date.now();

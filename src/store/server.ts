@@ -24,6 +24,8 @@ import { E } from '../resp/errors';
 import { logger } from '../common/log';
 import type { Command } from '../resp/commands';
 import './commands';
+import { SocketWriter } from '../common/socket-writer';
+import { coarseNow } from '../common/coarse-clock';
 
 /** Counters behind INFO stats / commandstats / errorstats. */
 export class Stats {
@@ -393,13 +395,15 @@ export class Server implements DbHost {
       this.processInput(c);
       if (shared) c.parser.detach();
     });
-    sock.on('drain', () => {
-      if (c.closed) return;
+    const drained = () => {
+      if (c.closed || c.unsent > 0) return;
       if (sock.isPaused()) {
         sock.resume();
         this.processInput(c);
       }
-    });
+    };
+    c.writer = new SocketWriter(sock, drained);
+    sock.on('drain', drained);
     sock.on('error', () => this.freeClient(c));
     sock.on('close', () => this.freeClient(c));
   }
@@ -416,7 +420,7 @@ export class Server implements DbHost {
         c.closeAfterReply = true;
         break;
       }
-      c.lastInteraction = Date.now();
+      c.lastInteraction = coarseNow();
       this.stats.totalReadsProcessed++;
       if (this.pauseState !== null && holdForPause(this, c, argv)) break;
       const replyMode: ReplyMode | null = c.replyMode;
@@ -425,7 +429,7 @@ export class Server implements DbHost {
       if (replyMode !== null || c.replyMode !== null) applyReplyMode(c, replyMode);
       if (c.closed) return;
       const sock = c.socket;
-      if (sock && sock.writableLength > 8 * 1024 * 1024) {
+      if (sock && c.unsent > 8 * 1024 * 1024) {
         // The client does not read its replies: stop reading its requests until it drains.
         this.flush(c);
         sock.pause();
@@ -450,7 +454,8 @@ export class Server implements DbHost {
     if (b) {
       this.stats.netOutputBytes += b.length;
       this.stats.totalWritesProcessed++;
-      if (!sock.destroyed) sock.write(b);
+      if (c.writer) c.writer.write(b);
+      else if (!sock.destroyed) sock.write(b);
       if (overOutputLimit(this, c)) {
         closeForOutputLimit(this, c);
         return;

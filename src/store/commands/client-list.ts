@@ -26,7 +26,7 @@ export function clientInfoLine(s: Server, c: Client, current?: { name: string; a
   // obl: replies produced but not yet handed to the socket (Redis's 16 KB static buffer); omem: the
   // rest, including what the socket has not sent yet (Redis's reply list).
   const pend = c.reply.pending;
-  const unsent = c.socket?.writableLength ?? 0;
+  const unsent = c.unsent;
   const obl = Math.min(pend, 16384);
   const omem = Math.max(0, pend - 16384) + unsent;
   const multiMem = c.multi ? c.multi.reduce((n, q) => n + q.argv.reduce((m, a) => m + a.length, 0), 0) : 0;

@@ -18,7 +18,7 @@ export function clientsSection(s: Server): Fields {
       if (c.ext.blockTimeout) inTimeoutTable++;
     }
     maxIn = Math.max(maxIn, c.parser.pendingBytes);
-    maxOut = Math.max(maxOut, c.reply.pending + (c.socket?.writableLength ?? 0));
+    maxOut = Math.max(maxOut, c.reply.pending + c.unsent);
   }
   return [
     ['connected_clients', connected],

@@ -17,7 +17,7 @@ export function memorySection(s: Server): Fields {
   let clientsMem = 0;
   let replicaMem = 0;
   for (const c of s.clients.values()) {
-    const b = c.reply.pending + (c.socket?.writableLength ?? 0) + c.parser.pendingBytes;
+    const b = c.reply.pending + c.unsent + c.parser.pendingBytes;
     if (c.isReplica) replicaMem += b;
     else clientsMem += b;
   }

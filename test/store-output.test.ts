@@ -1,0 +1,78 @@
+// The store writes replies below the socket's Writable (src/common/socket-writer.ts), so what it
+// has not sent yet is counted by the writer, not by socket.writableLength. These tests make a client
+// stop reading: the store must stop reading that client's requests once 8 MB wait (and serve others
+// meanwhile), resume when the kernel has taken them, and deliver every reply intact; with an output
+// limit set, the client is disconnected and counted, as Redis does.
+
+import assert from 'node:assert/strict';
+import { RawClient } from './helpers/raw';
+import { waitFor } from './helpers/wait';
+import { startStore, type InProcessStore } from './helpers/servers';
+import { encodeCommand } from '../src/resp/encode';
+
+describe('store output to clients that stop reading', function () {
+  this.timeout(30000);
+  let st: InProcessStore;
+  before(async () => {
+    st = await startStore();
+  });
+  after(async () => {
+    await st?.stop();
+  });
+
+  it('pauses the client past 8 MB unsent, serves others meanwhile, then delivers every reply', async () => {
+    const a = await RawClient.connect(st.port);
+    const b = await RawClient.connect(st.port);
+    try {
+      const value = 'v'.repeat(100_000);
+      assert.equal(await b.str('SET', 'big', value), '+OK\r\n');
+      a.sock.pause();
+      const n = 300; // 30 MB of replies, more than the 8 MB at which the store stops reading
+      a.write(Buffer.concat(Array.from({ length: n }, () => encodeCommand(['GET', 'big']))));
+      await waitFor('the store to hold unsent output for the client', async () => {
+        const list = await b.str('CLIENT', 'LIST');
+        const m = /omem=(\d+)/.exec(list.split('\n').find((l) => l.includes('cmd=get')) ?? '');
+        return m !== null && Number(m[1]) > 0;
+      }, 5000);
+      // More requests now: the store runs one, sees 8 MB unsent and stops reading the client.
+      const getCalls = async () => Number(/cmdstat_get:calls=(\d+)/.exec(await b.str('INFO', 'commandstats'))![1]);
+      assert.equal(await getCalls(), n);
+      a.write(Buffer.concat(Array.from({ length: 100 }, () => encodeCommand(['GET', 'big']))));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok((await getCalls()) <= n + 1, 'the store kept running requests of a client with 30 MB unsent');
+      // Another client is served while the first is stuck.
+      assert.equal(await b.str('PING'), '+PONG\r\n');
+      assert.equal(await b.str('DBSIZE'), ':1\r\n');
+      a.sock.resume();
+      const replies = await a.read(n + 100, 20000);
+      assert.equal(replies.length, n + 100);
+      const expect = `$${value.length}\r\n${value}\r\n`;
+      replies.forEach((r, i) => assert.equal(r.toString(), expect, `reply ${i}`));
+      // The client is still usable afterwards (its reads were resumed).
+      assert.equal(await a.str('PING'), '+PONG\r\n');
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('a client over client-output-buffer-limit is disconnected and counted', async () => {
+    const admin = await RawClient.connect(st.port);
+    const a = await RawClient.connect(st.port);
+    try {
+      assert.equal(await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 1mb 0 0'), '+OK\r\n');
+      assert.equal(await admin.str('SET', 'big', 'w'.repeat(100_000)), '+OK\r\n');
+      const before = st.server.stats.clientOutbufLimitDisconnections;
+      a.sock.pause();
+      a.write(Buffer.concat(Array.from({ length: 200 }, () => encodeCommand(['GET', 'big']))));
+      await waitFor('the disconnection to be counted', () => st.server.stats.clientOutbufLimitDisconnections > before, 5000);
+      a.sock.resume();
+      await waitFor('the client to be closed', () => a.closed, 5000);
+      assert.equal(await admin.str('PING'), '+PONG\r\n');
+    } finally {
+      await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
+      admin.close();
+      a.close();
+    }
+  });
+});
