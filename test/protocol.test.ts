@@ -7,7 +7,7 @@ import { RequestParser, ProtocolError } from '../src/resp/parser';
 import { ReplyDecoder, NEED_MORE, type ReplyValue } from '../src/resp/decoder';
 import { encodeCommand, ReplyWriter } from '../src/resp/encode';
 import { useDiff } from './helpers/diff';
-import { RawClient } from './helpers/raw';
+import { RawClient, seeded } from './helpers/raw';
 
 type Parsed = Array<string[] | string>;
 
@@ -236,6 +236,47 @@ describe('ReplyWriter.rawKept (bytes copied out of a buffer about to be reused, 
     for (let b = w.take(); b; b = w.take()) out += b.toString('latin1');
     assert.equal(out, expect);
     for (const [k, text] of kept) assert.equal(k.toString('latin1'), text);
+  });
+});
+
+describe('ReplyWriter.rawRef (a lone reply written by reference)', () => {
+  it('keeps the order of everything appended, whatever comes after a reference and whenever take runs', () => {
+    const rnd = seeded(7);
+    const w = new ReplyWriter();
+    let expect = '';
+    let out = '';
+    let refsTaken = 0;
+    const refs = new Set<Buffer>();
+    for (let i = 0; i < 3000; i++) {
+      const op = rnd(6);
+      if (op === 0 || op === 1) {
+        const big = rnd(40) === 0;
+        const b = Buffer.from(`+ref${i}${big ? 'x'.repeat(20_000) : ''}\r\n`);
+        refs.add(b);
+        w.rawRef(b);
+        expect += b.toString('latin1');
+      } else if (op === 2) {
+        w.raw(Buffer.from(`+raw${i}\r\n`));
+        expect += `+raw${i}\r\n`;
+      } else if (op === 3) {
+        w.bulk(`b${i}`);
+        expect += `$${String(i).length + 1}\r\nb${i}\r\n`;
+      } else if (op === 4) {
+        w.int(i);
+        expect += `:${i}\r\n`;
+      } else {
+        const pending = w.pending;
+        const t = w.take();
+        assert.equal(t?.length ?? 0, pending);
+        if (t) {
+          if (refs.has(t)) refsTaken++;
+          out += t.toString('latin1');
+        }
+      }
+    }
+    for (let t = w.take(); t; t = w.take()) out += t.toString('latin1');
+    assert.equal(out, expect);
+    assert.ok(refsTaken > 10, 'no reference was ever written as it was (the copy was always made)');
   });
 });
 

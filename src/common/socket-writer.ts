@@ -27,7 +27,7 @@ interface WritableHandle {
 }
 
 function loadBinding(): StreamWrapBinding | null {
-  if (process.env.RESPLIT_CLIENT_IO === 'stream' || process.env.RESPLIT_WRITES === 'stream') return null;
+  if (process.env.RESPLIT_CLIENT_IO === 'stream') return null;
   try {
     const b = (process as unknown as { binding(name: string): Partial<StreamWrapBinding> }).binding('stream_wrap');
     if (typeof b.WriteWrap !== 'function' || !(b.streamBaseState instanceof Int32Array) || typeof b.kLastWriteWasAsync !== 'number') return null;

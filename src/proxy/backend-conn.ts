@@ -55,7 +55,7 @@ class Swallow extends Slot {
 
 /** The read buffer every backend connection shares (reads are handled one at a time). */
 const READ_BUF = Buffer.allocUnsafe(64 * 1024);
-const STREAM_READS = process.env.RESPLIT_CLIENT_IO === 'stream' || process.env.RESPLIT_BREADS === 'stream';
+const STREAM_READS = process.env.RESPLIT_CLIENT_IO === 'stream';
 
 const selectCache: Buffer[] = [];
 /** "SELECT n" encoded once per db. */
