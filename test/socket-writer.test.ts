@@ -111,6 +111,39 @@ describe('SocketWriter (writes below the Writable)', function () {
     }
   });
 
+  it('writes mixed with socket.write: in order, and drain is told once both paths are empty', async () => {
+    const p = await pair();
+    try {
+      const seen: number[] = [];
+      const w = new SocketWriter(p.server, () => seen.push(w.pending));
+      p.client.pause();
+      const sent: Buffer[] = [];
+      for (let i = 0; i < 60; i++) {
+        const c = chunk(i, 65536);
+        sent.push(c);
+        w.write(c);
+      }
+      // Someone else writes through the Writable (the store's replication code does), then the
+      // writer again: that one must queue behind, through the Writable.
+      const tail = Buffer.from('tail-from-socket.write');
+      sent.push(tail);
+      p.server.write(tail);
+      const last = chunk(999, 4096);
+      sent.push(last);
+      w.write(last);
+      assert.ok(p.server.writableLength > 0, 'the Writable held nothing: the test did not mix the paths');
+      const got: Buffer[] = [];
+      p.client.on('data', (d: Buffer) => got.push(d));
+      p.client.resume();
+      const total = sent.reduce((n, b) => n + b.length, 0);
+      await waitFor('every byte', () => got.reduce((n, b) => n + b.length, 0) >= total);
+      await waitFor('a drain notice with nothing pending', () => seen.includes(0));
+      assert.ok(Buffer.concat(got).equals(Buffer.concat(sent)));
+    } finally {
+      await p.close();
+    }
+  });
+
   it('writing to a peer that has gone closes the socket and does not throw', async () => {
     const p = await pair();
     try {

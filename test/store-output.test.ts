@@ -56,6 +56,27 @@ describe('store output to clients that stop reading', function () {
     }
   });
 
+  it('QUIT after 5 MB of replies the client has not read yet: every byte arrives, then the close', async () => {
+    const a = await RawClient.connect(st.port);
+    try {
+      const value = 'q'.repeat(100_000);
+      assert.equal(await a.str('SET', 'big', value), '+OK\r\n');
+      a.sock.pause();
+      const n = 50;
+      a.write(Buffer.concat([...Array.from({ length: n }, () => encodeCommand(['GET', 'big'])), encodeCommand(['QUIT'])]));
+      await new Promise((r) => setTimeout(r, 300));
+      a.sock.resume();
+      const replies = await a.read(n + 1, 10000);
+      assert.equal(replies.length, n + 1, `only ${replies.length} replies before the close`);
+      const expect = `$${value.length}\r\n${value}\r\n`;
+      replies.slice(0, n).forEach((r, i) => assert.equal(r.toString(), expect, `reply ${i}`));
+      assert.equal(replies[n].toString(), '+OK\r\n');
+      await waitFor('the connection to close', () => a.closed, 5000);
+    } finally {
+      a.close();
+    }
+  });
+
   it('a client over client-output-buffer-limit is disconnected and counted', async () => {
     const admin = await RawClient.connect(st.port);
     const a = await RawClient.connect(st.port);

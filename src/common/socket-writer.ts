@@ -44,12 +44,16 @@ let spare: WriteReq | null = null;
 /**
  * One socket's output: write() sends at once, pending counts bytes the kernel has not taken yet
  * (direct writes still queued in libuv plus whatever the Writable holds), onDrain is called when
- * direct writes that had to wait have all gone out (the Writable's own 'drain' is the caller's).
+ * writes that had to wait (on either path) have all gone out.
  */
 export class SocketWriter {
   /** Bytes of direct writes still queued in libuv. */
   private queued = 0;
   private readonly direct: boolean;
+
+  private readonly afterWrite = (): void => {
+    if (this.pending === 0) this.onDrain();
+  };
 
   constructor(private readonly sock: net.Socket, private readonly onDrain: () => void) {
     if (binding === undefined) binding = loadBinding();
@@ -72,7 +76,9 @@ export class SocketWriter {
     const handle = (sock as unknown as { _handle: WritableHandle | null })._handle;
     // Bytes already in the Writable go first: it writes them to the handle in order.
     if (!this.direct || handle === null || sock.writableLength > 0 || sock.destroyed) {
-      if (!sock.destroyed) sock.write(buf);
+      // The Writable's own 'drain' only follows a write() that returned false; this tells the owner
+      // whenever the last byte of either path has gone.
+      if (!sock.destroyed) sock.write(buf, this.afterWrite);
       return;
     }
     const b = binding!;

@@ -48,8 +48,11 @@ function run(): void {
   if (!backendsWaited) {
     // An immediate queued while immediates run fires in the next pass, after its poll phase.
     backendsWaited = true;
-    scheduled = true;
-    setImmediate(run);
+    // (A client's flush may have queued the next run already.)
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(run);
+    }
     return;
   }
   backendsWaited = false;

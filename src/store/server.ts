@@ -25,7 +25,9 @@ import { logger } from '../common/log';
 import type { Command } from '../resp/commands';
 import './commands';
 import { SocketWriter } from '../common/socket-writer';
-import { coarseNow } from '../common/coarse-clock';
+
+/** How long a client closed after its reply (QUIT) may take to read what it was sent. */
+const CLOSE_DRAIN_MS = 30_000;
 
 /** Counters behind INFO stats / commandstats / errorstats. */
 export class Stats {
@@ -390,6 +392,9 @@ export class Server implements DbHost {
     // Requests are read into one shared buffer (src/common/client-reads.ts); the parser copies what
     // it still holds after the chunk is processed (a partial request, or input a paused client left).
     const shared = readClient(sock, (chunk) => {
+      // A client closed after its reply (QUIT, a protocol error) is still read until it hangs up
+      // (so its FIN is seen), but what it sends is dropped, not buffered.
+      if (c.closed) return;
       this.stats.netInputBytes += chunk.length;
       c.parser.feed(chunk);
       this.processInput(c);
@@ -411,6 +416,8 @@ export class Server implements DbHost {
   /** Runs every complete request buffered for a client, then writes its replies once. */
   processInput(c: Client): void {
     if (c.closed) return;
+    // One clock read per read callback, not per pipelined command (the idle timeout needs whole seconds).
+    const now = Date.now();
     while (!c.blocked && !c.closeAfterReply) {
       const argv = c.parser.next();
       if (argv === null) break;
@@ -420,7 +427,7 @@ export class Server implements DbHost {
         c.closeAfterReply = true;
         break;
       }
-      c.lastInteraction = coarseNow();
+      c.lastInteraction = now;
       this.stats.totalReadsProcessed++;
       if (this.pauseState !== null && holdForPause(this, c, argv)) break;
       const replyMode: ReplyMode | null = c.replyMode;
@@ -462,9 +469,11 @@ export class Server implements DbHost {
       }
     }
     if (c.closeAfterReply && !c.closed) {
+      // QUIT or a protocol error: the replies already written still go out before the FIN (end()
+      // waits for queued writes; destroying now would cancel them, as a 5 MB reply before QUIT showed).
       c.closed = true;
       sock.end();
-      this.freeClient(c);
+      this.freeClient(c, true);
     }
   }
 
@@ -499,14 +508,26 @@ export class Server implements DbHost {
     c.watching.clear();
   }
 
-  freeClient(c: Client): void {
+  /**
+   * Forgets a client. With `draining` its socket, already ended, is left to deliver what it holds
+   * and close; if the peer never takes it, the socket is destroyed after CLOSE_DRAIN_MS.
+   */
+  freeClient(c: Client, draining = false): void {
     if (!this.clients.has(c.id)) return;
     this.clients.delete(c.id);
     c.closed = true;
     this.monitors.delete(c);
     this.unwatchAll(c);
     for (const h of this.freeHooks) h(c);
-    if (c.socket && !c.socket.destroyed) c.socket.destroy();
+    const sock = c.socket;
+    if (!sock || sock.destroyed) return;
+    if (!draining) {
+      sock.destroy();
+      return;
+    }
+    const t = setTimeout(() => sock.destroy(), CLOSE_DRAIN_MS);
+    t.unref();
+    sock.once('close', () => clearTimeout(t));
   }
 
   // ---- cron ----
