@@ -28,12 +28,18 @@ interface WritableHandle {
 
 function loadBinding(): StreamWrapBinding | null {
   if (process.env.RESPLIT_CLIENT_IO === 'stream') return null;
+  // Newer Nodes may warn that process.binding is deprecated; the use here is deliberate and has a
+  // fallback, so the warning would only be noise for the user.
+  const quiet = process.noDeprecation;
+  process.noDeprecation = true;
   try {
     const b = (process as unknown as { binding(name: string): Partial<StreamWrapBinding> }).binding('stream_wrap');
     if (typeof b.WriteWrap !== 'function' || !(b.streamBaseState instanceof Int32Array) || typeof b.kLastWriteWasAsync !== 'number') return null;
     return b as StreamWrapBinding;
   } catch {
     return null;
+  } finally {
+    process.noDeprecation = quiet;
   }
 }
 
