@@ -28,6 +28,17 @@ async function pair(): Promise<{ server: net.Socket; client: net.Socket; close: 
   };
 }
 
+/** Everything `client` receives from now on, and a wait for `total` bytes of it. */
+function collect(client: net.Socket): { all(): Buffer; until(total: number): Promise<void> } {
+  const got: Buffer[] = [];
+  let n = 0;
+  client.on('data', (d: Buffer) => {
+    got.push(d);
+    n += d.length;
+  });
+  return { all: () => Buffer.concat(got), until: (total) => waitFor('every byte', () => n >= total) };
+}
+
 /** Chunk i: its index repeated, so order and completeness can be checked byte by byte. */
 function chunk(i: number, len: number): Buffer {
   const b = Buffer.alloc(len);
@@ -69,18 +80,13 @@ describe('SocketWriter (writes below the Writable)', function () {
       const total = sent.reduce((n, b) => n + b.length, 0);
       assert.ok(maxPending > 0, 'the kernel took everything at once: the test did not make writes wait');
       assert.ok(w.pending > 0);
-      const got: Buffer[] = [];
-      let n = 0;
-      p.client.on('data', (d: Buffer) => {
-        got.push(d);
-        n += d.length;
-      });
+      const got = collect(p.client);
       p.client.resume();
-      await waitFor('every byte', () => n >= total);
+      await got.until(total);
       await waitFor('pending to reach 0', () => w.pending === 0);
       if (w.isDirect) assert.ok(drains >= 1, 'onDrain was never called');
-      assert.equal(n, total);
-      assert.ok(Buffer.concat(got).equals(Buffer.concat(sent)), 'bytes arrived out of order or changed');
+      assert.equal(got.all().length, total);
+      assert.ok(got.all().equals(Buffer.concat(sent)), 'bytes arrived out of order or changed');
     } finally {
       await p.close();
     }
@@ -90,8 +96,7 @@ describe('SocketWriter (writes below the Writable)', function () {
     const p = await pair();
     try {
       const w = new SocketWriter(p.server, () => undefined);
-      const got: Buffer[] = [];
-      p.client.on('data', (d: Buffer) => got.push(d));
+      const got = collect(p.client);
       const buf = Buffer.alloc(64);
       const expect: Buffer[] = [];
       for (let i = 0; i < 200; i++) {
@@ -104,8 +109,8 @@ describe('SocketWriter (writes below the Writable)', function () {
         await new Promise((r) => setImmediate(r));
       }
       const total = expect.length * 10;
-      await waitFor('every byte', () => got.reduce((n, b) => n + b.length, 0) >= total);
-      assert.ok(Buffer.concat(got).equals(Buffer.concat(expect)));
+      await got.until(total);
+      assert.ok(got.all().equals(Buffer.concat(expect)));
     } finally {
       await p.close();
     }
@@ -132,13 +137,12 @@ describe('SocketWriter (writes below the Writable)', function () {
       sent.push(last);
       w.write(last);
       assert.ok(p.server.writableLength > 0, 'the Writable held nothing: the test did not mix the paths');
-      const got: Buffer[] = [];
-      p.client.on('data', (d: Buffer) => got.push(d));
+      const got = collect(p.client);
       p.client.resume();
       const total = sent.reduce((n, b) => n + b.length, 0);
-      await waitFor('every byte', () => got.reduce((n, b) => n + b.length, 0) >= total);
+      await got.until(total);
       await waitFor('a drain notice with nothing pending', () => seen.includes(0));
-      assert.ok(Buffer.concat(got).equals(Buffer.concat(sent)));
+      assert.ok(got.all().equals(Buffer.concat(sent)));
     } finally {
       await p.close();
     }

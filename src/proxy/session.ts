@@ -116,8 +116,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.parser = new RequestParser<Buffer>('buffer', { ...DEFAULT_LIMITS, maxBulkLen: cfg.protoMaxBulkLen }, () => !this.authed);
     sock.setNoDelay(true);
     this.sharedReads = readClient(sock, (d: Buffer) => this.onData(d));
+    // Every reply goes through the writer, which reports drain for both of its paths.
     this.writer = new SocketWriter(sock, () => this.onDrain());
-    sock.on('drain', () => this.onDrain());
     sock.on('error', () => undefined);
     sock.on('close', () => this.onClose());
   }
