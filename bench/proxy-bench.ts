@@ -77,6 +77,11 @@ export async function startResplit(master: Proc, replicas: Proc[]): Promise<Proc
   return startProc('resplit', process.execPath, args, port);
 }
 
+/** Slowest and fastest round, in thousands of ops/s ("61-94"): how far this machine's runs scatter. */
+function spread(xs: number[]): string {
+  return `${Math.round(Math.min(...xs) / 1000)}-${Math.round(Math.max(...xs) / 1000)}`;
+}
+
 /** Runs the comparison and returns a Markdown table. */
 export async function proxyBench(opts: ProxyBenchOptions = {}): Promise<string> {
   const pipelines = opts.pipelines ?? [1, 16];
@@ -132,6 +137,8 @@ export async function proxyBench(opts: ProxyBenchOptions = {}): Promise<string> 
     const r = median(v.resplit);
     const t = median(v.twemproxy);
     const c = cpu.get(key)!;
+    // Paired by round: both ran in the same round, seconds apart, so drift in the machine's speed cancels out.
+    const ahead = v.twemproxy.filter((tw, i) => v.resplit[i] > tw).length;
     rows.push([
       test,
       `-P ${p}`,
@@ -142,13 +149,17 @@ export async function proxyBench(opts: ProxyBenchOptions = {}): Promise<string> 
       twem ? Number((t / d).toFixed(2)) : 'n/a',
       Number(median(c.resplit).toFixed(2)),
       twem ? Number(median(c.twemproxy).toFixed(2)) : 'n/a',
+      twem ? `${ahead}/${v.twemproxy.length}` : 'n/a',
+      spread(v.resplit),
+      twem ? spread(v.twemproxy) : 'n/a',
     ]);
   }
   const note =
     'redis-benchmark -c 50 -r 100000; median of rounds; resplit in front of a redis-server master and two replicas ' +
-    '(GETs go to the replicas), twemproxy in front of the master alone; CPU = proxy process user+system µs per request.';
+    '(GETs go to the replicas), twemproxy in front of the master alone; CPU = proxy process user+system µs per request; ' +
+    '"rounds ahead" = rounds in which resplit beat twemproxy (both run in the same round, seconds apart); range = slowest and fastest round in k ops/s.';
   return (
-    table(['test', 'pipeline', 'resplit ops/s', 'direct ops/s', 'twemproxy ops/s', 'resplit/direct', 'twemproxy/direct', 'resplit CPU µs/op', 'twemproxy CPU µs/op'], rows) +
+    table(['test', 'pipeline', 'resplit ops/s', 'direct ops/s', 'twemproxy ops/s', 'resplit/direct', 'twemproxy/direct', 'resplit CPU µs/op', 'twemproxy CPU µs/op', 'rounds ahead of twemproxy', 'resplit range', 'twemproxy range'], rows) +
     '\n\n' +
     note
   );

@@ -3,7 +3,8 @@
 // Replies must match byte for byte unless a relaxation is named (shape: time- or id-dependent values).
 
 import assert from 'node:assert/strict';
-import { useDiff } from './helpers/diff';
+import { useDiff, decode } from './helpers/diff';
+import type { ReplyValue } from '../src/resp/decoder';
 import { RawClient } from './helpers/raw';
 
 describe('admin commands (differential)', function () {
@@ -230,6 +231,26 @@ describe('admin commands (differential)', function () {
     assert.equal(norm(a), norm(b));
     assert.match(a.toString(), /\$3\r\nSET\r\n\$1\r\nk\r\n\$1\r\nv\r\n/);
     await d.seq([['SLOWLOG', 'RESET'], ['CLIENT', 'SETNAME', '']]);
+  });
+
+  it('COMMAND alone lists the whole table as Redis does', async () => {
+    // Redis lists commands and subcommands in dict order, so entries are compared by name, each
+    // entry's fields exactly, its subcommands as a set (ours adds CLIENT SETINFO and NO-TOUCH, 7.2's).
+    const [a, b] = await d.both('COMMAND');
+    const byName = (r: Buffer, extra: string[]) => {
+      const m = new Map<string, string>();
+      for (const e of decode(r) as ReplyValue[][]) {
+        const subs = ((e[9] as ReplyValue[][]) ?? []).map((s) => String(s[0])).filter((n) => !extra.includes(n));
+        m.set(String(e[0]), JSON.stringify([e.slice(0, 9).map(String), subs.sort()]));
+      }
+      return m;
+    };
+    const ours = byName(a, ['client|setinfo', 'client|no-touch']);
+    const theirs = byName(b, []);
+    assert.equal(ours.size, theirs.size);
+    assert.ok(ours.size > 200);
+    for (const [name, v] of theirs) assert.equal(ours.get(name), v, name);
+    await d.check(['COMMAND', 'nosuch']);
   });
 
   it('COMMAND subcommands and their errors', async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { RawClient } from './helpers/raw';
 import { encodeCommand } from '../src/resp/encode';
 import { stats } from '../src/proxy/stats';
-import { startStack, replicasCaughtUp, waitFor, type Stack } from './proxy-helpers';
+import { startStack, replicasCaughtUp, waitFor, infoField, type Stack } from './proxy-helpers';
 
 describe('proxy hostile clients', function () {
   this.timeout(30000);
@@ -38,6 +38,23 @@ describe('proxy hostile clients', function () {
     assert.equal((await bad2.read(1))[0].toString(), "-ERR Protocol error: expected '$', got '+'\r\n");
     await bad2.waitClose();
     assert.equal(await good.str('PING'), '+PONG\r\n');
+  });
+
+  it('clients closed by QUIT or a protocol error leave: CLIENT LIST, maxclients and their own backend connections', async () => {
+    const base = stats.connectionsCurrent;
+    const masterConns = async () => Number(await infoField(st.master.port, 'clients', 'connected_clients'));
+    const masterBase = await masterConns();
+    // MULTI and BLPOP give the client a dedicated master connection before it goes.
+    for (const script of ['QUIT\r\n', '*abc\r\n', '*1\r\nPING\r\n', 'MULTI\r\nQUIT\r\n', 'BLPOP nokey 0.01\r\nQUIT\r\n', 'MULTI\r\n*x\r\n']) {
+      const c = await RawClient.connect(st.port);
+      c.write(script);
+      await c.waitClose();
+    }
+    // (Those sessions used to stay forever: the socket was paused, so its end was never read.)
+    await waitFor('closed sessions to leave', () => stats.connectionsCurrent === base);
+    const list = (await good.str('CLIENT', 'LIST')).split('\n').filter((l) => l.includes('id='));
+    assert.equal(list.length, base);
+    await waitFor('their master connections to close', async () => (await masterConns()) <= masterBase);
   });
 
   it('huge declared lengths do not affect other clients', async () => {

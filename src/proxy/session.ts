@@ -38,6 +38,8 @@ export interface ProxyContext {
 
 /** Parsed-but-unhandled bytes at which a waiting client stops being read. */
 const QBUF_PAUSE = 256 * 1024;
+/** How long a closing client's socket may wait for the peer to take its last replies (as the store). */
+const CLOSE_DRAIN_MS = 30_000;
 const R_NOAUTH = errorReply(E.NOAUTH);
 const R_EXEC_NO_MULTI = errorReply(E.EXEC_NO_MULTI);
 const R_DISCARD_NO_MULTI = errorReply(E.DISCARD_NO_MULTI);
@@ -127,6 +129,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   }
 
   private onData(d: Buffer): void {
+    // After QUIT or a protocol error input is dropped, as Redis does (the socket reads on only to see the peer's FIN).
+    if (this.closing) return;
     this.lastCmdAt = coarseNow();
     if (this.authed && this.resp === 2 && this.tunnel === null && !this.pinned && !this.closing && this.deferred === null && this.parser.idle) {
       const pos = this.forward(d);
@@ -350,7 +354,23 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       this.outPaused = true;
       this.updatePause();
     }
-    if (this.closing && this.count === 0) this.sock.end();
+    if (this.closing && this.count === 0) this.finish();
+  }
+
+  /**
+   * QUIT or a protocol error, once every reply is with the socket: the FIN goes after them, the
+   * session lets go of its backend connections and its place in CLIENT LIST and maxclients now, and
+   * the socket reads on (dropping input) so it closes when the peer does; a peer that never closes
+   * is cut off after CLOSE_DRAIN_MS. (A paused socket never saw the peer's FIN, so such sessions
+   * used to stay forever.)
+   */
+  private finish(): void {
+    this.sock.end();
+    this.release();
+    this.sock.resume();
+    const t = setTimeout(() => this.sock.destroy(), CLOSE_DRAIN_MS);
+    t.unref();
+    this.sock.once('close', () => clearTimeout(t));
   }
 
   private onDrain(): void {
@@ -360,6 +380,11 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   }
 
   private onClose(): void {
+    this.release();
+  }
+
+  /** Frees what the session holds: its entry, its count, its own backend connections. */
+  private release(): void {
     if (this.closed) return;
     this.closed = true;
     this.ctx.sessions.delete(this.id);
@@ -660,6 +685,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     if (!(r.arity > 0 ? args.length === r.arity : args.length >= -r.arity)) return this.local(errorReply(errArity(r.name)));
     switch (r.name) {
       case 'ping':
+        if (args.length > 2) return this.local(errorReply(errArity('ping')));
         return this.local(args.length === 1 ? R_PONG : bulkReply(args[1]));
       case 'echo':
         return this.local(bulkReply(args[1]));

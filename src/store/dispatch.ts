@@ -53,8 +53,9 @@ export function dispatch(s: Server, c: Client, argv: string[]): void {
     reject(s, c, errUnknownCommand(argv[0], argv.slice(1)));
     return;
   }
-  if (cmd.subs) {
-    // A container whose subcommand is unknown or missing.
+  // A container whose subcommand is unknown, or missing where the container has no use alone
+  // (COMMAND, arity -1, answers by itself as in Redis; CONFIG, arity -2, does not).
+  if (cmd.subs && (argv.length >= 2 || !arityOk(cmd, 1) || !handlerFor(cmd))) {
     if (argv.length >= 2) reject(s, c, errUnknownSubcommand(cmd.name, argv[1]));
     else reject(s, c, errArity(cmd.fullName), cmd);
     return;

@@ -15,7 +15,8 @@ export interface CheckOptions {
   shape?: boolean;
 }
 
-function decode(b: Buffer): ReplyValue {
+/** Decodes one complete reply (tests that compare parts of big replies). */
+export function decode(b: Buffer): ReplyValue {
   const d = new ReplyDecoder(true);
   d.feed(b);
   const v = d.next();
