@@ -53,6 +53,25 @@ describe('proxy configuration', function () {
     configFromArgs(['--config', path.join(ROOT, 'config', 'resplit.yaml')]);
   });
 
+  it('without --config the shipped file applies (its values are the defaults); flags override it', () => {
+    assert.deepEqual(configFromArgs([]), buildConfig({}, {}));
+    const dir = tmpDir();
+    const file = path.join(dir, 'resplit.yaml');
+    fs.writeFileSync(file, 'port: 7100\nrise: 5\n');
+    const cfg = configFromArgs(['--rise', '6'], file);
+    assert.equal(cfg.port, 7100);
+    assert.equal(cfg.rise, 6);
+    // A missing default file is no error: the built-in defaults apply.
+    assert.equal(configFromArgs([], path.join(dir, 'none.yaml')).port, 6379);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('--help prints the usage once', async () => {
+    const r = await runResplit(['--help']);
+    assert.equal(r.code, 0);
+    assert.equal(r.out.split('Usage:').length, 2, r.out);
+  });
+
   it('bin/resplit exits with the setting named on a bad configuration', async () => {
     const r = await runResplit(['--port', 'x']);
     assert.equal(r.code, 2);

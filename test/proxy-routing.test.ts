@@ -8,6 +8,9 @@ import { useProxyStack, startStack, calls, ask, replicasCaughtUp, waitFor, type 
 import { classifyCommand, K } from '../src/proxy/classify';
 import { allCommands, F } from '../src/resp/commands';
 import { encodeCommand } from '../src/resp/encode';
+import { buildConfig } from '../src/proxy/config';
+import { ProxyServer } from '../src/proxy/server';
+import { startRedis } from './helpers/servers';
 
 describe('proxy routing', function () {
   const ctx = useProxyStack();
@@ -235,6 +238,18 @@ describe('proxy routing', function () {
   it('answers connection commands itself', async () => {
     assert.equal(await c.str('PING'), '+PONG\r\n');
     assert.equal(await c.str('PING', 'hi'), '$2\r\nhi\r\n');
+    assert.equal(await c.str('PING', 'a', 'b'), "-ERR wrong number of arguments for 'ping' command\r\n");
+    assert.equal(await c.str('SLAVEOF', 'no', 'one', 'x'), "-ERR wrong number of arguments for 'slaveof' command\r\n");
+    // CLIENT LIST filters, with Redis 7.0's errors.
+    const me = (await c.str('CLIENT', 'ID')).slice(1, -2);
+    assert.match(await c.str('CLIENT', 'LIST', 'ID', me), new RegExp(`^\\$\\d+\r\nid=${me} [^\n]*\n\r\n$`));
+    assert.equal(await c.str('CLIENT', 'LIST', 'ID', '999999'), '$0\r\n\r\n');
+    assert.equal(await c.str('CLIENT', 'LIST', 'ID', 'abc'), '-ERR Invalid client ID\r\n');
+    assert.equal(await c.str('CLIENT', 'LIST', 'TYPE', 'pubsub'), '$0\r\n\r\n');
+    assert.equal(await c.str('CLIENT', 'LIST', 'TYPE', 'master'), '$0\r\n\r\n');
+    assert.match(await c.str('CLIENT', 'LIST', 'TYPE', 'normal'), new RegExp(`id=${me} `));
+    assert.equal(await c.str('CLIENT', 'LIST', 'TYPE', 'bogus'), "-ERR Unknown client type 'bogus'\r\n");
+    assert.equal(await c.str('CLIENT', 'LIST', 'foo'), '-ERR syntax error\r\n');
     assert.equal(await c.str('ECHO'), "-ERR wrong number of arguments for 'echo' command\r\n");
     assert.equal(await c.str('CLIENT', 'GETNAME'), '$-1\r\n');
     assert.equal(await c.str('CLIENT', 'SETNAME', 'me'), '+OK\r\n');
@@ -286,6 +301,54 @@ describe('proxy requirepass', function () {
       assert.equal(await c.str('GET', 'a').then((r) => r[0]), '$');
     } finally {
       c.close();
+    }
+  });
+
+  it("CONFIG GET shows the proxy's password and port, never the backend's credentials", async () => {
+    await ask(st.master.port, 'CONFIG', 'SET', 'masterauth', 'backend-secret');
+    await ask(st.master.port, 'CONFIG', 'SET', 'masteruser', 'backend-user');
+    const c = await RawClient.connect(st.port);
+    try {
+      await c.str('AUTH', 'secret');
+      const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
+      assert.equal(await c.str('CONFIG', 'GET', 'masterauth'), `*2\r\n${bulk('masterauth')}$0\r\n\r\n`);
+      assert.equal(await c.str('CONFIG', 'GET', 'requirepass'), `*2\r\n${bulk('requirepass')}${bulk('secret')}`);
+      assert.equal(await c.str('CONFIG', 'GET', 'port'), `*2\r\n${bulk('port')}${bulk(String(st.port))}`);
+      // Everything else is the master's, untouched.
+      assert.equal(await c.str('CONFIG', 'GET', 'maxmemory-policy'), await ask(st.master.port, 'CONFIG', 'GET', 'maxmemory-policy'));
+      const all = await c.str('CONFIG', 'GET', '*');
+      assert.ok(all.startsWith('*') && all.length > 1000);
+      assert.ok(!all.includes('backend-secret') && !all.includes('backend-user'));
+      // RESP3 (a map, on the client's own master connection).
+      await c.str('HELLO', '3');
+      assert.equal(await c.str('CONFIG', 'GET', 'masterauth'), `%1\r\n${bulk('masterauth')}$0\r\n\r\n`);
+    } finally {
+      c.close();
+      await ask(st.master.port, 'CONFIG', 'SET', 'masterauth', '');
+      await ask(st.master.port, 'CONFIG', 'SET', 'masteruser', '');
+    }
+  });
+});
+
+describe('proxy backend credentials', function () {
+  this.timeout(20000);
+
+  it('wrong backend credentials are reported as such (RESPLIT BACKENDS), and writes get the master-down error', async function () {
+    const master = await startRedis(['--requirepass', 'bpass']);
+    if (!master) this.skip();
+    const cfg = buildConfig({ port: 0, master: `127.0.0.1:${master!.port}`, 'backend-password': 'wrong', 'health-check-interval-ms': 50, 'health-check-timeout-ms': 400, 'connect-timeout-ms': 500 }, {});
+    const proxy = new ProxyServer(cfg, cfg.master!, cfg.replicas);
+    try {
+      await proxy.start();
+      await waitFor('a failed check', () => proxy.pool.master.reason.startsWith('down ('));
+      assert.match(proxy.pool.master.reason, /^down \(AUTH with backend-password failed: WRONGPASS/);
+      const c = await RawClient.connect(proxy.port);
+      assert.match(await c.str('RESPLIT', 'BACKENDS'), /reason=down \(AUTH with backend-password failed/);
+      assert.match(await c.str('SET', 'a', '1'), /^-MASTERDOWN /);
+      c.close();
+    } finally {
+      await proxy.stop();
+      await master!.stop();
     }
   });
 });

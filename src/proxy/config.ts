@@ -3,6 +3,7 @@
 // refused at start with a message naming the setting.
 
 import fs from 'node:fs';
+import path from 'node:path';
 import YAML from 'yaml';
 import { Command } from 'commander';
 
@@ -181,8 +182,11 @@ export function readConfigFile(file: string): Record<string, unknown> {
   return doc as Record<string, unknown>;
 }
 
+/** The shipped configuration file (dist/src/proxy -> config/). */
+export const DEFAULT_FILE = path.join(__dirname, '..', '..', '..', 'config', 'resplit.yaml');
+
 /** Parses command-line arguments: --config FILE, then one --<setting> VALUE flag per setting. */
-export function configFromArgs(argv: string[]): ProxyConfig {
+export function configFromArgs(argv: string[], defaultFile = DEFAULT_FILE): ProxyConfig {
   const program = new Command('resplit')
     .description('Redis read/write-splitting proxy')
     .option('-c, --config <file>', 'YAML configuration file (see config/resplit.yaml)')
@@ -193,14 +197,14 @@ export function configFromArgs(argv: string[]): ProxyConfig {
     program.parse(argv, { from: 'user' });
   } catch (err) {
     const e = err as { code?: string; message: string };
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help') {
-      process.stdout.write(program.helpInformation());
-      process.exit(0);
-    }
+    // Commander has printed the help itself by now.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help') process.exit(0);
     throw new ConfigError(e.message.replace(/^error: /, ''));
   }
   const opts = program.opts<Record<string, string>>();
-  const file = opts.config ? readConfigFile(opts.config) : {};
+  // Without --config the shipped config/resplit.yaml applies when present, so editing it takes
+  // effect as its header says; its values are the built-in defaults as shipped.
+  const file = opts.config ? readConfigFile(opts.config) : fs.existsSync(defaultFile) ? readConfigFile(defaultFile) : {};
   const flags: Record<string, unknown> = {};
   for (const s of SETTINGS) {
     const v = opts[camel(s.key)];

@@ -82,8 +82,11 @@ class Probe {
     }
     if (this.expect > 0 && this.replies.length >= this.expect) {
       this.expect = 0;
-      const r = this.h.opts.conn.password ? this.replies.slice(1) : this.replies;
+      const auth = this.h.opts.conn.password ? this.replies[0] : null;
+      const r = auth !== null ? this.replies.slice(1) : this.replies;
       this.replies = [];
+      // Wrong backend credentials: say so, rather than the NOAUTH that every later command gets.
+      if (auth instanceof ReplyError) return this.h.failure(this.b, `AUTH with backend-password failed: ${auth.message}`);
       this.h.result(this.b, r);
     }
   }
@@ -138,6 +141,8 @@ export class HealthChecker {
   }
 
   private checked = new Set<Backend>();
+  /** The last failure logged per backend (so a backend that stays down is not logged every check). */
+  private readonly lastFailure = new Map<Backend, string>();
   private checkFirstRound(): void {
     if (this.checked.size < this.pool.all.length) return;
     const w = this.waiters;
@@ -179,6 +184,8 @@ export class HealthChecker {
     }
     b.failRun = 0;
     b.okRun++;
+    this.lastFailure.delete(b);
+    b.checkError = '';
     if (!b.up && b.okRun >= this.opts.rise) {
       b.up = true;
       log().info({ backend: b.name, role: b.role }, 'backend up');
@@ -193,9 +200,15 @@ export class HealthChecker {
   failure(b: Backend, reason: string): void {
     b.okRun = 0;
     b.failRun++;
+    b.checkError = reason;
     if (b.up && b.failRun >= this.opts.fall) {
       b.up = false;
       log().warn({ backend: b.name, reason }, 'backend down');
+      this.lastFailure.set(b, reason);
+    } else if (!b.up && this.lastFailure.get(b) !== reason) {
+      // A backend that never came up (or stays down) says why once per distinct reason.
+      log().warn({ backend: b.name, reason }, 'backend not serving');
+      this.lastFailure.set(b, reason);
     }
     this.pool.evaluate();
     this.checked.add(b);

@@ -35,6 +35,35 @@ export function clientLine(c: ClientView, now: number): string {
   );
 }
 
+/**
+ * CLIENT LIST's filters, as Redis 7.0 parses them: TYPE normal|master|replica|slave|pubsub, or ID
+ * id [id ...] (listed in the order given). Returns the error text for bad ones.
+ */
+export function clientListFilter(args: string[]): { type?: string; ids?: number[] } | string {
+  if (args.length === 2) return {};
+  const opt = args[2].toLowerCase();
+  if (args.length === 4 && opt === 'type') {
+    const t = args[3].toLowerCase();
+    if (t === 'normal' || t === 'pubsub' || t === 'master') return { type: t };
+    if (t === 'replica' || t === 'slave') return { type: 'replica' };
+    return `ERR Unknown client type '${args[3]}'`;
+  }
+  if (args.length > 3 && opt === 'id') {
+    const ids: number[] = [];
+    for (let i = 3; i < args.length; i++) {
+      if (!/^-?\d{1,19}$/.test(args[i])) return 'ERR Invalid client ID';
+      ids.push(Number(args[i]));
+    }
+    return { ids };
+  }
+  return 'ERR syntax error';
+}
+
+/** Redis's client type for CLIENT LIST TYPE: the proxy's clients are pub/sub tunnels or normal. */
+export function clientType(c: ClientView): string {
+  return c.flags.includes('P') ? 'pubsub' : 'normal';
+}
+
 /** The `# Proxy` INFO section: connections, routing counters, failovers, health. */
 export function proxySection(pool: Pool, startedAt: number): string {
   const lines = [
@@ -132,6 +161,44 @@ export function infoPost(pool: Pool, startedAt: number): (slot: Slot, reply: Buf
     if (!r) return reply;
     const body = reply.latin1Slice(r[0], r[1]);
     return bulkReply((body.length ? body + '\r\n' : '') + proxySection(pool, startedAt));
+  };
+}
+
+/**
+ * CONFIG GET replies from the master, as a client of the proxy should see them: the backend
+ * credentials never reach clients (masterauth and masteruser read as empty; requirepass is the
+ * proxy's own, as a Redis shows its own to an authenticated client) and port is the proxy's.
+ * RESP2 arrays and RESP3 maps of bulk strings; anything else (an error) passes unchanged.
+ */
+export function configPost(requirepass: string, port: () => number): (slot: Slot, reply: Buffer) => Buffer {
+  const own = (name: string): string | null => {
+    if (name === 'requirepass') return requirepass;
+    if (name === 'masterauth' || name === 'masteruser') return '';
+    if (name === 'port') return String(port());
+    return null;
+  };
+  return (_slot, reply) => {
+    const t = reply[0];
+    if (t !== 42 /* '*' */ && t !== 37 /* '%' */) return reply;
+    const nl = reply.indexOf(13);
+    const n = Number(reply.latin1Slice(1, nl)) * (t === 37 ? 2 : 1);
+    if (!Number.isInteger(n) || n % 2 !== 0) return reply;
+    let pos = nl + 2;
+    let changed = false;
+    const out: Buffer[] = [reply.subarray(0, pos)];
+    for (let i = 0; i < n; i += 2) {
+      const k = bulkAt(reply, pos);
+      if (!k) return reply;
+      const v = bulkAt(reply, k[1] + 2);
+      if (!v) return reply;
+      const rep = own(reply.latin1Slice(k[0], k[1]));
+      if (rep !== null && rep !== reply.latin1Slice(v[0], v[1])) {
+        out.push(reply.subarray(pos, k[1] + 2), bulkReply(rep));
+        changed = true;
+      } else out.push(reply.subarray(pos, v[1] + 2));
+      pos = v[1] + 2;
+    }
+    return changed ? Buffer.concat(out) : reply;
   };
 }
 

@@ -44,6 +44,8 @@ export class Backend implements BackendAddr {
   /** Reads it may still take in its turn (negative: reads it took beyond its share). */
   credit = 0;
   shared: BackendConn | null = null;
+  /** Why the last health check failed ('' after a good one): part of `reason` while down. */
+  checkError = '';
 
   constructor(readonly index: number, readonly host: string, readonly port: number, readonly isMaster: boolean) {
     this.name = `${host}:${port}`;
@@ -186,7 +188,7 @@ export class Pool implements ConnEvents {
 
   private evaluateOne(b: Backend): void {
     let reason = '';
-    if (!b.up) reason = 'down';
+    if (!b.up) reason = b.checkError ? `down (${b.checkError})` : 'down';
     else if (b.loading) reason = 'loading';
     else if (!b.isMaster) {
       // With the master down, stale replicas still serve reads (better than no reads at all).

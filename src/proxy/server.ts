@@ -10,7 +10,7 @@ import { HealthChecker } from './health';
 import { Session, type ProxyContext } from './session';
 import { stats } from './stats';
 import { PE, errorReply } from './replies';
-import { infoPost, scanPost } from './local';
+import { configPost, infoPost, scanPost } from './local';
 
 const log = lazyLogger('proxy');
 
@@ -48,6 +48,7 @@ export class ProxyServer {
       masterDown: errorReply(PE.MASTER_DOWN(master.name)),
       scanPost: scanPost(this.pool.all.length),
       infoPost: infoPost(this.pool, startedAt),
+      configPost: configPost(cfg.requirepass, () => this.port),
     };
     this.server = net.createServer((sock) => this.accept(sock));
     this.server.on('error', (err) => log().error({ err: err.message }, 'listener error'));

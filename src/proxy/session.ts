@@ -20,7 +20,7 @@ import type { ProxyConfig } from './config';
 import { stats } from './stats';
 import { readClient } from '../common/client-reads';
 import { PE, errorReply, bulkReply, intReply, R_OK, R_PONG, R_RESET, R_NIL, R_NO_BACKEND } from './replies';
-import { clientLine, helloReply, proxySection, roleReply, validClientName, verbatimReply, type ClientView } from './local';
+import { clientLine, clientListFilter, clientType, helloReply, proxySection, roleReply, validClientName, verbatimReply, type ClientView } from './local';
 
 const log = lazyLogger('proxy-session');
 
@@ -34,6 +34,8 @@ export interface ProxyContext {
   masterDown: Buffer;
   scanPost: PostFn;
   infoPost: PostFn;
+  /** CONFIG GET: the proxy's values instead of the backend's credentials and port. */
+  configPost: PostFn;
 }
 
 /** Parsed-but-unhandled bytes at which a waiting client stops being read. */
@@ -272,6 +274,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       return;
     }
     const r3 = this.resp === 3;
+    if (r.name === 'config|get') return this.configGet(args, raw);
     switch (r.kind) {
       case K.READ:
         return r3 ? this.read3(args, raw) : this.read(args, raw);
@@ -295,7 +298,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       case K.SUB:
         return this.subscribe(args, raw);
       default:
-        return this.refuse(r);
+        return this.refuse(r, args);
     }
   }
 
@@ -438,6 +441,21 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     const pool = this.ctx.pool;
     if (!pool.master.eligible) return this.masterDown();
     pool.send(pool.master, this.enqueue(K.WRITE), raw ?? encodeCommand(args));
+  }
+
+  /** CONFIG GET goes to the master; its reply is filtered (ProxyContext.configPost). */
+  private configGet(args: Buffer[], raw: Buffer | null): void {
+    let s: Slot;
+    if (this.resp === 3) {
+      if (!this.dedicatedConn()) return this.masterDown();
+      s = this.sendDedicated(args, raw, K.WRITE);
+    } else {
+      const pool = this.ctx.pool;
+      if (!pool.master.eligible) return this.masterDown();
+      s = this.enqueue(K.WRITE);
+      pool.send(pool.master, s, raw ?? encodeCommand(args));
+    }
+    s.post = this.ctx.configPost;
   }
 
   private masterDown(): void {
@@ -599,7 +617,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     pool.send(b, s, bytes);
   }
 
-  private refuse(r: Route): void {
+  /** Commands the proxy does not pass on; a wrong argument count still gets Redis's arity error first. */
+  private refuse(r: Route, args?: Buffer[]): void {
+    if (args && !(r.arity > 0 ? args.length === r.arity : args.length >= -r.arity)) return this.local(errorReply(errArity(r.name)));
     this.local(errorReply(r.name === 'monitor' ? PE.MONITOR : PE.REFUSED(r.name.replace('|', ' ').toUpperCase())));
   }
 
@@ -740,9 +760,16 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       case 'client|info':
         return this.local(this.text(clientLine(this, Date.now()) + '\n'));
       case 'client|list': {
+        const f = clientListFilter(args.map((a) => a.latin1Slice(0, a.length)));
+        if (typeof f === 'string') return this.local(errorReply(f));
         const now = Date.now();
         let s = '';
-        for (const c of this.ctx.sessions.values()) s += clientLine(c, now) + '\n';
+        if (f.ids) {
+          for (const id of f.ids) {
+            const c = this.ctx.sessions.get(id);
+            if (c) s += clientLine(c, now) + '\n';
+          }
+        } else for (const c of this.ctx.sessions.values()) if (!f.type || clientType(c) === f.type) s += clientLine(c, now) + '\n';
         return this.local(this.text(s));
       }
       case 'client|setinfo': {
@@ -821,7 +848,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     }
     if (!this.authed) {
       return this.local(
-        errorReply('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time'),
+        errorReply('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time'),
       );
     }
     if (proto !== this.resp) {
