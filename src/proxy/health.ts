@@ -181,6 +181,9 @@ export class HealthChecker {
       b.linkUp = replInfo.get('master_link_status') === 'up';
       b.syncing = replInfo.get('master_sync_in_progress') === '1';
       b.offset = num(replInfo.get('slave_repl_offset') ?? replInfo.get('master_repl_offset'));
+      const max = this.pool.opts.maxReplicaLag;
+      b.lagRun = max > 0 && this.pool.lag(b) > max ? b.lagRun + 1 : 0;
+      b.lagging = b.lagRun >= this.opts.fall;
     }
     b.failRun = 0;
     b.okRun++;

@@ -44,6 +44,13 @@ export class Backend implements BackendAddr {
   /** Reads it may still take in its turn (negative: reads it took beyond its share). */
   credit = 0;
   shared: BackendConn | null = null;
+  /**
+   * Lagging past max-replica-lag in `fall` consecutive checks of its own (HealthChecker.result):
+   * judged when the replica's fresh offset arrives, not when the master's does, so one big write
+   * whose bytes are still on the way does not flap the replica out and back.
+   */
+  lagging = false;
+  lagRun = 0;
   /** Why the last health check failed ('' after a good one): part of `reason` while down. */
   checkError = '';
 
@@ -195,7 +202,7 @@ export class Pool implements ConnEvents {
       if (this.master.eligible) {
         if (!b.linkUp) reason = 'link to master down';
         else if (b.syncing) reason = 'syncing';
-        else if (this.opts.maxReplicaLag > 0 && this.lag(b) > this.opts.maxReplicaLag) reason = `lagging ${this.lag(b)} bytes`;
+        else if (b.lagging) reason = `lagging ${this.lag(b)} bytes`;
       }
     }
     const ok = reason === '';

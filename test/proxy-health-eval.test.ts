@@ -1,0 +1,102 @@
+// The health checker's verdicts without sockets: check results (PING, INFO replication, INFO
+// persistence) are fed to HealthChecker.result/failure as the probes would, and the pool's
+// eligibility and reasons are read back. Covers the rise/fall thresholds, the replica conditions
+// (link, sync, loading) and max-replica-lag with its own fall threshold.
+
+import assert from 'node:assert/strict';
+import { Pool, type Backend } from '../src/proxy/pool';
+import { HealthChecker } from '../src/proxy/health';
+import { ReplyError, type ReplyValue } from '../src/resp/decoder';
+
+const conn = { connectTimeoutMs: 1000, keepaliveMs: 1000, keepaliveProbes: 3, userTimeoutMs: 1000 };
+
+function setup(opts: { rise?: number; fall?: number; maxReplicaLag?: number } = {}): { p: Pool; h: HealthChecker } {
+  const rise = opts.rise ?? 1;
+  const p = new Pool({ host: '127.0.0.1', port: 7001 }, [{ host: '127.0.0.1', port: 7002 }], { conn, rise, maxReplicaLag: opts.maxReplicaLag ?? 1000 });
+  const h = new HealthChecker(p, { intervalMs: 100, timeoutMs: 100, rise, fall: opts.fall ?? 2, requestTimeoutMs: 1000, conn });
+  return { p, h };
+}
+
+const info = (lines: string[]) => Buffer.from(lines.join('\r\n') + '\r\n', 'latin1');
+const PONG = Buffer.from('PONG');
+
+function master(h: HealthChecker, b: Backend, offset: number): void {
+  h.result(b, [PONG, info(['# Replication', 'role:master', `master_repl_offset:${offset}`]), info(['loading:0'])]);
+}
+
+function replica(h: HealthChecker, b: Backend, offset: number, extra: string[] = []): void {
+  const fields = new Map([['master_link_status', 'up'], ['master_sync_in_progress', '0'], ['slave_repl_offset', String(offset)]]);
+  for (const e of extra) fields.set(e.split(':')[0], e.split(':')[1]);
+  const r: ReplyValue[] = [PONG, info(['# Replication', 'role:slave', ...[...fields].map(([k, v]) => `${k}:${v}`)]), info(['loading:0'])];
+  h.result(b, r);
+}
+
+describe('proxy health verdicts', () => {
+  it('a replica serves once its master does and it is linked, synced and loaded', () => {
+    const { p, h } = setup();
+    const [m, r] = p.all;
+    replica(h, r, 0);
+    assert.equal(r.eligible, true, 'with the master not yet known, a reachable replica serves (reads go on)');
+    master(h, m, 0);
+    assert.equal(m.eligible, true);
+    replica(h, r, 0, ['master_link_status:down']);
+    assert.deepEqual([r.eligible, r.reason], [false, 'link to master down']);
+    replica(h, r, 0, ['master_sync_in_progress:1']);
+    assert.deepEqual([r.eligible, r.reason], [false, 'syncing']);
+    replica(h, r, 0);
+    assert.equal(r.eligible, true);
+  });
+
+  it('fall: one failed check does not take a backend out, two do; rise brings it back', () => {
+    const { p, h } = setup({ rise: 2, fall: 2 });
+    const [m] = p.all;
+    master(h, m, 0);
+    assert.equal(m.eligible, true);
+    h.failure(m, 'health check timed out after 100 ms');
+    assert.equal(m.eligible, true);
+    h.failure(m, 'health check timed out after 100 ms');
+    assert.deepEqual([m.eligible, m.reason], [false, 'down (health check timed out after 100 ms)']);
+    master(h, m, 0);
+    assert.equal(m.eligible, false, 'rise 2: one good check is not enough');
+    master(h, m, 0);
+    assert.deepEqual([m.eligible, m.reason], [true, '']);
+  });
+
+  it('a backend answering errors to PING is down with the error as its reason', () => {
+    const { p, h } = setup({ fall: 1 });
+    const [m] = p.all;
+    master(h, m, 0);
+    h.result(m, [new ReplyError('NOAUTH Authentication required.'), PONG, PONG]);
+    assert.deepEqual([m.eligible, m.reason], [false, 'down (PING: NOAUTH Authentication required.)']);
+  });
+
+  it('lag: judged on the replica\'s own checks, out after `fall` lagging checks, back when caught up', () => {
+    const { p, h } = setup({ fall: 2, maxReplicaLag: 1000 });
+    const [m, r] = p.all;
+    master(h, m, 100);
+    replica(h, r, 100);
+    assert.equal(r.eligible, true);
+    // A big write: the master's check sees it before the replica's does. No flap.
+    master(h, m, 50_000);
+    assert.equal(r.eligible, true);
+    replica(h, r, 50_000);
+    assert.equal(r.eligible, true);
+    // Really behind: one lagging check is not enough, the second takes it out.
+    master(h, m, 100_000);
+    replica(h, r, 60_000);
+    assert.equal(r.eligible, true);
+    replica(h, r, 60_000);
+    assert.deepEqual([r.eligible, r.reason], [false, 'lagging 40000 bytes']);
+    assert.equal(p.readBackend(), m, 'its reads go to the master');
+    replica(h, r, 99_500);
+    assert.equal(r.eligible, true);
+  });
+
+  it('max-replica-lag 0 turns the lag check off', () => {
+    const { p, h } = setup({ fall: 1, maxReplicaLag: 0 });
+    const [m, r] = p.all;
+    master(h, m, 1_000_000);
+    replica(h, r, 0);
+    assert.equal(r.eligible, true);
+  });
+});
