@@ -10,6 +10,7 @@ import { allCommands, F } from '../src/resp/commands';
 import { encodeCommand } from '../src/resp/encode';
 import { buildConfig } from '../src/proxy/config';
 import { ProxyServer } from '../src/proxy/server';
+import { stats } from '../src/proxy/stats';
 import { startRedis } from './helpers/servers';
 
 describe('proxy routing', function () {
@@ -60,6 +61,12 @@ describe('proxy routing', function () {
     const info = await c.str('INFO');
     assert.match(info, /# Server\r\n/);
     assert.match(info, /proxy_commands_to_replicas:\d+/);
+    // The endpoint's own figures: the proxy's port and client count, not the master's.
+    assert.match(info, new RegExp(`\r\ntcp_port:${st.port}\r\n`));
+    const server = await c.str('INFO', 'server');
+    assert.match(server, new RegExp(`\r\ntcp_port:${st.port}\r\n`));
+    assert.doesNotMatch(server, /# Proxy/);
+    assert.match(await c.str('INFO', 'clients'), new RegExp(`\r\nconnected_clients:${stats.connectionsCurrent}\r\n`));
   });
 
   it('unknown commands go to the master and get its error', async () => {

@@ -147,20 +147,33 @@ export function verbatimReply(s: string): Buffer {
   return Buffer.concat([Buffer.from(`=${body.length}\r\n`), body, Buffer.from('\r\n')]);
 }
 
-/** INFO replies get the proxy section appended (RESP2 bulk or RESP3 verbatim string). */
-export function infoPost(pool: Pool, startedAt: number): (slot: Slot, reply: Buffer) => Buffer {
-  return (_slot, reply) => {
+/**
+ * The master's INFO as the proxy's clients should read it: the fields that describe the endpoint
+ * they are connected to (its port, its client count) are the proxy's.
+ */
+function asProxy(body: string, port: number): string {
+  return body.replace(/^tcp_port:\d+\r$/m, `tcp_port:${port}\r`).replace(/^connected_clients:\d+\r$/m, `connected_clients:${stats.connectionsCurrent}\r`);
+}
+
+/**
+ * INFO replies (RESP2 bulk or RESP3 verbatim string): the proxy's port and client count, and the
+ * proxy section appended when the request asked for it (slot.arg 1).
+ */
+export function infoPost(pool: Pool, startedAt: number, port: () => number = () => 0): (slot: Slot, reply: Buffer) => Buffer {
+  return (slot, reply) => {
+    const section = slot.arg === 1 ? proxySection(pool, startedAt) : '';
+    const join = (body: string) => (body.length && section ? body + '\r\n' : body) + section;
     if (reply[0] === 61 /* '=' */) {
       const nl = reply.indexOf(13);
       const len = Number(reply.latin1Slice(1, nl));
       if (nl < 0 || !Number.isInteger(len) || len < 4) return reply;
-      const body = reply.latin1Slice(nl + 2 + 4, nl + 2 + len);
-      return verbatimReply((body.length ? body + '\r\n' : '') + proxySection(pool, startedAt));
+      const body = asProxy(reply.latin1Slice(nl + 2 + 4, nl + 2 + len), port());
+      return verbatimReply(join(body));
     }
     const r = bulkAt(reply, 0);
     if (!r) return reply;
-    const body = reply.latin1Slice(r[0], r[1]);
-    return bulkReply((body.length ? body + '\r\n' : '') + proxySection(pool, startedAt));
+    const body = asProxy(reply.latin1Slice(r[0], r[1]), port());
+    return bulkReply(join(body));
   };
 }
 

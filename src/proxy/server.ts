@@ -47,7 +47,7 @@ export class ProxyServer {
       startedAt,
       masterDown: errorReply(PE.MASTER_DOWN(master.name)),
       scanPost: scanPost(this.pool.all.length),
-      infoPost: infoPost(this.pool, startedAt),
+      infoPost: infoPost(this.pool, startedAt, () => this.port),
       configPost: configPost(cfg.requirepass, () => this.port),
     };
     this.server = net.createServer((sock) => this.accept(sock));

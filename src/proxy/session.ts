@@ -605,7 +605,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       const c = pool.master.eligible ? this.dedicatedConn() : this.readConnection();
       if (c === null) return this.local(text(proxySection(pool, this.ctx.startedAt)));
       const s = this.enqueue(K.READ);
-      if (want) s.post = this.ctx.infoPost;
+      s.post = this.ctx.infoPost;
+      s.arg = want ? 1 : 0;
       return this.sendRead3(c, s, raw ?? encodeCommand(args));
     }
     const b = pool.master.eligible ? pool.master : pool.readBackend();
@@ -613,7 +614,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     const s = this.enqueue(K.READ);
     const bytes = raw ?? encodeCommand(args);
     s.raw = bytes;
-    if (want) s.post = this.ctx.infoPost;
+    s.post = this.ctx.infoPost;
+    s.arg = want ? 1 : 0;
     pool.send(b, s, bytes);
   }
 
