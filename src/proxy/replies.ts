@@ -8,6 +8,7 @@ export const PE = {
   BACKEND_LOST: (addr: string) => `ERR resplit: connection to backend ${addr} lost before the reply`,
   MONITOR: 'ERR resplit: MONITOR is not supported through the proxy; connect to a backend directly',
   REFUSED: (name: string) => `ERR resplit: '${name}' is not supported through the proxy`,
+  IN_MULTI: (name: string) => `ERR resplit: '${name}' is not supported inside MULTI through the proxy`,
   READMODE: "ERR resplit: syntax is RESPLIT READMODE MASTER|REPLICA",
   RESPLIT_HELP: "ERR resplit: unknown RESPLIT subcommand (try RESPLIT READMODE MASTER|REPLICA or RESPLIT BACKENDS)",
   TOO_MANY_CLIENTS: 'ERR max number of clients reached',

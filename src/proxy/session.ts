@@ -4,6 +4,8 @@
 // cannot: db, auth, name, read mode, and pinning (transactions, blocking commands, pub/sub tunnel).
 
 import type net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { ReplyDecoder } from '../resp/decoder';
 import { RequestParser, ProtocolError, DEFAULT_LIMITS } from '../resp/parser';
 import { scanFrame, frame } from '../resp/frame-scan';
 import { ReplyWriter, encodeCommand } from '../resp/encode';
@@ -45,6 +47,26 @@ const CLOSE_DRAIN_MS = 30_000;
 const R_NOAUTH = errorReply(E.NOAUTH);
 const R_EXEC_NO_MULTI = errorReply(E.EXEC_NO_MULTI);
 const R_DISCARD_NO_MULTI = errorReply(E.DISCARD_NO_MULTI);
+const R_EXECABORT = errorReply(E.EXECABORT);
+const DISCARD_ARGS = [Buffer.from('DISCARD')];
+const DISCARD_CMD = encodeCommand(['DISCARD']);
+/**
+ * Commands the proxy answers itself that are refused between MULTI and EXEC (an error at queue time,
+ * and EXEC answers -EXECABORT, as Redis does for a command rejected while queueing). Forwarded, they
+ * ran on the master connection: CLIENT ID/GETNAME/INFO answered for the backend's connection, CLIENT
+ * SETNAME named the backend connection and never the client, ROLE was the master's, HELLO/AUTH
+ * acted on the backend connection. Emulating them would mean answering them locally at queue time
+ * (+QUEUED), sending a placeholder to the backend and splicing the proxy's reply into EXEC's array,
+ * with the side effect applied only if EXEC ran; refusing is exact and simple, and clients hardly
+ * ever queue these. PING, ECHO and SELECT keep working inside MULTI (the backend answers the first
+ * two; SELECT is tracked in multiDb and takes effect for the session at EXEC).
+ */
+const LOCAL_NOT_IN_MULTI = new Set([
+  'client|setname', 'client|getname', 'client|id', 'client|info', 'client|list', 'client|setinfo',
+  'auth', 'hello', 'readonly', 'readwrite', 'role', 'resplit',
+]);
+/** Subscribing inside MULTI would leave the client subscribed after EXEC on a connection that is not a tunnel. */
+const SUB_NOT_IN_MULTI = new Set(['subscribe', 'psubscribe', 'ssubscribe']);
 const R_NULL3 = Buffer.from('_\r\n');
 /**
  * Sent before WAIT on a dedicated connection. WAIT waits for the replicas to acknowledge the
@@ -55,7 +77,38 @@ const R_NULL3 = Buffer.from('_\r\n');
  */
 const WAIT_OFFSET_MARK = encodeCommand(['PUBLISH', '__resplit__:wait', '']);
 
+/**
+ * Tunnel barrier: the tunnel's replies are not counted (one SUBSCRIBE or UNSUBSCRIBE has as many
+ * replies as channels), so "every reply to what was forwarded so far has arrived" is found by
+ * sending PING <token> and waiting for its echo, which the client never sees. A subscribed RESP2
+ * connection answers [pong, token], any other a bulk token. The token is random per process so a
+ * client's own PING cannot pass for it.
+ */
+const SYNC_TOKEN = `__resplit__:sync:${randomBytes(12).toString('hex')}`;
+const SYNC_PING = encodeCommand(['PING', SYNC_TOKEN]);
+const SYNC_REPLY = bulkReply(SYNC_TOKEN);
+const SYNC_REPLY_SUB = Buffer.concat([Buffer.from('*2\r\n$4\r\npong\r\n'), SYNC_REPLY]);
+const EMPTY = Buffer.alloc(0);
+/** What happens once the tunnel has answered everything before the barrier. */
+const SYNC_LEAVE = 1; // no subscription left: back to normal routing (unless the client subscribed again)
+const SYNC_RESET = 2; // RESET: close the tunnel, reset the session, +RESET
+const SYNC_CLOSE = 3; // protocol error: its error after the tunnel's replies, then the client closes
+const UNSUBS = new Set(['unsubscribe', 'punsubscribe', 'sunsubscribe']);
+
 let lastId = 0;
+
+/** "client|kill" as clients write it: "CLIENT KILL". */
+function displayName(n: string): string {
+  return n.replace('|', ' ').toUpperCase();
+}
+
+/** The error for a command the proxy does not carry out. */
+function refusal(r: Route): string {
+  return r.name === 'monitor' ? PE.MONITOR : PE.REFUSED(displayName(r.name));
+}
+
+/** EXEC of a transaction flagged at queue time went out as DISCARD: its +OK becomes Redis's EXECABORT. */
+const execAbortPost: PostFn = (_s, reply) => (reply[0] === 43 /* '+' */ ? R_EXECABORT : reply);
 
 export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   flushQueued = false;
@@ -93,8 +146,19 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   private inMulti = false;
   /** The db a SELECT queued inside MULTI switches to at EXEC. */
   private multiDb = -1;
-  /** Subscribed: every byte both ways goes through this dedicated connection from now on. */
+  /** A command was refused while queueing: EXEC discards the transaction and answers -EXECABORT. */
+  private multiFailed = false;
+  /** Subscribed: every request goes through this dedicated connection as it is, until no subscription is left. */
   private tunnel: BackendConn | null = null;
+  /** Finds the tunnel's reply boundaries (replies are forwarded byte for byte). */
+  private tdec: ReplyDecoder | null = null;
+  /** Subscription counts as the tunnel's last (un)subscribe replies said: channels+patterns, shard channels. */
+  private subCount = 0;
+  private shardCount = 0;
+  /** A tunnel barrier in flight (its FIFO slot), what to do when it returns, and the reply it then gives. */
+  private sync: Slot | null = null;
+  private syncAction = 0;
+  private syncReply: Buffer = EMPTY;
   /** Ordering barrier: parse nothing more until every reply so far has arrived. */
   private halted = false;
   private deferred: Buffer[] | null = null;
@@ -260,7 +324,13 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     const name = a0.latin1Slice(0, a0.length);
     this.lastCmd = name;
     if (this.tunnel) {
+      // RESET is the proxy's: forwarded, it would log the tunnel's backend connection out and leave
+      // the client a tunnel. It is answered once the tunnel has answered everything before it.
+      if (args.length === 1 && name.length === 5 && name.toLowerCase() === 'reset') return this.tunnelSync(SYNC_RESET, R_RESET);
       this.tunnel.sendUntracked(raw ?? encodeCommand(args));
+      // After an unsubscribe the client may be back to normal: what follows waits for its replies
+      // (a barrier) and is routed by the proxy again if no subscription is left.
+      if (UNSUBS.has(routeByName(name).name)) this.tunnelSync(SYNC_LEAVE, EMPTY);
       return;
     }
     let r = routeByName(name);
@@ -407,7 +477,10 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   private protocolError(e: ProtocolError): void {
     stats.protocolErrors++;
     log().info({ client: this.id, addr: this.addr, error: e.message }, 'protocol error, closing the client');
-    this.local(errorReply(`ERR ${e.message}`));
+    const reply = errorReply(`ERR ${e.message}`);
+    // In a tunnel the replies to the requests before the bad one are still on their way.
+    if (this.tunnel && this.sync === null) this.tunnelSync(SYNC_CLOSE, reply);
+    else this.local(reply);
     this.closing = true;
   }
 
@@ -541,7 +614,10 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.halted = true;
   }
 
-  /** (P|S)SUBSCRIBE: the session becomes a tunnel to a dedicated master connection for good. */
+  /**
+   * (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE: the session becomes a tunnel to a dedicated master connection
+   * until no subscription is left or RESET (see tunnelData).
+   */
   private subscribe(args: Buffer[], raw: Buffer | null): void {
     if (!this.drained(args, raw)) return;
     const c = this.dedicatedConn();
@@ -549,12 +625,96 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.dedicated = null;
     this.pinned = this.inMulti = false;
     this.tunnel = c;
-    c.passthrough = (chunk) => {
-      this.out.raw(chunk);
-      scheduleFlush(this);
-    };
+    this.tdec = new ReplyDecoder(false);
+    this.subCount = this.shardCount = 0;
+    c.passthrough = (chunk) => this.tunnelData(c, chunk);
     stats.commandsMaster++;
     c.sendUntracked(raw ?? encodeCommand(args), this.db);
+    // Requests pipelined after it wait for its replies: if it subscribed to nothing (an error, an
+    // UNSUBSCRIBE while not subscribed) the client is not subscribed and is routed normally.
+    this.tunnelSync(SYNC_LEAVE, EMPTY);
+  }
+
+  /**
+   * Replies from the tunnel, forwarded byte for byte. Each one is looked at for the subscription
+   * counts of (un)subscribe replies and for the barrier's echo. With no subscription left (an
+   * unsubscribe reply said 0 for both counts, or the first reply was an error) the client is no
+   * longer subscribed, as in Redis: a barrier makes sure requests already forwarded are answered
+   * here, then the session routes normally again.
+   */
+  private tunnelData(c: BackendConn, chunk: Buffer): void {
+    if (c !== this.tunnel) return;
+    const d = this.tdec!;
+    d.feed(chunk);
+    try {
+      while (d.skip(1) === 1) {
+        const r = d.take();
+        if (this.sync !== null && ((r.length === SYNC_REPLY.length && r.equals(SYNC_REPLY)) || (r.length === SYNC_REPLY_SUB.length && r.equals(SYNC_REPLY_SUB)))) {
+          this.synced();
+          if (c !== this.tunnel) return;
+          continue;
+        }
+        this.out.raw(r);
+        this.countSubs(r, c.resp3);
+        if (this.subCount === 0 && this.shardCount === 0 && this.sync === null) this.tunnelSync(SYNC_LEAVE, EMPTY);
+      }
+    } catch (err) {
+      c.fail(`bad reply stream: ${(err as Error).message}`);
+      return;
+    }
+    scheduleFlush(this);
+  }
+
+  /** Takes the subscription count from an (un)subscribe reply (RESP2 array, RESP3 push). */
+  private countSubs(r: Buffer, resp3: boolean): void {
+    // [kind, channel, count]: "*3\r\n$<n>\r\n<kind>\r\n..." with a kind of 9 to 12 letters.
+    if (r[0] !== (resp3 ? 62 /* '>' */ : 42 /* '*' */) || r[1] !== 51 || r[2] !== 13 || r[4] !== 36) return;
+    let i = 5;
+    let n = 0;
+    while (i < r.length && r[i] >= 48 && r[i] <= 57) n = n * 10 + r[i++] - 48;
+    if (n < 9 || n > 12 || r[i] !== 13) return;
+    const kind = r.latin1Slice(i + 2, i + 2 + n).toLowerCase();
+    let j = r.length - 3;
+    while (j > 0 && r[j] >= 48 && r[j] <= 57) j--;
+    if (r[j] !== 58 /* ':' */ || r[r.length - 2] !== 13) return;
+    const count = Number(r.latin1Slice(j + 1, r.length - 2));
+    if (kind === 'subscribe' || kind === 'unsubscribe' || kind === 'psubscribe' || kind === 'punsubscribe') this.subCount = count;
+    else if (kind === 'ssubscribe' || kind === 'sunsubscribe') this.shardCount = count;
+  }
+
+  /** Starts a tunnel barrier; the loop holds further requests until it returns. */
+  private tunnelSync(action: number, reply: Buffer): void {
+    this.sync = this.enqueue(0);
+    this.syncAction = action;
+    this.syncReply = reply;
+    this.halted = true;
+    this.tunnel!.sendUntracked(SYNC_PING);
+  }
+
+  /** The barrier returned: everything forwarded before it has been answered. */
+  private synced(): void {
+    const s = this.sync!;
+    const reply = this.syncReply;
+    const action = this.syncAction;
+    this.sync = null;
+    this.syncReply = EMPTY;
+    if (action === SYNC_RESET) {
+      this.endTunnel();
+      this.reset();
+    } else if (action === SYNC_CLOSE || (this.subCount === 0 && this.shardCount === 0)) this.endTunnel();
+    s.complete(reply);
+  }
+
+  /** Leaves tunnel mode: the connection is closed (requests forwarded raw may have changed its state, its db). */
+  private endTunnel(): void {
+    const c = this.tunnel;
+    this.tunnel = null;
+    this.tdec = null;
+    this.subCount = this.shardCount = 0;
+    if (c) {
+      c.passthrough = null;
+      c.close();
+    }
   }
 
   /** SCAN family: the cursor the client sees encodes the backend that issued it (cursor*N+index). */
@@ -622,7 +782,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   /** Commands the proxy does not pass on; a wrong argument count still gets Redis's arity error first. */
   private refuse(r: Route, args?: Buffer[]): void {
     if (args && !(r.arity > 0 ? args.length === r.arity : args.length >= -r.arity)) return this.local(errorReply(errArity(r.name)));
-    this.local(errorReply(r.name === 'monitor' ? PE.MONITOR : PE.REFUSED(r.name.replace('|', ' ').toUpperCase())));
+    this.local(errorReply(refusal(r)));
   }
 
   // ---- transactions ----
@@ -633,14 +793,28 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     if (n === 'quit' || n === 'reset') return this.handleLocal(args, raw, r);
     if (this.inMulti) {
       if (n === 'exec' || n === 'discard') {
-        const s = this.sendDedicated(args, raw, K.WRITE);
-        if (n === 'exec') {
-          s.arg = this.multiDb;
-          s.post = this.execPost;
+        if (n === 'exec' && this.multiFailed) {
+          // A command was refused while queueing: the backend's transaction is discarded, not run.
+          this.sendDedicated(DISCARD_ARGS, DISCARD_CMD, K.WRITE).post = execAbortPost;
+        } else {
+          const s = this.sendDedicated(args, raw, K.WRITE);
+          if (n === 'exec') {
+            s.arg = this.multiDb;
+            s.post = this.execPost;
+          }
         }
         this.unpin();
         this.halted = true;
         return;
+      }
+      // Refused while queueing, as Redis rejects a command at queue time: the error now, and the
+      // transaction is flagged so that EXEC aborts it.
+      let err: string | null = null;
+      if (r.kind === K.REFUSE) err = refusal(r);
+      else if ((r.kind === K.LOCAL && LOCAL_NOT_IN_MULTI.has(n)) || (r.kind === K.SUB && SUB_NOT_IN_MULTI.has(n))) err = PE.IN_MULTI(displayName(n));
+      if (err !== null) {
+        this.multiFailed = true;
+        return this.local(errorReply(err));
       }
       if (n === 'select' && args.length === 2) {
         const db = this.parseDb(args[1]);
@@ -653,6 +827,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       case 'multi':
         this.inMulti = true;
         this.multiDb = -1;
+        this.multiFailed = false;
         this.sendDedicated(args, raw, K.WRITE);
         return;
       case 'unwatch':
@@ -680,6 +855,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   private unpin(): void {
     this.pinned = false;
     this.inMulti = false;
+    this.multiFailed = false;
   }
 
   /** After a successful EXEC, a SELECT queued in the transaction has switched the db. */
@@ -698,6 +874,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.pinned = true;
     this.inMulti = multi;
     this.multiDb = -1;
+    this.multiFailed = false;
     this.sendDedicated(args, raw, K.WRITE);
   }
 
@@ -893,6 +1070,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   }
 
   private reset(): void {
+    this.endTunnel();
+    this.multiFailed = false;
     this.dedicated?.close();
     this.readConn?.close();
     this.dedicated = this.readConn = null;
@@ -928,8 +1107,15 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     log().info({ client: this.id, backend: conn.addr.name, reason }, 'dedicated backend connection lost');
     if (conn === this.tunnel) {
       // The backend closed the tunnel (QUIT, or it went away): close the client after what it sent.
-      this.tunnel = null;
+      this.tunnel = this.tdec = null;
       this.closing = true;
+      const s = this.sync;
+      if (s !== null) {
+        // A barrier that will not return: the replies before it are lost, the client closes.
+        this.sync = null;
+        s.complete(this.syncAction === SYNC_CLOSE ? this.syncReply : EMPTY);
+        this.syncReply = EMPTY;
+      }
       scheduleFlush(this);
     } else if (conn === this.dedicated) {
       this.dedicated = null;

@@ -1,0 +1,194 @@
+// Leaving the pinned states: a pub/sub tunnel ends with RESET or when no subscription is left (as a
+// Redis connection leaves subscribed mode), and MULTI refuses what the proxy cannot run inside a
+// transaction (what it refuses anyway, connection-level commands, subscribing) with EXECABORT at EXEC.
+// Backends are real redis-server processes.
+
+import assert from 'node:assert/strict';
+import { RawClient } from './helpers/raw';
+import { startRedis, type ChildServer } from './helpers/servers';
+import { useProxyStack, startProxy, calls, ask } from './proxy-helpers';
+import type { ProxyServer } from '../src/proxy/server';
+
+const EXECABORT = '-EXECABORT Transaction discarded because of previous errors.\r\n';
+const sub = (kind: string, ch: string, n: number) => `*3\r\n$${kind.length}\r\n${kind}\r\n$${ch.length}\r\n${ch}\r\n:${n}\r\n`;
+const inMulti = (name: string) => `-ERR resplit: '${name}' is not supported inside MULTI through the proxy\r\n`;
+
+describe('proxy pinning', function () {
+  const ctx = useProxyStack();
+  let c: RawClient;
+  beforeEach(() => {
+    c = ctx.client;
+  });
+
+  describe('pub/sub tunnel', () => {
+    it('RESET in a tunnel is the proxy\'s: the client is reset and routed normally again', async () => {
+      const id = await c.str('CLIENT', 'ID');
+      assert.equal(await c.str('CLIENT', 'SETNAME', 'n1'), '+OK\r\n');
+      assert.equal(await c.str('SUBSCRIBE', 'c'), sub('subscribe', 'c', 1));
+      assert.equal(await c.str('RESET'), '+RESET\r\n');
+      assert.equal(await c.str('CLIENT', 'ID'), id);
+      assert.equal(await c.str('CLIENT', 'GETNAME'), '$-1\r\n');
+      assert.match(await c.str('RESPLIT', 'BACKENDS'), /^\*3\r\n/);
+      assert.equal(await c.str('READWRITE'), '+OK\r\n');
+      assert.match(await c.str('MONITOR'), /^-ERR resplit: MONITOR is not supported/);
+      assert.match(await c.str('SLAVEOF', 'NO', 'ONE'), /^-ERR resplit: 'SLAVEOF' is not supported/);
+      assert.equal(await calls(ctx.stack.master.port, 'reset'), 0);
+      assert.equal(await calls(ctx.stack.master.port, 'slaveof'), 0);
+      // No longer subscribed: a message to the channel does not reach the client.
+      assert.equal(await ask(ctx.stack.port, 'PUBLISH', 'c', 'x'), ':0\r\n');
+    });
+
+    it('answers RESET after the tunnel replies pipelined before it', async () => {
+      const id = await c.str('CLIENT', 'ID');
+      c.write('SUBSCRIBE a b\r\nRESET\r\nPING\r\nCLIENT ID\r\n');
+      const rs = await c.read(5);
+      assert.deepEqual(rs.map(String), [sub('subscribe', 'a', 1), sub('subscribe', 'b', 2), '+RESET\r\n', '+PONG\r\n', id]);
+    });
+
+    it('leaves the tunnel when (P)UNSUBSCRIBE brings the count to 0', async () => {
+      const id = await c.str('CLIENT', 'ID');
+      assert.equal(await c.str('SUBSCRIBE', 'a'), sub('subscribe', 'a', 1));
+      assert.equal(await c.str('PSUBSCRIBE', 'p*'), sub('psubscribe', 'p*', 2));
+      assert.equal(await c.str('UNSUBSCRIBE', 'a'), sub('unsubscribe', 'a', 1));
+      // Still subscribed: Redis answers PING in the pub/sub form.
+      assert.equal(await c.str('PING'), '*2\r\n$4\r\npong\r\n$0\r\n\r\n');
+      assert.equal(await ask(ctx.stack.port, 'PUBLISH', 'px', 'm1'), ':1\r\n');
+      assert.equal((await c.read(1))[0].toString(), '*4\r\n$8\r\npmessage\r\n$2\r\np*\r\n$2\r\npx\r\n$2\r\nm1\r\n');
+      assert.equal(await c.str('PUNSUBSCRIBE'), sub('punsubscribe', 'p*', 0));
+      assert.equal(await c.str('CLIENT', 'ID'), id);
+      assert.equal(await c.str('PING'), '+PONG\r\n');
+      assert.equal(await c.str('SET', 'k', 'v'), '+OK\r\n');
+      assert.match(await c.str('MONITOR'), /^-ERR resplit: MONITOR/);
+      // Requests pipelined right after the last UNSUBSCRIBE are answered in order.
+      assert.equal(await c.str('SUBSCRIBE', 'a'), sub('subscribe', 'a', 1));
+      c.write('UNSUBSCRIBE\r\nCLIENT ID\r\nRESPLIT READMODE MASTER\r\nGET k\r\n');
+      const rs = await c.read(4);
+      assert.deepEqual(rs.map(String), [sub('unsubscribe', 'a', 0), id, '+OK\r\n', '$1\r\nv\r\n']);
+    });
+
+    it('counts shard channels apart: SUNSUBSCRIBE to 0 with channels left stays subscribed', async () => {
+      const id = await c.str('CLIENT', 'ID');
+      assert.equal(await c.str('SSUBSCRIBE', 's'), sub('ssubscribe', 's', 1));
+      assert.equal(await c.str('SUBSCRIBE', 'c'), sub('subscribe', 'c', 1));
+      assert.equal(await c.str('SUNSUBSCRIBE'), sub('sunsubscribe', 's', 0));
+      assert.equal(await c.str('PING'), '*2\r\n$4\r\npong\r\n$0\r\n\r\n');
+      assert.equal(await c.str('UNSUBSCRIBE'), sub('unsubscribe', 'c', 0));
+      assert.equal(await c.str('CLIENT', 'ID'), id);
+    });
+
+    it('a RESP3 subscriber leaves the tunnel at 0 too', async () => {
+      const id = await c.str('CLIENT', 'ID');
+      await c.str('HELLO', '3');
+      assert.equal(await c.str('SUBSCRIBE', 'ch'), '>3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n');
+      assert.equal(await c.str('UNSUBSCRIBE', 'ch'), '>3\r\n$11\r\nunsubscribe\r\n$2\r\nch\r\n:0\r\n');
+      assert.equal(await c.str('CLIENT', 'ID'), id);
+      assert.equal(await c.str('SUBSCRIBE', 'ch'), '>3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n');
+      assert.equal(await c.str('RESET'), '+RESET\r\n');
+      assert.equal(await c.str('CLIENT', 'ID'), id);
+    });
+
+    it('a protocol error after SUBSCRIBE comes after the subscribe reply', async () => {
+      c.write('SUBSCRIBE x\r\n*1\r\n$a\r\n');
+      await c.waitClose();
+      // (+OK: the FLUSHALL of beforeEach.)
+      assert.equal(c.received().toString(), '+OK\r\n' + sub('subscribe', 'x', 1) + '-ERR Protocol error: invalid bulk length\r\n');
+    });
+  });
+
+  describe('MULTI', () => {
+    it('refuses what the proxy refuses anyway, and EXEC aborts', async () => {
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('SET', 'k', '1'), '+QUEUED\r\n');
+      assert.match(await c.str('SLAVEOF', 'NO', 'ONE'), /^-ERR resplit: 'SLAVEOF' is not supported through the proxy\r\n$/);
+      assert.match(await c.str('REPLICAOF', 'NO', 'ONE'), /^-ERR resplit: 'REPLICAOF' is not supported/);
+      assert.match(await c.str('MONITOR'), /^-ERR resplit: MONITOR is not supported/);
+      assert.match(await c.str('CLIENT', 'KILL', 'ID', '12345'), /^-ERR resplit: 'CLIENT KILL' is not supported/);
+      assert.match(await c.str('CLIENT', 'REPLY', 'OFF'), /^-ERR resplit: 'CLIENT REPLY' is not supported/);
+      assert.match(await c.str('CLIENT', 'TRACKING', 'ON'), /^-ERR resplit: 'CLIENT TRACKING' is not supported/);
+      assert.equal(await c.str('EXEC'), EXECABORT);
+      assert.equal(await c.str('RESPLIT', 'READMODE', 'MASTER'), '+OK\r\n');
+      assert.equal(await c.str('GET', 'k'), '$-1\r\n');
+      assert.equal(await c.str('EXEC'), '-ERR EXEC without MULTI\r\n');
+      const m = ctx.stack.master.port;
+      for (const cmd of ['slaveof', 'replicaof', 'monitor', 'client|kill', 'client|reply', 'client|tracking', 'exec']) assert.equal(await calls(m, cmd), 0, cmd);
+      assert.match(await ask(m, 'ROLE'), /^\*3\r\n\$6\r\nmaster\r\n/);
+      // The next transaction is clean; after WATCH too.
+      assert.equal(await c.str('WATCH', 'w'), '+OK\r\n');
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('SET', 'k', '2'), '+QUEUED\r\n');
+      assert.equal(await c.str('EXEC'), '*1\r\n+OK\r\n');
+      assert.equal(await c.str('WATCH', 'w'), '+OK\r\n');
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.match(await c.str('MONITOR'), /^-ERR resplit: MONITOR/);
+      assert.equal(await c.str('EXEC'), EXECABORT);
+      // DISCARD of a flagged transaction is a plain DISCARD.
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.match(await c.str('MONITOR'), /^-ERR resplit: MONITOR/);
+      assert.equal(await c.str('DISCARD'), '+OK\r\n');
+      assert.equal(await c.str('GET', 'k'), '$1\r\n2\r\n');
+    });
+
+    it('refuses connection-level commands; SELECT still works', async () => {
+      assert.equal(await c.str('CLIENT', 'SETNAME', 'app1'), '+OK\r\n');
+      const id = await c.str('CLIENT', 'ID');
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('CLIENT', 'GETNAME'), inMulti('CLIENT GETNAME'));
+      assert.equal(await c.str('CLIENT', 'ID'), inMulti('CLIENT ID'));
+      assert.equal(await c.str('PING'), '+QUEUED\r\n');
+      assert.equal(await c.str('EXEC'), EXECABORT);
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('CLIENT', 'SETNAME', 'x'), inMulti('CLIENT SETNAME'));
+      assert.equal(await c.str('READWRITE'), inMulti('READWRITE'));
+      assert.equal(await c.str('EXEC'), EXECABORT);
+      assert.equal(await c.str('CLIENT', 'GETNAME'), '$4\r\napp1\r\n');
+      assert.equal(await c.str('CLIENT', 'ID'), id);
+      assert.equal(await calls(ctx.stack.master.port, 'client|setname'), 0);
+      // SELECT inside MULTI takes effect at EXEC, for the transaction and the client's later commands.
+      assert.equal(await c.str('RESPLIT', 'READMODE', 'MASTER'), '+OK\r\n');
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('SELECT', '1'), '+QUEUED\r\n');
+      assert.equal(await c.str('SET', 'k', 'in1'), '+QUEUED\r\n');
+      assert.equal(await c.str('EXEC'), '*2\r\n+OK\r\n+OK\r\n');
+      assert.equal(await c.str('GET', 'k'), '$3\r\nin1\r\n');
+      assert.match(await c.str('CLIENT', 'INFO'), / db=1 /);
+      assert.equal(await c.str('SELECT', '0'), '+OK\r\n');
+      assert.equal(await c.str('GET', 'k'), '$-1\r\n');
+    });
+
+    it('refuses SUBSCRIBE and PSUBSCRIBE', async () => {
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('SUBSCRIBE', 'ch'), inMulti('SUBSCRIBE'));
+      assert.equal(await c.str('PSUBSCRIBE', 'p*'), inMulti('PSUBSCRIBE'));
+      assert.equal(await c.str('EXEC'), EXECABORT);
+      assert.equal(await ask(ctx.stack.port, 'PUBLISH', 'ch', 'x'), ':0\r\n');
+      assert.equal(await c.str('PING'), '+PONG\r\n');
+      assert.equal(await calls(ctx.stack.master.port, 'subscribe'), 0);
+    });
+  });
+});
+
+describe('proxy pinning with backend credentials', function () {
+  let master: ChildServer | null = null;
+  let proxy: ProxyServer | null = null;
+  before(async function () {
+    master = await startRedis(['--requirepass', 'bpw']);
+    if (!master) this.skip();
+    proxy = await startProxy(master!.port, [], { 'backend-password': 'bpw' });
+  });
+  after(async () => {
+    await proxy?.stop();
+    await master?.stop();
+  });
+
+  it('RESET in a tunnel does not log the client out of the backend', async () => {
+    const c = await RawClient.connect(proxy!.port);
+    try {
+      assert.equal(await c.str('SUBSCRIBE', 'c'), sub('subscribe', 'c', 1));
+      assert.equal(await c.str('RESET'), '+RESET\r\n');
+      assert.equal(await c.str('SET', 'k', 'v'), '+OK\r\n');
+      assert.equal(await c.str('GET', 'k'), '$1\r\nv\r\n');
+    } finally {
+      c.close();
+    }
+  });
+});
