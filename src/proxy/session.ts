@@ -326,6 +326,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     if (this.closed || s !== this.head) return;
     let h: Slot | null = s;
     while (h !== null && h.reply !== null) {
+      this.writeParts(h);
       this.out.rawRef(h.reply);
       h.reply = null;
       const n: Slot | null = h.next;
@@ -335,8 +336,32 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     }
     this.head = h;
     if (h === null) this.tail = null;
+    // A run that becomes the head sends what it already has now, and the rest as it comes (slotPartial).
+    else if (h.parts !== null && h.post === null) this.writeParts(h);
     scheduleFlush(this);
     if (this.waiting && (this.count === 0 || (!this.halted && this.count <= this.ctx.cfg.maxPendingPerClient >> 1))) this.loop();
+  }
+
+  /**
+   * Some replies of a run arrived. At the head of the FIFO they go to the client at once: holding a
+   * run's replies until the whole run is in kept hundreds of MB for a client that reads (30 pipelined
+   * GETs of 10 MB) and tripped the output limit. Behind the head the slot keeps them.
+   */
+  slotPartial(s: Slot, bytes: Buffer): boolean {
+    if (this.closed) return true; // dropped: nobody will read them
+    if (s !== this.head || s.post !== null) return false;
+    this.out.rawRef(bytes);
+    scheduleFlush(this);
+    return true;
+  }
+
+  /** Passes a slot's kept replies to `out`, in order. */
+  private writeParts(h: Slot): void {
+    const parts = h.parts;
+    if (parts !== null) {
+      for (let i = 0; i < parts.length; i++) this.out.rawRef(parts[i]);
+      h.parts = null;
+    }
   }
 
   flush(): void {
