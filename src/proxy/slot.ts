@@ -48,6 +48,8 @@ export class Slot {
   /** Replies received so far, and the bytes of those not yet passed on while the run is incomplete. */
   got = 0;
   parts: Buffer[] | null = null;
+  /** Reply bytes the owner counts as held in this slot (parts and reply not yet written). */
+  held = 0;
   /**
    * Requests of the run already dropped from the request bytes: a retry re-sends only the requests
    * still unanswered, because replies already received may have gone to the client.
