@@ -139,6 +139,11 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   private head: Slot | null = null;
   private tail: Slot | null = null;
   private count = 0;
+  /**
+   * Reply bytes received for this client and not yet passed to `out`: replies behind the FIFO head
+   * (Slot.held each). They count against the output limits with the unsent output.
+   */
+  private held = 0;
   /** This client's own master connection (transactions, blocking commands), made on demand. */
   private dedicated: BackendConn | null = null;
   /** Every command goes to `dedicated` (between MULTI/WATCH and EXEC/DISCARD/UNWATCH). */
@@ -396,9 +401,18 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
 
   /** A slot got its reply: write every completed slot from the head of the FIFO. */
   slotDone(s: Slot): void {
-    if (this.closed || s !== this.head) return;
+    if (this.closed) return;
+    if (s !== this.head) {
+      // Behind the head: held until the slots before it are written, and counted meanwhile.
+      const n = s.reply!.length;
+      s.held += n;
+      this.held += n;
+      this.checkOutput();
+      return;
+    }
     let h: Slot | null = s;
     while (h !== null && h.reply !== null) {
+      this.writeParts(h);
       this.out.rawRef(h.reply);
       h.reply = null;
       const n: Slot | null = h.next;
@@ -408,25 +422,82 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     }
     this.head = h;
     if (h === null) this.tail = null;
+    // A run that becomes the head sends what it already has now, and the rest as it comes (slotPartial).
+    else if (h.parts !== null && h.post === null) this.writeParts(h);
+    this.checkOutput();
+    if (this.closed) return;
     scheduleFlush(this);
     if (this.waiting && (this.count === 0 || (!this.halted && this.count <= this.ctx.cfg.maxPendingPerClient >> 1))) this.loop();
+  }
+
+  /**
+   * Some replies of a run arrived. At the head of the FIFO they go to the client at once: holding a
+   * run's replies until the whole run is in kept hundreds of MB for a client that reads (30 pipelined
+   * GETs of 10 MB) and tripped the output limit. Behind the head the slot keeps them, counted.
+   */
+  slotPartial(s: Slot, bytes: Buffer): boolean {
+    if (this.closed) return true; // dropped: nobody will read them
+    const sent = s === this.head && s.post === null;
+    if (sent) {
+      this.out.rawRef(bytes);
+      scheduleFlush(this);
+    } else {
+      s.held += bytes.length;
+      this.held += bytes.length;
+    }
+    this.checkOutput();
+    return sent || this.closed;
+  }
+
+  /** Passes a slot's kept replies to `out`, in order, and stops counting them as held. */
+  private writeParts(h: Slot): void {
+    const parts = h.parts;
+    if (parts !== null) {
+      for (let i = 0; i < parts.length; i++) this.out.rawRef(parts[i]);
+      h.parts = null;
+    }
+    this.held -= h.held;
+    h.held = 0;
+  }
+
+  /**
+   * Everything the proxy holds for this client (replies not yet written, output not yet taken by the
+   * kernel) against its limits, as Redis's client-output-buffer-limit: past client-output-pause-bytes
+   * its requests are not read; past client-output-limit-bytes it is closed and what it held freed.
+   * O(1), on every reply.
+   */
+  private checkOutput(): void {
+    const n = this.held + this.out.pending + this.writer.pending;
+    const cfg = this.ctx.cfg;
+    if (n > cfg.clientOutputLimitBytes) {
+      stats.outputLimitCloses++;
+      stats.outputLimitLastBytes = n;
+      log().warn({ client: this.id, addr: this.addr, bytes: n }, 'client output limit exceeded, closing the client');
+      this.sock.destroy();
+      // Now, not at 'close': replies still arriving for it are dropped from here on.
+      this.release();
+      return;
+    }
+    if (n > cfg.clientOutputPauseBytes && !this.outPaused) {
+      this.outPaused = true;
+      this.updatePause();
+    }
+  }
+
+  /** Reads requests again once the output has gone and little is held (a write the kernel took at once never reports drain). */
+  private resumeOutput(): void {
+    if (this.writer.pending > 0 || this.held > this.ctx.cfg.clientOutputPauseBytes >> 1) return;
+    this.outPaused = false;
+    this.updatePause();
   }
 
   flush(): void {
     if (this.closed) return;
     const b = this.out.take();
     if (b) this.writer.write(b);
-    const wl = this.writer.pending;
-    if (wl > this.ctx.cfg.clientOutputLimitBytes) {
-      stats.outputLimitCloses++;
-      log().warn({ client: this.id, addr: this.addr, bytes: wl }, 'client output limit exceeded, closing the client');
-      this.sock.destroy();
-      return;
-    }
-    if (wl > this.ctx.cfg.clientOutputPauseBytes && !this.outPaused) {
-      this.outPaused = true;
-      this.updatePause();
-    }
+    this.checkOutput();
+    if (this.closed) return;
+    if (this.outPaused) this.resumeOutput();
     if (this.closing && this.count === 0) this.finish();
   }
 
@@ -447,9 +518,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   }
 
   private onDrain(): void {
-    if (!this.outPaused || this.writer.pending > 0) return;
-    this.outPaused = false;
-    this.updatePause();
+    if (this.outPaused) this.resumeOutput();
   }
 
   private onClose(): void {
@@ -466,7 +535,15 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.tunnel?.close();
     this.readConn?.close();
     this.dedicated = this.tunnel = this.readConn = null;
+    // Slots still owed by shared connections must not keep the replies of the ones after them alive.
+    for (let h = this.head; h !== null; ) {
+      const n: Slot | null = h.next;
+      h.next = h.parts = h.reply = null;
+      h = n;
+    }
     this.head = this.tail = null;
+    this.held = 0;
+    this.out.discard();
   }
 
   /** Closes the client now (server shutdown). */

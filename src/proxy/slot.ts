@@ -3,9 +3,17 @@
 // its next replies to. One object per run, nothing more: 16 pipelined GETs cost one slot, one copy of
 // their request bytes and one reply buffer.
 
+import { scanFrame, frame } from '../resp/frame-scan';
+
 /** Who is told when a slot has its reply (the client session). */
 export interface SlotOwner {
   slotDone(slot: Slot): void;
+  /**
+   * Some replies of a run arrived before the rest: true when the owner took the bytes (written on to
+   * the client because the run is at the head of its FIFO, or dropped because the client is gone),
+   * false when the slot must keep them.
+   */
+  slotPartial(slot: Slot, bytes: Buffer): boolean;
 }
 
 /** Rewrites a reply before the client sees it (SCAN cursors, INFO's proxy section). */
@@ -37,22 +45,33 @@ export class Slot {
   arg = -1;
   /** Requests in the run (replies the backend owes this slot). */
   count = 1;
-  /** Replies received so far, and their bytes while the run is incomplete. */
+  /** Replies received so far, and the bytes of those not yet passed on while the run is incomplete. */
   got = 0;
   parts: Buffer[] | null = null;
+  /** Reply bytes the owner counts as held in this slot (parts and reply not yet written). */
+  held = 0;
+  /**
+   * Requests of the run already dropped from the request bytes: a retry re-sends only the requests
+   * still unanswered, because replies already received may have gone to the client.
+   */
+  skipped = 0;
 
   constructor(readonly owner: SlotOwner | null) {}
 
   /** Some of a run's replies arrived (k of them, in `bytes`); the rest follow. */
   partial(k: number, bytes: Buffer): void {
     this.got += k;
+    if (this.owner !== null && this.owner.slotPartial(this, bytes)) return;
     if (this.parts) this.parts.push(bytes);
     else this.parts = [bytes];
   }
 
-  /** The last (or only) replies arrived: the slot's reply is every reply of the run, in order. */
+  /**
+   * The last (or only) replies arrived: `reply` holds them, after those still in `parts` (written
+   * first, not joined: a run's replies can be hundreds of MB). A post function sees one buffer.
+   */
   complete(reply: Buffer): void {
-    if (this.parts) {
+    if (this.parts !== null && this.post !== null) {
       this.parts.push(reply);
       reply = Buffer.concat(this.parts);
       this.parts = null;
@@ -72,15 +91,23 @@ export class Slot {
     this.complete(errs);
   }
 
-  /** The request bytes to re-send (null: not kept). */
+  /** The bytes of the requests still unanswered, to re-send (null: not kept). */
   request(): Buffer | null {
-    if (this.raw !== null) return this.raw;
-    return this.keptBuf === null ? null : this.keptBuf.subarray(this.keptAt, this.keptEnd);
+    const b = this.raw !== null ? this.raw : this.keptBuf === null ? null : this.keptBuf.subarray(this.keptAt, this.keptEnd);
+    if (b === null || this.got === this.skipped) return b;
+    let pos = 0;
+    for (let i = this.skipped; i < this.got; i++) {
+      if (!scanFrame(b, pos, Number.MAX_SAFE_INTEGER)) return null;
+      pos = frame.end;
+    }
+    return b.subarray(pos);
   }
 
-  /** Forgets partial replies so the whole run can be sent again elsewhere (reads only). */
+  /**
+   * Before the run is sent again elsewhere (reads only) with the bytes request() gave: replies
+   * already received stay (they may be with the client already), only the rest are asked for.
+   */
   restart(): void {
-    this.got = 0;
-    this.parts = null;
+    this.skipped = this.got;
   }
 }

@@ -21,6 +21,8 @@ export const stats = {
   protocolErrors: 0,
   /** Clients closed for exceeding the output limit. */
   outputLimitCloses: 0,
+  /** What the proxy held for the last client closed at the output limit (unsent plus unwritten replies). */
+  outputLimitLastBytes: 0,
 };
 
 export type ProxyStats = typeof stats;

@@ -1,0 +1,159 @@
+// Big replies and the client output limit: a client that reads gets a burst far larger than
+// client-output-limit-bytes (the replies of a pipelined run go out as they arrive, not when the whole
+// run is in), while a client that never reads is cut off once everything the proxy holds for it
+// (unsent output and replies not yet written) passes the limit, and never costs much more than that.
+
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { RawClient } from './helpers/raw';
+import { encodeCommand } from '../src/resp/encode';
+import { stats } from '../src/proxy/stats';
+import { startStack, replicasCaughtUp, waitFor, type Stack } from './proxy-helpers';
+
+const MB = 1 << 20;
+// Large next to what a loop pass moves (a reader in this process can trail the backend by a few MB).
+const LIMIT = 16 * MB;
+const VALUES = 4;
+
+/** Another client keeps getting answers while `busy` runs; returns the worst wait. */
+async function whileServing(good: RawClient, busy: Promise<void>): Promise<number> {
+  let done = false;
+  let failed: unknown = null;
+  busy.then(
+    () => (done = true),
+    (err) => {
+      failed = err;
+      done = true;
+    },
+  );
+  let worst = 0;
+  let n = 0;
+  while (!done || n === 0) {
+    const t0 = Date.now();
+    assert.equal(await good.str('GET', 'small'), '$5\r\nhello\r\n');
+    worst = Math.max(worst, Date.now() - t0);
+    n++;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  if (failed) throw failed;
+  return worst;
+}
+
+describe('proxy output: big pipelined replies and the output limit', function () {
+  this.timeout(60000);
+  let st: Stack;
+  let good: RawClient;
+  const values: Buffer[] = [];
+
+  before(async function () {
+    const s = await startStack({
+      replicas: 1,
+      // A master busy in a script for a second must not fail its health checks.
+      proxy: { 'client-output-pause-bytes': 4 * MB, 'client-output-limit-bytes': LIMIT, 'health-check-interval-ms': 500, 'health-check-timeout-ms': 5000 },
+    });
+    if (!s) this.skip();
+    st = s!;
+    good = await RawClient.connect(st.port);
+    assert.equal(await good.str('SET', 'small', 'hello'), '+OK\r\n');
+    for (let i = 0; i < VALUES; i++) {
+      // Distinct contents, so replies out of order or cut short show.
+      const v = Buffer.alloc(MB, String.fromCharCode(97 + i));
+      v.write(`value ${i}`, 0, 'latin1');
+      values.push(v);
+      assert.equal(await good.str('SET', `big${i}`, v), '+OK\r\n');
+    }
+    await replicasCaughtUp(st);
+  });
+  after(async () => {
+    good?.close();
+    await st?.stop();
+  });
+
+  it('a reading client gets every byte of a pipelined burst many times the output limit, in order, and stays connected', async () => {
+    const n = 64; // 64 MB of replies, four times the limit, in one write (one run on one backend)
+    const reqs = Buffer.concat(Array.from({ length: n }, (_, i) => encodeCommand(['GET', `big${i % VALUES}`])));
+    const expected = Buffer.concat(Array.from({ length: n }, (_, i) => encodeBulk(values[i % VALUES])));
+    const closesBefore = stats.outputLimitCloses;
+    // A plain socket that only collects what arrives: a reader as fast as the loop allows (RawClient
+    // decodes every reply as it goes, and in this process that alone makes it lag the backend by MBs).
+    const c = net.connect(st.port, '127.0.0.1');
+    await new Promise((r) => c.once('connect', r));
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let closed = false;
+    try {
+      const got = new Promise<void>((resolve, reject) => {
+        c.on('data', (d: Buffer) => {
+          chunks.push(d);
+          received += d.length;
+          if (received >= expected.length) resolve();
+        });
+        c.on('close', () => {
+          closed = true;
+          reject(new Error(`closed after ${received} of ${expected.length} bytes`));
+        });
+        c.on('error', () => undefined);
+      });
+      c.write(reqs);
+      await whileServing(good, got);
+      assert.ok(Buffer.concat(chunks).equals(expected), 'reply bytes differ');
+      assert.equal(stats.outputLimitCloses, closesBefore, 'the reading client was disconnected');
+      assert.equal(closed, false);
+      c.write(encodeCommand(['PING']));
+      await waitFor('PONG', () => received === expected.length + 7, 5000);
+    } finally {
+      c.destroy();
+    }
+  });
+
+  it('a client that never reads is dropped once what the proxy holds for it passes the limit, holding no more than the limit and a reply', async () => {
+    const closesBefore = stats.outputLimitCloses;
+    const sessionsBefore = st.proxy.ctx.sessions.size;
+    const hog = await RawClient.connect(st.port);
+    hog.sock.pause();
+    // 100 MB of replies to a socket nobody reads, asked for in one write.
+    hog.write(Buffer.concat(Array.from({ length: 100 }, (_, i) => encodeCommand(['GET', `big${i % VALUES}`]))));
+    try {
+      const dropped = waitFor('the hog to be disconnected', () => stats.outputLimitCloses > closesBefore, 20000);
+      const worst = await whileServing(good, dropped);
+      assert.ok(worst < 1000, `another client waited ${worst} ms`);
+      const held = stats.outputLimitLastBytes;
+      // One reply (and its header) may arrive on top of the limit before the check sees it.
+      assert.ok(held > LIMIT && held <= LIMIT + MB + 64, `held ${held} bytes at the disconnect (limit ${LIMIT})`);
+      await waitFor('the hog session to go', () => st.proxy.ctx.sessions.size === sessionsBefore, 5000);
+      assert.equal(await good.str('GET', 'small'), '$5\r\nhello\r\n');
+    } finally {
+      hog.close();
+    }
+  });
+
+  it('replies waiting behind a slow reply count too: a run held behind a busy master is cut off at the limit', async () => {
+    const closesBefore = stats.outputLimitCloses;
+    const hog = await RawClient.connect(st.port);
+    hog.sock.pause();
+    // The script (on the master) is the head of the FIFO for a second; the GETs behind it (one run on
+    // the replica) are answered at once and can only be held.
+    const busy = "local t = redis.call('TIME') local s = t[1] * 1e6 + t[2] repeat t = redis.call('TIME') until t[1] * 1e6 + t[2] - s > 1e6 return 1";
+    hog.write(
+      Buffer.concat([
+        encodeCommand(['EVAL', busy, '0']),
+        ...Array.from({ length: 40 }, (_, i) => encodeCommand(['GET', `big${i % VALUES}`])),
+      ]),
+    );
+    try {
+      const dropped = waitFor('the hog to be disconnected', () => stats.outputLimitCloses > closesBefore, 20000);
+      const worst = await whileServing(good, dropped);
+      assert.ok(worst < 1000, `another client waited ${worst} ms`);
+      const held = stats.outputLimitLastBytes;
+      assert.ok(held > LIMIT && held <= LIMIT + MB + 64, `held ${held} bytes at the disconnect (limit ${LIMIT})`);
+    } finally {
+      hog.close();
+    }
+    // The script ends; the master serves on.
+    await waitFor('the master', async () => (await good.str('SET', 'after', '1')) === '+OK\r\n', 5000);
+  });
+});
+
+function encodeBulk(v: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`$${v.length}\r\n`), v, Buffer.from('\r\n')]);
+}
