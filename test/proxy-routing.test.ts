@@ -343,18 +343,20 @@ describe('proxy backend credentials', function () {
   it('wrong backend credentials are reported as such (RESPLIT BACKENDS), and writes get the master-down error', async function () {
     const master = await startRedis(['--requirepass', 'bpass']);
     if (!master) this.skip();
-    const cfg = buildConfig({ port: 0, master: `127.0.0.1:${master!.port}`, 'backend-password': 'wrong', 'health-check-interval-ms': 50, 'health-check-timeout-ms': 400, 'connect-timeout-ms': 500 }, {});
-    const proxy = new ProxyServer(cfg, cfg.master!, cfg.replicas);
+    let proxy: ProxyServer | null = null;
     try {
+      const cfg = buildConfig({ port: 0, master: `127.0.0.1:${master!.port}`, 'backend-password': 'wrong', 'health-check-interval-ms': 50, 'health-check-timeout-ms': 400, 'connect-timeout-ms': 500 }, {});
+      proxy = new ProxyServer(cfg, cfg.master!, cfg.replicas);
       await proxy.start();
-      await waitFor('a failed check', () => proxy.pool.master.reason.startsWith('down ('));
-      assert.match(proxy.pool.master.reason, /^down \(AUTH with backend-password failed: WRONGPASS/);
+      const m = proxy.pool.master;
+      await waitFor('a failed check', () => m.reason.startsWith('down ('));
+      assert.match(m.reason, /^down \(AUTH with backend-password failed: WRONGPASS/);
       const c = await RawClient.connect(proxy.port);
       assert.match(await c.str('RESPLIT', 'BACKENDS'), /reason=down \(AUTH with backend-password failed/);
       assert.match(await c.str('SET', 'a', '1'), /^-MASTERDOWN /);
       c.close();
     } finally {
-      await proxy.stop();
+      await proxy?.stop();
       await master!.stop();
     }
   });
