@@ -123,11 +123,15 @@ describe('SocketWriter (writes below the Writable)', function () {
       const w = new SocketWriter(p.server, () => seen.push(w.pending));
       p.client.pause();
       const sent: Buffer[] = [];
-      for (let i = 0; i < 60; i++) {
+      // Until the kernel's buffers are full and the writer queues (how much they take varies with
+      // the machine's memory: 60 chunks were not always enough), then a few more.
+      for (let i = 0, extra = 0; extra < 4 && i < 4000; i++) {
         const c = chunk(i, 65536);
         sent.push(c);
         w.write(c);
+        if (w.pending > 0) extra++;
       }
+      assert.ok(w.pending > 0, 'the kernel took 256 MB without a pause');
       // Someone else writes through the Writable (the store's replication code does), then the
       // writer again: that one must queue behind, through the Writable.
       const tail = Buffer.from('tail-from-socket.write');
