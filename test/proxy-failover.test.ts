@@ -120,3 +120,45 @@ describe('proxy failover', function () {
     }
   });
 });
+
+describe('proxy failover with a long request timeout', function () {
+  this.timeout(30000);
+  let st: Stack;
+
+  before(async function () {
+    // The checks (every 50 ms, 400 ms timeout, fall 1) find a stalled replica long before this timeout.
+    const s = await startStack({ proxy: { 'request-timeout-ms': 20000 } });
+    if (!s) this.skip();
+    st = s!;
+    await RawClient.connect(st.port).then(async (c) => {
+      await c.str('SET', 'key', 'v');
+      c.close();
+    });
+    await replicasCaughtUp(st);
+  });
+  after(async () => {
+    if (st) for (const r of st.replicas) r.proc.kill('SIGCONT');
+    await st?.stop();
+  });
+
+  it('reads in flight on a replica the checks take out move on at once, not at request-timeout-ms', async () => {
+    const c = await RawClient.connect(st.port);
+    try {
+      st.replicas[0].proc.kill('SIGSTOP');
+      const failovers = stats.readFailovers;
+      let worst = 0;
+      // Sequential reads take turns over the replicas, so some are sent to the stalled one.
+      for (let i = 0; i < 40; i++) {
+        const t0 = Date.now();
+        assert.equal(await c.str('GET', 'key'), '$1\r\nv\r\n');
+        worst = Math.max(worst, Date.now() - t0);
+      }
+      assert.ok(stats.readFailovers > failovers, 'no read was in flight on the stalled replica');
+      assert.ok(worst < 3000, `a read waited ${worst} ms`);
+      assert.equal(st.proxy.pool.replicas[0].eligible, false);
+    } finally {
+      c.close();
+      st.replicas[0].proc.kill('SIGCONT');
+    }
+  });
+});

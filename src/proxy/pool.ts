@@ -212,7 +212,14 @@ export class Pool implements ConnEvents {
     b.credit = 0;
     stats.healthTransitions++;
     if (ok) log().info({ backend: b.name, role: b.isMaster ? 'master' : 'replica' }, 'backend serving');
-    else log().warn({ backend: b.name, role: b.isMaster ? 'master' : 'replica', reason }, 'backend not serving');
+    else {
+      log().warn({ backend: b.name, role: b.isMaster ? 'master' : 'replica', reason }, 'backend not serving');
+      // A replica the checks found down (stalled, unreachable): reads in flight on it move on now
+      // rather than at request-timeout-ms. (Reads are safe to re-send; writes on a master are not
+      // failed early, their outcome is unknown until it answers or the timeout decides.)
+      const c = b.shared;
+      if (!b.isMaster && !b.up && c !== null && !c.closed && c.pending > 0) c.fail(`backend down: ${reason}`);
+    }
     if (b.isMaster) for (const r of this.replicas) this.evaluateOne(r);
   }
 
