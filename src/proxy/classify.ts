@@ -165,3 +165,21 @@ export function routeByBytes(d: Buffer, start: number, end: number): Route {
 
 /** The name routeByBytes last routed (a second return value, without an allocation). */
 export const routedName = { name: '' };
+
+/**
+ * Commands the proxy answers itself that are refused between MULTI and EXEC (an error at queue time,
+ * and EXEC answers -EXECABORT, as Redis does for a command rejected while queueing). Forwarded, they
+ * ran on the master connection: CLIENT ID/GETNAME/INFO answered for the backend's connection, CLIENT
+ * SETNAME named the backend connection and never the client, ROLE was the master's, HELLO/AUTH
+ * acted on the backend connection. Emulating them would mean answering them locally at queue time
+ * (+QUEUED), sending a placeholder to the backend and splicing the proxy's reply into EXEC's array,
+ * with the side effect applied only if EXEC ran; refusing is exact and simple, and clients hardly
+ * ever queue these. PING, ECHO and SELECT keep working inside MULTI (the backend answers the first
+ * two; SELECT is tracked in multiDb and takes effect for the session at EXEC).
+ */
+export const LOCAL_NOT_IN_MULTI = new Set([
+  'client|setname', 'client|getname', 'client|id', 'client|info', 'client|list', 'client|setinfo',
+  'auth', 'hello', 'readonly', 'readwrite', 'role', 'resplit',
+]);
+/** Subscribing inside MULTI would leave the client subscribed after EXEC on a connection that is not a tunnel. */
+export const SUB_NOT_IN_MULTI = new Set(['subscribe', 'psubscribe', 'ssubscribe']);

@@ -147,6 +147,11 @@ export function verbatimReply(s: string): Buffer {
   return Buffer.concat([Buffer.from(`=${body.length}\r\n`), body, Buffer.from('\r\n')]);
 }
 
+/** Text the way Redis sends it to a client of protocol `resp` (CLIENT INFO/LIST, INFO): RESP3 verbatim or a bulk. */
+export function textReply(resp: number, s: string): Buffer {
+  return resp === 3 ? verbatimReply(s) : bulkReply(s);
+}
+
 /**
  * The master's INFO as the proxy's clients should read it: the fields that describe the endpoint
  * they are connected to (its port, its client count) are the proxy's.

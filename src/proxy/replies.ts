@@ -1,6 +1,9 @@
 // Fixed reply texts of the proxy, in one place (Envoy redis_proxy keeps its "no upstream" and
 // "upstream failure" texts together the same way). Clients and tests match on these strings.
 
+import { E } from '../resp/errors';
+import { K, LOCAL_NOT_IN_MULTI, SUB_NOT_IN_MULTI, type Route } from './classify';
+
 /** Error texts (without the leading '-'); each names the proxy so an operator knows who refused. */
 export const PE = {
   MASTER_DOWN: (addr: string) => `MASTERDOWN resplit: the master ${addr} is unavailable; writes are refused until it returns`,
@@ -27,6 +30,22 @@ export const R_RESET = Buffer.from('+RESET\r\n');
 export const R_NIL = Buffer.from('$-1\r\n');
 export const R_MONITOR = errorReply(PE.MONITOR);
 export const R_NO_BACKEND = errorReply(PE.NO_BACKEND);
+/** RESP3 null (CLIENT GETNAME without a name). */
+export const R_NULL3 = Buffer.from('_\r\n');
+export const R_NOAUTH = errorReply(E.NOAUTH);
+export const R_EXEC_NO_MULTI = errorReply(E.EXEC_NO_MULTI);
+export const R_DISCARD_NO_MULTI = errorReply(E.DISCARD_NO_MULTI);
+export const R_EXECABORT = errorReply(E.EXECABORT);
+
+/** "client|kill" as clients write it: "CLIENT KILL". */
+export function displayName(n: string): string {
+  return n.replace('|', ' ').toUpperCase();
+}
+
+/** The error for a command the proxy does not carry out. */
+export function refusal(r: Route): string {
+  return r.name === 'monitor' ? PE.MONITOR : PE.REFUSED(displayName(r.name));
+}
 
 /** A bulk string reply from a latin1 string. */
 export function bulkReply(s: string | Buffer): Buffer {
@@ -37,4 +56,14 @@ export function bulkReply(s: string | Buffer): Buffer {
 /** An integer reply. */
 export function intReply(n: number | bigint): Buffer {
   return Buffer.from(`:${n}\r\n`);
+}
+
+/**
+ * The error for a command refused while queueing inside MULTI (see LOCAL_NOT_IN_MULTI), or null
+ * when it may be queued.
+ */
+export function multiRefusal(r: Route): string | null {
+  if (r.kind === K.REFUSE) return refusal(r);
+  if ((r.kind === K.LOCAL && LOCAL_NOT_IN_MULTI.has(r.name)) || (r.kind === K.SUB && SUB_NOT_IN_MULTI.has(r.name))) return PE.IN_MULTI(displayName(r.name));
+  return null;
 }

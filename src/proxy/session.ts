@@ -4,12 +4,9 @@
 // cannot: db, auth, name, read mode, and pinning (transactions, blocking commands, pub/sub tunnel).
 
 import type net from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { ReplyDecoder } from '../resp/decoder';
 import { RequestParser, ProtocolError, DEFAULT_LIMITS } from '../resp/parser';
 import { scanFrame, frame } from '../resp/frame-scan';
 import { ReplyWriter, encodeCommand } from '../resp/encode';
-import { E, errArity } from '../resp/errors';
 import { lazyLogger } from './log';
 import { K, routeByName, routeByBytes, routedName, resolveRoute, xreadBlocks, type Route } from './classify';
 import { Slot, type SlotOwner, type PostFn } from './slot';
@@ -17,57 +14,24 @@ import { scheduleFlush, type Flushable } from './flush';
 import { SocketWriter } from '../common/socket-writer';
 import { coarseNow } from '../common/coarse-clock';
 import type { BackendConn, ConnEvents } from './backend-conn';
-import type { Backend, Pool } from './pool';
-import type { ProxyConfig } from './config';
+import type { Backend } from './pool';
+import type { ProxyContext } from './context';
 import { stats } from './stats';
 import { readClient } from '../common/client-reads';
-import { PE, errorReply, bulkReply, intReply, R_OK, R_PONG, R_RESET, R_NIL, R_NO_BACKEND } from './replies';
-import { clientLine, clientListFilter, clientType, helloReply, proxySection, roleReply, validClientName, verbatimReply, type ClientView } from './local';
+import { PE, errorReply, multiRefusal, R_NO_BACKEND, R_NOAUTH, R_EXECABORT } from './replies';
+import { Tunnel, type TunnelOwner } from './tunnel';
+import type { ClientView } from './local';
+import { handleLocal, parseDb, refuse, type LocalSession } from './session-local';
+import { configGet, info, scan, type RewriteSession } from './session-rewrite';
 
 const log = lazyLogger('proxy-session');
-
-/** What every session shares: configuration, backends, the session registry. */
-export interface ProxyContext {
-  cfg: ProxyConfig;
-  pool: Pool;
-  sessions: Map<number, Session>;
-  startedAt: number;
-  /** Reply to writes while the master is down. */
-  masterDown: Buffer;
-  scanPost: PostFn;
-  infoPost: PostFn;
-  /** CONFIG GET: the proxy's values instead of the backend's credentials and port. */
-  configPost: PostFn;
-}
 
 /** Parsed-but-unhandled bytes at which a waiting client stops being read. */
 const QBUF_PAUSE = 256 * 1024;
 /** How long a closing client's socket may wait for the peer to take its last replies (as the store). */
 const CLOSE_DRAIN_MS = 30_000;
-const R_NOAUTH = errorReply(E.NOAUTH);
-const R_EXEC_NO_MULTI = errorReply(E.EXEC_NO_MULTI);
-const R_DISCARD_NO_MULTI = errorReply(E.DISCARD_NO_MULTI);
-const R_EXECABORT = errorReply(E.EXECABORT);
 const DISCARD_ARGS = [Buffer.from('DISCARD')];
 const DISCARD_CMD = encodeCommand(['DISCARD']);
-/**
- * Commands the proxy answers itself that are refused between MULTI and EXEC (an error at queue time,
- * and EXEC answers -EXECABORT, as Redis does for a command rejected while queueing). Forwarded, they
- * ran on the master connection: CLIENT ID/GETNAME/INFO answered for the backend's connection, CLIENT
- * SETNAME named the backend connection and never the client, ROLE was the master's, HELLO/AUTH
- * acted on the backend connection. Emulating them would mean answering them locally at queue time
- * (+QUEUED), sending a placeholder to the backend and splicing the proxy's reply into EXEC's array,
- * with the side effect applied only if EXEC ran; refusing is exact and simple, and clients hardly
- * ever queue these. PING, ECHO and SELECT keep working inside MULTI (the backend answers the first
- * two; SELECT is tracked in multiDb and takes effect for the session at EXEC).
- */
-const LOCAL_NOT_IN_MULTI = new Set([
-  'client|setname', 'client|getname', 'client|id', 'client|info', 'client|list', 'client|setinfo',
-  'auth', 'hello', 'readonly', 'readwrite', 'role', 'resplit',
-]);
-/** Subscribing inside MULTI would leave the client subscribed after EXEC on a connection that is not a tunnel. */
-const SUB_NOT_IN_MULTI = new Set(['subscribe', 'psubscribe', 'ssubscribe']);
-const R_NULL3 = Buffer.from('_\r\n');
 /**
  * Sent before WAIT on a dedicated connection. WAIT waits for the replicas to acknowledge the
  * connection's last write, and a fresh dedicated connection has none: the client's writes went over
@@ -77,40 +41,12 @@ const R_NULL3 = Buffer.from('_\r\n');
  */
 const WAIT_OFFSET_MARK = encodeCommand(['PUBLISH', '__resplit__:wait', '']);
 
-/**
- * Tunnel barrier: the tunnel's replies are not counted (one SUBSCRIBE or UNSUBSCRIBE has as many
- * replies as channels), so "every reply to what was forwarded so far has arrived" is found by
- * sending PING <token> and waiting for its echo, which the client never sees. A subscribed RESP2
- * connection answers [pong, token], any other a bulk token. The token is random per process so a
- * client's own PING cannot pass for it.
- */
-const SYNC_TOKEN = `__resplit__:sync:${randomBytes(12).toString('hex')}`;
-const SYNC_PING = encodeCommand(['PING', SYNC_TOKEN]);
-const SYNC_REPLY = bulkReply(SYNC_TOKEN);
-const SYNC_REPLY_SUB = Buffer.concat([Buffer.from('*2\r\n$4\r\npong\r\n'), SYNC_REPLY]);
-const EMPTY = Buffer.alloc(0);
-/** What happens once the tunnel has answered everything before the barrier. */
-const SYNC_LEAVE = 1; // no subscription left: back to normal routing (unless the client subscribed again)
-const SYNC_RESET = 2; // RESET: close the tunnel, reset the session, +RESET
-const SYNC_CLOSE = 3; // protocol error: its error after the tunnel's replies, then the client closes
-const UNSUBS = new Set(['unsubscribe', 'punsubscribe', 'sunsubscribe']);
-
 let lastId = 0;
-
-/** "client|kill" as clients write it: "CLIENT KILL". */
-function displayName(n: string): string {
-  return n.replace('|', ' ').toUpperCase();
-}
-
-/** The error for a command the proxy does not carry out. */
-function refusal(r: Route): string {
-  return r.name === 'monitor' ? PE.MONITOR : PE.REFUSED(displayName(r.name));
-}
 
 /** EXEC of a transaction flagged at queue time went out as DISCARD: its +OK becomes Redis's EXECABORT. */
 const execAbortPost: PostFn = (_s, reply) => (reply[0] === 43 /* '+' */ ? R_EXECABORT : reply);
 
-export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
+export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, TunnelOwner, LocalSession, RewriteSession {
   flushQueued = false;
   readonly id = ++lastId;
   readonly addr: string;
@@ -153,17 +89,11 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   private multiDb = -1;
   /** A command was refused while queueing: EXEC discards the transaction and answers -EXECABORT. */
   private multiFailed = false;
-  /** Subscribed: every request goes through this dedicated connection as it is, until no subscription is left. */
-  private tunnel: BackendConn | null = null;
-  /** Finds the tunnel's reply boundaries (replies are forwarded byte for byte). */
-  private tdec: ReplyDecoder | null = null;
-  /** Subscription counts as the tunnel's last (un)subscribe replies said: channels+patterns, shard channels. */
-  private subCount = 0;
-  private shardCount = 0;
-  /** A tunnel barrier in flight (its FIFO slot), what to do when it returns, and the reply it then gives. */
-  private sync: Slot | null = null;
-  private syncAction = 0;
-  private syncReply: Buffer = EMPTY;
+  /**
+   * Subscribed: every request goes through the tunnel's dedicated connection as it is, until no
+   * subscription is left. Not private: the tunnel checks it is still the session's (TunnelOwner).
+   */
+  tunnel: Tunnel | null = null;
   /** Ordering barrier: parse nothing more until every reply so far has arrived. */
   private halted = false;
   private deferred: Buffer[] | null = null;
@@ -173,14 +103,15 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   private inLoop = false;
   private outPaused = false;
   private sockPaused = false;
-  /** QUIT or a protocol error: reply, then close. */
-  private closing = false;
+  /** QUIT or a protocol error: reply, then close. Not private: LocalSession (QUIT). */
+  closing = false;
   /** Chunks arrive in the shared read buffer (client-reads.ts): bytes kept past onData are copied. */
   private readonly sharedReads: boolean;
   private readonly writer: SocketWriter;
   closed = false;
 
-  constructor(readonly sock: net.Socket, private readonly ctx: ProxyContext) {
+  /** `ctx` is not private: session-local.ts reads it (LocalSession). */
+  constructor(readonly sock: net.Socket, readonly ctx: ProxyContext) {
     const cfg = ctx.cfg;
     this.authed = cfg.requirepass === '';
     this.readMaster = cfg.readMode === 'master';
@@ -328,16 +259,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     const a0 = args[0];
     const name = a0.latin1Slice(0, a0.length);
     this.lastCmd = name;
-    if (this.tunnel) {
-      // RESET is the proxy's: forwarded, it would log the tunnel's backend connection out and leave
-      // the client a tunnel. It is answered once the tunnel has answered everything before it.
-      if (args.length === 1 && name.length === 5 && name.toLowerCase() === 'reset') return this.tunnelSync(SYNC_RESET, R_RESET);
-      this.tunnel.sendUntracked(raw ?? encodeCommand(args));
-      // After an unsubscribe the client may be back to normal: what follows waits for its replies
-      // (a barrier) and is routed by the proxy again if no subscription is left.
-      if (UNSUBS.has(routeByName(name).name)) this.tunnelSync(SYNC_LEAVE, EMPTY);
-      return;
-    }
+    if (this.tunnel) return this.tunnel.request(name, args, raw);
     let r = routeByName(name);
     if (r.container) r = resolveRoute(args);
     if (!this.authed && !(r.kind === K.LOCAL && (r.name === 'auth' || r.name === 'hello' || r.name === 'quit'))) {
@@ -349,14 +271,14 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       return;
     }
     const r3 = this.resp === 3;
-    if (r.name === 'config|get') return this.configGet(args, raw);
+    if (r.name === 'config|get') return configGet(this, args, raw);
     switch (r.kind) {
       case K.READ:
         return r3 ? this.read3(args, raw) : this.read(args, raw);
       case K.WRITE:
         return r3 ? this.write3(args, raw) : this.write(args, raw);
       case K.LOCAL:
-        return this.handleLocal(args, raw, r);
+        return handleLocal(this, args, raw, r);
       case K.BLOCK:
         return this.blocking(args, raw);
       case K.WAIT:
@@ -365,21 +287,22 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
         return xreadBlocks(args) ? this.blocking(args, raw) : r3 ? this.write3(args, raw) : this.write(args, raw);
       case K.SCAN:
         // RESP3: the master answers every cursor (a cursor is only meaningful where it was issued).
-        return r3 ? this.write3(args, raw) : this.scan(args, raw, 1);
+        return r3 ? this.write3(args, raw) : scan(this, args, raw, 1);
       case K.KEYSCAN:
-        return r3 ? this.write3(args, raw) : this.scan(args, raw, 2);
+        return r3 ? this.write3(args, raw) : scan(this, args, raw, 2);
       case K.INFO:
-        return this.info(args, raw);
+        return info(this, args, raw);
       case K.SUB:
         return this.subscribe(args, raw);
       default:
-        return this.refuse(r, args);
+        return refuse(this, r, args);
     }
   }
 
   // ---- FIFO ----
 
-  private enqueue(kind: number): Slot {
+  /** Not private: RewriteSession. */
+  enqueue(kind: number): Slot {
     const s = new Slot(this);
     s.kind = kind;
     s.db = this.db;
@@ -390,8 +313,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     return s;
   }
 
-  /** A reply the proxy makes itself, in order with the forwarded ones. */
-  private local(reply: Buffer): void {
+  /** A reply the proxy makes itself, in order with the forwarded ones. Not private: LocalSession. */
+  local(reply: Buffer): void {
     stats.commandsLocal++;
     if (this.count === 0) {
       this.out.rawRef(reply);
@@ -532,7 +455,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.ctx.sessions.delete(this.id);
     stats.connectionsCurrent--;
     this.dedicated?.close();
-    this.tunnel?.close();
+    this.tunnel?.conn.close();
     this.readConn?.close();
     this.dedicated = this.tunnel = this.readConn = null;
     // Slots still owed by shared connections must not keep the replies of the ones after them alive.
@@ -556,7 +479,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     log().info({ client: this.id, addr: this.addr, error: e.message }, 'protocol error, closing the client');
     const reply = errorReply(`ERR ${e.message}`);
     // In a tunnel the replies to the requests before the bad one are still on their way.
-    if (this.tunnel && this.sync === null) this.tunnelSync(SYNC_CLOSE, reply);
+    if (this.tunnel && !this.tunnel.syncing) this.tunnel.closeAfter(reply);
     else this.local(reply);
     this.closing = true;
   }
@@ -564,8 +487,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   /**
    * Ordering barrier before a request that moves to another connection: true when nothing is in
    * flight; otherwise the request is kept and handled once every earlier reply has arrived.
+   * Not private: LocalSession (HELLO's protocol switch).
    */
-  private drained(args: Buffer[], raw: Buffer | null): boolean {
+  drained(args: Buffer[], raw: Buffer | null): boolean {
     if (this.count === 0) return true;
     this.deferred = args;
     this.deferredRaw = raw;
@@ -587,33 +511,21 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     pool.send(b, s, bytes);
   }
 
-  private write(args: Buffer[], raw: Buffer | null): void {
+  /** Not private: RewriteSession (SCAN with a cursor that is not one). */
+  write(args: Buffer[], raw: Buffer | null): void {
     const pool = this.ctx.pool;
     if (!pool.master.eligible) return this.masterDown();
     pool.send(pool.master, this.enqueue(K.WRITE), raw ?? encodeCommand(args));
   }
 
-  /** CONFIG GET goes to the master; its reply is filtered (ProxyContext.configPost). */
-  private configGet(args: Buffer[], raw: Buffer | null): void {
-    let s: Slot;
-    if (this.resp === 3) {
-      if (!this.dedicatedConn()) return this.masterDown();
-      s = this.sendDedicated(args, raw, K.WRITE);
-    } else {
-      const pool = this.ctx.pool;
-      if (!pool.master.eligible) return this.masterDown();
-      s = this.enqueue(K.WRITE);
-      pool.send(pool.master, s, raw ?? encodeCommand(args));
-    }
-    s.post = this.ctx.configPost;
-  }
-
-  private masterDown(): void {
+  /** Not private: RewriteSession. */
+  masterDown(): void {
     stats.masterDownRejects++;
     this.local(this.ctx.masterDown);
   }
 
-  private dedicatedConn(): BackendConn | null {
+  /** The client's own master connection, opened on demand (null while the master is down). Not private: RewriteSession. */
+  dedicatedConn(): BackendConn | null {
     if (this.dedicated && !this.dedicated.closed) return this.dedicated;
     if (!this.ctx.pool.master.eligible) return null;
     return (this.dedicated = this.ctx.pool.dedicated(this, this.resp === 3));
@@ -628,8 +540,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   /**
    * RESP3: the connection this client's reads go to: its replica connection while that replica
    * serves, else a new one to the next eligible replica (never `exclude`), else its master connection.
+   * Not private: RewriteSession (INFO).
    */
-  private readConnection(exclude?: Backend): BackendConn | null {
+  readConnection(exclude?: Backend): BackendConn | null {
     const pool = this.ctx.pool;
     const cur = this.readConn;
     if (cur && !cur.closed && cur.addr !== exclude) {
@@ -647,8 +560,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     return (this.readConn = pool.dedicated(this, true, b));
   }
 
-  /** Sends a read slot on a RESP3 connection (the slot keeps its bytes for a retry elsewhere). */
-  private sendRead3(c: BackendConn, s: Slot, bytes: Buffer): void {
+  /** Sends a read slot on a RESP3 connection (the slot keeps its bytes for a retry elsewhere). Not private: RewriteSession. */
+  sendRead3(c: BackendConn, s: Slot, bytes: Buffer): void {
     const b = c.addr as Backend;
     s.backend = b.index;
     s.tries++;
@@ -666,7 +579,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.sendRead3(c, this.enqueue(K.READ), raw ?? encodeCommand(args));
   }
 
-  private sendDedicated(args: Buffer[], raw: Buffer | null, kind: number): Slot {
+  /** Sends on the client's own master connection (it must be open: dedicatedConn). Not private: RewriteSession. */
+  sendDedicated(args: Buffer[], raw: Buffer | null, kind: number): Slot {
     stats.commandsMaster++;
     const s = this.enqueue(kind);
     this.dedicated!.send(s, raw ?? encodeCommand(args));
@@ -693,7 +607,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
 
   /**
    * (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE: the session becomes a tunnel to a dedicated master connection
-   * until no subscription is left or RESET (see tunnelData).
+   * until no subscription is left or RESET (see tunnel.ts).
    */
   private subscribe(args: Buffer[], raw: Buffer | null): void {
     if (!this.drained(args, raw)) return;
@@ -701,165 +615,23 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     if (!c) return this.masterDown();
     this.dedicated = null;
     this.pinned = this.inMulti = false;
-    this.tunnel = c;
-    this.tdec = new ReplyDecoder(false);
-    this.subCount = this.shardCount = 0;
-    c.passthrough = (chunk) => this.tunnelData(c, chunk);
+    const t = (this.tunnel = new Tunnel(c, this, this.out));
     stats.commandsMaster++;
-    c.sendUntracked(raw ?? encodeCommand(args), this.db);
-    // Requests pipelined after it wait for its replies: if it subscribed to nothing (an error, an
-    // UNSUBSCRIBE while not subscribed) the client is not subscribed and is routed normally.
-    this.tunnelSync(SYNC_LEAVE, EMPTY);
+    t.open(raw ?? encodeCommand(args), this.db);
   }
 
-  /**
-   * Replies from the tunnel, forwarded byte for byte. Each one is looked at for the subscription
-   * counts of (un)subscribe replies and for the barrier's echo. With no subscription left (an
-   * unsubscribe reply said 0 for both counts, or the first reply was an error) the client is no
-   * longer subscribed, as in Redis: a barrier makes sure requests already forwarded are answered
-   * here, then the session routes normally again.
-   */
-  private tunnelData(c: BackendConn, chunk: Buffer): void {
-    if (c !== this.tunnel) return;
-    const d = this.tdec!;
-    d.feed(chunk);
-    try {
-      while (d.skip(1) === 1) {
-        const r = d.take();
-        if (this.sync !== null && ((r.length === SYNC_REPLY.length && r.equals(SYNC_REPLY)) || (r.length === SYNC_REPLY_SUB.length && r.equals(SYNC_REPLY_SUB)))) {
-          this.synced();
-          if (c !== this.tunnel) return;
-          continue;
-        }
-        this.out.raw(r);
-        this.countSubs(r, c.resp3);
-        if (this.subCount === 0 && this.shardCount === 0 && this.sync === null) this.tunnelSync(SYNC_LEAVE, EMPTY);
-      }
-    } catch (err) {
-      c.fail(`bad reply stream: ${(err as Error).message}`);
-      return;
-    }
-    scheduleFlush(this);
-  }
-
-  /** Takes the subscription count from an (un)subscribe reply (RESP2 array, RESP3 push). */
-  private countSubs(r: Buffer, resp3: boolean): void {
-    // [kind, channel, count]: "*3\r\n$<n>\r\n<kind>\r\n..." with a kind of 9 to 12 letters.
-    if (r[0] !== (resp3 ? 62 /* '>' */ : 42 /* '*' */) || r[1] !== 51 || r[2] !== 13 || r[4] !== 36) return;
-    let i = 5;
-    let n = 0;
-    while (i < r.length && r[i] >= 48 && r[i] <= 57) n = n * 10 + r[i++] - 48;
-    if (n < 9 || n > 12 || r[i] !== 13) return;
-    const kind = r.latin1Slice(i + 2, i + 2 + n).toLowerCase();
-    let j = r.length - 3;
-    while (j > 0 && r[j] >= 48 && r[j] <= 57) j--;
-    if (r[j] !== 58 /* ':' */ || r[r.length - 2] !== 13) return;
-    const count = Number(r.latin1Slice(j + 1, r.length - 2));
-    if (kind === 'subscribe' || kind === 'unsubscribe' || kind === 'psubscribe' || kind === 'punsubscribe') this.subCount = count;
-    else if (kind === 'ssubscribe' || kind === 'sunsubscribe') this.shardCount = count;
-  }
-
-  /** Starts a tunnel barrier; the loop holds further requests until it returns. */
-  private tunnelSync(action: number, reply: Buffer): void {
-    this.sync = this.enqueue(0);
-    this.syncAction = action;
-    this.syncReply = reply;
+  /** TunnelOwner: a barrier's slot; the loop holds further requests until it completes. */
+  barrierSlot(): Slot {
+    const s = this.enqueue(0);
     this.halted = true;
-    this.tunnel!.sendUntracked(SYNC_PING);
+    return s;
   }
 
-  /** The barrier returned: everything forwarded before it has been answered. */
-  private synced(): void {
-    const s = this.sync!;
-    const reply = this.syncReply;
-    const action = this.syncAction;
-    this.sync = null;
-    this.syncReply = EMPTY;
-    if (action === SYNC_RESET) {
-      this.endTunnel();
-      this.reset();
-    } else if (action === SYNC_CLOSE || (this.subCount === 0 && this.shardCount === 0)) this.endTunnel();
-    s.complete(reply);
-  }
-
-  /** Leaves tunnel mode: the connection is closed (requests forwarded raw may have changed its state, its db). */
-  private endTunnel(): void {
-    const c = this.tunnel;
+  /** TunnelOwner: leaves tunnel mode (the tunnel closes its connection). */
+  endTunnel(): void {
+    const t = this.tunnel;
     this.tunnel = null;
-    this.tdec = null;
-    this.subCount = this.shardCount = 0;
-    if (c) {
-      c.passthrough = null;
-      c.close();
-    }
-  }
-
-  /** SCAN family: the cursor the client sees encodes the backend that issued it (cursor*N+index). */
-  private scan(args: Buffer[], raw: Buffer | null, idx: number): void {
-    const pool = this.ctx.pool;
-    if (args.length <= idx) return this.write(args, raw);
-    const cs = args[idx].latin1Slice(0, args[idx].length);
-    if (cs.length > 20 || !/^[0-9]+$/.test(cs)) return this.write(args, raw); // the master answers the error
-    const n = BigInt(pool.all.length);
-    const cur = BigInt(cs);
-    let b: Backend | null;
-    let c = 0n;
-    if (cur === 0n) b = this.readMaster && pool.master.eligible ? pool.master : pool.readBackend();
-    else {
-      c = cur / n;
-      b = pool.all[Number(cur % n)];
-      if (!b.eligible) {
-        log().info({ client: this.id, backend: b.name }, 'SCAN cursor backend unavailable, continuing on another backend');
-        b = pool.readBackend();
-      }
-    }
-    if (b === null) return this.local(R_NO_BACKEND);
-    const nargs = args.slice();
-    nargs[idx] = Buffer.from(c.toString(), 'latin1');
-    const bytes = encodeCommand(nargs);
-    const s = this.enqueue(K.READ);
-    s.raw = bytes;
-    s.post = this.ctx.scanPost;
-    pool.send(b, s, bytes);
-  }
-
-  /** INFO: the master's (any backend's while it is down) with the `# Proxy` section appended. */
-  private info(args: Buffer[], raw: Buffer | null): void {
-    const pool = this.ctx.pool;
-    let want = args.length === 1;
-    let only = args.length > 1;
-    for (let i = 1; i < args.length; i++) {
-      const a = args[i].latin1Slice(0, args[i].length).toLowerCase();
-      if (a === 'proxy') want = true;
-      else {
-        only = false;
-        if (a === 'default' || a === 'all' || a === 'everything') want = true;
-      }
-    }
-    const text = (s: string) => (this.resp === 3 ? verbatimReply(s) : bulkReply(s));
-    if (only) return this.local(text(proxySection(pool, this.ctx.startedAt)));
-    if (this.resp === 3) {
-      const c = pool.master.eligible ? this.dedicatedConn() : this.readConnection();
-      if (c === null) return this.local(text(proxySection(pool, this.ctx.startedAt)));
-      const s = this.enqueue(K.READ);
-      s.post = this.ctx.infoPost;
-      s.arg = want ? 1 : 0;
-      return this.sendRead3(c, s, raw ?? encodeCommand(args));
-    }
-    const b = pool.master.eligible ? pool.master : pool.readBackend();
-    if (b === null) return this.local(bulkReply(proxySection(pool, this.ctx.startedAt)));
-    const s = this.enqueue(K.READ);
-    const bytes = raw ?? encodeCommand(args);
-    s.raw = bytes;
-    s.post = this.ctx.infoPost;
-    s.arg = want ? 1 : 0;
-    pool.send(b, s, bytes);
-  }
-
-  /** Commands the proxy does not pass on; a wrong argument count still gets Redis's arity error first. */
-  private refuse(r: Route, args?: Buffer[]): void {
-    if (args && !(r.arity > 0 ? args.length === r.arity : args.length >= -r.arity)) return this.local(errorReply(errArity(r.name)));
-    this.local(errorReply(refusal(r)));
+    if (t) t.close();
   }
 
   // ---- transactions ----
@@ -867,7 +639,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
   /** While pinned every request goes to the dedicated connection, in order. */
   private handlePinned(args: Buffer[], raw: Buffer | null, r: Route): void {
     const n = r.name;
-    if (n === 'quit' || n === 'reset') return this.handleLocal(args, raw, r);
+    if (n === 'quit' || n === 'reset') return handleLocal(this, args, raw, r);
     if (this.inMulti) {
       if (n === 'exec' || n === 'discard') {
         if (n === 'exec' && this.multiFailed) {
@@ -886,15 +658,13 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
       }
       // Refused while queueing, as Redis rejects a command at queue time: the error now, and the
       // transaction is flagged so that EXEC aborts it.
-      let err: string | null = null;
-      if (r.kind === K.REFUSE) err = refusal(r);
-      else if ((r.kind === K.LOCAL && LOCAL_NOT_IN_MULTI.has(n)) || (r.kind === K.SUB && SUB_NOT_IN_MULTI.has(n))) err = PE.IN_MULTI(displayName(n));
+      const err = multiRefusal(r);
       if (err !== null) {
         this.multiFailed = true;
         return this.local(errorReply(err));
       }
       if (n === 'select' && args.length === 2) {
-        const db = this.parseDb(args[1]);
+        const db = parseDb(args[1], this.ctx.cfg.databases);
         if (typeof db === 'number') this.multiDb = db;
       }
       this.sendDedicated(args, raw, K.WRITE);
@@ -918,8 +688,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
         this.sendDedicated(args, raw, K.WRITE);
         return;
     }
-    if (r.kind === K.LOCAL) return this.handleLocal(args, raw, r);
-    if (r.kind === K.REFUSE) return this.refuse(r);
+    if (r.kind === K.LOCAL) return handleLocal(this, args, raw, r);
+    if (r.kind === K.REFUSE) return refuse(this, r);
     if (r.kind === K.SUB) {
       this.unpin();
       return this.subscribe(args, raw);
@@ -944,8 +714,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     return reply;
   };
 
-  /** Starts MULTI or WATCH on the dedicated connection. */
-  private pin(args: Buffer[], raw: Buffer | null, multi: boolean): void {
+  /** Starts MULTI or WATCH on the dedicated connection. Not private: LocalSession (MULTI, WATCH). */
+  pin(args: Buffer[], raw: Buffer | null, multi: boolean): void {
     if (!this.drained(args, raw)) return;
     if (!this.dedicatedConn()) return this.masterDown();
     this.pinned = true;
@@ -955,169 +725,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.sendDedicated(args, raw, K.WRITE);
   }
 
-  // ---- commands the proxy answers ----
-
-  private handleLocal(args: Buffer[], raw: Buffer | null, r: Route): void {
-    if (!(r.arity > 0 ? args.length === r.arity : args.length >= -r.arity)) return this.local(errorReply(errArity(r.name)));
-    switch (r.name) {
-      case 'ping':
-        if (args.length > 2) return this.local(errorReply(errArity('ping')));
-        return this.local(args.length === 1 ? R_PONG : bulkReply(args[1]));
-      case 'echo':
-        return this.local(bulkReply(args[1]));
-      case 'select': {
-        const db = this.parseDb(args[1]);
-        if (typeof db !== 'number') return this.local(errorReply(db));
-        this.db = db;
-        return this.local(R_OK);
-      }
-      case 'auth':
-        return this.auth(args);
-      case 'hello':
-        return this.hello(args, raw);
-      case 'quit':
-        this.local(R_OK);
-        this.closing = true;
-        return;
-      case 'reset':
-        if (!this.drained(args, raw)) return;
-        this.reset();
-        return this.local(R_RESET);
-      case 'readonly':
-        this.readMaster = false;
-        return this.local(R_OK);
-      case 'readwrite':
-        this.readMaster = true;
-        return this.local(R_OK);
-      case 'role':
-        return this.local(roleReply(this.ctx.pool));
-      case 'resplit':
-        return this.resplit(args);
-      case 'multi':
-        return this.pin(args, raw, true);
-      case 'watch':
-        return this.pin(args, raw, false);
-      case 'exec':
-        return this.local(R_EXEC_NO_MULTI);
-      case 'discard':
-        return this.local(R_DISCARD_NO_MULTI);
-      case 'unwatch':
-        return this.local(R_OK);
-      case 'client|setname': {
-        const name = args[2].latin1Slice(0, args[2].length);
-        if (!validClientName(name)) return this.local(errorReply('ERR Client names cannot contain spaces, newlines or special characters.'));
-        this.name = name;
-        return this.local(R_OK);
-      }
-      case 'client|getname':
-        return this.local(this.name ? bulkReply(this.name) : this.resp === 3 ? R_NULL3 : R_NIL);
-      case 'client|id':
-        return this.local(intReply(this.id));
-      case 'client|info':
-        return this.local(this.text(clientLine(this, Date.now()) + '\n'));
-      case 'client|list': {
-        const f = clientListFilter(args.map((a) => a.latin1Slice(0, a.length)));
-        if (typeof f === 'string') return this.local(errorReply(f));
-        const now = Date.now();
-        let s = '';
-        if (f.ids) {
-          for (const id of f.ids) {
-            const c = this.ctx.sessions.get(id);
-            if (c) s += clientLine(c, now) + '\n';
-          }
-        } else for (const c of this.ctx.sessions.values()) if (!f.type || clientType(c) === f.type) s += clientLine(c, now) + '\n';
-        return this.local(this.text(s));
-      }
-      case 'client|setinfo': {
-        const attr = args[2].latin1Slice(0, args[2].length).toLowerCase();
-        const v = args[3].latin1Slice(0, args[3].length);
-        if (attr !== 'lib-name' && attr !== 'lib-ver') return this.local(errorReply(`ERR Unrecognized option '${args[2].latin1Slice(0, args[2].length)}'`));
-        if (!validClientName(v)) return this.local(errorReply(`ERR ${attr} cannot contain spaces, newlines or special characters.`));
-        if (attr === 'lib-name') this.libName = v;
-        else this.libVer = v;
-        return this.local(R_OK);
-      }
-      default:
-        return this.refuse(r);
-    }
-  }
-
-  /** Text the way Redis sends it to this client (CLIENT INFO/LIST, INFO): RESP3 verbatim or a bulk. */
-  private text(s: string): Buffer {
-    return this.resp === 3 ? verbatimReply(s) : bulkReply(s);
-  }
-
-  /** A SELECT index, or Redis's error text. */
-  private parseDb(a: Buffer): number | string {
-    const s = a.latin1Slice(0, a.length);
-    if (!/^-?(0|[1-9][0-9]{0,17})$/.test(s)) return PE.SELECT_NOT_INT;
-    const n = Number(s);
-    if (n < 0 || n >= this.ctx.cfg.databases) return E.DB_INDEX;
-    return n;
-  }
-
-  private checkAuth(user: string, pass: string, oneArg: boolean): string | null {
-    const want = this.ctx.cfg.requirepass;
-    if (!want) {
-      if (oneArg) return E.AUTH_NO_PASSWORD;
-      return user === 'default' ? null : E.WRONGPASS;
-    }
-    if (user === 'default' && pass === want) return null;
-    return E.WRONGPASS;
-  }
-
-  private auth(args: Buffer[]): void {
-    if (args.length > 3) return this.local(errorReply(E.SYNTAX));
-    const s = args.map((a) => a.latin1Slice(0, a.length));
-    const oneArg = s.length === 2;
-    const err = this.checkAuth(oneArg ? 'default' : s[1], oneArg ? s[1] : s[2], oneArg);
-    if (err) return this.local(errorReply(err));
-    this.authed = true;
-    this.local(R_OK);
-  }
-
-  /** HELLO [2|3 [AUTH user pass] [SETNAME name]]; 3 moves the client to RESP3 connections of its own. */
-  private hello(args: Buffer[], raw: Buffer | null): void {
-    const s = args.map((a) => a.latin1Slice(0, a.length));
-    let i = 1;
-    let proto: 2 | 3 = this.resp;
-    if (s.length >= 2) {
-      if (!/^-?(0|[1-9][0-9]{0,17})$/.test(s[1])) return this.local(errorReply(PE.HELLO_NOT_INT));
-      const ver = Number(s[1]);
-      if (ver < 2 || ver > 3) return this.local(errorReply(E.NOPROTO));
-      proto = ver as 2 | 3;
-      i = 2;
-    }
-    let setname: string | null = null;
-    for (; i < s.length; i++) {
-      const opt = s[i].toLowerCase();
-      const more = s.length - i - 1;
-      if (opt === 'auth' && more >= 2) {
-        const err = this.checkAuth(s[i + 1], s[i + 2], false);
-        if (err) return this.local(errorReply(err));
-        this.authed = true;
-        i += 2;
-      } else if (opt === 'setname' && more >= 1) {
-        setname = s[++i];
-        if (!validClientName(setname)) return this.local(errorReply('ERR Client names cannot contain spaces, newlines or special characters.'));
-      } else return this.local(errorReply(`ERR Syntax error in HELLO option '${s[i]}'`));
-    }
-    if (!this.authed) {
-      return this.local(
-        errorReply('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time'),
-      );
-    }
-    if (proto !== this.resp) {
-      // Replies still in flight belong to the old connections: switch once they have all arrived.
-      if (!this.drained(args, raw)) return;
-      this.switchProto(proto);
-    }
-    if (setname !== null) this.name = setname;
-    this.local(helloReply(this.id, this.resp));
-  }
-
-  /** Moves the client to another protocol: its own connections are closed (nothing is in flight). */
-  private switchProto(proto: 2 | 3): void {
+  /** Moves the client to another protocol: its own connections are closed (nothing is in flight). Not private: LocalSession. */
+  switchProto(proto: 2 | 3): void {
     log().debug({ client: this.id, proto }, 'client switches protocol');
     this.dedicated?.close();
     this.readConn?.close();
@@ -1126,27 +735,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
     this.resp = proto;
   }
 
-  /** RESPLIT READMODE MASTER|REPLICA, RESPLIT BACKENDS. */
-  private resplit(args: Buffer[]): void {
-    const sub = args[1].latin1Slice(0, args[1].length).toLowerCase();
-    if (sub === 'readmode') {
-      const m = args.length === 3 ? args[2].latin1Slice(0, args[2].length).toLowerCase() : '';
-      if (m === 'master') this.readMaster = true;
-      else if (m === 'replica') this.readMaster = false;
-      else return this.local(errorReply(PE.READMODE));
-      return this.local(R_OK);
-    }
-    if (sub === 'backends' && args.length === 2) {
-      const pool = this.ctx.pool;
-      const lines = pool.all.map(
-        (b) => `${b.name} ${b.isMaster ? 'master' : 'replica'} ${b.eligible ? 'serving' : 'out'} offset=${b.offset} lag=${b.isMaster ? 0 : pool.lag(b)} routed=${b.routed}${b.reason ? ` reason=${b.reason}` : ''}`,
-      );
-      return this.local(Buffer.concat([Buffer.from(`*${lines.length}\r\n`), ...lines.map((l) => bulkReply(l))]));
-    }
-    this.local(errorReply(PE.RESPLIT_HELP));
-  }
-
-  private reset(): void {
+  /** RESET: the session as a new connection's. Not private: LocalSession, and TunnelOwner once a tunnel has answered RESET. */
+  reset(): void {
     this.endTunnel();
     this.multiFailed = false;
     this.dedicated?.close();
@@ -1182,17 +772,13 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView {
 
   connFailed(conn: BackendConn, pending: Slot[], reason: string): void {
     log().info({ client: this.id, backend: conn.addr.name, reason }, 'dedicated backend connection lost');
-    if (conn === this.tunnel) {
+    const t = this.tunnel;
+    if (t !== null && conn === t.conn) {
       // The backend closed the tunnel (QUIT, or it went away): close the client after what it sent.
-      this.tunnel = this.tdec = null;
+      this.tunnel = null;
       this.closing = true;
-      const s = this.sync;
-      if (s !== null) {
-        // A barrier that will not return: the replies before it are lost, the client closes.
-        this.sync = null;
-        s.complete(this.syncAction === SYNC_CLOSE ? this.syncReply : EMPTY);
-        this.syncReply = EMPTY;
-      }
+      // A barrier that will not return: the replies before it are lost, the client closes.
+      t.lost();
       scheduleFlush(this);
     } else if (conn === this.dedicated) {
       this.dedicated = null;

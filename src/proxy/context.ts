@@ -1,0 +1,22 @@
+// The state every client session shares (configuration, backends, the session registry), made once
+// by the server. Its own module so that the session's helpers (session-local.ts, session-rewrite.ts)
+// can name it without importing the session.
+
+import type { ProxyConfig } from './config';
+import type { Pool } from './pool';
+import type { PostFn } from './slot';
+import type { Session } from './session';
+
+/** What every session shares: configuration, backends, the session registry. */
+export interface ProxyContext {
+  cfg: ProxyConfig;
+  pool: Pool;
+  sessions: Map<number, Session>;
+  startedAt: number;
+  /** Reply to writes while the master is down. */
+  masterDown: Buffer;
+  scanPost: PostFn;
+  infoPost: PostFn;
+  /** CONFIG GET: the proxy's values instead of the backend's credentials and port. */
+  configPost: PostFn;
+}

@@ -1,0 +1,178 @@
+// The pub/sub tunnel of a subscribed client: every request goes as it is to one dedicated master
+// connection and its replies come back byte for byte, until no subscription is left or RESET. Kept
+// apart from the session because it has its own state (reply decoder, subscription counts, the
+// barrier) and its own reply path; the session only owns it and gives it slots in its FIFO.
+
+import { randomBytes } from 'node:crypto';
+import { ReplyDecoder } from '../resp/decoder';
+import { encodeCommand, type ReplyWriter } from '../resp/encode';
+import { routeByName } from './classify';
+import { scheduleFlush, type Flushable } from './flush';
+import { bulkReply, R_RESET } from './replies';
+import type { BackendConn } from './backend-conn';
+import type { Slot } from './slot';
+
+/**
+ * Tunnel barrier: the tunnel's replies are not counted (one SUBSCRIBE or UNSUBSCRIBE has as many
+ * replies as channels), so "every reply to what was forwarded so far has arrived" is found by
+ * sending PING <token> and waiting for its echo, which the client never sees. A subscribed RESP2
+ * connection answers [pong, token], any other a bulk token. The token is random per process so a
+ * client's own PING cannot pass for it.
+ */
+const SYNC_TOKEN = `__resplit__:sync:${randomBytes(12).toString('hex')}`;
+const SYNC_PING = encodeCommand(['PING', SYNC_TOKEN]);
+const SYNC_REPLY = bulkReply(SYNC_TOKEN);
+const SYNC_REPLY_SUB = Buffer.concat([Buffer.from('*2\r\n$4\r\npong\r\n'), SYNC_REPLY]);
+const EMPTY = Buffer.alloc(0);
+/** What happens once the tunnel has answered everything before the barrier. */
+const SYNC_LEAVE = 1; // no subscription left: back to normal routing (unless the client subscribed again)
+const SYNC_RESET = 2; // RESET: close the tunnel, reset the session, +RESET
+const SYNC_CLOSE = 3; // protocol error: its error after the tunnel's replies, then the client closes
+const UNSUBS = new Set(['unsubscribe', 'punsubscribe', 'sunsubscribe']);
+
+/** What a tunnel needs from the session that owns it. */
+export interface TunnelOwner extends Flushable {
+  /** The owner's current tunnel: replies of a tunnel it has let go of are dropped. */
+  readonly tunnel: Tunnel | null;
+  /** A slot at the tail of the owner's FIFO for a barrier; the owner parses nothing more until it completes. */
+  barrierSlot(): Slot;
+  /** Drops the tunnel and closes its connection (back to normal routing). */
+  endTunnel(): void;
+  /** RESET's effect on the session (the tunnel is already ended). */
+  reset(): void;
+}
+
+export class Tunnel {
+  /** Finds the tunnel's reply boundaries (replies are forwarded byte for byte). */
+  private readonly dec = new ReplyDecoder(false);
+  /** Subscription counts as the tunnel's last (un)subscribe replies said: channels+patterns, shard channels. */
+  private subCount = 0;
+  private shardCount = 0;
+  /** A tunnel barrier in flight (its FIFO slot), what to do when it returns, and the reply it then gives. */
+  private sync: Slot | null = null;
+  private syncAction = 0;
+  private syncReply: Buffer = EMPTY;
+
+  /** `out` is the owner's reply writer: the tunnel's replies go into it as they arrive. */
+  constructor(readonly conn: BackendConn, private readonly owner: TunnelOwner, private readonly out: ReplyWriter) {
+    conn.passthrough = (chunk) => this.data(chunk);
+  }
+
+  /** A barrier is in flight. */
+  get syncing(): boolean {
+    return this.sync !== null;
+  }
+
+  /** Sends the request that opened the tunnel (on the owner's db). */
+  open(bytes: Buffer, db: number): void {
+    this.conn.sendUntracked(bytes, db);
+    // Requests pipelined after it wait for its replies: if it subscribed to nothing (an error, an
+    // UNSUBSCRIBE while not subscribed) the client is not subscribed and is routed normally.
+    this.barrier(SYNC_LEAVE, EMPTY);
+  }
+
+  /** A request of the subscribed client (`name` as the client wrote it). */
+  request(name: string, args: Buffer[], raw: Buffer | null): void {
+    // RESET is the proxy's: forwarded, it would log the tunnel's backend connection out and leave
+    // the client a tunnel. It is answered once the tunnel has answered everything before it.
+    if (args.length === 1 && name.length === 5 && name.toLowerCase() === 'reset') return this.barrier(SYNC_RESET, R_RESET);
+    this.conn.sendUntracked(raw ?? encodeCommand(args));
+    // After an unsubscribe the client may be back to normal: what follows waits for its replies
+    // (a barrier) and is routed by the proxy again if no subscription is left.
+    if (UNSUBS.has(routeByName(name).name)) this.barrier(SYNC_LEAVE, EMPTY);
+  }
+
+  /** A protocol error: `reply` goes after the replies to the requests before it, then the client closes. */
+  closeAfter(reply: Buffer): void {
+    this.barrier(SYNC_CLOSE, reply);
+  }
+
+  /**
+   * Replies from the tunnel, forwarded byte for byte. Each one is looked at for the subscription
+   * counts of (un)subscribe replies and for the barrier's echo. With no subscription left (an
+   * unsubscribe reply said 0 for both counts, or the first reply was an error) the client is no
+   * longer subscribed, as in Redis: a barrier makes sure requests already forwarded are answered
+   * here, then the session routes normally again.
+   */
+  private data(chunk: Buffer): void {
+    if (this !== this.owner.tunnel) return;
+    const d = this.dec;
+    d.feed(chunk);
+    try {
+      while (d.skip(1) === 1) {
+        const r = d.take();
+        if (this.sync !== null && ((r.length === SYNC_REPLY.length && r.equals(SYNC_REPLY)) || (r.length === SYNC_REPLY_SUB.length && r.equals(SYNC_REPLY_SUB)))) {
+          this.synced();
+          if (this !== this.owner.tunnel) return;
+          continue;
+        }
+        this.out.raw(r);
+        this.countSubs(r, this.conn.resp3);
+        if (this.subCount === 0 && this.shardCount === 0 && this.sync === null) this.barrier(SYNC_LEAVE, EMPTY);
+      }
+    } catch (err) {
+      this.conn.fail(`bad reply stream: ${(err as Error).message}`);
+      return;
+    }
+    scheduleFlush(this.owner);
+  }
+
+  /** Takes the subscription count from an (un)subscribe reply (RESP2 array, RESP3 push). */
+  private countSubs(r: Buffer, resp3: boolean): void {
+    // [kind, channel, count]: "*3\r\n$<n>\r\n<kind>\r\n..." with a kind of 9 to 12 letters.
+    if (r[0] !== (resp3 ? 62 /* '>' */ : 42 /* '*' */) || r[1] !== 51 || r[2] !== 13 || r[4] !== 36) return;
+    let i = 5;
+    let n = 0;
+    while (i < r.length && r[i] >= 48 && r[i] <= 57) n = n * 10 + r[i++] - 48;
+    if (n < 9 || n > 12 || r[i] !== 13) return;
+    const kind = r.latin1Slice(i + 2, i + 2 + n).toLowerCase();
+    let j = r.length - 3;
+    while (j > 0 && r[j] >= 48 && r[j] <= 57) j--;
+    if (r[j] !== 58 /* ':' */ || r[r.length - 2] !== 13) return;
+    const count = Number(r.latin1Slice(j + 1, r.length - 2));
+    if (kind === 'subscribe' || kind === 'unsubscribe' || kind === 'psubscribe' || kind === 'punsubscribe') this.subCount = count;
+    else if (kind === 'ssubscribe' || kind === 'sunsubscribe') this.shardCount = count;
+  }
+
+  /** Starts a tunnel barrier; the owner's loop holds further requests until it returns. */
+  private barrier(action: number, reply: Buffer): void {
+    this.sync = this.owner.barrierSlot();
+    this.syncAction = action;
+    this.syncReply = reply;
+    this.conn.sendUntracked(SYNC_PING);
+  }
+
+  /** The barrier returned: everything forwarded before it has been answered. */
+  private synced(): void {
+    const s = this.sync!;
+    const reply = this.syncReply;
+    const action = this.syncAction;
+    this.sync = null;
+    this.syncReply = EMPTY;
+    if (action === SYNC_RESET) {
+      this.owner.endTunnel();
+      this.owner.reset();
+    } else if (action === SYNC_CLOSE || (this.subCount === 0 && this.shardCount === 0)) this.owner.endTunnel();
+    s.complete(reply);
+  }
+
+  /** Leaves tunnel mode: the connection is closed (requests forwarded raw may have changed its state, its db). */
+  close(): void {
+    this.subCount = this.shardCount = 0;
+    this.conn.passthrough = null;
+    this.conn.close();
+  }
+
+  /**
+   * The backend closed the tunnel (the owner has already let go of it): a barrier in flight will
+   * not return, the replies before it are lost, and only a protocol error's reply is still given.
+   */
+  lost(): void {
+    const s = this.sync;
+    if (s !== null) {
+      this.sync = null;
+      s.complete(this.syncAction === SYNC_CLOSE ? this.syncReply : EMPTY);
+      this.syncReply = EMPTY;
+    }
+  }
+}
