@@ -40,19 +40,26 @@ function readLoops(port: number, clients: number, want: string) {
   };
 }
 
+/** A stack (master, two replicas, proxy with this request timeout) where every backend has key=v. */
+async function stackWithKey(requestTimeoutMs: number): Promise<Stack | null> {
+  const st = await startStack({ proxy: { 'request-timeout-ms': requestTimeoutMs } });
+  if (!st) return null;
+  const c = await RawClient.connect(st.port);
+  await c.str('SET', 'key', 'v');
+  c.close();
+  await replicasCaughtUp(st);
+  return st;
+}
+
 describe('proxy failover', function () {
   this.timeout(60000);
   let st: Stack;
   let newMaster: ChildServer | null = null;
 
   before(async function () {
-    const s = await startStack({ proxy: { 'request-timeout-ms': 300 } });
+    const s = await stackWithKey(300);
     if (!s) this.skip();
     st = s!;
-    const c = await RawClient.connect(st.port);
-    await c.str('SET', 'key', 'v');
-    c.close();
-    await replicasCaughtUp(st);
   });
   after(async () => {
     if (st) for (const r of st.replicas) r.proc.kill('SIGCONT');
@@ -127,14 +134,9 @@ describe('proxy failover with a long request timeout', function () {
 
   before(async function () {
     // The checks (every 50 ms, 400 ms timeout, fall 1) find a stalled replica long before this timeout.
-    const s = await startStack({ proxy: { 'request-timeout-ms': 20000 } });
+    const s = await stackWithKey(20000);
     if (!s) this.skip();
     st = s!;
-    await RawClient.connect(st.port).then(async (c) => {
-      await c.str('SET', 'key', 'v');
-      c.close();
-    });
-    await replicasCaughtUp(st);
   });
   after(async () => {
     if (st) for (const r of st.replicas) r.proc.kill('SIGCONT');
