@@ -20,8 +20,8 @@ function setup(opts: { rise?: number; fall?: number; maxReplicaLag?: number } = 
 const info = (lines: string[]) => Buffer.from(lines.join('\r\n') + '\r\n', 'latin1');
 const PONG = Buffer.from('PONG');
 
-function master(h: HealthChecker, b: Backend, offset: number): void {
-  h.result(b, [PONG, info(['# Replication', 'role:master', `master_repl_offset:${offset}`]), info(['loading:0'])]);
+function master(h: HealthChecker, b: Backend, offset: number, replid = ''): void {
+  h.result(b, [PONG, info(['# Replication', 'role:master', ...(replid ? [`master_replid:${replid}`] : []), `master_repl_offset:${offset}`]), info(['loading:0'])]);
 }
 
 function replica(h: HealthChecker, b: Backend, offset: number, extra: string[] = []): void {
@@ -89,6 +89,19 @@ describe('proxy health verdicts', () => {
     assert.deepEqual([r.eligible, r.reason], [false, 'lagging 40000 bytes']);
     assert.equal(p.readBackend(), m, 'its reads go to the master');
     replica(h, r, 99_500);
+    assert.equal(r.eligible, true);
+  });
+
+  it('a replica whose replication id is not the master\'s (re-pointed elsewhere) takes no reads', () => {
+    const { p, h } = setup();
+    const [m, r] = p.all;
+    const id = 'a'.repeat(40);
+    master(h, m, 100, id);
+    replica(h, r, 100, [`master_replid:${id}`]);
+    assert.equal(r.eligible, true);
+    replica(h, r, 100, [`master_replid:${'b'.repeat(40)}`]);
+    assert.deepEqual([r.eligible, r.reason], [false, 'replicating from another master']);
+    replica(h, r, 100, [`master_replid:${id}`]);
     assert.equal(r.eligible, true);
   });
 

@@ -73,6 +73,23 @@ describe('proxy routing', function () {
     assert.equal(await c.str('NOSUCHCMD', 'a'), "-ERR unknown command 'NOSUCHCMD', with args beginning with: 'a' \r\n");
   });
 
+  it('a script loaded through the proxy runs with EVALSHA_RO on the replicas (SCRIPT LOAD reaches every backend)', async () => {
+    const sha = (await c.str('SCRIPT', 'LOAD', "return 'hi'")).split('\r\n')[1];
+    assert.match(sha, /^[0-9a-f]{40}$/);
+    // Redis 7 does not replicate SCRIPT LOAD; the proxy sends it to the replicas itself.
+    await waitFor('the script on every replica', async () => {
+      for (const r of st.replicas) if ((await ask(r.port, 'SCRIPT', 'EXISTS', sha)) !== '*1\r\n:1\r\n') return false;
+      return true;
+    });
+    for (let i = 0; i < 6; i++) assert.equal(await c.str('EVALSHA_RO', sha, '0'), '$2\r\nhi\r\n');
+    assert.ok((await calls(st.replicas[0].port, 'evalsha_ro')) + (await calls(st.replicas[1].port, 'evalsha_ro')) === 6);
+    assert.equal(await c.str('SCRIPT', 'FLUSH'), '+OK\r\n');
+    await waitFor('the script gone everywhere', async () => {
+      for (const r of [st.master, ...st.replicas]) if ((await ask(r.port, 'SCRIPT', 'EXISTS', sha)) !== '*1\r\n:0\r\n') return false;
+      return true;
+    });
+  });
+
   it('keeps the selected db per client, on whichever backend serves it', async () => {
     const d = await RawClient.connect(st.port);
     try {

@@ -173,6 +173,7 @@ export class HealthChecker {
     const persInfo = Buffer.isBuffer(pers) ? parseInfo(pers.latin1Slice()) : new Map<string, string>();
     b.loading = pong instanceof ReplyError || persInfo.get('loading') === '1';
     b.role = replInfo.get('role') ?? '';
+    b.replid = replInfo.get('master_replid') ?? '';
     if (b.isMaster) {
       b.linkUp = true;
       b.syncing = false;

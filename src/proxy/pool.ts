@@ -37,6 +37,11 @@ export class Backend implements BackendAddr {
   linkUp = false;
   syncing = false;
   loading = false;
+  /**
+   * master_replid from INFO replication ('' unknown). A replica that follows the configured master
+   * has the master's id; one re-pointed at another server (REPLICAOF elsewhere) has that server's.
+   */
+  replid = '';
   /** master_repl_offset (master) or slave_repl_offset (replica); -1 unknown. */
   offset = -1;
   /** Requests routed to it. */
@@ -141,6 +146,20 @@ export class Pool implements ConnEvents {
     c.send(slot, raw, copy);
   }
 
+  /**
+   * Sends a request of the proxy's own to every replica that is up, its reply dropped: SCRIPT LOAD
+   * and SCRIPT FLUSH, whose effect Redis 7 does not replicate, so that EVALSHA_RO (routed to the
+   * replicas) finds a script loaded through the proxy.
+   */
+  toReplicas(raw: Buffer, what: string): void {
+    for (const b of this.replicas) {
+      if (!b.up) continue;
+      let c = b.shared;
+      if (c === null || c.closed) c = b.shared = new BackendConn(b, this.opts.conn, this);
+      c.sendInternal(raw, what);
+    }
+  }
+
   /** A new dedicated connection (transactions, blocking commands, pub/sub: the master; RESP3 clients: any backend). */
   dedicated(events: ConnEvents, resp3 = false, b: Backend = this.master): BackendConn {
     const c = new BackendConn(b, this.opts.conn, events, resp3);
@@ -201,6 +220,7 @@ export class Pool implements ConnEvents {
       // With the master down, stale replicas still serve reads (better than no reads at all).
       if (this.master.eligible) {
         if (!b.linkUp) reason = 'link to master down';
+        else if (b.replid && this.master.replid && b.replid !== this.master.replid) reason = 'replicating from another master';
         else if (b.syncing) reason = 'syncing';
         else if (b.lagging) reason = `lagging ${this.lag(b)} bytes`;
       }

@@ -272,6 +272,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     }
     const r3 = this.resp === 3;
     if (r.name === 'config|get') return configGet(this, args, raw);
+    if (r.name === 'script|load' || r.name === 'script|flush') this.ctx.pool.toReplicas(raw ?? encodeCommand(args), r.name);
     switch (r.kind) {
       case K.READ:
         return r3 ? this.read3(args, raw) : this.read(args, raw);
