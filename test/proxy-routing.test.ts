@@ -90,6 +90,27 @@ describe('proxy routing', function () {
     });
   });
 
+  it('a read pipelined behind the same client\'s unanswered write goes to the master and sees it', async () => {
+    assert.equal(await c.str('SET', 'rw', 'old'), '+OK\r\n');
+    await replicasCaughtUp(st);
+    // The replicas stop applying the replication stream for a while: a read they serve is stale.
+    for (const r of st.replicas) assert.equal(await ask(r.port, 'CLIENT', 'PAUSE', '1500', 'WRITE'), '+OK\r\n');
+    try {
+      const reqs = [encodeCommand(['SET', 'rw', 'new'])];
+      for (let i = 0; i < 20; i++) reqs.push(encodeCommand(['GET', 'rw']));
+      reqs.push(encodeCommand(['INCR', 'rwn']), encodeCommand(['GET', 'rwn']));
+      c.write(Buffer.concat(reqs));
+      const replies = (await c.read(reqs.length)).map((b) => b.toString());
+      assert.equal(replies[0], '+OK\r\n');
+      assert.deepEqual(replies.slice(1, 21), new Array(20).fill('$3\r\nnew\r\n'));
+      assert.deepEqual(replies.slice(21), [':1\r\n', '$1\r\n1\r\n']);
+      // The replicas were asked nothing: every GET followed a write still in flight.
+      assert.equal((await calls(st.replicas[0].port, 'get')) + (await calls(st.replicas[1].port, 'get')), 0);
+    } finally {
+      for (const r of st.replicas) await ask(r.port, 'CLIENT', 'UNPAUSE');
+    }
+  });
+
   it('keeps the selected db per client, on whichever backend serves it', async () => {
     const d = await RawClient.connect(st.port);
     try {

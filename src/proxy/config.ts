@@ -41,6 +41,13 @@ export const SETTINGS: Setting[] = [
   { key: 'embedded-port', kind: 'int', def: 6380, min: 0, max: 65535, doc: 'embedded mode: master port; replicas use the next ports (0: a free port each)' },
   { key: 'embedded-replicas', kind: 'int', def: 2, min: 0, max: 16, doc: 'embedded mode: number of replicas' },
   { key: 'read-mode', kind: 'enum', def: 'replica', values: ['replica', 'master'], doc: "where reads go by default: 'replica' or 'master'" },
+  {
+    key: 'reads-after-writes',
+    kind: 'enum',
+    def: 'master',
+    values: ['master', 'replica'],
+    doc: "where a client's reads go while one of its writes is unanswered: 'master' (a pipelined read sees the write) or 'replica'",
+  },
   { key: 'health-check-interval-ms', kind: 'int', def: 1000, min: 10, max: 3600000, doc: 'active health check period' },
   { key: 'health-check-timeout-ms', kind: 'int', def: 1000, min: 10, max: 3600000, doc: 'a health check unanswered this long fails' },
   { key: 'rise', kind: 'int', def: 2, min: 1, max: 100, doc: 'consecutive good checks before a down backend serves again' },
@@ -73,6 +80,7 @@ export interface ProxyConfig {
   embeddedPort: number;
   embeddedReplicas: number;
   readMode: 'replica' | 'master';
+  readsAfterWrites: 'master' | 'replica';
   healthCheckIntervalMs: number;
   healthCheckTimeoutMs: number;
   rise: number;

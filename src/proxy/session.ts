@@ -76,6 +76,13 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private tail: Slot | null = null;
   private count = 0;
   /**
+   * Writes of this client not yet answered (slots of kind WRITE still in the FIFO). While there are
+   * any, its reads go to the master (reads-after-writes: master): a read pipelined behind its own
+   * write then sees it, as on a single Redis, instead of racing replication to a replica.
+   */
+  private writesPending = 0;
+  private readonly readsFollowWrites: boolean;
+  /**
    * Reply bytes received for this client and not yet passed to `out`: replies behind the FIFO head
    * (Slot.held each). They count against the output limits with the unsent output.
    */
@@ -115,6 +122,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     const cfg = ctx.cfg;
     this.authed = cfg.requirepass === '';
     this.readMaster = cfg.readMode === 'master';
+    this.readsFollowWrites = cfg.readsAfterWrites === 'master';
     this.addr = `${sock.remoteAddress}:${sock.remotePort}`;
     this.laddr = `${sock.localAddress}:${sock.localPort}`;
     this.parser = new RequestParser<Buffer>('buffer', { ...DEFAULT_LIMITS, maxBulkLen: cfg.protoMaxBulkLen }, () => !this.authed);
@@ -160,17 +168,20 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     let runN = 0;
     let runKind = 0;
     let runB: Backend | null = null;
+    // Reads go to the master behind an unanswered write of this client, including one earlier in this chunk.
+    let toMaster = this.readMaster || (this.readsFollowWrites && this.writesPending > 0);
     while (room > 0 && scanFrame(d, pos, maxBulk)) {
       const r = routeByBytes(d, frame.nameStart, frame.nameEnd);
       const kind = r.kind;
       let b: Backend | null;
       if (r.container) break;
       if (kind === K.READ) {
-        b = this.readMaster && pool.master.eligible ? pool.master : pool.readBackend();
+        b = toMaster && pool.master.eligible ? pool.master : pool.readBackend();
         if (b === null) break;
       } else if (kind === K.WRITE) {
         if (!pool.master.eligible) break;
         b = pool.master;
+        toMaster ||= this.readsFollowWrites;
       } else break;
       if (b !== runB || kind !== runKind) {
         if (runN > 0) this.sendRun(runB!, runKind, d, runStart, pos, runN);
@@ -311,6 +322,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     else this.head = s;
     this.tail = s;
     this.count++;
+    if (kind === K.WRITE) this.writesPending++;
     return s;
   }
 
@@ -342,6 +354,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       const n: Slot | null = h.next;
       h.next = null;
       this.count -= h.count;
+      if (h.kind === K.WRITE) this.writesPending--;
       h = n;
     }
     this.head = h;
@@ -503,7 +516,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private read(args: Buffer[], raw: Buffer | null): void {
     const pool = this.ctx.pool;
     let b: Backend | null;
-    if (this.readMaster && pool.master.eligible) b = pool.master;
+    if ((this.readMaster || (this.readsFollowWrites && this.writesPending > 0)) && pool.master.eligible) b = pool.master;
     else b = pool.readBackend();
     if (b === null) return this.local(R_NO_BACKEND);
     const s = this.enqueue(K.READ);
@@ -575,7 +588,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
 
   /** RESP3 reads: on the client's own replica connection. */
   private read3(args: Buffer[], raw: Buffer | null): void {
-    const c = this.readConnection();
+    // Behind an unanswered write on the client's own master connection: the same connection, in order.
+    const c = this.readsFollowWrites && this.writesPending > 0 && this.dedicatedConn() !== null ? this.dedicated : this.readConnection();
     if (c === null) return this.local(R_NO_BACKEND);
     this.sendRead3(c, this.enqueue(K.READ), raw ?? encodeCommand(args));
   }
