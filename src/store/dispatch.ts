@@ -114,6 +114,18 @@ export function dispatch(s: Server, c: Client, argv: string[]): void {
 }
 
 /**
+ * A handler threw (a bug, or a limit of the runtime nobody checked for): the server stays up for
+ * every other client and keeps its data (Redis would abort, losing what was not saved). The client
+ * gets an error and is closed after it, since part of a reply may already be in its output.
+ */
+function handlerFailed(s: Server, c: Client, cmd: Command, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  s.log.error({ command: cmd.fullName, client: c.id, err: err instanceof Error ? err.stack : message }, 'command failed with an exception; closing the client');
+  c.reply.error(`ERR internal error in '${cmd.fullName}': ${message.replace(/[\r\n]+/g, ' ')}`);
+  c.closeAfterReply = true;
+}
+
+/**
  * Runs a command's handler: timing, stats, slow log, MONITOR, propagation. Used for top-level commands
  * and for each command inside EXEC; the dispatcher passes the handler it already looked up.
  */
@@ -126,7 +138,11 @@ export function call(s: Server, c: Client, cmd: Command, argv: string[], handler
   s.lruClock = c.noTouch ? -1 : Math.floor(s.cmdTime / 1000);
   s.rewrittenArgv = null;
   const t0 = performance.now();
-  handler(c, argv, s, cmd);
+  try {
+    handler(c, argv, s, cmd);
+  } catch (err) {
+    handlerFailed(s, c, cmd, err);
+  }
   const usec = (performance.now() - t0) * 1000;
   s.current = prev;
   const st = s.stats.cmd(cmd.fullName);

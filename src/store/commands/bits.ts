@@ -8,7 +8,7 @@ import { E } from '../../resp/errors';
 import type { Client } from '../client';
 import type { Server } from '../server';
 import { parseInteger } from './args';
-import { getString, getStringForWrite } from './strings';
+import { getString, getStringForWrite, MAX_STRING_BYTES } from './strings';
 import { markStringEncoding } from './object';
 
 const ERR_BITFIELD_TYPE = 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.';
@@ -31,12 +31,18 @@ function bitOffset(c: Client, s: Server, text: string, hash: boolean, bits: numb
 
 /**
  * lookupStringForBitCommand: the key's bytes grown (zero padded) to hold bit `maxbit`, creating the
- * key if missing; null after replying WRONGTYPE. `grew` tells whether the key was created or grew.
+ * key if missing; null after replying an error (WRONGTYPE, or a string too long to hold). `grew` tells whether the key was created or grew.
  */
 function bytesForWrite(c: Client, key: string, maxbit: number): { buf: Buffer; grew: boolean } | null {
   const cur = getStringForWrite(c, key);
   if (cur === undefined) return null;
   const need = Math.floor(maxbit / 8) + 1;
+  // Values are latin1 JS strings, which V8 caps just under 512 MB (proto-max-bulk-len's default):
+  // a string that long cannot be stored, so it is refused as SETRANGE refuses it, not thrown.
+  if (need > MAX_STRING_BYTES) {
+    c.reply.error(E.STRING_TOO_LONG);
+    return null;
+  }
   const old = cur ?? '';
   if (cur !== null && old.length >= need) return { buf: Buffer.from(old, 'latin1'), grew: false };
   const buf = Buffer.alloc(Math.max(need, old.length));

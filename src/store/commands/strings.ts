@@ -2,6 +2,7 @@
 // Propagation follows Redis 7.0: any SET with an expiry goes out as "SET key value PXAT <abs-ms>",
 // GETEX as PEXPIREAT/PERSIST/DEL, GETDEL as DEL, GETSET as SET, INCRBYFLOAT as "SET key value KEEPTTL".
 
+import { constants as bufferConstants } from 'node:buffer';
 import { register } from '../registry';
 import { E } from '../../resp/errors';
 import type { Client } from '../client';
@@ -33,6 +34,9 @@ export function getStringForWrite(c: Client, key: string): string | null | undef
   }
   return v;
 }
+
+/** The longest string value the store can hold: V8's string limit (just under 512 MB, 0x1fffffe8 on 64-bit). */
+export const MAX_STRING_BYTES = bufferConstants.MAX_STRING_LENGTH;
 
 /** Redis's checkStringLength: the resulting size must stay within proto-max-bulk-len. */
 export function checkStringLength(c: Client, s: Server, size: number): boolean {

@@ -1,0 +1,56 @@
+// The store stays up whatever a command does: values past what the runtime can hold are refused
+// with Redis's size error (SETBIT/BITFIELD at bit offsets near 2^32 used to throw and kill the
+// embedded master), and a handler that throws costs only its own client (an error, then a close).
+
+import assert from 'node:assert/strict';
+import { RawClient } from './helpers/raw';
+import { startStore, type InProcessStore } from './helpers/servers';
+import { HANDLERS } from '../src/store/registry';
+
+const TOO_LONG = '-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n';
+
+describe('store robustness', function () {
+  this.timeout(20000);
+  let st: InProcessStore;
+  before(async () => {
+    st = await startStore();
+  });
+  after(async () => {
+    await st?.stop();
+  });
+
+  it('SETBIT and BITFIELD past the longest storable string answer the size error and the server stays up', async () => {
+    const c = await RawClient.connect(st.port);
+    try {
+      assert.equal(await c.str('SETBIT', 'b', '4294967295', '0'), TOO_LONG);
+      assert.equal(await c.str('BITFIELD', 'bf', 'SET', 'u8', '4294967200', '1'), TOO_LONG);
+      assert.equal(await c.str('EXISTS', 'b', 'bf'), ':0\r\n');
+      // Offsets within reach still work, and reads past the end need no storage at all.
+      assert.equal(await c.str('SETBIT', 'b', '100', '1'), ':0\r\n');
+      assert.equal(await c.str('GETBIT', 'b', '4294967295'), ':0\r\n');
+      assert.equal(await c.str('PING'), '+PONG\r\n');
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a handler that throws: its client gets an error and is closed, everyone else goes on', async () => {
+    // SUBSTR has a row in the command table and no handler; give it one that fails.
+    assert.equal(HANDLERS.has('substr'), false);
+    HANDLERS.set('substr', () => {
+      throw new Error('boom');
+    });
+    const bad = await RawClient.connect(st.port);
+    const other = await RawClient.connect(st.port);
+    try {
+      assert.equal(await other.str('SET', 'k', 'v'), '+OK\r\n');
+      assert.equal(await bad.str('SUBSTR', 'k', '0', '1'), "-ERR internal error in 'substr': boom\r\n");
+      await bad.waitClose();
+      assert.equal(await other.str('GET', 'k'), '$1\r\nv\r\n');
+    } finally {
+      HANDLERS.delete('substr');
+      bad.close();
+      other.close();
+    }
+  });
+});
