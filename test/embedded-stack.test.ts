@@ -188,6 +188,33 @@ describe('embedded stack (bin/resplit with no master)', function () {
     assert.match(lines[2], / serving /);
   });
 
+  it('restarts a killed embedded replica, which resyncs and serves reads again', async () => {
+    const port = st!.ports[1];
+    await waitFor(
+      'the replica to be back and linked',
+      async () => {
+        try {
+          return (await infoField(port, 'replication', 'master_link_status')) === 'up';
+        } catch {
+          return false;
+        }
+      },
+      20000,
+    );
+    const pid = Number(await infoField(port, 'server', 'process_id'));
+    assert.notEqual(pid, st!.pids[1]);
+    st!.pids.push(pid); // the SIGTERM test checks it stops too
+    assert.equal(await ask(port, 'GET', 'key'), '$1\r\nv\r\n');
+    await waitFor('the proxy to read from it again', async () => {
+      const c = await RawClient.connect(st!.port);
+      try {
+        return String(((await c.value('RESPLIT', 'BACKENDS')) as Buffer[])[1]).includes(' serving ');
+      } finally {
+        c.close();
+      }
+    }, 20000);
+  });
+
   it('stops every embedded server on SIGTERM', async () => {
     const exited = new Promise<number | null>((r) => st!.proc.once('exit', (code) => r(code)));
     st!.proc.kill('SIGTERM');

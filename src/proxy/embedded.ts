@@ -77,7 +77,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
   const watch = path.resolve(__dirname, 'parent-watch.js');
   const children: ChildProcess[] = [];
   let stopping = false;
-  const start = (name: string, port: number, extra: string[]) => {
+  const start = (name: string, port: number, extra: string[], respawn = false): ChildProcess => {
     const dir = path.resolve(opts.dir, name);
     fs.mkdirSync(dir, { recursive: true });
     const args = ['-r', watch, bin, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir];
@@ -89,14 +89,36 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       env: { ...process.env, RESPLIT_EXIT_WITH_PARENT: '1' },
     });
     child.stdin!.on('error', () => undefined);
+    const startedAt = Date.now();
     child.on('exit', (code, sig) => {
-      if (stopping) log().info({ name, port, code, signal: sig }, 'embedded server stopped');
-      else log().warn({ name, port, code, signal: sig }, 'embedded server exited');
+      if (stopping) return log().info({ name, port, code, signal: sig }, 'embedded server stopped');
+      if (!respawn) {
+        // The master is not restarted behind the operator's back: a restarted master would load its
+        // last snapshot and its replicas would then resync from it, dropping every write made since;
+        // as it is, the replicas keep that data and serve reads, and writes get the master-down
+        // error until the stack is restarted (or the data recovered from a replica).
+        return log().error({ name, port, code, signal: sig }, 'embedded master exited; writes are refused until resplit is restarted');
+      }
+      // A replica is restarted: it resyncs from the master (partially when it can), its reads move
+      // to the others meanwhile. Backoff if it keeps dying right after starting.
+      const quick = restarts.get(name) ?? 0;
+      const n = Date.now() - startedAt > 30_000 ? 0 : quick;
+      restarts.set(name, n + 1);
+      const delay = Math.min(30_000, 1000 * 2 ** Math.min(5, n));
+      log().warn({ name, port, code, signal: sig, restartInMs: delay }, 'embedded replica exited; restarting it');
+      setTimeout(() => {
+        if (stopping) return;
+        const i = children.indexOf(child);
+        if (i >= 0) children.splice(i, 1);
+        start(name, port, extra, true);
+      }, delay).unref();
     });
     children.push(child);
     log().info({ name, port, dir, pid: child.pid }, 'embedded server started');
     return child;
   };
+  /** Restarts per replica name (for the backoff). */
+  const restarts = new Map<string, number>();
   // Last resort when the proxy exits without stop() (uncaught error, process.exit elsewhere).
   const killAll = () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
@@ -130,7 +152,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     const waits: Array<Promise<void>> = [];
     for (let i = 1; i <= opts.replicas; i++) {
       const port = await portOf(i);
-      const c = start(`replica${i}`, port, ['--replicaof', '127.0.0.1', String(mport)]);
+      const c = start(`replica${i}`, port, ['--replicaof', '127.0.0.1', String(mport)], true);
       waits.push(waitForPort(port, 15000, c));
       reps.push(addr(port));
     }
