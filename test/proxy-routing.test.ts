@@ -278,6 +278,8 @@ describe('proxy routing', function () {
     assert.equal(seen.size, n);
     assert.ok([...seen.values()].every((x) => x === 1), 'a key was returned twice');
     assert.equal(await c.str('SCAN', 'abc'), '-ERR invalid cursor\r\n');
+    assert.equal(await c.str('SCAN', '18446744073709551616'), '-ERR invalid cursor\r\n');
+    assert.equal(await c.str('HSCAN', 'h', '99999999999999999999'), '-ERR invalid cursor\r\n');
   });
 
   it('answers connection commands itself', async () => {

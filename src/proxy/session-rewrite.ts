@@ -6,7 +6,8 @@
 import { encodeCommand } from '../resp/encode';
 import { lazyLogger } from './log';
 import { K } from './classify';
-import { bulkReply, R_NO_BACKEND } from './replies';
+import { bulkReply, errorReply, R_NO_BACKEND } from './replies';
+import { E } from '../resp/errors';
 import { proxySection, textReply } from './local';
 import type { Slot } from './slot';
 import type { BackendConn } from './backend-conn';
@@ -36,6 +37,8 @@ export interface RewriteSession {
   sendDedicated(args: Buffer[], raw: Buffer | null, kind: number): Slot;
 }
 
+const R_INVALID_CURSOR = errorReply(E.INVALID_CURSOR);
+
 /** SCAN family: the cursor the client sees encodes the backend that issued it (cursor*N+index). */
 export function scan(ses: RewriteSession, args: Buffer[], raw: Buffer | null, idx: number): void {
   const pool = ses.ctx.pool;
@@ -44,6 +47,8 @@ export function scan(ses: RewriteSession, args: Buffer[], raw: Buffer | null, id
   if (cs.length > 20 || !/^[0-9]+$/.test(cs)) return ses.write(args, raw); // the master answers the error
   const n = BigInt(pool.all.length);
   const cur = BigInt(cs);
+  // Redis reads the cursor with strtoul: past 2^64-1 it is invalid (not a cursor to decode).
+  if (cur > 18446744073709551615n) return ses.local(R_INVALID_CURSOR);
   let b: Backend | null;
   let c = 0n;
   if (cur === 0n) b = ses.readMaster && pool.master.eligible ? pool.master : pool.readBackend();

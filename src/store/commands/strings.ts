@@ -3,7 +3,7 @@
 // GETEX as PEXPIREAT/PERSIST/DEL, GETDEL as DEL, GETSET as SET, INCRBYFLOAT as "SET key value KEEPTTL".
 
 import { constants as bufferConstants } from 'node:buffer';
-import { register } from '../registry';
+import { register, HANDLERS } from '../registry';
 import { E } from '../../resp/errors';
 import type { Client } from '../client';
 import type { Server } from '../server';
@@ -390,3 +390,5 @@ register({
   },
 });
 
+// SUBSTR: GETRANGE's old name, still in Redis 7.0's command table with the same arguments.
+register({ substr: HANDLERS.get('getrange')! });
