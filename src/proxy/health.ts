@@ -141,8 +141,6 @@ export class HealthChecker {
   }
 
   private checked = new Set<Backend>();
-  /** The last failure logged per backend (so a backend that stays down is not logged every check). */
-  private readonly lastFailure = new Map<Backend, string>();
   private checkFirstRound(): void {
     if (this.checked.size < this.pool.all.length) return;
     const w = this.waiters;
@@ -188,7 +186,6 @@ export class HealthChecker {
     }
     b.failRun = 0;
     b.okRun++;
-    this.lastFailure.delete(b);
     b.checkError = '';
     if (!b.up && b.okRun >= this.opts.rise) {
       b.up = true;
@@ -204,15 +201,14 @@ export class HealthChecker {
   failure(b: Backend, reason: string): void {
     b.okRun = 0;
     b.failRun++;
+    const before = b.checkError;
     b.checkError = reason;
     if (b.up && b.failRun >= this.opts.fall) {
       b.up = false;
       log().warn({ backend: b.name, reason }, 'backend down');
-      this.lastFailure.set(b, reason);
-    } else if (!b.up && this.lastFailure.get(b) !== reason) {
+    } else if (!b.up && before !== reason) {
       // A backend that never came up (or stays down) says why once per distinct reason.
       log().warn({ backend: b.name, reason }, 'backend not serving');
-      this.lastFailure.set(b, reason);
     }
     this.pool.evaluate();
     this.checked.add(b);

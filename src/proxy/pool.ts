@@ -141,9 +141,7 @@ export class Pool implements ConnEvents {
     b.routed += slot.count;
     if (b.isMaster) stats.commandsMaster += slot.count;
     else stats.commandsReplica += slot.count;
-    let c = b.shared;
-    if (c === null || c.closed) c = b.shared = new BackendConn(b, this.opts.conn, this);
-    c.send(slot, raw, copy);
+    this.sharedConn(b).send(slot, raw, copy);
   }
 
   /**
@@ -154,10 +152,14 @@ export class Pool implements ConnEvents {
   toReplicas(raw: Buffer, what: string): void {
     for (const b of this.replicas) {
       if (!b.up) continue;
-      let c = b.shared;
-      if (c === null || c.closed) c = b.shared = new BackendConn(b, this.opts.conn, this);
-      c.sendInternal(raw, what);
+      this.sharedConn(b).sendInternal(raw, what);
     }
+  }
+
+  /** The backend's shared connection, (re)opened if it has none. */
+  private sharedConn(b: Backend): BackendConn {
+    const c = b.shared;
+    return c === null || c.closed ? (b.shared = new BackendConn(b, this.opts.conn, this)) : c;
   }
 
   /** A new dedicated connection (transactions, blocking commands, pub/sub: the master; RESP3 clients: any backend). */

@@ -21,7 +21,7 @@ export interface RewriteSession {
   readonly id: number;
   readonly ctx: ProxyContext;
   readonly resp: 2 | 3;
-  readonly readMaster: boolean;
+  readsToMaster(): boolean;
   /** A new slot at the tail of the FIFO. */
   enqueue(kind: number): Slot;
   /** A reply the proxy makes itself, in order with the forwarded ones. */
@@ -51,7 +51,7 @@ export function scan(ses: RewriteSession, args: Buffer[], raw: Buffer | null, id
   if (cur > 18446744073709551615n) return ses.local(R_INVALID_CURSOR);
   let b: Backend | null;
   let c = 0n;
-  if (cur === 0n) b = ses.readMaster && pool.master.eligible ? pool.master : pool.readBackend();
+  if (cur === 0n) b = ses.readsToMaster() && pool.master.eligible ? pool.master : pool.readBackend();
   else {
     c = cur / n;
     b = pool.all[Number(cur % n)];

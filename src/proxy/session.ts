@@ -82,6 +82,11 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
    */
   private writesPending = 0;
   private readonly readsFollowWrites: boolean;
+
+  /** Whether this client's next read goes to the master: its read mode, or a write of it still unanswered. Not private: RewriteSession (SCAN). */
+  readsToMaster(): boolean {
+    return this.readMaster || (this.readsFollowWrites && this.writesPending > 0);
+  }
   /**
    * Reply bytes received for this client and not yet passed to `out`: replies behind the FIFO head
    * (Slot.held each). They count against the output limits with the unsent output.
@@ -169,7 +174,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     let runKind = 0;
     let runB: Backend | null = null;
     // Reads go to the master behind an unanswered write of this client, including one earlier in this chunk.
-    let toMaster = this.readMaster || (this.readsFollowWrites && this.writesPending > 0);
+    let toMaster = this.readsToMaster();
     while (room > 0 && scanFrame(d, pos, maxBulk)) {
       const r = routeByBytes(d, frame.nameStart, frame.nameEnd);
       const kind = r.kind;
@@ -516,7 +521,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private read(args: Buffer[], raw: Buffer | null): void {
     const pool = this.ctx.pool;
     let b: Backend | null;
-    if ((this.readMaster || (this.readsFollowWrites && this.writesPending > 0)) && pool.master.eligible) b = pool.master;
+    if (this.readsToMaster() && pool.master.eligible) b = pool.master;
     else b = pool.readBackend();
     if (b === null) return this.local(R_NO_BACKEND);
     const s = this.enqueue(K.READ);
