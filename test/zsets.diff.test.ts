@@ -72,6 +72,29 @@ describe('sorted sets (differential)', () => {
     ]);
   });
 
+  it('negative zero: a listpack keeps 0, a skiplist keeps -0, a store result is re-packed', async () => {
+    await run(d, [
+      ['ZADD', 'small', '-0', 'a', '1', 'b'],
+      ['ZSCORE', 'small', 'a'],
+      ['ZADD', 'small', '-0', 'b'],
+      ['ZRANGE', 'small', '0', '-1', 'WITHSCORES'],
+      ['ZINCRBY', 'small', '-0', 'a'],
+      ['ZADD', 'big', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e'],
+      ['ENC', 'big'],
+      ['ZADD', 'big', '-0', 'z', '-0', 'a'],
+      ['ZRANGE', 'big', '0', '-1', 'WITHSCORES'],
+      ['ZADD', 'src', '0', 'x', '2', 'y'],
+      ['ZUNIONSTORE', 'dst', '1', 'src', 'WEIGHTS', '-1'],
+      ['ENC', 'dst'],
+      ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'],
+      ['ZADD', 'wide', '-0', 'a-long-member-name'],
+      ['ENC', 'wide'],
+      ['ZSCORE', 'wide', 'a-long-member-name'],
+      ['ZRANGESTORE', 'packed', 'big', '0', '1'],
+      ['ZRANGE', 'packed', '0', '-1', 'WITHSCORES'],
+    ]);
+  });
+
   it('encodings: listpack -> skiplist by count and by member length; stores re-evaluate', async () => {
     await run(d, [
       ['ZADD', 'a', '1', 'x', '2', 'y', '3', 'z', '4', 'w'],

@@ -30,6 +30,14 @@ class ZBig {
   }
 }
 
+/**
+ * The score a listpack keeps: Redis stores an integral score there as an integer (double2ll in
+ * zzlInsertAt), which drops the sign of zero; a skiplist keeps -0 as given.
+ */
+function listpackScore(sc: number): number {
+  return sc === 0 ? 0 : sc;
+}
+
 /** Entries sorted by (score, member bytes), as Redis orders a sorted set. */
 function byScoreThenMember(a: readonly [string, number], b: readonly [string, number]): number {
   return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
@@ -111,6 +119,29 @@ export class ZSetValue implements CollectionValue {
   recomputeEncoding(limits: EncodingLimits): void {
     const ok = this.size() <= limits.zsetMaxListpackEntries && this.maxMemberLength() <= limits.zsetMaxListpackValue;
     this.setEnc(ok ? Enc.Listpack : Enc.Skiplist);
+    if (ok) this.dropNegativeZeros();
+  }
+
+  /** Converting to a listpack turns -0 scores into 0 (see listpackScore). */
+  private dropNegativeZeros(): void {
+    const d = this.d;
+    if (typeof d !== 'string') {
+      for (let x = d.zsl.header.fwd[0]; x !== null; x = x.fwd[0]) {
+        if (Object.is(x.score, -0)) {
+          x.score = 0;
+          d.dict.set(x.member, 0);
+        }
+      }
+      return;
+    }
+    if (!d.includes('-0')) return;
+    const entries: [string, number][] = [];
+    let changed = false;
+    P.forEachDetached(d, (m, sc) => {
+      if (Object.is(sc, -0)) changed = true;
+      entries.push([m, listpackScore(sc)]);
+    });
+    if (changed) this.d = P.pack(Enc.Listpack, entries);
   }
 
   /** Applies Redis's listpack -> skiplist rule before inserting a new member. */
@@ -140,7 +171,7 @@ export class ZSetValue implements CollectionValue {
       P.locate(d, member, score);
       if (P.loc.hit >= 0) {
         if (P.loc.hitScore === score) return; // Redis compares with ==: 0 and -0 are the same score
-        this.d = P.upsert(d, member, score);
+        this.d = P.upsert(d, member, this.enc === Enc.Listpack ? listpackScore(score) : score);
         return;
       }
       // noteInsert may rewrite the encoding byte (offsets in P.loc stay valid) or go big.
@@ -148,7 +179,7 @@ export class ZSetValue implements CollectionValue {
       d = this.d;
       if (typeof d === 'string') {
         if (P.count(d) < SMALL_MAX) {
-          this.d = P.upsert(d, member, score);
+          this.d = P.upsert(d, member, this.enc === Enc.Listpack ? listpackScore(score) : score);
           return;
         }
         this.toBig();
