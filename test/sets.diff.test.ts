@@ -181,6 +181,18 @@ describe('sets (differential)', () => {
     assert.equal(await d.ours.value('SCARD', 'p'), 6);
   });
 
+  it('SPOP with a count near the size rebuilds the set: its encoding is decided again', async () => {
+    const ints = Array.from({ length: 20 }, (_, i) => String(i + 1));
+    const strs = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    await d.seq([['SADD', 'a', ...ints], ['SADD', 'b', ...ints], ['SADD', 'c', ...strs]]);
+    await run(d, [['ENC', 'a'], ['ENC', 'b']]);
+    await d.seq([['SPOP', 'a', '18'], ['SPOP', 'b', '5'], ['SPOP', 'c', '18']], { shape: true });
+    // 2 left (2 * 5 <= 18): re-created, all integers -> intset; 15 left: popped one by one, stays.
+    await run(d, [['ENC', 'a'], ['SCARD', 'a'], ['ENC', 'b'], ['SCARD', 'b'], ['ENC', 'c']]);
+    await d.both('SADD', 'a', 'x');
+    await run(d, [['ENC', 'a']]);
+  });
+
   it('RESP3 reply types', async () => {
     await d.both('HELLO', '3');
     await run(d, [

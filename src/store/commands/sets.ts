@@ -101,6 +101,11 @@ function parsePositive(c: Client, arg: string): number | null {
 
 /** SREM batch size used when propagating SPOP with a count (as 7.0 does). */
 const SPOP_PROPAGATE_BATCH = 1024;
+/**
+ * SPOP_MOVE_STRATEGY_MUL in t_set.c: when the members that stay, times this, are at most the count,
+ * Redis builds a new set from them rather than popping one by one (its encoding is decided afresh).
+ */
+const SPOP_MOVE_STRATEGY_MUL = 5;
 
 function spopWithCount(c: Client, argv: string[], s: Server): void {
   const count = parsePositive(c, argv[2]);
@@ -121,6 +126,7 @@ function spopWithCount(c: Client, argv: string[], s: Server): void {
   }
   const popped: string[] = new Array(count);
   for (let i = 0; i < count; i++) popped[i] = set.pop();
+  if (set.size() * SPOP_MOVE_STRATEGY_MUL <= count) set.reencode(s.encodingLimits);
   c.db.modified(key, count);
   c.reply.setLen(count);
   for (let i = 0; i < count; i++) c.reply.bulk(popped[i]);

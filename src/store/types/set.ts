@@ -96,6 +96,15 @@ export class SetValue implements CollectionValue {
     this.enc = ok ? Enc.Intset : Enc.Hashtable;
   }
 
+  /**
+   * Decides the encoding again from the members now in the set, as Redis does when SPOP with a
+   * big count rebuilds the set from the members that stay (an intset again if they all fit one).
+   */
+  reencode(limits: EncodingLimits): void {
+    this.enc = Enc.Unknown;
+    this.resolve(limits);
+  }
+
   encoding(limits: EncodingLimits): string {
     this.resolve(limits);
     return this.enc === Enc.Intset ? 'intset' : 'hashtable';
