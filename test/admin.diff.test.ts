@@ -184,6 +184,39 @@ describe('admin commands (differential)', function () {
     assert.equal(pick(a.toString().split('\r\n')[1]), pick(b.toString().split('\r\n')[1]));
   });
 
+  it("CLIENT LIST's cmd= is the last command looked up at top level (EXEC inside a transaction, NULL when unknown)", async () => {
+    const cmdOf = async (port: number, requests: string[][]): Promise<string> => {
+      const other = await RawClient.connect(port);
+      const me = port === d.store.port ? d.ours : d.theirs;
+      try {
+        const id = String(await other.value('CLIENT', 'ID'));
+        for (const r of requests) await other.send(...r);
+        const line = String(await me.value('CLIENT', 'LIST', 'ID', id));
+        return /cmd=(\S+)/.exec(line)![1];
+      } finally {
+        other.close();
+      }
+    };
+    const cases: string[][][] = [
+      [['GET', 'x']],
+      [['GET', 'x'], ['NOSUCH']],
+      [['GET', 'x'], ['CONFIG', 'NOSUB']],
+      [['GET', 'x'], ['CONFIG']],
+      [['GET', 'x'], ['GET']],
+      [['MULTI'], ['SET', 'a', '1'], ['CLIENT', 'ID'], ['EXEC']],
+      [['MULTI'], ['SET', 'a', '1']],
+    ];
+    for (const c of cases) {
+      const [ours, theirs] = [await cmdOf(d.store.port, c), await cmdOf(d.redis.port, c)];
+      assert.equal(ours, theirs, `after ${JSON.stringify(c)}`);
+    }
+    // Its own line, inside EXEC, says exec as well.
+    for (const c of [d.ours, d.theirs]) c.write('MULTI\r\nCLIENT INFO\r\nEXEC\r\n');
+    const [a, b] = await Promise.all([d.ours.read(3), d.theirs.read(3)]);
+    assert.match(String(a[2]), / cmd=exec /);
+    assert.equal(/ cmd=\S+/.exec(String(a[2]))![0], / cmd=\S+/.exec(String(b[2]))![0]);
+  });
+
   it('CLIENT REPLY OFF/SKIP/ON drop exactly the right replies', async () => {
     for (const c of [d.ours, d.theirs]) c.write('CLIENT REPLY SKIP\r\nPING skipped\r\nPING one\r\nCLIENT REPLY OFF\r\nPING two\r\nCLIENT REPLY ON\r\nPING three\r\n');
     const [a, b] = await Promise.all([d.ours.read(3), d.theirs.read(3)]);

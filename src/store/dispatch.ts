@@ -49,10 +49,14 @@ function isWrite(cmd: Command, c: Client): boolean {
 /** Processes one request from a client. */
 export function dispatch(s: Server, c: Client, argv: string[]): void {
   const cmd = resolveCommand(argv);
+  // CLIENT LIST's cmd=: the last command looked up at top level, set before it runs (NULL when
+  // unknown), as processCommand sets c->lastcmd; commands inside EXEC leave it at exec.
   if (!cmd) {
+    c.lastCmd = 'NULL';
     reject(s, c, errUnknownCommand(argv[0], argv.slice(1)));
     return;
   }
+  c.lastCmd = cmd.subs && argv.length >= 2 ? 'NULL' : cmd.fullName;
   // A container whose subcommand is unknown, or missing where the container has no use alone
   // (COMMAND, arity -1, answers by itself as in Redis; CONFIG, arity -2, does not).
   if (cmd.subs && (argv.length >= 2 || !arityOk(cmd, 1) || !handlerFor(cmd))) {
@@ -149,7 +153,6 @@ export function call(s: Server, c: Client, cmd: Command, argv: string[], handler
   st.calls++;
   st.usec += usec;
   s.stats.totalCommands++;
-  c.lastCmd = cmd.fullName;
   if (c.reply.errors !== errorsBefore) {
     st.failed++;
     countError(s, c.reply.lastError);

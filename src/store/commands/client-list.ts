@@ -19,8 +19,8 @@ function fdOf(c: Client): number {
   return typeof h?.fd === 'number' ? h.fd : -1;
 }
 
-/** Formats one line (without the trailing newline). `current` is the running command for the caller. */
-export function clientInfoLine(s: Server, c: Client, current?: { name: string; argvMem: number }): string {
+/** Formats one line (without the trailing newline). `current`: the caller's running command's argv size. */
+export function clientInfoLine(s: Server, c: Client, current?: { argvMem: number }): string {
   const now = Date.now();
   const qbuf = c.parser.pendingBytes;
   // obl: replies produced but not yet handed to the socket (Redis's 16 KB static buffer); omem: the
@@ -60,7 +60,7 @@ export function clientInfoLine(s: Server, c: Client, current?: { name: string; a
     `omem=${omem}`,
     `tot-mem=${totMem}`,
     `events=${events}`,
-    `cmd=${current?.name ?? c.lastCmd}`,
+    `cmd=${c.lastCmd}`,
     `user=${c.user}`,
     `redir=${(c.ext.trackingRedirect as number | undefined) ?? -1}`,
     `resp=${c.reply.resp}`,

@@ -22,9 +22,9 @@ function argvMem(argv: string[]): number {
   return n;
 }
 
-/** The caller's own line shows the running command, as Redis sets c->cmd before calling it. */
-function lineFor(s: Server, who: Client, self: Client, argv: string[], cmd: Command): string {
-  return clientInfoLine(s, who, who === self ? { name: cmd.fullName, argvMem: argvMem(argv) } : undefined);
+/** The caller's own line counts the running command's arguments (argv-mem), as Redis does. */
+function lineFor(s: Server, who: Client, self: Client, argv: string[]): string {
+  return clientInfoLine(s, who, who === self ? { argvMem: argvMem(argv) } : undefined);
 }
 
 /** Closes a client: itself after this reply, others now. */
@@ -117,7 +117,7 @@ register({
     c.reply.ok();
   },
   'client|info'(c, argv, s, cmd) {
-    c.reply.verbatim(`${lineFor(s, c, c, argv, cmd)}\n`);
+    c.reply.verbatim(`${lineFor(s, c, c, argv)}\n`);
   },
   'client|list'(c, argv, s, cmd) {
     let type: string | null = null;
@@ -142,7 +142,7 @@ register({
       if (!t.socket && !t.isMaster) continue;
       if (type !== null && clientType(t) !== type) continue;
       if (ids !== null && !ids.has(t.id)) continue;
-      out += `${lineFor(s, t, c, argv, cmd)}\n`;
+      out += `${lineFor(s, t, c, argv)}\n`;
     }
     c.reply.verbatim(out);
   },
