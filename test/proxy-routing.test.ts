@@ -41,7 +41,11 @@ describe('proxy routing', function () {
     assert.equal(kind('blpop'), K.BLOCK);
     assert.equal(kind('wait'), K.WAIT);
     assert.equal(kind('monitor'), K.REFUSE);
-    assert.equal(kind('config|get'), K.WRITE);
+    assert.equal(kind('config|get'), K.CONFIG_GET);
+    assert.equal(kind('config|set'), K.WRITE);
+    assert.equal(kind('script|load'), K.SCRIPT);
+    assert.equal(kind('script|flush'), K.SCRIPT);
+    assert.equal(kind('script|exists'), K.WRITE);
   });
 
   it('sends writes to the master and spreads reads evenly over the replicas', async () => {
@@ -373,6 +377,40 @@ describe('proxy requirepass', function () {
       c.close();
       await ask(st.master.port, 'CONFIG', 'SET', 'masterauth', '');
       await ask(st.master.port, 'CONFIG', 'SET', 'masteruser', '');
+    }
+  });
+  it('CONFIG GET is filtered inside MULTI (in EXEC\'s reply), under WATCH and in a RESP3 subscribed tunnel', async () => {
+    await ask(st.master.port, 'CONFIG', 'SET', 'masterauth', 'backend-secret');
+    const c = await RawClient.connect(st.port);
+    const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
+    const empty = `*2\r\n${bulk('masterauth')}$0\r\n\r\n`;
+    try {
+      await c.str('AUTH', 'secret');
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('CONFIG', 'GET', 'masterauth'), '+QUEUED\r\n');
+      assert.equal(await c.str('ECHO', 'x'), '+QUEUED\r\n');
+      assert.equal(await c.str('CONFIG', 'GET', 'port'), '+QUEUED\r\n');
+      assert.equal(await c.str('CONFIG', 'GET', 'masterauth'), '+QUEUED\r\n');
+      assert.equal(await c.str('EXEC'), `*4\r\n${empty}${bulk('x')}*2\r\n${bulk('port')}${bulk(String(st.port))}${empty}`);
+      assert.equal(await c.str('WATCH', 'k'), '+OK\r\n');
+      assert.equal(await c.str('CONFIG', 'GET', 'masterauth'), empty);
+      assert.equal(await c.str('UNWATCH'), '+OK\r\n');
+      // RESP3 subscribed: a message published meanwhile still arrives, CONFIG GET's reply is filtered.
+      await c.str('HELLO', '3');
+      assert.match(await c.str('SUBSCRIBE', 'ch'), /^>3\r\n/);
+      const p = await RawClient.connect(st.port);
+      await p.str('AUTH', 'secret');
+      c.write('PING\r\nCONFIG GET masterauth\r\nPING after\r\n');
+      await p.str('PUBLISH', 'ch', 'hello');
+      p.close();
+      const replies = (await c.read(4)).map(String);
+      assert.ok(replies.includes('+PONG\r\n') && replies.includes(`$5\r\nafter\r\n`), replies.join('|'));
+      assert.ok(replies.includes(`%1\r\n${bulk('masterauth')}$0\r\n\r\n`), replies.join('|'));
+      assert.ok(replies.some((r) => r.startsWith('>3\r\n') && r.includes('hello')), replies.join('|'));
+      assert.ok(replies.indexOf('+PONG\r\n') < replies.indexOf(`$5\r\nafter\r\n`));
+    } finally {
+      c.close();
+      await ask(st.master.port, 'CONFIG', 'SET', 'masterauth', '');
     }
   });
 });

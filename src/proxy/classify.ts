@@ -30,6 +30,10 @@ export const K = {
   REFUSE: 10,
   /** WAIT/WAITAOF: block the connection although the table does not flag them blocking. */
   WAIT: 11,
+  /** CONFIG GET: the master, its reply filtered (the backends' credentials and port are not shown). */
+  CONFIG_GET: 12,
+  /** SCRIPT LOAD/FLUSH: the master, and a copy to every replica that is up (Redis 7 does not replicate them). */
+  SCRIPT: 13,
 } as const;
 
 export interface Route {
@@ -72,6 +76,8 @@ export function classifyCommand(cmd: Command): Route {
   else if (SUB.has(name)) kind = K.SUB;
   else if (WAITS.has(name)) kind = K.WAIT;
   else if (name === 'info') kind = K.INFO;
+  else if (name === 'config|get') kind = K.CONFIG_GET;
+  else if (name === 'script|load' || name === 'script|flush') kind = K.SCRIPT;
   else if (name === 'scan') kind = K.SCAN;
   else if (name === 'sscan' || name === 'hscan' || name === 'zscan') kind = K.KEYSCAN;
   else if (name === 'xread' || name === 'xreadgroup') kind = K.XREAD;

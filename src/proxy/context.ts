@@ -18,5 +18,7 @@ export interface ProxyContext {
   scanPost: PostFn;
   infoPost: PostFn;
   /** CONFIG GET: the proxy's values instead of the backend's credentials and port. */
+  configFilter: (reply: Buffer) => Buffer;
+  /** configFilter as a slot's post. */
   configPost: PostFn;
 }

@@ -3,6 +3,7 @@
 // session only routes.
 
 import { REDIS_VERSION } from '../resp/commands';
+import { ReplyDecoder } from '../resp/decoder';
 import type { Pool } from './pool';
 import { stats } from './stats';
 import { bulkReply } from './replies';
@@ -188,14 +189,14 @@ export function infoPost(pool: Pool, startedAt: number, port: () => number = () 
  * proxy's own, as a Redis shows its own to an authenticated client) and port is the proxy's.
  * RESP2 arrays and RESP3 maps of bulk strings; anything else (an error) passes unchanged.
  */
-export function configPost(requirepass: string, port: () => number): (slot: Slot, reply: Buffer) => Buffer {
+export function configFilter(requirepass: string, port: () => number): (reply: Buffer) => Buffer {
   const own = (name: string): string | null => {
     if (name === 'requirepass') return requirepass;
     if (name === 'masterauth' || name === 'masteruser') return '';
     if (name === 'port') return String(port());
     return null;
   };
-  return (_slot, reply) => {
+  return (reply) => {
     const t = reply[0];
     if (t !== 42 /* '*' */ && t !== 37 /* '%' */) return reply;
     const nl = reply.indexOf(13);
@@ -218,6 +219,33 @@ export function configPost(requirepass: string, port: () => number): (slot: Slot
     }
     return changed ? Buffer.concat(out) : reply;
   };
+}
+
+/**
+ * Applies fn to the elements at indexes `at` (ascending) of an array reply: EXEC's, whose queued
+ * CONFIG GETs are filtered like a lone one. Anything else (an aborted or failed EXEC) is unchanged.
+ */
+export function mapElements(reply: Buffer, at: readonly number[], fn: (e: Buffer) => Buffer): Buffer {
+  if (reply[0] !== 42 /* '*' */) return reply;
+  const nl = reply.indexOf(13);
+  const n = Number(reply.latin1Slice(1, nl));
+  if (!Number.isInteger(n) || n <= 0) return reply;
+  const dec = new ReplyDecoder(false);
+  dec.feed(reply.subarray(nl + 2));
+  const parts: Buffer[] = [reply.subarray(0, nl + 2)];
+  let changed = false;
+  for (let i = 0, j = 0; i < n; i++) {
+    if (dec.skip(1) !== 1) return reply;
+    let e = dec.take();
+    if (j < at.length && at[j] === i) {
+      j++;
+      const f = fn(e);
+      if (f !== e) changed = true;
+      e = f;
+    }
+    parts.push(e);
+  }
+  return changed ? Buffer.concat(parts) : reply;
 }
 
 /** CLIENT SETNAME's rule: printable ASCII without spaces (Redis validateClientName). */

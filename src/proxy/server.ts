@@ -11,7 +11,7 @@ import { Session } from './session';
 import type { ProxyContext } from './context';
 import { stats } from './stats';
 import { PE, errorReply } from './replies';
-import { configPost, infoPost, scanPost } from './local';
+import { configFilter, infoPost, scanPost } from './local';
 
 const log = lazyLogger('proxy');
 
@@ -41,6 +41,7 @@ export class ProxyServer {
       conn,
     });
     const startedAt = Date.now();
+    const filter = configFilter(cfg.requirepass, () => this.port);
     this.ctx = {
       cfg,
       pool: this.pool,
@@ -49,7 +50,8 @@ export class ProxyServer {
       masterDown: errorReply(PE.MASTER_DOWN(master.name)),
       scanPost: scanPost(this.pool.all.length),
       infoPost: infoPost(this.pool, startedAt, () => this.port),
-      configPost: configPost(cfg.requirepass, () => this.port),
+      configFilter: filter,
+      configPost: (_slot, reply) => filter(reply),
     };
     this.server = net.createServer((sock) => this.accept(sock));
     this.server.on('error', (err) => log().error({ err: err.message }, 'listener error'));

@@ -20,7 +20,7 @@ import { stats } from './stats';
 import { readClient } from '../common/client-reads';
 import { PE, errorReply, multiRefusal, R_NO_BACKEND, R_NOAUTH, R_EXECABORT } from './replies';
 import { Tunnel, type TunnelOwner } from './tunnel';
-import type { ClientView } from './local';
+import { mapElements, type ClientView } from './local';
 import { handleLocal, parseDb, refuse, type LocalSession } from './session-local';
 import { configGet, info, scan, type RewriteSession } from './session-rewrite';
 
@@ -101,6 +101,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private multiDb = -1;
   /** A command was refused while queueing: EXEC discards the transaction and answers -EXECABORT. */
   private multiFailed = false;
+  /** Commands queued on the backend in this transaction, and which of them are CONFIG GET (filtered in EXEC's reply). */
+  private multiQueued = 0;
+  private multiConfig: number[] | null = null;
   /**
    * Subscribed: every request goes through the tunnel's dedicated connection as it is, until no
    * subscription is left. Not private: the tunnel checks it is still the session's (TunnelOwner).
@@ -287,8 +290,6 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       return;
     }
     const r3 = this.resp === 3;
-    if (r.name === 'config|get') return configGet(this, args, raw);
-    if (r.name === 'script|load' || r.name === 'script|flush') this.ctx.pool.toReplicas(raw ?? encodeCommand(args), r.name);
     switch (r.kind) {
       case K.READ:
         return r3 ? this.read3(args, raw) : this.read(args, raw);
@@ -309,6 +310,11 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
         return r3 ? this.write3(args, raw) : scan(this, args, raw, 2);
       case K.INFO:
         return info(this, args, raw);
+      case K.CONFIG_GET:
+        return configGet(this, args, raw);
+      case K.SCRIPT:
+        this.ctx.pool.toReplicas(raw ?? encodeCommand(args), r.name);
+        return r3 ? this.write3(args, raw) : this.write(args, raw);
       case K.SUB:
         return this.subscribe(args, raw);
       default:
@@ -654,6 +660,11 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (t) t.close();
   }
 
+  /** TunnelOwner: a CONFIG GET reply as clients of the proxy see it. */
+  filterConfig(reply: Buffer): Buffer {
+    return this.ctx.configFilter(reply);
+  }
+
   // ---- transactions ----
 
   /** While pinned every request goes to the dedicated connection, in order. */
@@ -669,7 +680,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
           const s = this.sendDedicated(args, raw, K.WRITE);
           if (n === 'exec') {
             s.arg = this.multiDb;
-            s.post = this.execPost;
+            const at = this.multiConfig;
+            const filter = this.ctx.configFilter;
+            s.post = at === null ? this.execPost : (slot, reply) => mapElements(this.execPost(slot, reply), at, filter);
           }
         }
         this.unpin();
@@ -687,14 +700,15 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
         const db = parseDb(args[1], this.ctx.cfg.databases);
         if (typeof db === 'number') this.multiDb = db;
       }
-      this.sendDedicated(args, raw, K.WRITE);
+      if (r.kind === K.CONFIG_GET) (this.multiConfig ??= []).push(this.multiQueued);
+      this.multiQueued++;
+      this.sendPinned(args, raw, r);
       return;
     }
     switch (n) {
       case 'multi':
         this.inMulti = true;
-        this.multiDb = -1;
-        this.multiFailed = false;
+        this.startMulti();
         this.sendDedicated(args, raw, K.WRITE);
         return;
       case 'unwatch':
@@ -716,7 +730,22 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     }
     // WATCH is active: earlier writes of this client may have gone over the shared connection.
     if (r.kind === K.WAIT) this.dedicated!.sendInternal(WAIT_OFFSET_MARK, 'PUBLISH');
-    this.sendDedicated(args, raw, K.WRITE);
+    this.sendPinned(args, raw, r);
+  }
+
+  /** A pinned client's command on its dedicated connection, with what its route adds (filter, copies). */
+  private sendPinned(args: Buffer[], raw: Buffer | null, r: Route): void {
+    if (r.kind === K.SCRIPT) this.ctx.pool.toReplicas(raw ?? encodeCommand(args), r.name);
+    const s = this.sendDedicated(args, raw, K.WRITE);
+    if (r.kind === K.CONFIG_GET) s.post = this.ctx.configPost;
+  }
+
+  /** A transaction starts: nothing queued yet. */
+  private startMulti(): void {
+    this.multiDb = -1;
+    this.multiFailed = false;
+    this.multiQueued = 0;
+    this.multiConfig = null;
   }
 
   private unpin(): void {
@@ -740,8 +769,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (!this.dedicatedConn()) return this.masterDown();
     this.pinned = true;
     this.inMulti = multi;
-    this.multiDb = -1;
-    this.multiFailed = false;
+    this.startMulti();
     this.sendDedicated(args, raw, K.WRITE);
   }
 

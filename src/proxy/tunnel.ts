@@ -28,6 +28,7 @@ const EMPTY = Buffer.alloc(0);
 const SYNC_LEAVE = 1; // no subscription left: back to normal routing (unless the client subscribed again)
 const SYNC_RESET = 2; // RESET: close the tunnel, reset the session, +RESET
 const SYNC_CLOSE = 3; // protocol error: its error after the tunnel's replies, then the client closes
+const SYNC_CONFIG = 4; // RESP3 CONFIG GET: sent now, its reply (the next non-push one) filtered
 const UNSUBS = new Set(['unsubscribe', 'punsubscribe', 'sunsubscribe']);
 
 /** What a tunnel needs from the session that owns it. */
@@ -40,6 +41,8 @@ export interface TunnelOwner extends Flushable {
   endTunnel(): void;
   /** RESET's effect on the session (the tunnel is already ended). */
   reset(): void;
+  /** CONFIG GET's reply as the proxy shows it (ProxyContext.configFilter). */
+  filterConfig(reply: Buffer): Buffer;
 }
 
 export class Tunnel {
@@ -52,6 +55,9 @@ export class Tunnel {
   private sync: Slot | null = null;
   private syncAction = 0;
   private syncReply: Buffer = EMPTY;
+  /** A CONFIG GET waiting for its barrier, then: its reply is the next reply that is not a push. */
+  private configRequest: Buffer = EMPTY;
+  private configNext = false;
 
   /** `out` is the owner's reply writer: the tunnel's replies go into it as they arrive. */
   constructor(readonly conn: BackendConn, private readonly owner: TunnelOwner, private readonly out: ReplyWriter) {
@@ -76,6 +82,12 @@ export class Tunnel {
     // RESET is the proxy's: forwarded, it would log the tunnel's backend connection out and leave
     // the client a tunnel. It is answered once the tunnel has answered everything before it.
     if (args.length === 1 && name.length === 5 && name.toLowerCase() === 'reset') return this.barrier(SYNC_RESET, R_RESET);
+    // A RESP3 subscribed client may run CONFIG GET (RESP2 ones are refused by the backend): sent
+    // once everything before it is answered, so its reply is known and filtered like any other.
+    if (this.conn.resp3 && args.length >= 2 && name.toLowerCase() === 'config' && args[1].latin1Slice(0, args[1].length).toLowerCase() === 'get') {
+      this.configRequest = raw ?? encodeCommand(args);
+      return this.barrier(SYNC_CONFIG, EMPTY);
+    }
     this.conn.sendUntracked(raw ?? encodeCommand(args));
     // After an unsubscribe the client may be back to normal: what follows waits for its replies
     // (a barrier) and is routed by the proxy again if no subscription is left.
@@ -104,6 +116,11 @@ export class Tunnel {
         if (this.sync !== null && ((r.length === SYNC_REPLY.length && r.equals(SYNC_REPLY)) || (r.length === SYNC_REPLY_SUB.length && r.equals(SYNC_REPLY_SUB)))) {
           this.synced();
           if (this !== this.owner.tunnel) return;
+          continue;
+        }
+        if (this.configNext && r[0] !== 62 /* '>' */) {
+          this.configNext = false;
+          this.out.raw(this.owner.filterConfig(r));
           continue;
         }
         this.out.raw(r);
@@ -147,6 +164,16 @@ export class Tunnel {
     const s = this.sync!;
     const reply = this.syncReply;
     const action = this.syncAction;
+    if (action === SYNC_CONFIG) {
+      // Everything before is answered: CONFIG GET goes now, and a second barrier (same slot)
+      // holds what follows until its reply has passed.
+      this.conn.sendUntracked(this.configRequest);
+      this.configRequest = EMPTY;
+      this.configNext = true;
+      this.syncAction = SYNC_LEAVE;
+      this.conn.sendUntracked(SYNC_PING);
+      return;
+    }
     this.sync = null;
     this.syncReply = EMPTY;
     if (action === SYNC_RESET) {
