@@ -185,18 +185,18 @@ export class ZSetValue implements CollectionValue {
         this.toBig();
         d = this.d as ZBig;
       }
-      d.insert(member, score);
+      d.insert(member, d.enc === Enc.Listpack ? listpackScore(score) : score);
       return;
     }
     const old = d.dict.get(member);
     if (old !== undefined) {
       if (old === score) return;
       d.zsl.delete(old, member);
-      d.insert(member, score);
+      d.insert(member, d.enc === Enc.Listpack ? listpackScore(score) : score);
       return;
     }
     if (limits) this.noteInsert(member, limits);
-    d.insert(member, score);
+    d.insert(member, d.enc === Enc.Listpack ? listpackScore(score) : score);
   }
 
   /** Moves the packed entries into a skip list and a Map (keeping the encoding byte). */
