@@ -105,6 +105,30 @@ describe('proxy health verdicts', () => {
     assert.equal(r.eligible, true);
   });
 
+  it('with the master down, only replicas of this master serve: not a foreign one, not a standalone server, not one whose INFO is refused', () => {
+    const { p, h } = setup({ fall: 1 });
+    const [m, r] = p.all;
+    const id = 'a'.repeat(40);
+    master(h, m, 100, id);
+    replica(h, r, 100, [`master_replid:${id}`]);
+    h.failure(m, 'connection refused');
+    assert.equal(m.eligible, false);
+    // Link down and lagging: still serves (stale reads beat none) ...
+    replica(h, r, 50, [`master_replid:${id}`, 'master_link_status:down']);
+    assert.equal(r.eligible, true);
+    // ... but not once it follows another server (compared with the id the master last reported).
+    replica(h, r, 50, [`master_replid:${'b'.repeat(40)}`, 'master_link_status:down']);
+    assert.deepEqual([r.eligible, r.reason], [false, 'replicating from another master']);
+    // A server that is no replica at all.
+    h.result(r, [PONG, info(['# Replication', 'role:master', `master_replid:${'c'.repeat(40)}`, 'master_repl_offset:5']), info(['loading:0'])]);
+    assert.deepEqual([r.eligible, r.reason], [false, 'not a replica (role master)']);
+    // An ACL user without +info: the replica cannot be judged, so it takes no reads.
+    h.result(r, [PONG, new ReplyError("NOPERM this user has no permissions to run the 'info' command"), info(['loading:0'])]);
+    assert.deepEqual([r.eligible, r.reason], [false, "INFO replication refused (NOPERM this user has no permissions to run the 'info' command)"]);
+    replica(h, r, 100, [`master_replid:${id}`]);
+    assert.equal(r.eligible, true);
+  });
+
   it('max-replica-lag 0 turns the lag check off', () => {
     const { p, h } = setup({ fall: 1, maxReplicaLag: 0 });
     const [m, r] = p.all;

@@ -76,6 +76,8 @@ export class BackendConn implements Flushable {
   /** Stall check state: progress seen at the last tick and how long it has not moved. */
   lastSeen = 0;
   stalledMs = 0;
+  /** Set when the connection was failed because the backend went silent, not because it was lost. */
+  failedStalled = false;
   /** Pub/sub tunnel: once the queue is empty every byte received goes here. */
   passthrough: ((chunk: Buffer) => void) | null = null;
   private readonly dec = new ReplyDecoder(false);
@@ -221,9 +223,15 @@ export class BackendConn implements Flushable {
   }
 
   /** Fails the connection: closes it and hands the unanswered slots to the owner. */
-  fail(reason: string): void {
+  /**
+   * Fails the connection: its unanswered slots go back to the owner. `stalled`: the backend is
+   * alive as far as TCP knows but silent (request timeout, health checks), so the oldest request
+   * may be what keeps it busy (see Slot.stalls).
+   */
+  fail(reason: string, stalled = false): void {
     if (this.closed) return;
     this.closed = true;
+    this.failedStalled = stalled;
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.sock.destroy();
     const pending: Slot[] = [];

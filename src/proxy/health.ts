@@ -170,6 +170,11 @@ export class HealthChecker {
     const replInfo = Buffer.isBuffer(repl) ? parseInfo(repl.latin1Slice()) : new Map<string, string>();
     const persInfo = Buffer.isBuffer(pers) ? parseInfo(pers.latin1Slice()) : new Map<string, string>();
     b.loading = pong instanceof ReplyError || persInfo.get('loading') === '1';
+    const infoError = repl instanceof ReplyError ? repl.message : '';
+    if (infoError !== b.infoError && infoError) {
+      log().warn({ backend: b.name, reply: infoError }, 'INFO replication refused: the backend user needs +info (a replica is kept out of reads, a master cannot be checked for lag)');
+    }
+    b.infoError = infoError;
     b.role = replInfo.get('role') ?? '';
     b.replid = replInfo.get('master_replid') ?? '';
     if (b.isMaster) {

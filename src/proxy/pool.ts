@@ -58,6 +58,8 @@ export class Backend implements BackendAddr {
   lagRun = 0;
   /** Why the last health check failed ('' after a good one): part of `reason` while down. */
   checkError = '';
+  /** INFO replication answered with an error (an ACL user without +info): a replica cannot be judged. */
+  infoError = '';
 
   constructor(readonly index: number, readonly host: string, readonly port: number, readonly isMaster: boolean) {
     this.name = `${host}:${port}`;
@@ -68,6 +70,19 @@ export interface PoolOptions {
   conn: ConnOptions;
   rise: number;
   maxReplicaLag: number;
+}
+
+/**
+ * The oldest unanswered read of a backend that went silent (Slot.stalls): sent on once, to a
+ * replica only (a slow read must not take the master, and with it every write, out of service);
+ * otherwise its first unanswered request gets an error. Returns whether requests are left to re-send.
+ */
+export function stallRetry(s: Slot, from: Backend, next: Backend | null): boolean {
+  s.stalls++;
+  if (s.stalls < 2 && next !== null && !next.isMaster) return true;
+  stats.readsStalled++;
+  log().warn({ backend: from.name, stalls: s.stalls }, 'a read stalled its backend and was answered with an error rather than sent on');
+  return s.answerFirst(errorReply(PE.READ_STALLED(from.name)));
 }
 
 export class Pool implements ConnEvents {
@@ -176,10 +191,14 @@ export class Pool implements ConnEvents {
     stats.backendConnFailures++;
     log().warn({ backend: b.name, reason, pending: pending.length }, 'backend connection failed');
     this.markDown(b, `passive: ${reason}`);
-    for (const s of pending) {
-      const req = s.kind === K.READ ? s.request() : null;
-      if (req !== null && s.tries < this.all.length + 1) {
-        const next = this.readBackend(b);
+    for (let i = 0; i < pending.length; i++) {
+      const s = pending[i];
+      const retry = s.kind === K.READ && s.tries < this.all.length + 1 && s.request() !== null;
+      const next = retry ? this.readBackend(b) : null;
+      // The oldest read of a silent backend is the one it was running.
+      if (retry && i === 0 && conn.failedStalled && !stallRetry(s, b, next)) continue;
+      const req = retry ? s.request() : null;
+      if (req !== null) {
         if (next) {
           stats.readFailovers++;
           log().debug({ from: b.name, to: next.name }, 'read failover');
@@ -219,10 +238,14 @@ export class Pool implements ConnEvents {
     if (!b.up) reason = b.checkError ? `down (${b.checkError})` : 'down';
     else if (b.loading) reason = 'loading';
     else if (!b.isMaster) {
-      // With the master down, stale replicas still serve reads (better than no reads at all).
-      if (this.master.eligible) {
+      // A replica must be one, of this master (its replication id is the one the master last
+      // reported, also while the master is down); with the master down, a replica that lost its
+      // link or lags still serves reads (stale reads beat no reads).
+      if (b.infoError) reason = `INFO replication refused (${b.infoError})`;
+      else if (b.role !== 'slave') reason = `not a replica (role ${b.role || 'unknown'})`;
+      else if (b.replid && this.master.replid && b.replid !== this.master.replid) reason = 'replicating from another master';
+      else if (this.master.eligible) {
         if (!b.linkUp) reason = 'link to master down';
-        else if (b.replid && this.master.replid && b.replid !== this.master.replid) reason = 'replicating from another master';
         else if (b.syncing) reason = 'syncing';
         else if (b.lagging) reason = `lagging ${this.lag(b)} bytes`;
       }
@@ -236,11 +259,12 @@ export class Pool implements ConnEvents {
     if (ok) log().info({ backend: b.name, role: b.isMaster ? 'master' : 'replica' }, 'backend serving');
     else {
       log().warn({ backend: b.name, role: b.isMaster ? 'master' : 'replica', reason }, 'backend not serving');
-      // A replica the checks found down (stalled, unreachable): reads in flight on it move on now
-      // rather than at request-timeout-ms. (Reads are safe to re-send; writes on a master are not
-      // failed early, their outcome is unknown until it answers or the timeout decides.)
+      // A backend the checks found down (stalled, unreachable): reads in flight on it move on now
+      // rather than at request-timeout-ms, and writes in flight on a master get the lost-reply
+      // error now (their outcome is unknown either way; with request-timeout-ms 0 they would wait
+      // for good).
       const c = b.shared;
-      if (!b.isMaster && !b.up && c !== null && !c.closed && c.pending > 0) c.fail(`backend down: ${reason}`);
+      if (!b.up && c !== null && !c.closed && c.pending > 0) c.fail(`backend down: ${reason}`, true);
     }
     if (b.isMaster) for (const r of this.replicas) this.evaluateOne(r);
   }
@@ -265,7 +289,7 @@ export class Pool implements ConnEvents {
         continue;
       }
       c.stalledMs += tickMs;
-      if (c.stalledMs >= timeoutMs) c.fail(`no reply for ${timeoutMs} ms`);
+      if (c.stalledMs >= timeoutMs) c.fail(`no reply for ${timeoutMs} ms`, true);
     }
   }
 

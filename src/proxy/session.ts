@@ -14,7 +14,7 @@ import { scheduleFlush, type Flushable } from './flush';
 import { SocketWriter } from '../common/socket-writer';
 import { coarseNow } from '../common/coarse-clock';
 import type { BackendConn, ConnEvents } from './backend-conn';
-import type { Backend } from './pool';
+import { stallRetry, type Backend } from './pool';
 import type { ProxyContext } from './context';
 import { stats } from './stats';
 import { readClient } from '../common/client-reads';
@@ -573,7 +573,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (cur && !cur.closed && cur.addr !== exclude) {
       if ((cur.addr as Backend).eligible) return cur;
       if (cur.pending === 0) cur.close();
-      else cur.fail('replica no longer serving'); // its reads move on through connFailed (readFailover)
+      else cur.fail('replica no longer serving', !(cur.addr as Backend).up); // its reads move on through connFailed (readFailover)
       const moved = this.readConn;
       if (moved !== cur && moved !== null && !moved.closed && moved.addr !== exclude) return moved;
     }
@@ -802,9 +802,12 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private readFailover(conn: BackendConn, pending: Slot[]): void {
     stats.backendConnFailures++;
     const from = conn.addr as Backend;
-    for (const s of pending) {
+    for (let i = 0; i < pending.length; i++) {
+      const s = pending[i];
       const bytes = s.request();
       const c = bytes && s.kind === K.READ && s.tries < this.ctx.pool.all.length + 1 ? this.readConnection(from) : null;
+      // The oldest read of a silent replica is the one it was running (Pool.connFailed does the same).
+      if (c !== null && i === 0 && conn.failedStalled && !stallRetry(s, from, c.addr as Backend)) continue;
       if (c === null || bytes === null) {
         log().warn({ client: this.id, from: from.name }, 'RESP3 read failover: no backend left for the read');
         s.fail(R_NO_BACKEND);

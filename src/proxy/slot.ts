@@ -38,6 +38,12 @@ export class Slot {
   kind = 0;
   /** How many backends have been tried. */
   tries = 0;
+  /**
+   * Backends that went silent with this read as their oldest unanswered request. A read that
+   * stalls a second backend is most likely slow itself (a long script, KEYS on a big keyspace):
+   * it gets an error instead of being sent on, which would take every backend out in turn.
+   */
+  stalls = 0;
   /** Index of the backend serving it (pool order: 0 = master). */
   backend = -1;
   post: PostFn | null = null;
@@ -89,6 +95,19 @@ export class Slot {
     const errs = Buffer.allocUnsafe(err.length * missing);
     for (let i = 0; i < missing; i++) err.copy(errs, i * err.length);
     this.complete(errs);
+  }
+
+  /**
+   * Answers the first unanswered request of the run with `err` (a read not to be sent again) and
+   * returns whether any request of the run is still unanswered.
+   */
+  answerFirst(err: Buffer): boolean {
+    if (this.count - this.got <= 1) {
+      this.complete(err);
+      return false;
+    }
+    this.partial(1, err);
+    return true;
   }
 
   /** The bytes of the requests still unanswered, to re-send (null: not kept). */

@@ -10,6 +10,8 @@ export const stats = {
   commandsLocal: 0,
   /** Reads re-sent to another backend after theirs failed. */
   readFailovers: 0,
+  /** Reads answered with an error after stalling backends (Slot.stalls). */
+  readsStalled: 0,
   /** Writes refused at once because the master was down. */
   masterDownRejects: 0,
   /** Replies that were errors made by the proxy because a backend connection was lost. */
