@@ -9,7 +9,7 @@ import type { Client } from '../client';
 import type { Server } from '../server';
 import { parseInteger } from './args';
 import { getString, getStringForWrite, MAX_STRING_BYTES } from './strings';
-import { markStringEncoding } from './object';
+import { markStringEncoding, rawOverride } from './object';
 
 const ERR_BITFIELD_TYPE = 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.';
 
@@ -32,8 +32,9 @@ function bitOffset(c: Client, s: Server, text: string, hash: boolean, bits: numb
 /**
  * lookupStringForBitCommand: the key's bytes grown (zero padded) to hold bit `maxbit`, creating the
  * key if missing; null after replying an error (WRONGTYPE, or a string too long to hold). `grew` tells whether the key was created or grew.
+ * `extended`: an existing string grew (Redis grows its buffer greedily, which MEMORY USAGE counts).
  */
-function bytesForWrite(c: Client, key: string, maxbit: number): { buf: Buffer; grew: boolean } | null {
+function bytesForWrite(c: Client, key: string, maxbit: number): { buf: Buffer; grew: boolean; extended: boolean } | null {
   const cur = getStringForWrite(c, key);
   if (cur === undefined) return null;
   const need = Math.floor(maxbit / 8) + 1;
@@ -44,16 +45,17 @@ function bytesForWrite(c: Client, key: string, maxbit: number): { buf: Buffer; g
     return null;
   }
   const old = cur ?? '';
-  if (cur !== null && old.length >= need) return { buf: Buffer.from(old, 'latin1'), grew: false };
+  if (cur !== null && old.length >= need) return { buf: Buffer.from(old, 'latin1'), grew: false, extended: false };
   const buf = Buffer.alloc(Math.max(need, old.length));
   buf.latin1Write(old, 0);
-  return { buf, grew: true };
+  return { buf, grew: true, extended: cur !== null };
 }
 
-/** Stores a changed byte string back (Redis leaves such a string "raw" encoded). */
-function storeBytes(c: Client, key: string, buf: Buffer, changed: boolean): void {
+/** Stores a changed byte string back (Redis leaves such a string "raw" encoded; `extended`: it grew). */
+function storeBytes(c: Client, key: string, buf: Buffer, changed: boolean, extended: boolean): void {
+  const enc = rawOverride(c.db, key, extended);
   if (changed) c.db.set(key, buf.latin1Slice(0, buf.length), true);
-  markStringEncoding(c.db, key, 'raw');
+  markStringEncoding(c.db, key, enc);
 }
 
 function popcount(buf: Buffer, start: number, end: number): number {
@@ -173,6 +175,7 @@ function bitfield(c: Client, argv: string[], s: Server, readonlyCmd: boolean): v
   const key = argv[1];
   let buf: Buffer | null = null;
   let grew = false;
+  let extended = false;
   if (readonly) {
     const v = getString(c, key);
     if (v === undefined) return;
@@ -183,6 +186,7 @@ function bitfield(c: Client, argv: string[], s: Server, readonlyCmd: boolean): v
     if (r === null) return;
     buf = r.buf;
     grew = r.grew;
+    extended = r.extended;
   }
   c.reply.arrayLen(ops.length);
   let changes = 0;
@@ -212,7 +216,7 @@ function bitfield(c: Client, argv: string[], s: Server, readonlyCmd: boolean): v
     changes++;
   }
   if (!readonly) {
-    storeBytes(c, key, buf as Buffer, changes > 0 || grew);
+    storeBytes(c, key, buf as Buffer, changes > 0 || grew, extended);
     if (changes > 1) c.db.modified(key, changes - 1);
   }
 }
@@ -253,7 +257,7 @@ register({
     const bitval = (r.buf[byte] & mask) !== 0 ? 1 : 0;
     const changed = r.grew || bitval !== on;
     if (changed) r.buf[byte] = on ? r.buf[byte] | mask : r.buf[byte] & ~mask;
-    storeBytes(c, argv[1], r.buf, changed);
+    storeBytes(c, argv[1], r.buf, changed, r.extended);
     c.reply.int(bitval);
   },
   getbit(c, argv, s) {

@@ -24,3 +24,4 @@ import './lists';
 import './blocking-lists';
 import './hashes';
 import './replication';
+import './memory';

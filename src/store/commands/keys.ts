@@ -139,7 +139,9 @@ register({
       if (!replace) return c.reply.int(0);
       dst.delete(newkey);
     }
-    place(dst, newkey, typeof v === 'string' ? v : v.clone(), expire, stringEncodingOverride(src, key));
+    // The copy of a string is allocated to fit (dupStringObject), whatever the original grew to.
+    const enc = stringEncodingOverride(src, key);
+    place(dst, newkey, typeof v === 'string' ? v : v.clone(), expire, enc === 'grown' ? 'raw' : enc);
     c.reply.int(1);
   },
   keys(c, argv) {

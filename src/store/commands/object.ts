@@ -11,8 +11,12 @@ import type { Server } from '../server';
 import type { Client } from '../client';
 import { parseInteger } from './args';
 
-/** An encoding that differs from what the string's content alone would give. */
-export type StringEncoding = 'raw' | 'embstr';
+/**
+ * An encoding that differs from what the string's content alone would give. 'grown' is "raw" too,
+ * for a string APPEND/SETRANGE/SETBIT/BITFIELD extended in place: Redis grew its buffer greedily,
+ * which MEMORY USAGE counts.
+ */
+export type StringEncoding = 'raw' | 'embstr' | 'grown';
 
 /** Per data map (so FLUSHDB's fresh map and SWAPDB's exchange need no bookkeeping). */
 const overrides = new WeakMap<Map<string, Value>, Map<string, StringEncoding>>();
@@ -48,6 +52,14 @@ export function stringEncodingOverride(db: Db, key: string): StringEncoding | un
   return overrides.get(db.data)?.get(key);
 }
 
+/**
+ * The override for a string a bit or range command is about to store (read it before the write, which
+ * drops the old override): 'grown' once extended in place, since Redis's buffer never shrinks back.
+ */
+export function rawOverride(db: Db, key: string, extended: boolean): StringEncoding {
+  return extended || stringEncodingOverride(db, key) === 'grown' ? 'grown' : 'raw';
+}
+
 /** Whether a string is what Redis's tryObjectEncoding stores as a long ("int"). */
 export function isIntEncodable(v: string): boolean {
   return v.length <= 20 && parseInteger(v) !== null;
@@ -56,7 +68,7 @@ export function isIntEncodable(v: string): boolean {
 /** OBJECT ENCODING of a string value stored at key. */
 export function stringEncoding(db: Db, key: string, v: string): string {
   const o = stringEncodingOverride(db, key);
-  if (o === 'raw') return 'raw';
+  if (o === 'raw' || o === 'grown') return 'raw';
   if (o !== 'embstr' && isIntEncodable(v)) return 'int';
   return v.length <= 44 ? 'embstr' : 'raw';
 }

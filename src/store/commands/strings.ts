@@ -8,7 +8,7 @@ import { E } from '../../resp/errors';
 import type { Client } from '../client';
 import type { Server } from '../server';
 import { parseInteger, LLONG_MAX, LLONG_MIN } from './args';
-import { markStringEncoding } from './object';
+import { markStringEncoding, rawOverride } from './object';
 import { parseLongDouble, addLongDouble, formatLongDoubleHuman } from '../longdouble';
 import './lcs';
 import { recordExactExpire } from './ttl-exact';
@@ -301,8 +301,9 @@ register({
     }
     if (!checkStringLength(c, s, cur.length + argv[2].length)) return;
     const next = cur + argv[2];
+    const enc = rawOverride(c.db, key, argv[2].length > 0);
     c.db.set(key, next, true);
-    markStringEncoding(c.db, key, 'raw');
+    markStringEncoding(c.db, key, enc);
     c.reply.int(next.length);
   },
   strlen(c, argv) {
@@ -384,8 +385,9 @@ register({
       // V8 strings stop just short of 512MB; Redis would have grown the string.
       return c.reply.error(E.STRING_TOO_LONG);
     }
+    const enc = rawOverride(c.db, key, cur !== null && next.length > old.length);
     c.db.set(key, next, true);
-    markStringEncoding(c.db, key, 'raw');
+    markStringEncoding(c.db, key, enc);
     c.reply.int(next.length);
   },
 });

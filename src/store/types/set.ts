@@ -32,6 +32,12 @@ export function isIntsetMember(s: string): boolean {
   return n < 18 || parseInteger(s) !== null; // only long numbers may overflow int64
 }
 
+/** Bytes per element of an intset holding this member: 2, 4 or 8 (intset.c's _intsetValueEncoding). */
+function intsetWidthOf(s: string): number {
+  const n = Number(s); // exact enough: the boundaries are far below 2^53
+  return n >= -32768 && n <= 32767 ? 2 : n >= -2147483648 && n <= 2147483647 ? 4 : 8;
+}
+
 /** Orders intset members as Redis stores them: ascending by integer value. */
 function compareIntMembers(a: string, b: string): number {
   const x = Number(a);
@@ -54,6 +60,11 @@ export class SetValue implements CollectionValue {
    * entries may be stale (removed members) and are discarded lazily when picked.
    */
   private pool: string[] | null = null;
+  /**
+   * The widest intset element width any member added while an intset needed (0: none recorded).
+   * An intset is upgraded to a wider encoding and never narrowed again, so MEMORY USAGE needs it.
+   */
+  private width = 0;
 
   constructor(set?: Set<string>, enc: Enc = Enc.Unknown) {
     this.set = set ?? new Set();
@@ -79,7 +90,9 @@ export class SetValue implements CollectionValue {
   }
 
   clone(): SetValue {
-    return new SetValue(new Set(this.set), this.enc);
+    const c = new SetValue(new Set(this.set), this.enc);
+    c.width = this.width;
+    return c;
   }
 
   private resolve(limits: EncodingLimits): void {
@@ -102,7 +115,22 @@ export class SetValue implements CollectionValue {
    */
   reencode(limits: EncodingLimits): void {
     this.enc = Enc.Unknown;
+    this.width = 0;
     this.resolve(limits);
+  }
+
+  /**
+   * Bytes per element of the intset Redis would hold (the set must be intset-encoded): the widest
+   * member now in it, or wider if a wider member was added earlier and has since gone.
+   */
+  intsetWidth(): number {
+    let w = this.width;
+    if (w === 8) return w;
+    for (const m of this.set) {
+      const x = intsetWidthOf(m);
+      if (x > w && (w = x) === 8) break;
+    }
+    return w || 2;
   }
 
   encoding(limits: EncodingLimits): string {
@@ -124,6 +152,10 @@ export class SetValue implements CollectionValue {
       if (this.enc === Enc.Intset && (!isIntsetMember(member) || this.set.size + 1 > limits.setMaxIntsetEntries)) {
         this.enc = Enc.Hashtable;
       }
+    }
+    if (this.enc === Enc.Intset) {
+      const w = intsetWidthOf(member);
+      if (w > this.width) this.width = w;
     }
     this.set.add(member);
     if (this.pool !== null) this.pool.push(member);

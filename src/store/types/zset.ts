@@ -345,6 +345,18 @@ export class ZSetValue implements CollectionValue {
     return -1;
   }
 
+  /**
+   * Member and level of the first n skip list nodes in ascending order (MEMORY USAGE samples their
+   * sizes), or null while the set is in its packed shape.
+   */
+  sampleNodes(n: number): Array<[string, number]> | null {
+    const d = this.d;
+    if (typeof d === 'string') return null;
+    const out: Array<[string, number]> = [];
+    for (let x = d.zsl.header.fwd[0]; x !== null && out.length < n; x = x.fwd[0]) out.push([x.member, x.fwd.length]);
+    return out;
+  }
+
   /** Longest member length (for the listpack value limit). */
   maxMemberLength(): number {
     const d = this.d;
