@@ -71,6 +71,11 @@ describe('proxy routing', function () {
     assert.match(server, new RegExp(`\r\ntcp_port:${st.port}\r\n`));
     assert.doesNotMatch(server, /# Proxy/);
     assert.match(await c.str('INFO', 'clients'), new RegExp(`\r\nconnected_clients:${stats.connectionsCurrent}\r\n`));
+    const st2 = await c.str('INFO', 'stats');
+    assert.match(st2, new RegExp(`\r\ntotal_connections_received:${stats.connectionsTotal}\r\n`));
+    assert.match(st2, new RegExp(`\r\nrejected_connections:${stats.connectionsRejected}\r\n`));
+    // ACL WHOAMI: the client's user at the proxy, not the proxy's user at the backends.
+    assert.equal(await c.str('ACL', 'WHOAMI'), '$7\r\ndefault\r\n');
   });
 
   it('unknown commands go to the master and get its error', async () => {

@@ -51,7 +51,7 @@ const SCRIPT_RO = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
 const LOCAL = new Set([
   'ping', 'echo', 'select', 'auth', 'hello', 'quit', 'reset', 'readonly', 'readwrite', 'role', 'resplit',
   'multi', 'exec', 'discard', 'watch', 'unwatch',
-  'client|setname', 'client|getname', 'client|id', 'client|info', 'client|setinfo', 'client|list',
+  'client|setname', 'client|getname', 'client|id', 'client|info', 'client|setinfo', 'client|list', 'acl|whoami',
 ]);
 /** Would change or hijack a shared backend connection's state, or is meaningless through a proxy. */
 const REFUSE = new Set([

@@ -122,7 +122,7 @@ function convert(s: Setting, v: unknown): unknown {
   switch (s.kind) {
     case 'int': {
       const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-      if (typeof n !== 'number' || !Number.isInteger(n)) throw new ConfigError(`${key}: expected an integer, got ${JSON.stringify(v)}`);
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw new ConfigError(`${key}: expected an integer, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
       if (n < s.min! || n > s.max!) throw new ConfigError(`${key}: ${n} is out of range (${s.min}..${s.max})`);
       return n;
     }
@@ -167,6 +167,19 @@ export function buildConfig(...layers: Array<Record<string, unknown>>): ProxyCon
   if (new Set(names).size !== names.length) throw new ConfigError('replicas: a backend is listed twice');
   if (cfg.healthCheckTimeoutMs > cfg.healthCheckIntervalMs * 10) {
     throw new ConfigError('health-check-timeout-ms: must not exceed ten health-check intervals');
+  }
+  if (cfg.backendUsername && !cfg.backendPassword) throw new ConfigError('backend-username: needs backend-password (the proxy logs in with both)');
+  if (cfg.clientOutputLimitBytes < cfg.clientOutputPauseBytes) {
+    throw new ConfigError('client-output-limit-bytes: must not be below client-output-pause-bytes (a client would be dropped before it is paused)');
+  }
+  if (cfg.logFile) {
+    // Opened here (append, created if missing) so that a path that cannot be written is refused at
+    // start rather than losing every log line.
+    try {
+      fs.closeSync(fs.openSync(cfg.logFile, 'a'));
+    } catch (err) {
+      throw new ConfigError(`log-file: cannot open ${cfg.logFile}: ${(err as Error).message}`);
+    }
   }
   return cfg;
 }

@@ -159,7 +159,11 @@ export function textReply(resp: number, s: string): Buffer {
  * they are connected to (its port, its client count) are the proxy's.
  */
 function asProxy(body: string, port: number): string {
-  return body.replace(/^tcp_port:\d+\r$/m, `tcp_port:${port}\r`).replace(/^connected_clients:\d+\r$/m, `connected_clients:${stats.connectionsCurrent}\r`);
+  return body
+    .replace(/^tcp_port:\d+\r$/m, `tcp_port:${port}\r`)
+    .replace(/^connected_clients:\d+\r$/m, `connected_clients:${stats.connectionsCurrent}\r`)
+    .replace(/^total_connections_received:\d+\r$/m, `total_connections_received:${stats.connectionsTotal}\r`)
+    .replace(/^rejected_connections:\d+\r$/m, `rejected_connections:${stats.connectionsRejected}\r`);
 }
 
 /**

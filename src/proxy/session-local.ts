@@ -87,6 +87,9 @@ export function handleLocal(ses: LocalSession, args: Buffer[], raw: Buffer | nul
       return ses.local(ses.name ? bulkReply(ses.name) : ses.resp === 3 ? R_NULL3 : R_NIL);
     case 'client|id':
       return ses.local(intReply(ses.id));
+    case 'acl|whoami':
+      // Clients of the proxy are its default user (its requirepass); the backend user stays hidden.
+      return ses.local(bulkReply('default'));
     case 'client|info':
       return ses.local(textReply(ses.resp, clientLine(ses, Date.now()) + '\n'));
     case 'client|list': {
