@@ -173,9 +173,10 @@ export function buildConfig(...layers: Array<Record<string, unknown>>): ProxyCon
     throw new ConfigError('client-output-limit-bytes: must not be below client-output-pause-bytes (a client would be dropped before it is paused)');
   }
   if (cfg.logFile) {
-    // Opened here (append, created if missing) so that a path that cannot be written is refused at
-    // start rather than losing every log line.
+    // Opened here (append; the file and its directories created if missing, as the logger would)
+    // so that a path that cannot be written is refused at start rather than losing every log line.
     try {
+      fs.mkdirSync(path.dirname(cfg.logFile), { recursive: true });
       fs.closeSync(fs.openSync(cfg.logFile, 'a'));
     } catch (err) {
       throw new ConfigError(`log-file: cannot open ${cfg.logFile}: ${(err as Error).message}`);

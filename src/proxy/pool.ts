@@ -251,8 +251,16 @@ export class Pool implements ConnEvents {
       }
     }
     const ok = reason === '';
+    const was = b.reason;
     b.reason = reason;
-    if (ok === b.eligible) return;
+    if (ok === b.eligible) {
+      // Out, for another reason than before (figures aside): said once, so that a backend that never
+      // serves (a standalone server listed as a replica, say) says why. Down is the checker's to log.
+      if (!ok && !reason.startsWith('down') && reason.replace(/\d+/g, '') !== was.replace(/\d+/g, '')) {
+        log().info({ backend: b.name, role: b.isMaster ? 'master' : 'replica', reason }, 'backend not serving');
+      }
+      return;
+    }
     b.eligible = ok;
     b.credit = 0;
     stats.healthTransitions++;
