@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { startStoreProcess, tmpDir, type ChildServer } from './helpers/servers';
+import { RawClient } from './helpers/raw';
 import { cli, info, until, caughtUp, assertSameData, fillMixed, WriteLoad, sleep } from './replication-helpers';
 
 describe('replication faults', function () {
@@ -99,5 +100,64 @@ describe('replication faults', function () {
     await cli(r1.port, '-n', '2', 'RPUSH', 'nl', 'a', 'b');
     await caughtUp(r1.port, r2.port);
     await assertSameData(r1.port, r2.port);
+  });
+});
+
+describe('replication: a master restarted after a crash, and WAIT', function () {
+  this.timeout(60000);
+  let master: ChildServer | null = null;
+  let replica: ChildServer | null = null;
+  const masterArgs = ['--repl-diskless-sync-delay', '0', '--dir', tmpDir()];
+
+  after(async () => {
+    replica?.proc.kill('SIGCONT');
+    await Promise.all([master?.stop(), replica?.stop()]);
+  });
+
+  it('WAIT counts only replicas that acknowledged the write: 0 while the replica is stopped, 1 after', async () => {
+    master = await startStoreProcess(masterArgs);
+    replica = await startStoreProcess(['--replicaof', '127.0.0.1', String(master.port), '--dir', tmpDir()]);
+    await until('replica linked', async () => (await info(replica!.port)).master_link_status === 'up');
+    const c = await RawClient.connect(master.port);
+    try {
+      assert.equal(await c.str('SET', 'w', '1'), '+OK\r\n');
+      assert.equal(await c.str('WAIT', '1', '5000'), ':1\r\n');
+      replica.proc.kill('SIGSTOP');
+      assert.equal(await c.str('SET', 'w', '2'), '+OK\r\n');
+      const t0 = Date.now();
+      assert.equal(await c.str('WAIT', '1', '300'), ':0\r\n');
+      assert.ok(Date.now() - t0 >= 250, 'WAIT returned before its timeout');
+      replica.proc.kill('SIGCONT');
+      assert.equal(await c.str('WAIT', '1', '5000'), ':1\r\n');
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a master restarted from an older RDB gets a fresh replication id: its replica resyncs fully and ends identical', async () => {
+    const m = master!;
+    const r = replica!;
+    await cli(m.port, 'FLUSHALL');
+    for (let i = 0; i < 10; i++) await cli(m.port, 'SET', `k${i}`, 'v');
+    assert.equal(await cli(m.port, 'SAVE'), 'OK');
+    const oldId = (await info(m.port)).master_replid;
+    // Writes after the save: the replica has them, the RDB does not.
+    for (let i = 0; i < 11; i++) await cli(m.port, 'SET', `l${i}`, 'v');
+    await caughtUp(m.port, r.port);
+    r.proc.kill('SIGSTOP');
+    await m.kill9();
+    master = await startStoreProcess(masterArgs, { port: m.port });
+    const i = await info(master.port);
+    assert.notEqual(i.master_replid, oldId);
+    assert.equal(i.master_replid2, oldId);
+    // Writes of the same sizes as the lost ones, so offsets alone cannot tell the histories apart.
+    for (let k = 0; k < 11; k++) await cli(master.port, 'SET', `n${k}`, 'v');
+    const before = await info(master.port, 'stats');
+    r.proc.kill('SIGCONT');
+    await until('replica linked again', async () => (await info(r.port)).master_link_status === 'up' && (await info(r.port)).master_replid === i.master_replid);
+    await caughtUp(master.port, r.port);
+    await assertSameData(master.port, r.port);
+    const after = await info(master.port, 'stats');
+    assert.equal(Number(after.sync_full), Number(before.sync_full) + 1);
   });
 });

@@ -148,7 +148,6 @@ export function call(s: Server, c: Client, cmd: Command, argv: string[], handler
     handlerFailed(s, c, cmd, err);
   }
   const usec = (performance.now() - t0) * 1000;
-  s.current = prev;
   const st = s.stats.cmd(cmd.fullName);
   st.calls++;
   st.usec += usec;
@@ -163,6 +162,8 @@ export function call(s: Server, c: Client, cmd: Command, argv: string[], handler
       if (rw.length) s.propagate(c.db.id, rw);
     } else s.propagate(c.db.id, argv);
   }
+  // Restored after propagation: WAIT notes the offset of the client whose command is propagated.
+  s.current = prev;
   s.preventPropagation = false;
   const slower = s.slowlogSlower;
   if (slower >= 0 && usec >= slower && !(cmd.bits & F.skip_slowlog)) s.slowlogPush(c, argv, usec);

@@ -35,11 +35,15 @@ export interface LoadedReplInfo {
 export function restoreReplicationInfo(s: Server, info: LoadedReplInfo): void {
   const st = replState(s);
   if (!info.replId || info.replId.length !== 40 || info.replOffset === undefined || !Number.isSafeInteger(info.replOffset)) return;
-  st.replid = info.replId;
   st.offset = info.replOffset;
   if (st.isReplica) {
+    st.replid = info.replId;
     st.cached = { replid: info.replId, offset: info.replOffset, db: info.replStreamDb ?? 0 };
   } else {
+    // A master keeps the fresh id it started with (as Redis does): the saved history is only its
+    // second id, valid up to the saved offset. A replica that got writes after the save (the master
+    // crashed) asks for more than that and is fully resynced; reusing the old id as the main one
+    // let it continue with writes the restarted master no longer has.
     st.replid2 = info.replId;
     st.secondOffset = info.replOffset + 1;
     st.createBacklog();
