@@ -46,10 +46,18 @@ describe('config files', () => {
     assert.equal(c.get('hz'), '42');
   });
 
-  it('warns about unknown directives and fails on malformed lines, naming file and line', () => {
+  it('refuses unknown directives (a typo must not start a server without its password), warns about Redis-only ones, fails on malformed lines', () => {
     const c = new Config();
-    const f1 = write(dir, 'unknown.conf', 'port 7002\nno-such-directive 1\n');
-    assert.match(loadConfigArgs(c, [f1]).warnings.join('\n'), /unknown\.conf:2: unknown directive 'no-such-directive'/);
+    const f1 = write(dir, 'unknown.conf', 'port 7002\nrequirepas secret\n');
+    assert.throws(() => loadConfigArgs(c, [f1]), (e: Error) => e instanceof ConfigError && /unknown\.conf:2: Bad directive or wrong number of arguments \('requirepas'\)/.test(e.message));
+    const f0 = write(dir, 'redisonly.conf', 'port 7002\ndisable-thp yes\ndaemonize yes\n');
+    const w = loadConfigArgs(new Config(), [f0]).warnings.join('\n');
+    assert.match(w, /redisonly\.conf:2: directive 'disable-thp' is accepted but has no effect/);
+    assert.match(w, /redisonly\.conf:3: daemonize yes is not supported/);
+    const fa = write(dir, 'aof.conf', 'appendonly yes\n');
+    assert.throws(() => loadConfigArgs(new Config(), [fa]), /aof\.conf:1: the append-only file is not supported by resplit-server/);
+    const fr = write(dir, 'rename.conf', 'rename-command nosuchcmd x\n');
+    assert.throws(() => loadConfigArgs(new Config(), [fr]), /rename\.conf:1: No such command in rename-command/);
     const f2 = write(dir, 'bad.conf', 'port 7002\n\nhz abc\n');
     assert.throws(() => loadConfigArgs(new Config(), [f2]), (e: Error) => e instanceof ConfigError && /bad\.conf:3: argument couldn't be parsed into an integer/.test(e.message));
     const f3 = write(dir, 'quote.conf', 'requirepass "abc\n');
@@ -281,6 +289,30 @@ describe('CONFIG SET port and bind', function () {
       a.close();
       await st.stop();
       await blocker.stop();
+    }
+  });
+
+  it('rename-command disables or renames a command; appendonly yes is refused; a distribution redis.conf loads', async () => {
+    const dir = tmpDir();
+    const f = write(dir, 'rename.conf', 'rename-command FLUSHALL ""\nrename-command config myconfig\n');
+    const child = await startStoreProcess([f, '--dir', dir]);
+    const c = await RawClient.connect(child.port);
+    try {
+      assert.equal(await c.str('FLUSHALL'), "-ERR unknown command 'FLUSHALL', with args beginning with: \r\n");
+      assert.equal(await c.str('CONFIG', 'GET', 'hz'), "-ERR unknown command 'CONFIG', with args beginning with: 'GET' 'hz' \r\n");
+      assert.equal(await c.str('MYCONFIG', 'GET', 'hz'), '*2\r\n$2\r\nhz\r\n$2\r\n10\r\n');
+      assert.equal(
+        await c.str('MYCONFIG', 'SET', 'appendonly', 'yes'),
+        "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - the append-only file is not supported by resplit-server (RDB snapshots only)\r\n",
+      );
+      assert.equal(await c.str('SET', 'k', 'v'), '+OK\r\n');
+    } finally {
+      c.close();
+      await child.stop();
+    }
+    if (fs.existsSync('/etc/redis/redis.conf')) {
+      const r = loadConfigArgs(new Config(), ['/etc/redis/redis.conf']);
+      assert.ok(r.warnings.every((w) => /has no effect|daemonize yes is not supported/.test(w)), r.warnings.join('\n'));
     }
   });
 });

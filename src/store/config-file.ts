@@ -1,17 +1,18 @@
 // Reads redis.conf-style configuration: a file (with `include`), then `--directive value ...` options
-// from the command line, as redis-server accepts them. Unknown directives are warnings; a malformed
-// line is an error naming the file and line.
+// from the command line, as redis-server accepts them. A directive Redis 7.0 has and the store does
+// not implement is a warning; anything else (a typo like `requirepas`) and a malformed line are
+// errors naming the file and line, as redis-server refuses to start on them.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { splitArgs } from '../resp/parser';
 import { type Config, findDirective } from './config';
+import { REDIS_ONLY_DIRECTIVES } from './redis-only-directives';
+import { lookupCommand } from '../resp/commands';
 
 /** A bad config file or command line (the message names the file and line): start-up fails with it. */
 export class ConfigError extends Error {}
 
-/** Directives redis-server accepts that the store ignores on purpose (no warning). */
-const IGNORED = new Set(['rename-command', 'user', 'aclfile', 'loadmodule', 'oom-score-adj', 'oom-score-adj-values', 'jemalloc-bg-thread', 'activedefrag', 'lazyfree-lazy-user-flush', 'cluster-enabled', 'tls-port']);
 
 /** Applies one directive line; returns a warning text or null; throws ConfigError when malformed. */
 function applyLine(config: Config, args: string[], where: string, warnings: string[], depth: number, fromFile = ''): void {
@@ -29,13 +30,17 @@ function applyLine(config: Config, args: string[], where: string, warnings: stri
     readFile(config, inc, warnings, depth + 1);
     return;
   }
-  if (IGNORED.has(name)) {
-    warnings.push(`${where}: directive '${name}' is accepted but has no effect in resplit-server`);
+  if (name === 'rename-command') {
+    if (rest.length !== 2) throw new ConfigError(`${where}: Bad directive or wrong number of arguments`);
+    const from = rest[0].toLowerCase();
+    if (!lookupCommand(from)) throw new ConfigError(`${where}: No such command in rename-command`);
+    config.renameCommand(from, rest[1].toLowerCase());
     return;
   }
   const dir = findDirective(name);
   if (!dir) {
-    warnings.push(`${where}: unknown directive '${args[0]}' ignored`);
+    if (!REDIS_ONLY_DIRECTIVES.has(name)) throw new ConfigError(`${where}: Bad directive or wrong number of arguments ('${args[0]}')`);
+    warnings.push(`${where}: directive '${name}' is accepted but has no effect in resplit-server`);
     return;
   }
   if (dir.name === 'replicaof') {
@@ -54,6 +59,9 @@ function applyLine(config: Config, args: string[], where: string, warnings: stri
   }
   const err = config.set(name, rest, true);
   if (err) throw new ConfigError(`${where}: ${err.replace(/^CONFIG SET failed \(possibly related to argument '[^']*'\) - /, '')}`);
+  if (dir.name === 'daemonize' && config.getBool('daemonize')) {
+    warnings.push(`${where}: daemonize yes is not supported: resplit-server stays in the foreground (run it under a supervisor)`);
+  }
 }
 
 function applyText(config: Config, text: string, file: string, warnings: string[], depth: number): void {

@@ -28,6 +28,8 @@ export interface Directive {
   clampMax?: number;
   /** Internal switch (DEBUG SET-ACTIVE-EXPIRE): invisible to CONFIG GET/SET, as in Redis. */
   hidden?: boolean;
+  /** A value the store cannot honour, refused (config file and CONFIG SET) with this explanation. */
+  refuse?: { value: string; why: string };
 }
 
 const MAXINT = 2147483647;
@@ -104,7 +106,7 @@ export const DIRECTIVES: Directive[] = [
   d('lazyfree-lazy-server-del', 'bool', 'no', true, { inert: true }),
   d('lazyfree-lazy-user-del', 'bool', 'no', true, { inert: true }),
   d('lazyfree-lazy-user-flush', 'bool', 'no', true, { inert: true }),
-  d('appendonly', 'bool', 'no', true, { inert: true }),
+  d('appendonly', 'bool', 'no', true, { inert: true, refuse: { value: 'yes', why: 'the append-only file is not supported by resplit-server (RDB snapshots only)' } }),
   d('appendfilename', 'string', 'appendonly.aof', false, { inert: true }),
   d('appenddirname', 'string', 'appendonlydir', false, { inert: true }),
   d('appendfsync', 'enum', 'everysec', true, { enumValues: ['everysec', 'always', 'no'], inert: true }),
@@ -169,6 +171,19 @@ export class Config {
     for (const dir of DIRECTIVES) this.values.set(dir.name, dir.def);
   }
 
+  /**
+   * rename-command (config file only, as in Redis): original name -> new name ('' disables it), and
+   * new name -> original. Null while nothing is renamed, so the dispatcher's check costs nothing.
+   */
+  renamed: Map<string, string> | null = null;
+  renamedFrom: Map<string, string> | null = null;
+
+  /** Records `rename-command from to` (lower-case names). */
+  renameCommand(from: string, to: string): void {
+    (this.renamed ??= new Map()).set(from, to);
+    if (to !== '') (this.renamedFrom ??= new Map()).set(to, from);
+  }
+
   onChange(fn: (name: string, value: string) => void): void {
     this.listeners.push(fn);
   }
@@ -207,6 +222,7 @@ export class Config {
     if (!fromFile && !dir.mutable) return `CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
     const v = normalize(dir, args, this.values.get(dir.name)!);
     if (typeof v !== 'string') return `CONFIG SET failed (possibly related to argument '${name.toLowerCase()}') - ${v.error}`;
+    if (dir.refuse && v === dir.refuse.value) return `CONFIG SET failed (possibly related to argument '${name.toLowerCase()}') - ${dir.refuse.why}`;
     this.values.set(dir.name, v);
     for (const l of this.listeners) l(dir.name, v);
     return null;
@@ -262,9 +278,9 @@ export class Config {
       const dir = dirs[i];
       const old = this.values.get(dir.name)!;
       const v = normalize(dir, [pairs[i][1]], old);
-      if (typeof v !== 'string') {
+      if (typeof v !== 'string' || (dir.refuse && v === dir.refuse.value)) {
         restore();
-        return `ERR CONFIG SET failed (possibly related to argument '${pairs[i][0].toLowerCase()}') - ${v.error}`;
+        return `ERR CONFIG SET failed (possibly related to argument '${pairs[i][0].toLowerCase()}') - ${typeof v === 'string' ? dir.refuse!.why : v.error}`;
       }
       if (!backup.has(dir.name)) backup.set(dir.name, old);
       this.values.set(dir.name, v);

@@ -46,9 +46,22 @@ function isWrite(cmd: Command, c: Client): boolean {
   return false;
 }
 
+/**
+ * rename-command: a renamed command answers to its new name only (argv[0] becomes the original
+ * name, which is also what replicas receive); false for a disabled or renamed-away name (unknown).
+ * The master's stream is not renamed: it carries original names.
+ */
+function renameArgv(s: Server, argv: string[]): boolean {
+  const name = argv[0].toLowerCase();
+  const from = s.config.renamedFrom?.get(name);
+  if (from !== undefined) argv[0] = from;
+  else if (s.config.renamed!.has(name)) return false;
+  return true;
+}
+
 /** Processes one request from a client. */
 export function dispatch(s: Server, c: Client, argv: string[]): void {
-  const cmd = resolveCommand(argv);
+  const cmd = s.config.renamed !== null && !c.isMaster && !renameArgv(s, argv) ? undefined : resolveCommand(argv);
   // CLIENT LIST's cmd=: the last command looked up at top level, set before it runs (NULL when
   // unknown), as processCommand sets c->lastcmd; commands inside EXEC leave it at exec.
   if (!cmd) {
