@@ -115,4 +115,20 @@ describe('replication interop with redis-server 7', function () {
       });
     }
   });
+
+  it('our replica waits for a real master that delays its full sync (newlines keep the link), with repl-timeout shorter than the delay', async function () {
+    const master = await startRedis(['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '3', '--dir', tmpDir()]);
+    redisOrSkip(this, master);
+    let replica: ChildServer | null = null;
+    try {
+      await cli(master!.port, 'SET', 'k', 'v');
+      replica = await startStoreProcess(['--replicaof', '127.0.0.1', String(master!.port), '--repl-timeout', '1', '--dir', tmpDir()]);
+      await until('linked', async () => (await info(replica!.port)).master_link_status === 'up', 15000);
+      assert.equal((await info(master!.port, 'stats')).sync_full, '1', 'the replica gave up and asked again');
+      assert.equal(await cli(replica.port, 'GET', 'k'), 'v');
+    } finally {
+      await replica?.stop();
+      await master?.stop();
+    }
+  });
 });

@@ -35,7 +35,6 @@ export class MasterLink {
   private inbuf: Buffer = EMPTY;
   /** Replies still expected after PING (in order). */
   private expect: Array<'auth' | 'port' | 'ip' | 'capa'> = [];
-  readonly startedAt = Date.now();
   /** Last time anything arrived from the master (ms). */
   lastIo = Date.now();
   // Full sync transfer.
@@ -518,7 +517,9 @@ export function replicaCron(s: Server, st: ReplState): void {
   const now = Date.now();
   const link = st.link;
   if (link) {
-    if ((st.linkState === 'connecting' || st.linkState === 'handshake') && now - link.startedAt > timeout) {
+    // Measured from the last bytes received, as Redis's repl_transfer_lastio: a master that delays
+    // its reply to PSYNC (repl-diskless-sync-delay, a BGSAVE in progress) sends newlines meanwhile.
+    if ((st.linkState === 'connecting' || st.linkState === 'handshake') && now - link.lastIo > timeout) {
       log().warn('Timeout connecting to the MASTER...');
       link.close('connect timeout');
     } else if (st.linkState === 'transfer' && now - link.lastIo > timeout) {
