@@ -41,8 +41,8 @@ function readLoops(port: number, clients: number, want: string) {
 }
 
 /** A stack (master, two replicas, proxy with this request timeout) where every backend has key=v. */
-async function stackWithKey(requestTimeoutMs: number): Promise<Stack | null> {
-  const st = await startStack({ proxy: { 'request-timeout-ms': requestTimeoutMs } });
+async function stackWithKey(requestTimeoutMs: number, more: Record<string, unknown> = {}): Promise<Stack | null> {
+  const st = await startStack({ proxy: { 'request-timeout-ms': requestTimeoutMs, ...more } });
   if (!st) return null;
   const c = await RawClient.connect(st.port);
   await c.str('SET', 'key', 'v');
@@ -170,7 +170,9 @@ describe('proxy: slow reads and a silent master', function () {
   let st: Stack;
 
   before(async function () {
-    const s = await stackWithKey(20000);
+    // fall 2: two replicas running a busy script take both cores, and a master check answered late
+    // once (the host, not the master, is slow) must not take the master out.
+    const s = await stackWithKey(20000, { fall: 2 });
     if (!s) this.skip();
     st = s!;
   });
@@ -179,13 +181,14 @@ describe('proxy: slow reads and a silent master', function () {
     await st?.stop();
   });
 
-  it('a read that keeps its replica busy past the checks is sent on once, to a replica, then answered with an error; the master never runs it', async () => {
-    // A busy loop of about 1.5 s (calibrated on the master directly, as plain EVAL).
+  it('a read that keeps its replica busy past the checks is sent on once, then answered with an error; the master never runs it, writes go on', async () => {
+    // A busy loop of about 2 s (calibrated on the master directly, as plain EVAL): longer than the
+    // checks need to take a replica out (fall 2 x 400 ms).
     const probe = await RawClient.connect(st.master.port);
     const script = 'local i=0 while i<tonumber(ARGV[1]) do i=i+1 end return i';
     const t0 = Date.now();
     await probe.str('EVAL', script, '0', '5000000');
-    const n = Math.round((5000000 * 1500) / Math.max(1, Date.now() - t0));
+    const n = Math.round((5000000 * 2000) / Math.max(1, Date.now() - t0));
     probe.close();
     const reads = readLoops(st.port, 2, '$1\r\nv\r\n');
     let writing = true;
@@ -210,11 +213,14 @@ describe('proxy: slow reads and a silent master', function () {
       await writer;
     }
     const { total, bad } = await reads.stop();
-    assert.match(reply, /^-ERR resplit: the read kept two backends busy past their timeouts \(the last 127\.0\.0\.1:\d+\); it was not sent again\r\n$/);
-    assert.deepEqual(bad, [], 'other reads failed');
+    const stalledError = /^-ERR resplit: the read was in flight on two backends that went silent \(the last 127\.0\.0\.1:\d+\); it was not sent again\r\n$/;
+    assert.match(reply, stalledError);
+    // Reads that shared both stalls with it get the same error (which one was slow cannot be
+    // told); no other error, no CLUSTERDOWN, and every write succeeds.
+    for (const b of bad) assert.match(b, stalledError);
     assert.deepEqual(badWrites, [], 'writes failed');
     assert.ok(total > 100, `only ${total} reads`);
-    assert.equal(stats.readsStalled, stalled + 1);
+    assert.ok(stats.readsStalled >= stalled + 1);
     assert.equal(await calls(st.master.port, 'eval_ro'), 0, 'the master ran the slow read');
     const onReplicas = (await calls(st.replicas[0].port, 'eval_ro')) + (await calls(st.replicas[1].port, 'eval_ro'));
     assert.ok(onReplicas <= 2, `the slow read ran ${onReplicas} times`);

@@ -160,4 +160,45 @@ describe('replication: a master restarted after a crash, and WAIT', function () 
     const after = await info(master.port, 'stats');
     assert.equal(Number(after.sync_full), Number(before.sync_full) + 1);
   });
+
+  it('SHUTDOWN waits (shutdown-timeout) for a replica that has not acknowledged everything; SHUTDOWN NOW does not', async () => {
+    const m = await startStoreProcess(['--repl-diskless-sync-delay', '0', '--shutdown-timeout', '5', '--dir', tmpDir()]);
+    const r = await startStoreProcess(['--replicaof', '127.0.0.1', String(m.port), '--dir', tmpDir()]);
+    try {
+      await until('replica linked', async () => (await info(r.port)).master_link_status === 'up');
+      r.proc.kill('SIGSTOP');
+      const c = await RawClient.connect(m.port);
+      // More than the sockets' buffers hold, then a small write: neither can reach the stopped replica yet.
+      assert.equal(await c.str('SET', 'big', 'x'.repeat(20 * 1024 * 1024)), '+OK\r\n');
+      assert.equal(await c.str('SET', 'y', '1'), '+OK\r\n');
+      const exited = new Promise<number>((resolve) => m.proc.once('exit', () => resolve(Date.now())));
+      c.write('SHUTDOWN\r\n');
+      const t0 = Date.now();
+      await sleep(700);
+      r.proc.kill('SIGCONT');
+      const t1 = await exited;
+      assert.ok(t1 - t0 >= 650, `the master exited after ${t1 - t0} ms, before the replica could catch up`);
+      c.close();
+      assert.equal(await cli(r.port, 'GET', 'y'), '1');
+      assert.equal(await cli(r.port, 'STRLEN', 'big'), '20971520');
+      // NOW: no wait, even with a replica that cannot answer.
+      const m2 = await startStoreProcess(['--repl-diskless-sync-delay', '0', '--dir', tmpDir()]);
+      const r2 = await startStoreProcess(['--replicaof', '127.0.0.1', String(m2.port), '--dir', tmpDir()]);
+      await until('second replica linked', async () => (await info(r2.port)).master_link_status === 'up');
+      r2.proc.kill('SIGSTOP');
+      const c2 = await RawClient.connect(m2.port);
+      assert.equal(await c2.str('SET', 'z', 'x'.repeat(20 * 1024 * 1024)), '+OK\r\n');
+      const gone = new Promise<void>((resolve) => m2.proc.once('exit', () => resolve()));
+      const t2 = Date.now();
+      c2.write('SHUTDOWN NOW\r\n');
+      await gone;
+      c2.close();
+      assert.ok(Date.now() - t2 < 3000, 'SHUTDOWN NOW waited');
+      r2.proc.kill('SIGCONT');
+      await r2.stop();
+    } finally {
+      r.proc.kill('SIGCONT');
+      await Promise.all([m.stop(), r.stop()]);
+    }
+  });
 });

@@ -73,16 +73,17 @@ export interface PoolOptions {
 }
 
 /**
- * The oldest unanswered read of a backend that went silent (Slot.stalls): sent on once, to a
- * replica only (a slow read must not take the master, and with it every write, out of service);
- * otherwise its first unanswered request gets an error. Returns whether requests are left to re-send.
+ * A read in flight on a backend that went silent (Slot.stalls). Which of them keeps the backend
+ * busy cannot be told (Redis sends the replies of everything it read in one go after the slow
+ * command), so each is sent on once; in flight on a second silent backend, it gets an error.
+ * Returns true when it was answered so.
  */
-export function stallRetry(s: Slot, from: Backend, next: Backend | null): boolean {
-  s.stalls++;
-  if (s.stalls < 2 && next !== null && !next.isMaster) return true;
-  stats.readsStalled++;
-  log().warn({ backend: from.name, stalls: s.stalls }, 'a read stalled its backend and was answered with an error rather than sent on');
-  return s.answerFirst(errorReply(PE.READ_STALLED(from.name)));
+export function stalledTwice(s: Slot, from: Backend): boolean {
+  if (++s.stalls < 2) return false;
+  stats.readsStalled += s.count - s.got;
+  log().warn({ backend: from.name, requests: s.count - s.got }, 'reads in flight on a second silent backend: answered with an error rather than sent on');
+  s.fail(errorReply(PE.READ_STALLED(from.name)));
+  return true;
 }
 
 export class Pool implements ConnEvents {
@@ -191,12 +192,10 @@ export class Pool implements ConnEvents {
     stats.backendConnFailures++;
     log().warn({ backend: b.name, reason, pending: pending.length }, 'backend connection failed');
     this.markDown(b, `passive: ${reason}`);
-    for (let i = 0; i < pending.length; i++) {
-      const s = pending[i];
+    for (const s of pending) {
       const retry = s.kind === K.READ && s.tries < this.all.length + 1 && s.request() !== null;
+      if (retry && conn.failedStalled && stalledTwice(s, b)) continue;
       const next = retry ? this.readBackend(b) : null;
-      // The oldest read of a silent backend is the one it was running.
-      if (retry && i === 0 && conn.failedStalled && !stallRetry(s, b, next)) continue;
       const req = retry ? s.request() : null;
       if (req !== null) {
         if (next) {

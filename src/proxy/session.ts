@@ -14,7 +14,7 @@ import { scheduleFlush, type Flushable } from './flush';
 import { SocketWriter } from '../common/socket-writer';
 import { coarseNow } from '../common/coarse-clock';
 import type { BackendConn, ConnEvents } from './backend-conn';
-import { stallRetry, type Backend } from './pool';
+import { stalledTwice, type Backend } from './pool';
 import type { ProxyContext } from './context';
 import { stats } from './stats';
 import { readClient } from '../common/client-reads';
@@ -802,12 +802,10 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private readFailover(conn: BackendConn, pending: Slot[]): void {
     stats.backendConnFailures++;
     const from = conn.addr as Backend;
-    for (let i = 0; i < pending.length; i++) {
-      const s = pending[i];
+    for (const s of pending) {
       const bytes = s.request();
+      if (bytes && s.kind === K.READ && conn.failedStalled && stalledTwice(s, from)) continue;
       const c = bytes && s.kind === K.READ && s.tries < this.ctx.pool.all.length + 1 ? this.readConnection(from) : null;
-      // The oldest read of a silent replica is the one it was running (Pool.connFailed does the same).
-      if (c !== null && i === 0 && conn.failedStalled && !stallRetry(s, from, c.addr as Backend)) continue;
       if (c === null || bytes === null) {
         log().warn({ client: this.id, from: from.name }, 'RESP3 read failover: no backend left for the read');
         s.fail(R_NO_BACKEND);

@@ -39,9 +39,9 @@ export class Slot {
   /** How many backends have been tried. */
   tries = 0;
   /**
-   * Backends that went silent with this read as their oldest unanswered request. A read that
-   * stalls a second backend is most likely slow itself (a long script, KEYS on a big keyspace):
-   * it gets an error instead of being sent on, which would take every backend out in turn.
+   * Backends that went silent with this read in flight. In flight on a second one, it gets an
+   * error instead of being sent on: a read that is slow itself (a long script, KEYS on a big
+   * keyspace) would otherwise take every backend out in turn (Pool stalledTwice).
    */
   stalls = 0;
   /** Index of the backend serving it (pool order: 0 = master). */
@@ -95,19 +95,6 @@ export class Slot {
     const errs = Buffer.allocUnsafe(err.length * missing);
     for (let i = 0; i < missing; i++) err.copy(errs, i * err.length);
     this.complete(errs);
-  }
-
-  /**
-   * Answers the first unanswered request of the run with `err` (a read not to be sent again) and
-   * returns whether any request of the run is still unanswered.
-   */
-  answerFirst(err: Buffer): boolean {
-    if (this.count - this.got <= 1) {
-      this.complete(err);
-      return false;
-    }
-    this.partial(1, err);
-    return true;
   }
 
   /** The bytes of the requests still unanswered, to re-send (null: not kept). */

@@ -81,6 +81,7 @@ export const DIRECTIVES: Directive[] = [
   d('repl-diskless-load', 'enum', 'disabled', true, { enumValues: ['disabled', 'on-empty-db', 'swapdb'] }),
   d('repl-ping-replica-period', 'int', '10', true, { min: 1, aliases: ['repl-ping-slave-period'] }),
   d('repl-timeout', 'int', '60', true, { min: 1 }),
+  d('shutdown-timeout', 'int', '10', true, { min: 0, max: MAXINT }),
   d('repl-disable-tcp-nodelay', 'bool', 'no', true),
   d('repl-backlog-size', 'memory', '1048576', true, { min: 1, max: LLMAX }),
   d('repl-backlog-ttl', 'int', '3600', true, { min: 0, max: LLMAX }),

@@ -23,7 +23,7 @@ export const REDIS_ONLY_DIRECTIVES: ReadonlySet<string> = new Set([
   'no-appendfsync-on-rewrite', 'oom-score-adj', 'oom-score-adj-values', 'proc-title-template',
   'propagation-error-behavior', 'rdb-save-incremental-fsync', 'replica-ignore-disk-write-errors',
   'replica-ignore-maxmemory', 'server_cpulist', 'shutdown-on-sigint', 'shutdown-on-sigterm',
-  'shutdown-timeout', 'slave-ignore-maxmemory', 'socket-mark-id', 'syslog-facility',
+  'slave-ignore-maxmemory', 'socket-mark-id', 'syslog-facility',
   'syslog-ident', 'tls-auth-clients', 'tls-ca-cert-dir', 'tls-ca-cert-file', 'tls-cert-file',
   'tls-ciphers', 'tls-ciphersuites', 'tls-client-cert-file', 'tls-client-key-file',
   'tls-client-key-file-pass', 'tls-cluster', 'tls-dh-params-file', 'tls-key-file',

@@ -97,6 +97,12 @@ export interface SlowlogEntry {
 }
 
 /** One store instance: tests run several in one process, so all state hangs off it (no module globals). */
+/** SHUTDOWN's options: save (null: as the save points say), now (do not wait for lagging replicas). */
+export interface ShutdownOptions {
+  save: boolean | null;
+  now?: boolean;
+}
+
 export class Server implements DbHost {
   readonly config: Config;
   readonly configFile: string;
@@ -153,7 +159,7 @@ export class Server implements DbHost {
   /** Role hooks set by replication: whether this server is a replica, and of whom. */
   isReplica = false;
   /** Shutdown hooks (persistence saves, replication closes links). Return a promise to delay exit. */
-  readonly shutdownHooks: Array<(opts: { save: boolean | null }) => Promise<void> | void> = [];
+  readonly shutdownHooks: Array<(opts: ShutdownOptions) => Promise<void> | void> = [];
   /**
    * INFO section providers contributed by features (persistence, replication): name (lower case) ->
    * fields in print order. The INFO command prints these in Redis's section order.
@@ -598,8 +604,8 @@ export class Server implements DbHost {
 
   // ---- shutdown ----
 
-  /** Stops listening, runs shutdown hooks (save, replication), closes clients, removes the pidfile. */
-  async shutdown(opts: { save: boolean | null } = { save: null }): Promise<void> {
+  /** Stops listening, runs shutdown hooks (replicas catch up, save, ...), closes clients, removes the pidfile. */
+  async shutdown(opts: ShutdownOptions = { save: null }): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     this.log.info('shutting down');

@@ -35,7 +35,7 @@ register({
     s.log.warn({ client: c.addr, save, now, force }, 'User requested shutdown...');
     // No reply: the connection closes when the server goes away.
     c.blocked = true;
-    s.shutdown({ save }).then(
+    s.shutdown({ save, now: now || force }).then(
       () => {
         if (s.ext.mainProcess) process.exit(0);
       },

@@ -11,7 +11,8 @@ import { E } from '../../resp/errors';
 import { SERVER_INIT_HOOKS } from '../registry';
 import { logger } from '../../common/log';
 import { ReplState, replState } from './state';
-import { feedCommand, detachReplica, masterCron, refreshGoodReplicas } from './master';
+import { feedCommand, detachReplica, masterCron, refreshGoodReplicas, sendGetAck } from './master';
+import { pauseClients } from '../client-pause';
 import { replicaCron, connectToMaster } from './replica';
 import { replicationInfo } from './info';
 import { dropWaiter } from './wait';
@@ -50,6 +51,33 @@ export function restoreReplicationInfo(s: Server, info: LoadedReplInfo): void {
     st.noReplicasSince = Date.now();
   }
   log().info({ replid: st.replid, offset: st.offset }, 'replication id and offset restored from the RDB file');
+}
+
+/**
+ * Before a master shuts down (SHUTDOWN without NOW/FORCE, SIGTERM), writes are paused and replicas
+ * that have not acknowledged everything get up to shutdown-timeout seconds to catch up, as Redis
+ * 7.0 does, so that what was acknowledged to clients is not lost with the master.
+ */
+async function waitForReplicas(s: Server, st: ReplState, now: boolean): Promise<void> {
+  const timeoutMs = s.config.getInt('shutdown-timeout') * 1000;
+  if (now || timeoutMs <= 0 || st.isReplica || st.replicas.size === 0) return;
+  const target = st.offset;
+  const lagging = () => [...st.replicas.values()].filter((l) => l.ackOff < target);
+  if (lagging().length === 0) return;
+  log().warn('Waiting for replicas before shutting down.');
+  pauseClients(s, timeoutMs, 'write');
+  const deadline = Date.now() + timeoutMs;
+  let asked = 0;
+  while (lagging().length > 0 && Date.now() < deadline) {
+    if (Date.now() - asked >= 1000) {
+      sendGetAck(s, st);
+      asked = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const left = lagging();
+  if (left.length === 0) log().info('Replicas caught up before shutting down.');
+  else for (const l of left) log().warn({ offset: l.ackOff, behind: target - l.ackOff }, 'Lagging replica reported an offset behind master, shutting down anyway.');
 }
 
 /** Whether a command counts as a write for min-replicas-to-write (EXEC: if it queued one). */
@@ -128,6 +156,7 @@ export function attachReplication(s: Server): void {
       setImmediate(() => connectToMaster(s));
     });
   }
+  s.shutdownHooks.push((opts) => waitForReplicas(s, st, opts.now === true));
   s.shutdownHooks.push(() => {
     const link = st.link;
     st.masterHost = null;
