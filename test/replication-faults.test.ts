@@ -201,4 +201,27 @@ describe('replication: a master restarted after a crash, and WAIT', function () 
       await Promise.all([m.stop(), r.stop()]);
     }
   });
+
+  it('the replica\'s master client shows the link\'s addresses and CLIENT KILL drops the link, which continues with a partial resync', async () => {
+    const m = await startStoreProcess(['--repl-diskless-sync-delay', '0', '--dir', tmpDir()]);
+    const r = await startStoreProcess(['--replicaof', '127.0.0.1', String(m.port), '--dir', tmpDir()]);
+    try {
+      await until('replica linked', async () => (await info(r.port)).master_link_status === 'up');
+      const line = await cli(r.port, 'CLIENT', 'LIST', 'TYPE', 'master');
+      const addr = /addr=(\S+)/.exec(line)![1];
+      assert.equal(addr, `127.0.0.1:${m.port}`);
+      assert.match(line, / fd=\d+ /);
+      for (const kill of [['CLIENT', 'KILL', 'TYPE', 'master'], ['CLIENT', 'KILL', 'ADDR', addr]]) {
+        const before = Number((await info(m.port, 'stats')).sync_partial_ok);
+        assert.equal(await cli(r.port, ...kill), '1');
+        await until('partial resync', async () => Number((await info(m.port, 'stats')).sync_partial_ok) === before + 1);
+        await until('linked again', async () => (await info(r.port)).master_link_status === 'up');
+      }
+      await cli(m.port, 'SET', 'after', 'kill');
+      await caughtUp(m.port, r.port);
+      assert.equal(await cli(r.port, 'GET', 'after'), 'kill');
+    } finally {
+      await Promise.all([m.stop(), r.stop()]);
+    }
+  });
 });

@@ -29,9 +29,14 @@ export class Client {
   libVer = '';
   authenticated: boolean;
   user = 'default';
-  /** Address "ip:port" of the peer and of the local end. */
-  readonly addr: string;
-  readonly laddr: string;
+  /**
+   * Address "ip:port" of the peer and of the local end. Set from the socket; the master client of
+   * a replica (no socket of its own: its replies are not sent) takes them from the link.
+   */
+  addr: string;
+  laddr: string;
+  /** The socket CLIENT LIST's fd= is read from when `socket` is null (the replication link). */
+  fdSocket: Socket | null = null;
   /** Set when the connection must close once pending replies are written. */
   closeAfterReply = false;
   closed = false;

@@ -15,7 +15,7 @@ export function clientType(c: Client): 'normal' | 'master' | 'replica' | 'pubsub
 
 /** The file descriptor of the socket (-1 for internal clients), as Redis's fd= field. */
 function fdOf(c: Client): number {
-  const h = (c.socket as unknown as { _handle?: { fd?: number } } | null)?._handle;
+  const h = ((c.socket ?? c.fdSocket) as unknown as { _handle?: { fd?: number } } | null)?._handle;
   return typeof h?.fd === 'number' ? h.fd : -1;
 }
 

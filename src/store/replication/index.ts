@@ -126,6 +126,8 @@ export function attachReplication(s: Server): void {
   s.ext.replRestore = (info: LoadedReplInfo) => restoreReplicationInfo(s, info);
   s.freeHooks.push((c) => {
     if (c.isReplica) detachReplica(s, c);
+    // CLIENT KILL of the master client drops the link (it reconnects and continues with PSYNC).
+    if (c === st.masterClient && st.link) st.link.close('master client killed');
     if (st.waiters.length) dropWaiter(st, c);
   });
   let lastCron = 0;

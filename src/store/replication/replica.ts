@@ -367,6 +367,10 @@ export class MasterLink {
     const s = this.s;
     const st = this.st;
     const mc = s.createClient(null);
+    // CLIENT LIST shows and CLIENT KILL finds the master by the link's addresses, as in Redis.
+    mc.addr = `${this.sock.remoteAddress}:${this.sock.remotePort}`;
+    mc.laddr = `${this.sock.localAddress}:${this.sock.localPort}`;
+    mc.fdSocket = this.sock;
     mc.isMaster = true;
     mc.authenticated = true;
     mc.name = '';
