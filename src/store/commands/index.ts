@@ -16,6 +16,7 @@ import './command';
 import './slowlog';
 import './monitor';
 import './debug';
+import './debug-digest';
 import './server-misc';
 import './persistence';
 import './dump';

@@ -1,0 +1,50 @@
+// DEBUG DIGEST / DIGEST-VALUE / POPULATE compared with redis-server 7.0: the same data gives the same
+// digests byte for byte (every type, both encodings of each collection, expiries, several dbs), so
+// a dataset can be compared across the two servers.
+
+import { useDiff } from './helpers/diff';
+
+describe('DEBUG DIGEST (differential)', () => {
+  const d = useDiff({ 'enable-debug-command': 'yes', 'zset-max-listpack-entries': '4', 'hash-max-listpack-entries': '4', 'set-max-intset-entries': '4' });
+
+  it('empty, then every type in both encodings, expiries and other dbs', async () => {
+    await d.check(['DEBUG', 'DIGEST']);
+    await d.seq([
+      ['SET', 'str', 'hello'],
+      ['SET', 'int', '12345'],
+      ['SET', 'bin', '\x00\xff\r\n'],
+      ['RPUSH', 'list', 'a', 'b', 'c', '1'],
+      ['SADD', 'iset', '1', '2', '3'],
+      ['SADD', 'bigset', 'a', 'b', 'c', 'd', 'e', 'f'],
+      ['ZADD', 'zs', '1.5', 'a', '-0', 'b', '3', 'c'],
+      ['ZADD', 'zbig', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e', '-0', 'neg', '0.1', 'f', 'inf', 'g'],
+      ['HSET', 'hs', 'f', 'v', 'g', 'w'],
+      ['HSET', 'hbig', 'a', '1', 'b', '2', 'c', '3', 'd', '4', 'e', '5'],
+      ['SET', 'ttl', 'v', 'EX', '1000'],
+      ['SELECT', '3'],
+      ['SET', 'other', 'db'],
+      ['SELECT', '0'],
+    ]);
+    await d.check(['DEBUG', 'DIGEST']);
+    await d.check(['DEBUG', 'DIGEST-VALUE', 'str', 'int', 'bin', 'list', 'iset', 'bigset', 'zs', 'zbig', 'hs', 'hbig', 'ttl', 'nokey']);
+    await d.check(['DEBUG', 'DIGEST-VALUE']);
+    await d.check(['LPUSH', 'list', 'z']);
+    await d.check(['DEBUG', 'DIGEST']);
+  });
+
+  it('POPULATE: keys, prefix, sizes (cut and zero-padded), existing keys kept, errors', async () => {
+    await d.seq([
+      ['SET', 'key:1', 'mine'],
+      ['DEBUG', 'POPULATE', '5'],
+      ['DEBUG', 'POPULATE', '3', 'p', '4'],
+      ['DEBUG', 'POPULATE', '2', 'q', '12'],
+      ['GET', 'key:1'],
+      ['GET', 'q:1'],
+      ['DBSIZE'],
+      ['DEBUG', 'DIGEST'],
+      ['DEBUG', 'POPULATE', '-1'],
+      ['DEBUG', 'POPULATE', 'x'],
+      ['DEBUG', 'POPULATE', '1', 'p', '-2'],
+    ]);
+  });
+});
