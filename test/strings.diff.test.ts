@@ -320,6 +320,13 @@ describe('strings (differential)', () => {
       ['OBJECT', 'ENCODING', 'mv2'],
       ['COPY', 'mv2', 'mv3'],
       ['OBJECT', 'ENCODING', 'mv3'],
+      // An expiry change keeps the value, and so its encoding.
+      ['EXPIRE', 'mv2', '100'],
+      ['OBJECT', 'ENCODING', 'mv2'],
+      ['GETEX', 'mv2', 'EX', '50'],
+      ['OBJECT', 'ENCODING', 'mv2'],
+      ['PERSIST', 'mv2'],
+      ['OBJECT', 'ENCODING', 'mv2'],
       ['OBJECT', 'ENCODING', 'nokey'],
       ['OBJECT', 'REFCOUNT', 'i'],
       ['SET', 'small', '5'],

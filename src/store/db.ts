@@ -36,8 +36,12 @@ export interface DbHost {
   activeExpiryAllowed(): boolean;
   /** Called when an expired key is deleted (propagates DEL, counts expired_keys). */
   onExpired(db: Db, key: string): void;
-  /** Called before a key changes or disappears (WATCH, snapshots). */
-  onKeyChange(db: Db, key: string): void;
+  /**
+   * Called before a key changes or disappears (snapshots). `valueChanges` is false when only its
+   * expiry changes (or a string is about to be replaced through set), which keeps the value's
+   * recorded string encoding.
+   */
+  onKeyChange(db: Db, key: string, valueChanges?: boolean): void;
   /** Called when a database's maps are replaced (FLUSHDB/FLUSHALL); snapshots keep the old maps. */
   onFlush?(db: Db, oldData: Map<string, Value>, oldExpires: Map<string, number>): void;
   /** Called before two databases exchange contents. */
@@ -139,7 +143,8 @@ export class Db {
     if (this.expires.size && this.expireIfNeeded(key)) return undefined;
     const v = this.data.get(key);
     if (v !== undefined) {
-      this.host.onKeyChange(this, key);
+      // A string is never changed in place: a new one is stored with set(), which reports that.
+      this.host.onKeyChange(this, key, typeof v !== 'string');
       this.touch(key);
     }
     return v;
@@ -226,7 +231,7 @@ export class Db {
 
   /** Sets an absolute expiry time in ms (the key must exist). */
   setExpire(key: string, at: number): void {
-    this.host.onKeyChange(this, key);
+    this.host.onKeyChange(this, key, false);
     this.expires.set(key, at);
     this.signal(key);
     this.host.addDirty(1);
@@ -240,7 +245,7 @@ export class Db {
   /** Removes a TTL; returns whether there was one. */
   persist(key: string): boolean {
     if (!this.expires.has(key)) return false;
-    this.host.onKeyChange(this, key);
+    this.host.onKeyChange(this, key, false);
     this.expires.delete(key);
     this.signal(key);
     this.host.addDirty(1);

@@ -21,8 +21,9 @@ export type StringEncoding = 'raw' | 'embstr' | 'grown';
 /** Per data map (so FLUSHDB's fresh map and SWAPDB's exchange need no bookkeeping). */
 const overrides = new WeakMap<Map<string, Value>, Map<string, StringEncoding>>();
 
-/** Drops a key's override when it changes (a Server key-change hook). */
-function forget(db: Db, key: string): void {
+/** Drops a key's override when its value changes (a Server key-change hook; not for an expiry change). */
+function forget(db: Db, key: string, valueChanges: boolean): void {
+  if (!valueChanges) return;
   const m = overrides.get(db.data);
   if (m !== undefined && m.size !== 0) m.delete(key);
 }
