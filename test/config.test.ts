@@ -58,6 +58,12 @@ describe('config files', () => {
     assert.throws(() => loadConfigArgs(new Config(), [fa]), /aof\.conf:1: the append-only file is not supported by resplit-server/);
     const fr = write(dir, 'rename.conf', 'rename-command nosuchcmd x\n');
     assert.throws(() => loadConfigArgs(new Config(), [fr]), /rename\.conf:1: No such command in rename-command/);
+    const ft = write(dir, 'rename2.conf', 'rename-command set get\n');
+    assert.throws(() => loadConfigArgs(new Config(), [ft]), /rename2\.conf:1: Target command name already exists/);
+    const fr3 = write(dir, 'rename3.conf', 'rename-command set s1\nrename-command set s2\n');
+    assert.throws(() => loadConfigArgs(new Config(), [fr3]), /rename3\.conf:2: No such command in rename-command/);
+    const fd = write(dir, 'deprecated.conf', 'list-max-ziplist-entries 512\nlua-replicate-commands yes\n');
+    assert.equal(loadConfigArgs(new Config(), [fd]).warnings.length, 2);
     const f2 = write(dir, 'bad.conf', 'port 7002\n\nhz abc\n');
     assert.throws(() => loadConfigArgs(new Config(), [f2]), (e: Error) => e instanceof ConfigError && /bad\.conf:3: argument couldn't be parsed into an integer/.test(e.message));
     const f3 = write(dir, 'quote.conf', 'requirepass "abc\n');
@@ -294,7 +300,7 @@ describe('CONFIG SET port and bind', function () {
 
   it('rename-command disables or renames a command; appendonly yes is refused; a distribution redis.conf loads', async () => {
     const dir = tmpDir();
-    const f = write(dir, 'rename.conf', 'rename-command FLUSHALL ""\nrename-command config myconfig\n');
+    const f = write(dir, 'rename.conf', 'rename-command FLUSHALL ""\nrename-command config myconfig\nrename-command set myset\n');
     const child = await startStoreProcess([f, '--dir', dir]);
     const c = await RawClient.connect(child.port);
     try {
@@ -305,7 +311,12 @@ describe('CONFIG SET port and bind', function () {
         await c.str('MYCONFIG', 'SET', 'appendonly', 'yes'),
         "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - the append-only file is not supported by resplit-server (RDB snapshots only)\r\n",
       );
-      assert.equal(await c.str('SET', 'k', 'v'), '+OK\r\n');
+      assert.equal(await c.str('MYSET', 'k', 'v'), '+OK\r\n');
+      // A renamed write is still a write for CLIENT PAUSE WRITE.
+      assert.equal(await c.str('CLIENT', 'PAUSE', '400', 'WRITE'), '+OK\r\n');
+      const t0 = Date.now();
+      assert.equal(await c.str('MYSET', 'k', 'w'), '+OK\r\n');
+      assert.ok(Date.now() - t0 >= 300, 'the renamed write was not held by the pause');
     } finally {
       c.close();
       await child.stop();

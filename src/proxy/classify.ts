@@ -185,7 +185,7 @@ export const routedName = { name: '' };
  */
 export const LOCAL_NOT_IN_MULTI = new Set([
   'client|setname', 'client|getname', 'client|id', 'client|info', 'client|list', 'client|setinfo',
-  'auth', 'hello', 'readonly', 'readwrite', 'role', 'resplit',
+  'auth', 'hello', 'readonly', 'readwrite', 'role', 'resplit', 'acl|whoami',
 ]);
 /** Subscribing inside MULTI would leave the client subscribed after EXEC on a connection that is not a tunnel. */
 export const SUB_NOT_IN_MULTI = new Set(['subscribe', 'psubscribe', 'ssubscribe']);

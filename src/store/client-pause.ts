@@ -5,8 +5,8 @@
 
 import type { Client } from './client';
 import type { Server } from './server';
-import { dispatch } from './dispatch';
-import { F, resolveCommand } from '../resp/commands';
+import { dispatch, commandOf } from './dispatch';
+import { F } from '../resp/commands';
 
 /** A pause in effect (Server.pauseState). */
 export interface PauseState {
@@ -56,7 +56,7 @@ export function holdForPause(s: Server, c: Client, argv: string[]): boolean {
   const st = s.pauseState;
   if (!st || c.isMaster || c.isReplica) return false;
   if (st.mode === 'write') {
-    const cmd = resolveCommand(argv);
+    const cmd = commandOf(s, c, argv);
     if (!cmd) return false;
     const writes = cmd.bits & (F.write | F.may_replicate) || (cmd.name === 'exec' && c.multi?.some((q) => q.cmd.bits & F.write));
     if (!writes || (c.multi && cmd.name !== 'exec')) return false;

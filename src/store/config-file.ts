@@ -33,8 +33,13 @@ function applyLine(config: Config, args: string[], where: string, warnings: stri
   if (name === 'rename-command') {
     if (rest.length !== 2) throw new ConfigError(`${where}: Bad directive or wrong number of arguments`);
     const from = rest[0].toLowerCase();
-    if (!lookupCommand(from)) throw new ConfigError(`${where}: No such command in rename-command`);
-    config.renameCommand(from, rest[1].toLowerCase());
+    const to = rest[1].toLowerCase();
+    // As Redis: the command must still be in the table (not renamed away already), and the new
+    // name must not be taken.
+    if (!lookupCommand(from) || config.renamed?.has(from)) throw new ConfigError(`${where}: No such command in rename-command`);
+    const taken = (lookupCommand(to) && !config.renamed?.has(to)) || config.renamedFrom?.has(to);
+    if (to !== '' && taken) throw new ConfigError(`${where}: Target command name already exists`);
+    config.renameCommand(from, to);
     return;
   }
   const dir = findDirective(name);

@@ -52,11 +52,26 @@ function isWrite(cmd: Command, c: Client): boolean {
  * The master's stream is not renamed: it carries original names.
  */
 function renameArgv(s: Server, argv: string[]): boolean {
-  const name = argv[0].toLowerCase();
-  const from = s.config.renamedFrom?.get(name);
-  if (from !== undefined) argv[0] = from;
-  else if (s.config.renamed!.has(name)) return false;
+  const to = renamedName(s, argv[0]);
+  if (to === null) return false;
+  argv[0] = to;
   return true;
+}
+
+/** The original name a client's command name stands for under rename-command; null if unknown. */
+function renamedName(s: Server, name0: string): string | null {
+  const name = name0.toLowerCase();
+  const from = s.config.renamedFrom?.get(name);
+  if (from !== undefined) return from;
+  return s.config.renamed!.has(name) ? null : name0;
+}
+
+/** The command a client's request names, rename-command applied (CLIENT PAUSE WRITE's check). */
+export function commandOf(s: Server, c: Client, argv: string[]): Command | undefined {
+  if (s.config.renamed === null || c.isMaster) return resolveCommand(argv);
+  const name = renamedName(s, argv[0]);
+  if (name === null) return undefined;
+  return resolveCommand(name === argv[0] ? argv : [name, ...argv.slice(1)]);
 }
 
 /** Processes one request from a client. */

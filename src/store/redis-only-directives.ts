@@ -1,9 +1,11 @@
-// Directives redis-server 7.0.15 accepts (its CONFIG GET * names, plus user and loadmodule) that
+// Directives redis-server 7.0.15 accepts (its CONFIG GET * names, plus user, loadmodule and the
+// deprecated config-file-only list-max-ziplist-entries/-value and lua-replicate-commands) that
 // resplit-server does not implement: a config file naming them still loads, with a warning that they
 // have no effect. Generated from a real redis-server 7.0.15; anything else is a bad directive, as in Redis.
 
 /** Redis 7.0 directives without effect here. */
 export const REDIS_ONLY_DIRECTIVES: ReadonlySet<string> = new Set([
+  'list-max-ziplist-entries', 'list-max-ziplist-value', 'lua-replicate-commands',
   'acl-pubsub-default', 'aclfile', 'active-defrag-cycle-max', 'active-defrag-cycle-min',
   'active-defrag-ignore-bytes', 'active-defrag-max-scan-fields', 'active-defrag-threshold-lower',
   'active-defrag-threshold-upper', 'active-expire-effort', 'activedefrag', 'aof-disable-auto-gc',

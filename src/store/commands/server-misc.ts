@@ -35,7 +35,8 @@ register({
     s.log.warn({ client: c.addr, save, now, force }, 'User requested shutdown...');
     // No reply: the connection closes when the server goes away.
     c.blocked = true;
-    s.shutdown({ save, now: now || force }).then(
+    // Only NOW skips waiting for lagging replicas (FORCE is about errors saving, as in Redis).
+    s.shutdown({ save, now }).then(
       () => {
         if (s.ext.mainProcess) process.exit(0);
       },
