@@ -92,6 +92,21 @@ describe('proxy routing', function () {
     });
     for (let i = 0; i < 6; i++) assert.equal(await c.str('EVALSHA_RO', sha, '0'), '$2\r\nhi\r\n');
     assert.ok((await calls(st.replicas[0].port, 'evalsha_ro')) + (await calls(st.replicas[1].port, 'evalsha_ro')) === 6);
+    // Inside MULTI the copies go with EXEC: a discarded SCRIPT FLUSH flushes nothing anywhere.
+    assert.equal(await c.str('MULTI'), '+OK\r\n');
+    assert.equal(await c.str('SCRIPT', 'FLUSH'), '+QUEUED\r\n');
+    assert.match(await c.str('ACL', 'WHOAMI'), /^-ERR resplit: 'ACL WHOAMI' is not supported inside MULTI/);
+    assert.equal(await c.str('DISCARD'), '+OK\r\n');
+    assert.equal(await c.str('PING'), '+PONG\r\n');
+    for (const r of [st.master, ...st.replicas]) assert.equal(await ask(r.port, 'SCRIPT', 'EXISTS', sha), '*1\r\n:1\r\n');
+    assert.equal(await c.str('MULTI'), '+OK\r\n');
+    assert.equal(await c.str('SCRIPT', 'FLUSH'), '+QUEUED\r\n');
+    assert.equal(await c.str('EXEC'), '*1\r\n+OK\r\n');
+    await waitFor('the script gone everywhere (EXEC)', async () => {
+      for (const r of [st.master, ...st.replicas]) if ((await ask(r.port, 'SCRIPT', 'EXISTS', sha)) !== '*1\r\n:0\r\n') return false;
+      return true;
+    });
+    assert.match(await c.str('SCRIPT', 'LOAD', "return 'hi'"), /^\$40\r\n/);
     assert.equal(await c.str('SCRIPT', 'FLUSH'), '+OK\r\n');
     await waitFor('the script gone everywhere', async () => {
       for (const r of [st.master, ...st.replicas]) if ((await ask(r.port, 'SCRIPT', 'EXISTS', sha)) !== '*1\r\n:0\r\n') return false;
@@ -397,6 +412,13 @@ describe('proxy requirepass', function () {
       assert.equal(await c.str('CONFIG', 'GET', 'port'), '+QUEUED\r\n');
       assert.equal(await c.str('CONFIG', 'GET', 'masterauth'), '+QUEUED\r\n');
       assert.equal(await c.str('EXEC'), `*4\r\n${empty}${bulk('x')}*2\r\n${bulk('port')}${bulk(String(st.port))}${empty}`);
+      // Commands Redis answers inside MULTI without queueing them (WATCH, MULTI) do not shift which
+      // element of EXEC's reply is filtered.
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.match(await c.str('WATCH', 'x'), /^-ERR WATCH inside MULTI is not allowed/);
+      assert.match(await c.str('MULTI'), /^-ERR MULTI calls can not be nested/);
+      assert.equal(await c.str('CONFIG', 'GET', 'masterauth'), '+QUEUED\r\n');
+      assert.equal(await c.str('EXEC'), `*1\r\n${empty}`);
       assert.equal(await c.str('WATCH', 'k'), '+OK\r\n');
       assert.equal(await c.str('CONFIG', 'GET', 'masterauth'), empty);
       assert.equal(await c.str('UNWATCH'), '+OK\r\n');

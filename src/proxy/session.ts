@@ -6,7 +6,7 @@
 import type net from 'node:net';
 import { RequestParser, ProtocolError, DEFAULT_LIMITS } from '../resp/parser';
 import { scanFrame, frame } from '../resp/frame-scan';
-import { ReplyWriter, encodeCommand } from '../resp/encode';
+import { ReplyWriter, encodeCommand, R_QUEUED } from '../resp/encode';
 import { lazyLogger } from './log';
 import { K, routeByName, routeByBytes, routedName, resolveRoute, xreadBlocks, type Route } from './classify';
 import { Slot, type SlotOwner, type PostFn } from './slot';
@@ -101,9 +101,15 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private multiDb = -1;
   /** A command was refused while queueing: EXEC discards the transaction and answers -EXECABORT. */
   private multiFailed = false;
-  /** Commands queued on the backend in this transaction, and which of them are CONFIG GET (filtered in EXEC's reply). */
+  /**
+   * This transaction as the backend queued it (counted from its +QUEUED replies: Redis answers some
+   * commands inside MULTI without queueing them): how many, which are CONFIG GET (filtered in
+   * EXEC's reply) and the SCRIPT LOAD/FLUSH to copy to the replicas once EXEC has run them. EXEC
+   * halts the session until its reply, so these are read then, before another MULTI resets them.
+   */
   private multiQueued = 0;
   private multiConfig: number[] | null = null;
+  private multiScripts: Array<[Buffer, string]> | null = null;
   /**
    * Subscribed: every request goes through the tunnel's dedicated connection as it is, until no
    * subscription is left. Not private: the tunnel checks it is still the session's (TunnelOwner).
@@ -313,7 +319,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       case K.CONFIG_GET:
         return configGet(this, args, raw);
       case K.SCRIPT:
-        this.ctx.pool.toReplicas(raw ?? encodeCommand(args), r.name);
+        if (this.ctx.pool.master.eligible) this.ctx.pool.toReplicas(raw ?? encodeCommand(args), r.name);
         return r3 ? this.write3(args, raw) : this.write(args, raw);
       case K.SUB:
         return this.subscribe(args, raw);
@@ -680,9 +686,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
           const s = this.sendDedicated(args, raw, K.WRITE);
           if (n === 'exec') {
             s.arg = this.multiDb;
-            const at = this.multiConfig;
-            const filter = this.ctx.configFilter;
-            s.post = at === null ? this.execPost : (slot, reply) => mapElements(this.execPost(slot, reply), at, filter);
+            s.post = this.execPost;
           }
         }
         this.unpin();
@@ -700,9 +704,16 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
         const db = parseDb(args[1], this.ctx.cfg.databases);
         if (typeof db === 'number') this.multiDb = db;
       }
-      if (r.kind === K.CONFIG_GET) (this.multiConfig ??= []).push(this.multiQueued);
-      this.multiQueued++;
-      this.sendPinned(args, raw, r);
+      const kind = r.kind;
+      const script = kind === K.SCRIPT ? (raw ?? encodeCommand(args)) : null;
+      this.sendDedicated(args, raw, K.WRITE).post = (_slot, reply) => {
+        if (reply.length === R_QUEUED.length && reply.equals(R_QUEUED)) {
+          if (kind === K.CONFIG_GET) (this.multiConfig ??= []).push(this.multiQueued);
+          if (script !== null) (this.multiScripts ??= []).push([script, r.name]);
+          this.multiQueued++;
+        }
+        return reply;
+      };
       return;
     }
     switch (n) {
@@ -746,6 +757,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     this.multiFailed = false;
     this.multiQueued = 0;
     this.multiConfig = null;
+    this.multiScripts = null;
   }
 
   private unpin(): void {
@@ -754,13 +766,18 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     this.multiFailed = false;
   }
 
-  /** After a successful EXEC, a SELECT queued in the transaction has switched the db. */
+  /**
+   * After a successful EXEC: a SELECT queued in the transaction has switched the db, its SCRIPT
+   * LOAD/FLUSH go to the replicas too, and its CONFIG GET replies are filtered.
+   */
   private readonly execPost: PostFn = (s, reply) => {
-    if (s.arg >= 0 && reply[0] === 42 /* '*' */ && reply[1] !== 45 /* '-' (*-1: aborted) */) {
+    if (reply[0] !== 42 /* '*' */ || reply[1] === 45 /* '-' (*-1: aborted) */) return reply;
+    if (s.arg >= 0) {
       this.db = s.arg;
       if (this.dedicated) this.dedicated.db = s.arg;
     }
-    return reply;
+    if (this.multiScripts !== null) for (const [bytes, name] of this.multiScripts) this.ctx.pool.toReplicas(bytes, name);
+    return this.multiConfig === null ? reply : mapElements(reply, this.multiConfig, this.ctx.configFilter);
   };
 
   /** Starts MULTI or WATCH on the dedicated connection. Not private: LocalSession (MULTI, WATCH). */
