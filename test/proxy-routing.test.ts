@@ -435,6 +435,14 @@ describe('proxy requirepass', function () {
       assert.ok(replies.includes(`%1\r\n${bulk('masterauth')}$0\r\n\r\n`), replies.join('|'));
       assert.ok(replies.some((r) => r.startsWith('>3\r\n') && r.includes('hello')), replies.join('|'));
       assert.ok(replies.indexOf('+PONG\r\n') < replies.indexOf(`$5\r\nafter\r\n`));
+      // Inside MULTI (no barrier can pass a transaction): refused, so EXEC aborts; nothing hangs.
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.match(await c.str('CONFIG', 'GET', 'masterauth'), /^-ERR unknown command 'resplit:config-get-is-not-supported-in-a-subscribed-transaction'/);
+      assert.match(await c.str('EXEC'), /^-EXECABORT /);
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('UNSUBSCRIBE', 'nosuch'), '+QUEUED\r\n');
+      assert.match(await c.str('EXEC'), /^\*1\r\n/);
+      assert.equal(await c.str('PING'), '+PONG\r\n');
     } finally {
       c.close();
       await ask(st.master.port, 'CONFIG', 'SET', 'masterauth', '');

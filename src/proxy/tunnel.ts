@@ -30,6 +30,8 @@ const SYNC_RESET = 2; // RESET: close the tunnel, reset the session, +RESET
 const SYNC_CLOSE = 3; // protocol error: its error after the tunnel's replies, then the client closes
 const SYNC_CONFIG = 4; // RESP3 CONFIG GET: sent now, its reply (the next non-push one) filtered
 const UNSUBS = new Set(['unsubscribe', 'punsubscribe', 'sunsubscribe']);
+/** What a subscribed RESP3 client's CONFIG GET inside MULTI becomes: a command the backend refuses. */
+const CONFIG_IN_MULTI = encodeCommand(['resplit:config-get-is-not-supported-in-a-subscribed-transaction']);
 
 /** What a tunnel needs from the session that owns it. */
 export interface TunnelOwner extends Flushable {
@@ -55,6 +57,8 @@ export class Tunnel {
   private sync: Slot | null = null;
   private syncAction = 0;
   private syncReply: Buffer = EMPTY;
+  /** Between MULTI and EXEC/DISCARD, as the client's requests say. */
+  private inMulti = false;
   /** A CONFIG GET waiting for its barrier, then: its reply is the next reply that is not a push. */
   private configRequest: Buffer = EMPTY;
   private configNext = false;
@@ -81,17 +85,25 @@ export class Tunnel {
   request(name: string, args: Buffer[], raw: Buffer | null): void {
     // RESET is the proxy's: forwarded, it would log the tunnel's backend connection out and leave
     // the client a tunnel. It is answered once the tunnel has answered everything before it.
-    if (args.length === 1 && name.length === 5 && name.toLowerCase() === 'reset') return this.barrier(SYNC_RESET, R_RESET);
+    const lname = name.toLowerCase();
+    if (args.length === 1 && lname === 'reset') return this.barrier(SYNC_RESET, R_RESET);
+    // Inside MULTI the backend queues what it gets, a barrier's PING included (its echo would never
+    // come): no barrier until EXEC or DISCARD. (RESET and QUIT run at once even there.)
+    if (lname === 'multi') this.inMulti = true;
+    else if (lname === 'exec' || lname === 'discard') this.inMulti = false;
     // A RESP3 subscribed client may run CONFIG GET (RESP2 ones are refused by the backend): sent
     // once everything before it is answered, so its reply is known and filtered like any other.
-    if (this.conn.resp3 && args.length >= 2 && name.toLowerCase() === 'config' && args[1].latin1Slice(0, args[1].length).toLowerCase() === 'get') {
+    if (this.conn.resp3 && args.length >= 2 && lname === 'config' && args[1].latin1Slice(0, args[1].length).toLowerCase() === 'get') {
+      // Queued in a transaction its reply would be hidden in EXEC's: the backend refuses it (an
+      // unknown command) instead, which aborts the transaction as a command refused at queue time.
+      if (this.inMulti) return this.conn.sendUntracked(CONFIG_IN_MULTI);
       this.configRequest = raw ?? encodeCommand(args);
       return this.barrier(SYNC_CONFIG, EMPTY);
     }
     this.conn.sendUntracked(raw ?? encodeCommand(args));
     // After an unsubscribe the client may be back to normal: what follows waits for its replies
     // (a barrier) and is routed by the proxy again if no subscription is left.
-    if (UNSUBS.has(routeByName(name).name)) this.barrier(SYNC_LEAVE, EMPTY);
+    if (!this.inMulti && UNSUBS.has(routeByName(name).name)) this.barrier(SYNC_LEAVE, EMPTY);
   }
 
   /** A protocol error: `reply` goes after the replies to the requests before it, then the client closes. */
@@ -125,7 +137,7 @@ export class Tunnel {
         }
         this.out.raw(r);
         this.countSubs(r, this.conn.resp3);
-        if (this.subCount === 0 && this.shardCount === 0 && this.sync === null) this.barrier(SYNC_LEAVE, EMPTY);
+        if (this.subCount === 0 && this.shardCount === 0 && this.sync === null && !this.inMulti) this.barrier(SYNC_LEAVE, EMPTY);
       }
     } catch (err) {
       this.conn.fail(`bad reply stream: ${(err as Error).message}`);
