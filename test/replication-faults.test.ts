@@ -162,7 +162,8 @@ describe('replication: a master restarted after a crash, and WAIT', function () 
   });
 
   it('SHUTDOWN waits (shutdown-timeout) for a replica that has not acknowledged everything; SHUTDOWN NOW does not', async () => {
-    const m = await startStoreProcess(['--repl-diskless-sync-delay', '0', '--shutdown-timeout', '5', '--dir', tmpDir()]);
+    const mArgs = ['--repl-diskless-sync-delay', '0', '--shutdown-timeout', '5', '--save', '3600', '1', '--dir', tmpDir()];
+    let m = await startStoreProcess(mArgs);
     const r = await startStoreProcess(['--replicaof', '127.0.0.1', String(m.port), '--dir', tmpDir()]);
     try {
       await until('replica linked', async () => (await info(r.port)).master_link_status === 'up');
@@ -172,13 +173,42 @@ describe('replication: a master restarted after a crash, and WAIT', function () 
       assert.equal(await c.str('SET', 'big', 'x'.repeat(20 * 1024 * 1024)), '+OK\r\n');
       assert.equal(await c.str('SET', 'y', '1'), '+OK\r\n');
       const exited = new Promise<number>((resolve) => m.proc.once('exit', () => resolve(Date.now())));
+      const other = await RawClient.connect(m.port);
       c.write('SHUTDOWN\r\n');
       const t0 = Date.now();
-      await sleep(700);
+      await sleep(300);
+      // A write during the wait is held, never acknowledged: it would be in neither the save nor the replica.
+      const held = other.str('SET', 'paused', '1').then((r) => r, () => 'closed');
+      await sleep(400);
       r.proc.kill('SIGCONT');
       const t1 = await exited;
       assert.ok(t1 - t0 >= 650, `the master exited after ${t1 - t0} ms, before the replica could catch up`);
+      assert.notEqual(await held, '+OK\r\n');
       c.close();
+      other.close();
+      // The final save came after the wait: it has everything acknowledged, and not the held write.
+      m = await startStoreProcess(mArgs, { port: m.port });
+      assert.equal(await cli(m.port, 'GET', 'y'), '1');
+      assert.equal(await cli(m.port, 'EXISTS', 'paused'), '0');
+      // The replica never catches up: at shutdown-timeout the master exits, a held write still unanswered.
+      await until('replica linked again', async () => (await info(r.port)).master_link_status === 'up');
+      await cli(m.port, 'CONFIG', 'SET', 'shutdown-timeout', '1');
+      r.proc.kill('SIGSTOP');
+      const c3 = await RawClient.connect(m.port);
+      assert.equal(await c3.str('SET', 'big2', 'x'.repeat(20 * 1024 * 1024)), '+OK\r\n');
+      const other3 = await RawClient.connect(m.port);
+      const exited3 = new Promise<void>((resolve) => m.proc.once('exit', () => resolve()));
+      c3.write('SHUTDOWN\r\n');
+      await sleep(300);
+      const held3 = other3.str('SET', 'late', '1').then((x) => x, () => 'closed');
+      await exited3;
+      assert.notEqual(await held3, '+OK\r\n', 'a write was acknowledged when the wait timed out');
+      c3.close();
+      other3.close();
+      r.proc.kill('SIGCONT');
+      m = await startStoreProcess(mArgs, { port: m.port });
+      assert.equal(await cli(m.port, 'EXISTS', 'late'), '0');
+      assert.equal(await cli(m.port, 'STRLEN', 'big2'), '20971520');
       assert.equal(await cli(r.port, 'GET', 'y'), '1');
       assert.equal(await cli(r.port, 'STRLEN', 'big'), '20971520');
       // NOW: no wait, even with a replica that cannot answer.

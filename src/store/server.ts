@@ -160,6 +160,8 @@ export class Server implements DbHost {
   isReplica = false;
   /** Shutdown hooks (persistence saves, replication closes links). Return a promise to delay exit. */
   readonly shutdownHooks: Array<(opts: ShutdownOptions) => Promise<void> | void> = [];
+  /** Run before every shutdown hook (before the final save): lagging replicas catch up. */
+  readonly shutdownWaits: Array<(opts: ShutdownOptions) => Promise<void>> = [];
   /**
    * INFO section providers contributed by features (persistence, replication): name (lower case) ->
    * fields in print order. The INFO command prints these in Redis's section order.
@@ -612,6 +614,7 @@ export class Server implements DbHost {
     if (this.cron) clearInterval(this.cron);
     this.loopMonitor.stop();
     for (const l of this.listeners) l.close();
+    for (const w of this.shutdownWaits) await w(opts);
     for (const h of this.shutdownHooks) await h(opts);
     for (const c of [...this.clients.values()]) {
       this.flush(c);

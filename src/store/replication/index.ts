@@ -53,8 +53,11 @@ export function restoreReplicationInfo(s: Server, info: LoadedReplInfo): void {
   log().info({ replid: st.replid, offset: st.offset }, 'replication id and offset restored from the RDB file');
 }
 
+/** How much longer than the wait the write pause lasts: until the process has exited. */
+const SHUTDOWN_PAUSE_EXTRA_MS = 3_600_000;
+
 /**
- * Before a master shuts down (SHUTDOWN without NOW/FORCE, SIGTERM), writes are paused and replicas
+ * Before a master shuts down (SHUTDOWN without NOW, SIGTERM), writes are paused and replicas
  * that have not acknowledged everything get up to shutdown-timeout seconds to catch up, as Redis
  * 7.0 does, so that what was acknowledged to clients is not lost with the master.
  */
@@ -65,7 +68,9 @@ async function waitForReplicas(s: Server, st: ReplState, now: boolean): Promise<
   const lagging = () => [...st.replicas.values()].filter((l) => l.ackOff < target);
   if (lagging().length === 0) return;
   log().warn('Waiting for replicas before shutting down.');
-  pauseClients(s, timeoutMs, 'write');
+  // Writes stay held until the process exits (the pause outlasts the wait): one acknowledged now
+  // would be in neither the final save nor, perhaps, the replicas.
+  pauseClients(s, timeoutMs + SHUTDOWN_PAUSE_EXTRA_MS, 'write');
   const deadline = Date.now() + timeoutMs;
   let asked = 0;
   while (lagging().length > 0 && Date.now() < deadline) {
@@ -158,7 +163,7 @@ export function attachReplication(s: Server): void {
       setImmediate(() => connectToMaster(s));
     });
   }
-  s.shutdownHooks.push((opts) => waitForReplicas(s, st, opts.now === true));
+  s.shutdownWaits.push((opts) => waitForReplicas(s, st, opts.now === true));
   s.shutdownHooks.push(() => {
     const link = st.link;
     st.masterHost = null;
