@@ -93,6 +93,13 @@ describe('sorted sets (differential)', () => {
       ['ZRANGESTORE', 'packed', 'big', '0', '1'],
       ['ZRANGE', 'packed', '0', '-1', 'WITHSCORES'],
     ]);
+    // RESTORE (as loading an RDB) of a small set saved from a skiplist: re-packed, so 0 at once.
+    await run(d, [['ZREM', 'big', 'b', 'c', 'd', 'e'], ['ENC', 'big'], ['ZSCORE', 'big', 'z']]);
+    const dump = await d.ours.send('DUMP', 'big');
+    const payload = dump.subarray(dump.indexOf(10) + 1, dump.length - 2);
+    await d.check(['RESTORE', 'again', '0', payload]);
+    await d.check(['ZSCORE', 'again', 'z']);
+    await d.check(['ZSCORE', 'again', 'a']);
   });
 
   it('encodings: listpack -> skiplist by count and by member length; stores re-evaluate', async () => {

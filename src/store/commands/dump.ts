@@ -5,6 +5,7 @@ import { register } from '../registry';
 import { E } from '../../resp/errors';
 import { parseInteger } from './args';
 import { dumpPayload, restorePayload, verifyPayload } from '../rdb/dump-payload';
+import { ZSetValue } from '../types/zset';
 
 register({
   dump(c, argv, s) {
@@ -63,6 +64,8 @@ register({
       if (deleted) s.rewrittenArgv = ['DEL', key];
       return c.reply.ok();
     }
+    // A sorted set's encoding is decided now (a listpack drops the sign of -0), as RESTORE does in Redis.
+    if (v instanceof ZSetValue) v.recomputeEncoding(s.encodingLimits);
     db.set(key, v);
     if (ttl) db.setExpire(key, ttl);
     if (idle >= 0) db.lru.set(key, Math.floor(s.cmdTime / 1000) - idle);

@@ -7,6 +7,7 @@ import type { Value } from '../db';
 import { OP, RDB_MAX_READ_VERSION, RdbError } from './constants';
 import { Crc64 } from './crc64';
 import { RdbReader, readValue } from './reader';
+import { ZSetValue } from '../types/zset';
 
 /** A parsed, validated RDB file, ready to install. */
 export interface ParsedRdb {
@@ -145,6 +146,9 @@ export function installRdb(s: Server, parsed: ParsedRdb): void {
     db.flush();
     const d = parsed.dbs.get(db.id);
     if (d) {
+      // Sorted sets get their encoding now, as Redis decides it while loading: a listpack drops
+      // the sign of a -0 score, which reads must see before anyone asks OBJECT ENCODING.
+      for (const v of d.data.values()) if (v instanceof ZSetValue) v.recomputeEncoding(s.encodingLimits);
       db.data = d.data;
       db.expires = d.expires;
       // Watchers of keys the load brought back are signalled too (touchAllWatchedKeysInDb).
