@@ -151,7 +151,7 @@ function allowInsert(nodeBytes: number, nodeCount: number, sz: number, fill: num
 }
 
 /** Lists up to this long have their whole node layout computed; longer ones are extrapolated. */
-const QUICKLIST_LAYOUT_MAX = 1 << 20;
+const QUICKLIST_LAYOUT_MAX = 1 << 16;
 
 /**
  * The quicklist part of a list's size, its nodes laid out as RPUSH would have filled them (exact for
@@ -314,8 +314,12 @@ function overheadData(s: Server): Overhead {
 /** Keys per database whose sizes are summed for DOCTOR; bigger databases are extrapolated. */
 const DOCTOR_SAMPLE_KEYS = 1000;
 
-/** What Redis would hold for the keyspace (MEMORY USAGE summed; sampled past DOCTOR_SAMPLE_KEYS per db). */
-function datasetEstimate(s: Server): number {
+/**
+ * What Redis would hold for the keyspace (MEMORY USAGE summed; sampled past DOCTOR_SAMPLE_KEYS per
+ * db), or any number above `enough` as soon as the estimate passes it: DOCTOR only asks whether the
+ * instance is nearly empty, and a few big values answer that without sizing the rest.
+ */
+function datasetEstimate(s: Server, enough: number): number {
   let sum = 0;
   for (const db of s.dbs) {
     let k = 0;
@@ -324,8 +328,10 @@ function datasetEstimate(s: Server): number {
       if (k === DOCTOR_SAMPLE_KEYS) break;
       part += keyUsage(db, key, v, s.encodingLimits);
       k++;
+      if (sum + part > enough) return sum + part;
     }
     if (k) sum += (part / k) * db.size;
+    if (sum > enough) return sum;
   }
   return sum;
 }
@@ -345,7 +351,8 @@ const DOCTOR_BIG_CLIENT_BUF =
  */
 function doctorReport(s: Server): string {
   const mh = overheadData(s);
-  if (datasetEstimate(s) + mh.clientsNormal + mh.clientsSlaves + mh.backlog < 5 * 1024 * 1024) return DOCTOR_EMPTY;
+  const small = 5 * 1024 * 1024;
+  if (datasetEstimate(s, small) + mh.clientsNormal + mh.clientsSlaves + mh.backlog < small) return DOCTOR_EMPTY;
   let replicas = 0;
   for (const c of s.clients.values()) if (c.isReplica) replicas++;
   const normal = s.clients.size - replicas;
