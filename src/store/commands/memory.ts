@@ -15,11 +15,13 @@ import { formatDouble } from '../../resp/numfmt';
 import { parseInteger } from './args';
 import { stringEncoding, stringEncodingOverride } from './object';
 import { metricsOf } from '../info/metrics';
+import { clientBuffers } from '../info/memory';
 import { replState } from '../replication';
 import { isIntsetMember, SetValue } from '../types/set';
 import { HashValue } from '../types/hash';
 import { ZSetValue } from '../types/zset';
 import { ListValue } from '../types/list';
+import { listpackEntrySize } from '../rdb/listpack';
 
 // ---- allocation sizes (64-bit Redis 7.0 with jemalloc 5) ----
 
@@ -93,30 +95,8 @@ function valueDictSlots(n: number): number {
 
 // ---- listpack and intset sizes (listpack.c, intset.c) ----
 
-/** Encoded size of an integer entry, without its backlen. */
-function lpIntSize(s: string): number {
-  // Beyond 11 characters ("-2147483648") a value needs the 64-bit encoding anyway.
-  if (s.length > 11) return 9;
-  const v = Number(s);
-  if (v >= 0 && v <= 127) return 1;
-  if (v >= -4096 && v <= 4095) return 2;
-  if (v >= -32768 && v <= 32767) return 3;
-  if (v >= -8388608 && v <= 8388607) return 4;
-  if (v >= -2147483648 && v <= 2147483647) return 5;
-  return 9;
-}
-
-/** Bytes of the backlen field that follows an entry of l encoded bytes. */
-function lpBacklenSize(l: number): number {
-  return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
-}
-
-/** Bytes one element takes in a listpack: strings that are canonical int64s are stored as integers. */
-export function lpEntrySize(s: string): number {
-  const n = s.length;
-  const l = isIntsetMember(s) ? lpIntSize(s) : n < 64 ? 1 + n : n < 4096 ? 2 + n : 5 + n;
-  return l + lpBacklenSize(l);
-}
+/** Bytes one element takes in a listpack (the RDB writer's sizing: canonical int64s as integers). */
+export const lpEntrySize = listpackEntrySize;
 
 /** Bytes of an empty listpack: the 6-byte header and the end byte. */
 const LP_EMPTY = 7;
@@ -127,8 +107,9 @@ const LP_EMPTY = 7;
  */
 function lpScoreSize(score: number): number {
   if (Number.isInteger(score) && Math.abs(score) <= 2 ** 62) {
-    const l = Math.abs(score) < 2 ** 53 ? lpIntSize(String(score === 0 ? 0 : score)) : 9;
-    return l + lpBacklenSize(l);
+    // Past 2^53 the decimal text is not exact, but every such integer takes the 64-bit encoding
+    // (9 bytes) and a 1-byte backlen.
+    return Math.abs(score) < 2 ** 53 ? lpEntrySize(String(score === 0 ? 0 : score)) : 10;
   }
   return lpEntrySize(formatDouble(score));
 }
@@ -272,13 +253,7 @@ function overheadData(s: Server): Overhead {
   const peak = m.peakMemory;
   const startup = m.startupMemory;
   const backlog = replState(s).backlog?.size ?? 0;
-  let clientsSlaves = 0;
-  let clientsNormal = 0;
-  for (const c of s.clients.values()) {
-    const b = c.reply.pending + c.unsent + c.parser.pendingBytes;
-    if (c.isReplica) clientsSlaves += b;
-    else clientsNormal += b;
-  }
+  const { normal: clientsNormal, replicas: clientsSlaves } = clientBuffers(s);
   let overheadTotal = startup + backlog + clientsSlaves + clientsNormal;
   let keys = 0;
   const dbs: Overhead['dbs'] = [];

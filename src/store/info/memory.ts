@@ -6,6 +6,21 @@ import type { Server } from '../server';
 import { metricsOf } from './metrics';
 import { bytesToHuman, f2, type Fields } from './format';
 
+/**
+ * Bytes held for clients (replies not yet written or not yet taken by the kernel, unparsed input):
+ * replicas apart from the rest, as INFO's mem_clients_slaves/mem_clients_normal and MEMORY STATS.
+ */
+export function clientBuffers(s: Server): { normal: number; replicas: number } {
+  let normal = 0;
+  let replicas = 0;
+  for (const c of s.clients.values()) {
+    const b = c.reply.pending + c.unsent + c.parser.pendingBytes;
+    if (c.isReplica) replicas += b;
+    else normal += b;
+  }
+  return { normal, replicas };
+}
+
 /** The "# Memory" fields, from the V8 heap and the process RSS. */
 export function memorySection(s: Server): Fields {
   const m = metricsOf(s);
@@ -14,13 +29,7 @@ export function memorySection(s: Server): Fields {
   const rss = mu.rss;
   const peak = m.peakMemory;
   const startup = m.startupMemory;
-  let clientsMem = 0;
-  let replicaMem = 0;
-  for (const c of s.clients.values()) {
-    const b = c.reply.pending + c.unsent + c.parser.pendingBytes;
-    if (c.isReplica) replicaMem += b;
-    else clientsMem += b;
-  }
+  const { normal: clientsMem, replicas: replicaMem } = clientBuffers(s);
   const overhead = Math.min(used, startup + clientsMem + replicaMem);
   const dataset = used - overhead;
   const netUsed = used - startup;
