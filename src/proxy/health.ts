@@ -7,7 +7,7 @@ import { lazyLogger } from './log';
 import { ReplyDecoder, ReplyError, NEED_MORE, type ReplyValue } from '../resp/decoder';
 import { encodeCommand } from '../resp/encode';
 import { applyKeepalive, type ConnOptions } from './backend-conn';
-import type { Backend, Pool } from './pool';
+import { CHECK_TIMEOUT, type Backend, type Pool } from './pool';
 
 const log = lazyLogger('proxy-health');
 
@@ -49,7 +49,7 @@ class Probe {
   /** Starts a check unless one is still running; a check running too long fails. */
   tick(now: number): void {
     if (this.expect > 0) {
-      if (now - this.sentAt >= this.h.opts.timeoutMs) this.failed(`health check timed out after ${this.h.opts.timeoutMs} ms`);
+      if (now - this.sentAt >= this.h.opts.timeoutMs) this.failed(`${CHECK_TIMEOUT} after ${this.h.opts.timeoutMs} ms`);
       return;
     }
     this.sentAt = now;

@@ -22,6 +22,9 @@ const READ_QUANTUM = 16;
 const MAX_TURN = 128;
 
 /** One backend server as the proxy sees it. */
+/** How a health check that got no answer in time is reported (Backend.silent). */
+export const CHECK_TIMEOUT = 'health check timed out';
+
 export class Backend implements BackendAddr {
   readonly name: string;
   /** Reachable per the rise/fall thresholds of the checks (and passive failures). */
@@ -60,6 +63,14 @@ export class Backend implements BackendAddr {
   checkError = '';
   /** INFO replication answered with an error (an ACL user without +info): a replica cannot be judged. */
   infoError = '';
+
+  /**
+   * Down because its checks went unanswered (busy or hung), not refused or closed (gone): reads in
+   * flight on it count a stall (Slot.stalls).
+   */
+  get silent(): boolean {
+    return !this.up && this.checkError.startsWith(CHECK_TIMEOUT);
+  }
 
   constructor(readonly index: number, readonly host: string, readonly port: number, readonly isMaster: boolean) {
     this.name = `${host}:${port}`;
@@ -271,7 +282,7 @@ export class Pool implements ConnEvents {
       // error now (their outcome is unknown either way; with request-timeout-ms 0 they would wait
       // for good).
       const c = b.shared;
-      if (!b.up && c !== null && !c.closed && c.pending > 0) c.fail(`backend down: ${reason}`, true);
+      if (!b.up && c !== null && !c.closed && c.pending > 0) c.fail(`backend down: ${reason}`, b.silent);
     }
     if (b.isMaster) for (const r of this.replicas) this.evaluateOne(r);
   }

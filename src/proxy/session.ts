@@ -579,7 +579,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (cur && !cur.closed && cur.addr !== exclude) {
       if ((cur.addr as Backend).eligible) return cur;
       if (cur.pending === 0) cur.close();
-      else cur.fail('replica no longer serving', !(cur.addr as Backend).up); // its reads move on through connFailed (readFailover)
+      else cur.fail('replica no longer serving', (cur.addr as Backend).silent); // its reads move on through connFailed (readFailover)
       const moved = this.readConn;
       if (moved !== cur && moved !== null && !moved.closed && moved.addr !== exclude) return moved;
     }
