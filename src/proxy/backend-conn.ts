@@ -222,11 +222,10 @@ export class BackendConn implements Flushable {
     }
   }
 
-  /** Fails the connection: closes it and hands the unanswered slots to the owner. */
   /**
-   * Fails the connection: its unanswered slots go back to the owner. `stalled`: the backend is
-   * alive as far as TCP knows but silent (request timeout, health checks), so the oldest request
-   * may be what keeps it busy (see Slot.stalls).
+   * Fails the connection: closes it and hands the unanswered slots to the owner. `stalled`: the
+   * backend is alive as far as TCP knows but silent (request timeout, unanswered health checks), so
+   * one of the reads in flight may be what keeps it busy (see Slot.stalls).
    */
   fail(reason: string, stalled = false): void {
     if (this.closed) return;

@@ -21,10 +21,10 @@ const READ_QUANTUM = 16;
  */
 const MAX_TURN = 128;
 
-/** One backend server as the proxy sees it. */
 /** How a health check that got no answer in time is reported (Backend.silent). */
 export const CHECK_TIMEOUT = 'health check timed out';
 
+/** One backend server as the proxy sees it. */
 export class Backend implements BackendAddr {
   readonly name: string;
   /** Reachable per the rise/fall thresholds of the checks (and passive failures). */
@@ -204,11 +204,10 @@ export class Pool implements ConnEvents {
     log().warn({ backend: b.name, reason, pending: pending.length }, 'backend connection failed');
     this.markDown(b, `passive: ${reason}`);
     for (const s of pending) {
-      const retry = s.kind === K.READ && s.tries < this.all.length + 1 && s.request() !== null;
-      if (retry && conn.failedStalled && stalledTwice(s, b)) continue;
-      const next = retry ? this.readBackend(b) : null;
-      const req = retry ? s.request() : null;
+      const req = s.kind === K.READ && s.tries < this.all.length + 1 ? s.request() : null;
+      if (req !== null && conn.failedStalled && stalledTwice(s, b)) continue;
       if (req !== null) {
+        const next = this.readBackend(b);
         if (next) {
           stats.readFailovers++;
           log().debug({ from: b.name, to: next.name }, 'read failover');

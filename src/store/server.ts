@@ -96,13 +96,13 @@ export interface SlowlogEntry {
   name: string;
 }
 
-/** One store instance: tests run several in one process, so all state hangs off it (no module globals). */
 /** SHUTDOWN's options: save (null: as the save points say), now (do not wait for lagging replicas). */
 export interface ShutdownOptions {
   save: boolean | null;
   now?: boolean;
 }
 
+/** One store instance: tests run several in one process, so all state hangs off it (no module globals). */
 export class Server implements DbHost {
   readonly config: Config;
   readonly configFile: string;
