@@ -2,8 +2,11 @@
 // against redis-server), `redis-cli --pipe` with 10k commands, and a session driven through stdin.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { startStore, startRedis, type InProcessStore, type ChildServer } from './helpers/servers';
+import { startStore, startRedis, tmpDir, type InProcessStore, type ChildServer } from './helpers/servers';
+import { loadRdb } from '../src/store/rdb';
 
 function cliPath(): string | null {
   const r = spawnSync('sh', ['-c', 'command -v redis-cli'], { encoding: 'utf8' });
@@ -95,6 +98,48 @@ describe('redis-cli against the store', function () {
     assert.equal((await cli(store.port, ['DBSIZE'])).out, '10000\n');
     assert.equal((await cli(store.port, ['GET', 'pipe:9999'])).out, 'v9999\n');
     await cli(store.port, ['FLUSHALL']);
+  });
+
+  it('redis-cli --rdb saves the dataset; the store closes the rdb-only link after the snapshot', async () => {
+    await cli(store.port, ['MSET', 'r1', 'a', 'r2', 'b']);
+    const file = path.join(tmpDir(), 'cli.rdb');
+    const r = await cli(store.port, ['--rdb', file]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out + r.err, /Transfer finished with success/);
+    const copy = await startStore();
+    try {
+      loadRdb(copy.server, fs.readFileSync(file));
+      assert.equal(copy.server.dbs[0].data.size, 2);
+    } finally {
+      await copy.stop();
+    }
+    await cli(store.port, ['DEL', 'r1', 'r2']);
+  });
+
+  it('redis-cli --replica: an empty filtered snapshot, then the command stream', async () => {
+    await cli(store.port, ['CONFIG', 'SET', 'repl-diskless-sync-delay', '0']);
+    await cli(store.port, ['SET', 'before', 'x']);
+    const p = spawn(cliPath()!, ['-p', String(store.port), '--replica'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d.toString('latin1')));
+    p.stderr.on('data', (d) => (out += d.toString('latin1')));
+    const closed = new Promise((r) => p.on('close', r));
+    try {
+      const deadline = Date.now() + 10000;
+      while (!out.includes('Logging commands') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await cli(store.port, ['SET', 'after', 'y']);
+      while (!out.includes('"after"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      p.kill();
+      await closed;
+      await cli(store.port, ['CONFIG', 'SET', 'repl-diskless-sync-delay', '5']);
+      await cli(store.port, ['DEL', 'before', 'after']);
+    }
+    // As against redis-server: REPLCONF rdb-filter-only accepted, a snapshot without keys by EOF mark.
+    assert.doesNotMatch(out, /error/i, out);
+    assert.match(out, /until EOF marker/, out);
+    assert.match(out, /"set","after","y"/i, out);
+    assert.doesNotMatch(out, /"before"/, out);
   });
 
   it('a session of commands read from stdin, one per line', async () => {

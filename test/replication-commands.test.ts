@@ -3,9 +3,11 @@
 // chained replica (replica of a replica) fed from the proxied stream, all in-process and fast.
 
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { useDiff } from './helpers/diff';
 import { startStore, tmpDir, type InProcessStore } from './helpers/servers';
 import { RawClient } from './helpers/raw';
+import { encodeCommand } from '../src/resp/encode';
 import { Backlog } from '../src/store/replication/backlog';
 import { replState } from '../src/store/replication';
 import { until } from './replication-helpers';
@@ -22,6 +24,29 @@ describe('replication commands (differential)', function () {
     await d.check(['REPLCONF', 'capa', 'eof', 'capa', 'psync2', 'capa', 'whatever']);
     await d.check(['REPLCONF', 'foo', 'bar']);
     await d.check(['REPLCONF', 'listening-port', '1', 'foo', 'bar']);
+    await d.check(['REPLCONF', 'rdb-only', '2']);
+    await d.check(['REPLCONF', 'rdb-only', 'x']);
+    await d.check(['REPLCONF', 'rdb-filter-only', 'bogus']);
+    await d.check(['REPLCONF', 'rdb-filter-only', 'functions "x y"']);
+    await d.check(['REPLCONF', 'rdb-filter-only', '"unbalanced']);
+    await d.check(['REPLCONF', 'rdb-filter-only', 'FUNCTIONS']);
+    await d.check(['REPLCONF', 'rdb-filter-only', '']);
+  });
+
+  it('a filtered sync (redis-cli --replica) needs the EOF capability', async () => {
+    // Fresh connections: the one above announced capa eof.
+    for (const port of [d.store.port, d.redis.port]) {
+      const c = await RawClient.connect(port);
+      try {
+        assert.equal(await c.str('REPLCONF', 'rdb-filter-only', ''), '+OK\r\n');
+        // Refused, so the connection stays a normal client.
+        assert.equal(await c.str('SYNC'), '-ERR Filtered replica requires EOF capability\r\n');
+        assert.equal(await c.str('PSYNC', '?', '-1'), '-ERR Filtered replica requires EOF capability\r\n');
+        assert.equal(await c.str('PING'), '+PONG\r\n');
+      } finally {
+        c.close();
+      }
+    }
   });
 
   it('WAIT arguments and an immediate answer without replicas', async () => {
@@ -119,5 +144,44 @@ describe('chained replication (in-process)', function () {
       ca.close();
       cb.close();
     }
+  });
+});
+
+describe('rdb-only replicas (redis-cli --rdb)', function () {
+  this.timeout(20000);
+  let m: InProcessStore;
+
+  before(async () => {
+    m = await startStore({ 'repl-diskless-sync-delay': '0', dir: tmpDir() });
+  });
+  after(async () => {
+    await m?.stop();
+  });
+
+  it('gets the snapshot and nothing after it, then the master closes the link', async () => {
+    const c = await RawClient.connect(m.port);
+    await c.send('SET', 'k', 'v');
+    c.close();
+    const sock = net.connect(m.port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    sock.on('data', (d) => chunks.push(d));
+    const ended = new Promise<void>((r) => sock.on('close', () => r()));
+    const write = (...args: string[]) => sock.write(encodeCommand(args));
+    write('REPLCONF', 'capa', 'eof');
+    write('REPLCONF', 'rdb-only', '1');
+    await until('the REPLCONF replies', () => Buffer.concat(chunks).toString('latin1') === '+OK\r\n+OK\r\n');
+    write('PSYNC', '?', '-1');
+    // A write while the transfer runs would go to the stream of a normal replica.
+    const w = await RawClient.connect(m.port);
+    await w.send('SET', 'during', 'x');
+    const closedByMaster = await Promise.race([ended.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+    w.close();
+    sock.destroy();
+    assert.ok(closedByMaster, 'the master kept the rdb-only link open');
+    const all = Buffer.concat(chunks).toString('latin1');
+    const m1 = /^\+OK\r\n\+OK\r\n\+FULLRESYNC [0-9a-f]{40} \d+\r\n\$EOF:([0-9a-f]{40})\r\n/.exec(all);
+    assert.ok(m1, JSON.stringify(all.slice(0, 120)));
+    assert.ok(all.endsWith(m1[1]), 'the payload ends with the EOF mark: no stream after it');
+    assert.equal(replState(m.server).replicas.size, 0);
   });
 });

@@ -7,6 +7,7 @@ import type { Client } from '../client';
 import type { Server } from '../server';
 import { E } from '../../resp/errors';
 import { parseInteger } from './args';
+import { splitArgs } from '../../resp/parser';
 import { replState } from '../replication';
 import { setMaster, unsetMaster } from '../replication/replica';
 import { syncCommand, handleAck, replconfOf } from '../replication/master';
@@ -67,7 +68,20 @@ function replconf(c: Client, argv: string[], s: Server): void {
       return;
     } else if (opt === 'rdb-only') {
       const v = parseInteger(val);
-      if (v !== 0 && v !== 1) return c.reply.error(E.NOT_INTEGER);
+      if (v === null) return c.reply.error(E.NOT_INTEGER);
+      if (v !== 0 && v !== 1) return c.reply.error('ERR value is out of range, value must between 0 and 1');
+      rc.rdbOnly = v === 1;
+    } else if (opt === 'rdb-filter-only') {
+      // Include filters for the snapshot: "" (nothing) or "functions" (this server has none, so the
+      // snapshot has no keys either way).
+      const raw = Buffer.from(val, 'latin1');
+      const filters = splitArgs(raw, 0, raw.length);
+      if (filters === null) return c.reply.error('ERR Missing rdb-filter-only values');
+      for (const f of filters) {
+        const name = f.toString('latin1');
+        if (name.toLowerCase() !== 'functions') return c.reply.error(`ERR Unsupported rdb-filter-only option: ${name}`);
+      }
+      rc.excludeData = true;
     } else return c.reply.error(`ERR Unrecognized REPLCONF option: ${argv[j]}`);
   }
   c.reply.ok();

@@ -49,6 +49,8 @@ export interface SnapshotOptions {
    * change meanwhile: no copy-on-write hook and no bookkeeping of written keys.
    */
   synchronous?: boolean;
+  /** No keys, only the header, aux fields and EOF (REPLCONF rdb-filter-only: redis-cli --replica). */
+  excludeData?: boolean;
 }
 
 interface DbState {
@@ -78,7 +80,7 @@ export class Snapshot {
     this.compress = server.config.getBool('rdbcompression');
     this.checksum = server.config.getBool('rdbchecksum');
     let total = 0;
-    for (const db of server.dbs) {
+    for (const db of opts.excludeData ? [] : server.dbs) {
       const st: DbState = { id: db.id, data: db.data, expires: db.expires, size: db.data.size, expiresSize: db.expires.size, emitted: new ChunkedSet(), pre: new Map() };
       total += st.size;
       this.states.push(st);

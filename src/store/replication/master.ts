@@ -25,12 +25,16 @@ export interface ReplconfInfo {
   announcedIp: string;
   capaEof: boolean;
   capaPsync2: boolean;
+  /** REPLCONF rdb-only 1 (redis-cli --rdb): the snapshot and nothing after it. */
+  rdbOnly: boolean;
+  /** REPLCONF rdb-filter-only (redis-cli --replica): a snapshot without keys, by EOF-mark transfer. */
+  excludeData: boolean;
 }
 
 /** The REPLCONF settings of a client (created on first use). */
 export function replconfOf(c: Client): ReplconfInfo {
   let r = c.ext.replconf as ReplconfInfo | undefined;
-  if (!r) c.ext.replconf = r = { listeningPort: 0, announcedIp: '', capaEof: false, capaPsync2: false };
+  if (!r) c.ext.replconf = r = { listeningPort: 0, announcedIp: '', capaEof: false, capaPsync2: false, rdbOnly: false, excludeData: false };
   return r;
 }
 
@@ -93,6 +97,7 @@ export function feedStream(s: Server, st: ReplState, b: Buffer): void {
   if (!st.replicas.size) return;
   let hard = -1;
   for (const l of st.replicas.values()) {
+    if (l.rdbOnly) continue;
     if (l.pending) {
       l.pending.push(b);
       l.pendingBytes += b.length;
@@ -140,6 +145,8 @@ function attachReplica(s: Server, st: ReplState, c: Client, state: ReplicaLink['
     waitingStart: state !== 'online',
     capaEof: rc.capaEof,
     capaPsync2: rc.capaPsync2,
+    rdbOnly: rc.rdbOnly,
+    excludeData: rc.excludeData,
     preSync: false,
     listeningPort: rc.listeningPort,
     announcedIp: rc.announcedIp,
@@ -173,6 +180,8 @@ export function syncCommand(c: Client, argv: string[], s: Server): void {
   if (st.isReplica && st.linkState !== 'connected') return c.reply.error("NOMASTERLINK Can't SYNC while not connected with my master");
   if (c.reply.pending > 0) return c.reply.error('ERR SYNC and PSYNC are invalid with pending output');
   const rc = replconfOf(c);
+  // A filtered snapshot is only ever streamed (Redis never writes one to a file).
+  if (rc.excludeData && !rc.capaEof) return c.reply.error('ERR Filtered replica requires EOF capability');
   const name = `${rc.announcedIp || c.socket?.remoteAddress?.replace(/^::ffff:/, '') || '?'}:${rc.listeningPort}`;
   log().info({ replica: name }, `Replica ${name} asks for synchronization`);
   if (isPsync) {
@@ -227,34 +236,38 @@ function tryPartialResync(s: Server, st: ReplState, c: Client, replid: string, f
  */
 export function maybeStartSnapshot(s: Server, st: ReplState): void {
   if (st.snapshotRunning) return;
-  const waiting = [...st.replicas.values()].filter((l) => l.waitingStart && !l.client.closed);
+  let waiting = [...st.replicas.values()].filter((l) => l.waitingStart && !l.client.closed);
   if (!waiting.length) return;
-  const diskless = s.config.getBool('repl-diskless-sync') && waiting.every((l) => l.capaEof && !l.preSync);
-  if (diskless) {
+  // Replicas wanting a snapshot without keys get one of their own; the oldest request goes first.
+  const filtered = waiting.reduce((a, b) => (b.since < a.since ? b : a)).excludeData;
+  waiting = waiting.filter((l) => l.excludeData === filtered);
+  const wantsDiskless = s.config.getBool('repl-diskless-sync');
+  const diskless = (wantsDiskless || filtered) && waiting.every((l) => l.capaEof);
+  if (diskless && wantsDiskless) {
     const delay = s.config.getInt('repl-diskless-sync-delay') * 1000;
     const max = s.config.getInt('repl-diskless-sync-max-replicas');
     const oldest = Math.min(...waiting.map((l) => l.since));
     if (delay > 0 && Date.now() - oldest < delay && !(max > 0 && waiting.length >= max)) return;
   }
-  void runSnapshot(s, st, waiting, diskless);
+  void runSnapshot(s, st, waiting, diskless, filtered);
 }
 
 /** Produces one snapshot and delivers it to `links` (EOF-mark streaming, or buffered with a length). */
-async function runSnapshot(s: Server, st: ReplState, links: ReplicaLink[], eofMode: boolean): Promise<void> {
+async function runSnapshot(s: Server, st: ReplState, links: ReplicaLink[], eofMode: boolean, excludeData: boolean): Promise<void> {
   st.snapshotRunning = true;
   const offset = st.offset;
   // A new stream for these replicas: the next propagated command starts with SELECT.
   st.selDb = -1;
   for (const l of links) {
     l.waitingStart = false;
-    l.pending = [];
+    l.pending = l.rdbOnly ? null : [];
     l.pendingBytes = 0;
     const sock = l.client.socket;
     if (!l.preSync && sock && !sock.destroyed) sock.write(`+FULLRESYNC ${st.replid} ${offset}\r\n`);
   }
   const alive = () => links.filter((l) => !l.client.closed && l.client.socket && !l.client.socket.destroyed);
   log().info({ replicas: links.map(replicaName), offset, diskless: eofMode }, `Starting BGSAVE for SYNC with target: ${eofMode ? 'replicas sockets' : 'memory'}`);
-  const info = { replId: st.replid, replOffset: offset, replStreamDb: st.isReplica ? (st.masterClient?.db.id ?? 0) : 0 };
+  const info = { replId: st.replid, replOffset: offset, replStreamDb: st.isReplica ? (st.masterClient?.db.id ?? 0) : 0, excludeData };
   const started = Date.now();
   let bytes = 0;
   try {
@@ -282,6 +295,10 @@ async function runSnapshot(s: Server, st: ReplState, links: ReplicaLink[], eofMo
       );
       for (const l of alive()) {
         l.client.socket!.write(mark);
+        if (l.rdbOnly) {
+          rdbDelivered(s, l);
+          continue;
+        }
         // The replica detects the end by the mark being the last bytes read: hold the stream until its first ACK.
         l.state = 'online';
         l.startOnAck = true;
@@ -299,7 +316,8 @@ async function runSnapshot(s: Server, st: ReplState, links: ReplicaLink[], eofMo
         sock.write(`$${rdb.length}\r\n`);
         sock.write(rdb);
         s.stats.netReplOutputBytes += rdb.length;
-        startStream(s, st, l);
+        if (l.rdbOnly) rdbDelivered(s, l);
+        else startStream(s, st, l);
       }
     }
     log().info({ bytes, ms: Date.now() - started }, 'Background RDB transfer terminated with success');
@@ -311,6 +329,13 @@ async function runSnapshot(s: Server, st: ReplState, links: ReplicaLink[], eofMo
   }
   refreshGoodReplicas(s, st);
   maybeStartSnapshot(s, st);
+}
+
+/** An rdb-only replica (redis-cli --rdb) has its snapshot: closed once the kernel has taken it, as Redis does. */
+function rdbDelivered(s: Server, l: ReplicaLink): void {
+  log().info({ replica: replicaName(l) }, `RDB transfer completed, rdb only replica (${replicaName(l)}) should be disconnected asap`);
+  l.client.socket!.end();
+  s.freeClient(l.client, true);
 }
 
 function waitDrain(sock: import('node:net').Socket): Promise<void> {

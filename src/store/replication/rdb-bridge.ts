@@ -15,7 +15,7 @@ export interface RdbReplInfo {
 export function produceSnapshot(
   s: Server,
   sink: (chunk: Buffer) => void | Promise<void>,
-  info: { replId: string; replOffset: number; replStreamDb: number },
+  info: { replId: string; replOffset: number; replStreamDb: number; excludeData?: boolean },
 ): Promise<void> {
   return snapshotRdb(s, sink, info);
 }

@@ -19,6 +19,10 @@ export interface ReplicaLink {
   waitingStart: boolean;
   capaEof: boolean;
   capaPsync2: boolean;
+  /** REPLCONF rdb-only 1: no stream after the snapshot, closed once it is delivered. */
+  rdbOnly: boolean;
+  /** REPLCONF rdb-filter-only: its snapshot has no keys (and is always streamed with an EOF mark). */
+  excludeData: boolean;
   /** Attached with the old SYNC command: no +FULLRESYNC line, no ACKs expected. */
   preSync: boolean;
   listeningPort: number;
