@@ -7,6 +7,7 @@ import type { Client } from '../client';
 import type { Server } from '../server';
 import { HELP } from './help-texts';
 import { helpReply } from './help';
+import { parseMemory } from '../config';
 
 const NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
@@ -47,6 +48,13 @@ register({
     }
     if (sub === 'set-active-expire' && argv.length === 3) {
       s.activeExpire = cNumber(argv[2], true) !== 0;
+      return c.reply.ok();
+    }
+    if (sub === 'quicklist-packed-threshold' && argv.length === 3) {
+      // Redis stores list elements at least this big in nodes of their own; lists here are not split
+      // into nodes, so only the argument check is observable (Redis's own list tests set it).
+      const sz = parseMemory(argv[2]);
+      if (sz === null || sz > 2 ** 32 - 2 ** 20) return c.reply.error('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
       return c.reply.ok();
     }
     const ext = DEBUG_SUBCOMMANDS.get(sub);

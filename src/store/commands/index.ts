@@ -17,6 +17,7 @@ import './slowlog';
 import './monitor';
 import './debug';
 import './debug-digest';
+import './debug-object';
 import './server-misc';
 import './persistence';
 import './dump';

@@ -83,6 +83,16 @@ function sharedInt(s: Server, db: Db, key: string, v: string): boolean {
   return s.config.getInt('maxmemory') === 0 || !(policy.includes('lru') || policy.includes('lfu'));
 }
 
+/** OBJECT REFCOUNT of a value: Redis's shared integers report INT_MAX, everything else 1. */
+export function refcountOf(s: Server, db: Db, key: string, v: Value): number {
+  return typeof v === 'string' && sharedInt(s, db, key, v) ? 2147483647 : 1;
+}
+
+/** OBJECT ENCODING of a value stored at key. */
+export function encodingOf(s: Server, db: Db, key: string, v: Value): string {
+  return typeof v === 'string' ? stringEncoding(db, key, v) : v.encoding(s.encodingLimits);
+}
+
 /** Looks a key up without touching its access time (OBJECT must not change what it reports). */
 function lookupNoTouch(c: Client, key: string): Value | undefined {
   return c.db.get(key, true);
@@ -119,12 +129,12 @@ register({
   'object|encoding'(c, argv, s) {
     const v = lookupNoTouch(c, argv[2]);
     if (v === undefined) return c.reply.nil();
-    c.reply.bulk(typeof v === 'string' ? stringEncoding(c.db, argv[2], v) : v.encoding(s.encodingLimits));
+    c.reply.bulk(encodingOf(s, c.db, argv[2], v));
   },
   'object|refcount'(c, argv, s) {
     const v = lookupNoTouch(c, argv[2]);
     if (v === undefined) return c.reply.nil();
-    c.reply.int(typeof v === 'string' && sharedInt(s, c.db, argv[2], v) ? 2147483647 : 1);
+    c.reply.int(refcountOf(s, c.db, argv[2], v));
   },
   'object|idletime'(c, argv, s) {
     const v = lookupNoTouch(c, argv[2]);

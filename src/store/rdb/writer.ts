@@ -281,7 +281,11 @@ function head(out: OutBuf, t: number, key: string | null, compress: boolean): vo
  * list-max-listpack-size -2 (_quicklistNodeAllowInsert: node size + element length + 8 must stay
  * within 8 KB), so a list built by RPUSH dumps to the same bytes.
  */
-function writeList(out: OutBuf, l: ListValue, compress: boolean, key: string | null): void {
+/**
+ * A list cut into quicklist nodes as Redis fills them at the default list-max-listpack-size (8 KB
+ * listpacks): the RDB writer's nodes, and DEBUG OBJECT's ql_ fields.
+ */
+export function quicklistNodes(l: ListValue): string[][] {
   const nodes: string[][] = [];
   let cur: string[] = [];
   let curBytes = 7;
@@ -295,6 +299,11 @@ function writeList(out: OutBuf, l: ListValue, compress: boolean, key: string | n
     curBytes += listpackEntrySize(e);
   }
   if (cur.length) nodes.push(cur);
+  return nodes;
+}
+
+function writeList(out: OutBuf, l: ListValue, compress: boolean, key: string | null): void {
+  const nodes = quicklistNodes(l);
   head(out, T.LIST_QUICKLIST_2, key, compress);
   out.len(nodes.length);
   for (const node of nodes) {
