@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { useDiff, type DiffPair } from './helpers/diff';
 import { checkEncoding } from './helpers/encoding';
 import { RawClient } from './helpers/raw';
+import { encodeCommand } from '../src/resp/encode';
+import { blockedClients } from '../src/store/blocking';
 
 /** Runs commands in order; ['ENC', key] entries compare encodings instead. */
 async function run(d: DiffPair, cmds: string[][]): Promise<void> {
@@ -457,6 +459,39 @@ describe('sorted sets (differential)', () => {
     } finally {
       b1.close();
       b2.close();
+    }
+  });
+
+  it('ZMPOP and BZMPOP propagate as ZPOPMIN/ZPOPMAX with the number actually popped (Redis test zset.tcl)', async () => {
+    const s = d.store.server;
+    const fed: string[][] = [];
+    const prev = s.replicationFeed;
+    s.replicationFeed = (_db, argv) => fed.push(argv);
+    const blocked = await RawClient.connect(d.store.port);
+    try {
+      await d.ours.send('ZADD', 'z', '1', 'one', '2', 'two', '3', 'three');
+      await d.ours.send('ZMPOP', '1', 'z', 'MIN');
+      await d.ours.send('ZMPOP', '1', 'z', 'MAX', 'COUNT', '1');
+      await d.ours.send('ZMPOP', '2', 'z', 'z2', 'MIN', 'COUNT', '10');
+      await d.ours.send('ZMPOP', '2', 'z', 'z2', 'MAX', 'COUNT', '10');
+      await d.ours.send('ZADD', 'z2', '1', 'one', '2', 'two', '3', 'three');
+      await d.ours.send('BZMPOP', '0', '2', 'z', 'z2', 'MAX', 'COUNT', '10');
+      // Blocked, then served by a ZADD of one member.
+      blocked.write(encodeCommand(['BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '5']));
+      const deadline = Date.now() + 3000;
+      while (blockedClients(s) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await d.ours.send('ZADD', 'z', '1', 'one');
+      await blocked.read(1);
+      assert.deepEqual(fed.filter((a) => a[0] !== 'ZADD'), [
+        ['ZPOPMIN', 'z', '1'],
+        ['ZPOPMAX', 'z', '1'],
+        ['ZPOPMIN', 'z', '1'],
+        ['ZPOPMAX', 'z2', '3'],
+        ['ZPOPMIN', 'z', '1'],
+      ]);
+    } finally {
+      s.replicationFeed = prev;
+      blocked.close();
     }
   });
 });

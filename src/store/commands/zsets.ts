@@ -457,8 +457,10 @@ function zmpop(c: Client, argv: string[], s: Server): void {
   const found = firstZset(c, p.keys);
   if (found === undefined) return;
   if (found === null) return c.reply.nilArray();
+  // Propagated with the number actually popped, as Redis does.
+  const n = Math.min(p.count, found.z.size());
   zpopFrom(c, s, found.key, found.z, p.max, p.count, true, true);
-  s.rewrittenArgv = [p.max ? 'ZPOPMAX' : 'ZPOPMIN', found.key, String(p.count)];
+  s.rewrittenArgv = [p.max ? 'ZPOPMAX' : 'ZPOPMIN', found.key, String(n)];
 }
 
 // ---- blocking pops ----
@@ -469,25 +471,27 @@ function zmpop(c: Client, argv: string[], s: Server): void {
  */
 function blockingPop(c: Client, s: Server, keys: string[], timeoutArg: string, max: boolean, count: number, mpop: boolean): void {
   const popName = max ? 'ZPOPMAX' : 'ZPOPMIN';
-  const pop = (key: string, z: ZSetValue): void => {
-    if (mpop) zpopFrom(c, s, key, z, max, count, true, true);
-    else {
-      c.reply.arrayLen(3);
-      c.reply.bulk(key);
-      const [m, sc] = z.at(max ? z.size() - 1 : 0);
-      z.remove(m);
-      c.reply.bulk(m);
-      c.reply.double(sc);
-      if (z.size() === 0) c.db.delete(key);
-      else c.db.modified(key);
+  /** Pops, and returns the command to propagate (BZMPOP: with the number actually popped). */
+  const pop = (key: string, z: ZSetValue): string[] => {
+    if (mpop) {
+      const n = Math.min(count, z.size());
+      zpopFrom(c, s, key, z, max, count, true, true);
+      return [popName, key, String(n)];
     }
+    c.reply.arrayLen(3);
+    c.reply.bulk(key);
+    const [m, sc] = z.at(max ? z.size() - 1 : 0);
+    z.remove(m);
+    c.reply.bulk(m);
+    c.reply.double(sc);
+    if (z.size() === 0) c.db.delete(key);
+    else c.db.modified(key);
+    return [popName, key];
   };
-  const rewritten = (key: string): string[] => (mpop ? [popName, key, String(count)] : [popName, key]);
   const found = firstZset(c, keys);
   if (found === undefined) return;
   if (found !== null) {
-    pop(found.key, found.z);
-    s.rewrittenArgv = rewritten(found.key);
+    s.rewrittenArgv = pop(found.key, found.z);
     return;
   }
   if (s.inExec) return c.reply.nilArray();
@@ -504,8 +508,7 @@ function blockingPop(c: Client, s: Server, keys: string[], timeoutArg: string, m
       const v = db.get(key);
       if (v === undefined || typeof v === 'string' || v.type !== 'zset' || v.size() === 0) return false;
       db.getForWrite(key);
-      pop(key, v as ZSetValue);
-      s.propagate(db.id, rewritten(key));
+      s.propagate(db.id, pop(key, v as ZSetValue));
       return true;
     },
     () => c.reply.nilArray(),
