@@ -131,6 +131,44 @@ describe('expiry (injected clock)', () => {
     assert.equal(await str('EXISTS', 'p'), ':0\r\n');
   });
 
+  it('keys SCAN and RANDOMKEY expire propagate as plain DELs; other commands wrap several effects', async () => {
+    const expireTwo = async () => {
+      await c.send('SET', 'foo1', 'bar', 'PX', '1');
+      await c.send('SET', 'foo2', 'bar', 'PX', '1');
+      now += 10;
+      fed.length = 0;
+    };
+    await expireTwo();
+    await c.send('SCAN', '0');
+    assert.deepEqual(fed.sort(), ['DEL foo1', 'DEL foo2']);
+    await expireTwo();
+    // RANDOMKEY meets one of them, then the other, then finds the keyspace empty.
+    assert.equal(await str('RANDOMKEY'), '$-1\r\n');
+    assert.deepEqual(fed.sort(), ['DEL foo1', 'DEL foo2']);
+    // A command that both expires a key and writes is one transaction for the replicas (Redis too).
+    await expireTwo();
+    await c.send('MSET', 'foo1', 'x', 'foo2', 'y');
+    assert.deepEqual(fed, ['MULTI', 'DEL foo1', 'DEL foo2', 'MSET foo1 x foo2 y', 'EXEC']);
+  });
+
+  it('propagates RESTORE with a relative TTL as an absolute one (ABSTTL)', async () => {
+    const t = now;
+    await c.send('SET', 'src', 'v');
+    const payload = (await c.value('DUMP', 'src')) as Buffer;
+    const p = payload.toString('latin1');
+    fed.length = 0;
+    await c.send('RESTORE', 'r1', '5000', payload);
+    await c.send('RESTORE', 'r2', '1800000000000', payload, 'ABSTTL');
+    await c.send('RESTORE', 'r3', '0', payload);
+    await c.send('RESTORE', 'r1', '7000', payload, 'REPLACE', 'IDLETIME', '10');
+    assert.deepEqual(fed, [
+      `RESTORE r1 ${t + 5000} ${p} ABSTTL`,
+      `RESTORE r2 1800000000000 ${p} ABSTTL`,
+      `RESTORE r3 0 ${p}`,
+      `RESTORE r1 ${t + 7000} ${p} REPLACE IDLETIME 10 ABSTTL`,
+    ]);
+  });
+
   it('a replica hides expired keys but keeps them until the master deletes them', async () => {
     await c.send('SET', 'k', 'v', 'PX', '5');
     now += 10;

@@ -209,6 +209,9 @@ export class Db {
 
   /** Sets a key; drops its TTL unless keepTtl (SET without KEEPTTL). */
   set(key: string, v: Value, keepTtl = false): void {
+    // An expired key being overwritten is reclaimed first, as Redis's lookupKeyWrite does: replicas
+    // get its DEL ahead of the write, and it counts in expired_keys.
+    if (this.expires.size) this.expireIfNeeded(key);
     this.host.onKeyChange(this, key);
     this.data.set(key, v);
     this.touch(key);

@@ -141,7 +141,9 @@ export function dispatch(s: Server, c: Client, argv: string[]): void {
     return;
   }
   call(s, c, cmd, argv, handler);
-  s.flushPropagation();
+  // SCAN and RANDOMKEY (Redis's CMD_TOUCHES_ARBITRARY_KEYS) run directly: the keys they expire
+  // propagate as plain DELs, not as one MULTI/EXEC, as Redis does.
+  s.flushPropagation(cmd.name === 'scan' || cmd.name === 'randomkey');
   if (s.afterCommandHooks.length) for (const h of s.afterCommandHooks) h();
 }
 

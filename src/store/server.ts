@@ -279,15 +279,18 @@ export class Server implements DbHost {
     this.pendingPropagation.push({ db, argv });
   }
 
-  /** Sends the commands queued by the last call to replication, wrapped in MULTI/EXEC when several. */
-  flushPropagation(): void {
+  /**
+   * Sends the commands queued by the last call to replication, wrapped in MULTI/EXEC when several
+   * (unless `noWrap`: a command touching arbitrary keys, see the dispatcher).
+   */
+  flushPropagation(noWrap = false): void {
     const p = this.pendingPropagation;
     if (!p.length) return;
     this.pendingPropagation = [];
     const feed = this.replicationFeed;
     if (!feed) return;
-    if (p.length === 1) {
-      feed(p[0].db, p[0].argv);
+    if (p.length === 1 || noWrap) {
+      for (const e of p) feed(e.db, e.argv);
       return;
     }
     feed(p[0].db, ['MULTI']);

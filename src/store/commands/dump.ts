@@ -68,6 +68,8 @@ register({
     if (v instanceof ZSetValue) v.recomputeEncoding(s.encodingLimits);
     db.set(key, v);
     if (ttl) db.setExpire(key, ttl);
+    // Replicas get the absolute expiry time, as Redis propagates it: RESTORE key <unix-ms> payload ... ABSTTL.
+    if (ttl && !absttl) s.rewrittenArgv = [...argv.slice(0, 2), String(ttl), ...argv.slice(3), 'ABSTTL'];
     if (idle >= 0) db.lru.set(key, Math.floor(s.cmdTime / 1000) - idle);
     c.reply.ok();
   },
