@@ -97,11 +97,10 @@ export const DIRECTIVES: Directive[] = [
   d('maxmemory', 'memory', '0', true, { min: 0, max: LLMAX }),
   d('maxmemory-policy', 'enum', 'noeviction', true, {
     enumValues: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'],
-    inert: true,
   }),
   d('maxmemory-clients', 'memory', '0', true, { min: 0, max: LLMAX, inert: true }),
   d('maxmemory-eviction-tenacity', 'int', '10', true, { min: 0, max: 100, inert: true }),
-  d('maxmemory-samples', 'int', '5', true, { min: 1, inert: true }),
+  d('maxmemory-samples', 'int', '5', true, { min: 1 }),
   d('lazyfree-lazy-eviction', 'bool', 'no', true, { inert: true }),
   d('lazyfree-lazy-expire', 'bool', 'no', true, { inert: true }),
   d('lazyfree-lazy-server-del', 'bool', 'no', true, { inert: true }),

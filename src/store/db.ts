@@ -84,6 +84,8 @@ export class Db {
   expireCursor: Iterator<[string, number]> | null = null;
   /** RANDOMKEY's walk over `data` (commands/random-key.ts); it checks the map is still the current one. */
   randomWalk: { map: Map<string, Value>; it: Iterator<string> } | null = null;
+  /** The same over the keys with a TTL (maxmemory's volatile-* sampling). */
+  expireWalk: { map: Map<string, number>; it: Iterator<string> } | null = null;
   avgTtl = 0;
   /** Set by blocking.ts while clients are blocked on keys of this db: a changed key may serve them. */
   readyHook: ((key: string) => void) | null = null;

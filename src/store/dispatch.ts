@@ -110,6 +110,13 @@ export function dispatch(s: Server, c: Client, argv: string[]): void {
     reject(s, c, 'ERR Command not allowed inside a transaction', cmd);
     return;
   }
+  if (s.oomGate !== null) {
+    const oom = s.oomGate(c, cmd);
+    if (oom !== null) {
+      reject(s, c, oom, cmd);
+      return;
+    }
+  }
   if (s.isReplica && !c.isMaster && s.config.getBool('replica-read-only') && isWrite(cmd, c)) {
     reject(s, c, E.READONLY, cmd);
     return;

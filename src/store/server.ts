@@ -24,6 +24,7 @@ import { E } from '../resp/errors';
 import { logger } from '../common/log';
 import type { Command } from '../resp/commands';
 import './commands';
+import './maxmemory';
 import { SocketWriter } from '../common/socket-writer';
 
 /** How long a client closed after its reply (QUIT) may take to read what it was sent. */
@@ -183,6 +184,8 @@ export class Server implements DbHost {
    * returns an error text to refuse the command, or null.
    */
   readonly writeGates: Array<(c: Client, cmd: Command) => string | null> = [];
+  /** maxmemory's check before a command (maxmemory.ts): an error to refuse it with, or null. */
+  oomGate: ((c: Client, cmd: Command) => string | null) | null = null;
 
   /** Records a slow command (SLOWLOG GET), keeping at most slowlog-max-len entries. */
   slowlogPush(c: Client, argv: string[], usec: number): void {

@@ -22,6 +22,7 @@ import { HashValue } from '../types/hash';
 import { ZSetValue } from '../types/zset';
 import { ListValue } from '../types/list';
 import { listpackEntrySize } from '../rdb/listpack';
+import { purgeNow } from '../maxmemory';
 
 // ---- allocation sizes (64-bit Redis 7.0 with jemalloc 5) ----
 
@@ -433,6 +434,8 @@ register({
     c.reply.bulk('Stats not supported for the current allocator');
   },
   'memory|purge'(c) {
+    // The allocator's dirty pages are V8's garbage here: collect it now.
+    purgeNow();
     c.reply.ok();
   },
 });
