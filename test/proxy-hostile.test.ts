@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { RawClient } from './helpers/raw';
 import { encodeCommand } from '../src/resp/encode';
+import { desync } from './helpers/desync';
 import { stats } from '../src/proxy/stats';
 import { startStack, replicasCaughtUp, waitFor, infoField, type Stack } from './proxy-helpers';
 
@@ -55,6 +56,15 @@ describe('proxy hostile clients', function () {
     const list = (await good.str('CLIENT', 'LIST')).split('\n').filter((l) => l.includes('id='));
     assert.equal(list.length, base);
     await waitFor('their master connections to close', async () => (await masterConns()) <= masterBase);
+  });
+
+  it('a client that writes garbage without reading is closed soon after the protocol error', async () => {
+    for (const first of ['x', '*x']) {
+      const r = await desync(st.port, first);
+      assert.ok(r.closed, `still open after ${r.sent} bytes of garbage`);
+      assert.match(r.reply, /^-ERR Protocol error: too big (inline request|mbulk count string)\r\n$/);
+    }
+    assert.equal(await good.str('PING'), '+PONG\r\n');
   });
 
   it('huge declared lengths do not affect other clients', async () => {

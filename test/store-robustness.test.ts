@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { RawClient } from './helpers/raw';
 import { startStore, type InProcessStore } from './helpers/servers';
 import { HANDLERS } from '../src/store/registry';
+import { desync } from './helpers/desync';
 
 const TOO_LONG = '-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n';
 
@@ -32,6 +33,22 @@ describe('store robustness', function () {
     } finally {
       c.close();
     }
+  });
+
+  it('a client that writes garbage without reading gets the protocol error and is closed soon (Redis protocol.tcl desync tests)', async () => {
+    const cases: Array<[string, string]> = [
+      ['\x00', '-ERR Protocol error: too big inline request\r\n'],
+      ['*\x00', '-ERR Protocol error: too big mbulk count string\r\n'],
+      ['$\x00', '-ERR Protocol error: too big inline request\r\n'],
+    ];
+    for (const [first, err] of cases) {
+      const r = await desync(st.port, first);
+      assert.ok(r.closed, `still open after ${r.sent} bytes of garbage`);
+      assert.equal(r.reply, err);
+    }
+    const c = await RawClient.connect(st.port);
+    assert.equal(await c.str('PING'), '+PONG\r\n');
+    c.close();
   });
 
   it('a handler that throws: its client gets an error and is closed, everyone else goes on', async () => {

@@ -23,6 +23,7 @@ import { Tunnel, type TunnelOwner } from './tunnel';
 import { mapElements, type ClientView } from './local';
 import { handleLocal, parseDb, refuse, type LocalSession } from './session-local';
 import { configGet, info, scan, type RewriteSession } from './session-rewrite';
+import { inputAfterClose } from '../common/close-after-reply';
 
 const log = lazyLogger('proxy-session');
 
@@ -126,6 +127,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private sockPaused = false;
   /** QUIT or a protocol error: reply, then close. Not private: LocalSession (QUIT). */
   closing = false;
+  /** When the close after the last reply began (ms; 0 before). */
+  private closedAt = 0;
   /** Chunks arrive in the shared read buffer (client-reads.ts): bytes kept past onData are copied. */
   private readonly sharedReads: boolean;
   private readonly writer: SocketWriter;
@@ -153,8 +156,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   }
 
   private onData(d: Buffer): void {
-    // After QUIT or a protocol error input is dropped, as Redis does (the socket reads on only to see the peer's FIN).
-    if (this.closing) return;
+    // After QUIT or a protocol error input is dropped, as Redis does (the socket reads on only to
+    // see the peer's FIN); a peer that keeps sending is cut off (close-after-reply.ts).
+    if (this.closing) return inputAfterClose(this.sock, this.closedAt, this.writer.pending);
     this.lastCmdAt = coarseNow();
     if (this.authed && this.resp === 2 && this.tunnel === null && !this.pinned && !this.closing && this.deferred === null && this.parser.idle) {
       const pos = this.forward(d);
@@ -463,6 +467,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
    * used to stay forever.)
    */
   private finish(): void {
+    this.closedAt = Date.now();
     this.sock.end();
     this.release();
     this.sock.resume();

@@ -40,6 +40,8 @@ export class Client {
   /** Set when the connection must close once pending replies are written. */
   closeAfterReply = false;
   closed = false;
+  /** When a close after the reply began (ms; 0: not closing so): see common/close-after-reply.ts. */
+  closedAt = 0;
   /** Commands are not read while blocked (BLPOP, WAIT, DEBUG SLEEP-like pauses). */
   blocked = false;
   /** MULTI state: queued commands, or null outside a transaction. */

@@ -13,6 +13,7 @@ import { readClient } from '../common/client-reads';
 import { Db, type DbHost, type EncodingLimits, type Value } from './db';
 import { dispatch } from './dispatch';
 import { SERVER_INIT_HOOKS } from './registry';
+import { inputAfterClose } from '../common/close-after-reply';
 import { LoopMonitor } from './loop-monitor';
 import { applyReplyMode } from './reply-mode';
 import { redactArgv } from './redact';
@@ -407,8 +408,9 @@ export class Server implements DbHost {
     // it still holds after the chunk is processed (a partial request, or input a paused client left).
     const shared = readClient(sock, (chunk) => {
       // A client closed after its reply (QUIT, a protocol error) is still read until it hangs up
-      // (so its FIN is seen), but what it sends is dropped, not buffered.
-      if (c.closed) return;
+      // (so its FIN is seen), but what it sends is dropped, not buffered; one that keeps sending
+      // is cut off (close-after-reply.ts).
+      if (c.closed) return inputAfterClose(sock, c.closedAt, c.unsent);
       this.stats.netInputBytes += chunk.length;
       c.parser.feed(chunk);
       this.processInput(c);
@@ -539,6 +541,7 @@ export class Server implements DbHost {
       sock.destroy();
       return;
     }
+    c.closedAt = Date.now();
     const t = setTimeout(() => sock.destroy(), CLOSE_DRAIN_MS);
     t.unref();
     sock.once('close', () => clearTimeout(t));
