@@ -91,3 +91,22 @@ describe('DEBUG OBJECT (differential)', () => {
     assert.equal(after, before);
   });
 });
+
+describe('DEBUG PROTOCOL (differential)', () => {
+  const d = useDiff({ 'enable-debug-command': 'yes' });
+  const types = ['string', 'integer', 'double', 'bignum', 'null', 'array', 'set', 'map', 'attrib', 'push', 'verbatim', 'true', 'false', 'nosuch'];
+
+  it('answers the same bytes for every type in RESP2 and RESP3', async () => {
+    for (const t of types) await d.check(['DEBUG', 'PROTOCOL', t]);
+    await d.check(['DEBUG', 'PROTOCOL']);
+    await d.both('HELLO', '3');
+    try {
+      for (const t of types) {
+        // A push comes before the real reply (an attribute is read with the reply it annotates).
+        await d.raw(`DEBUG PROTOCOL ${t}\r\nPING\r\n`, t === 'push' ? 3 : 2);
+      }
+    } finally {
+      await d.both('HELLO', '2');
+    }
+  });
+});

@@ -18,6 +18,7 @@ import './monitor';
 import './debug';
 import './debug-digest';
 import './debug-object';
+import './debug-protocol';
 import './server-misc';
 import './persistence';
 import './dump';
