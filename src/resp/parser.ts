@@ -123,6 +123,11 @@ export class RequestParser<A extends Buffer | string = Buffer> {
     return this.buf.length - this.start + (this.big ? this.bigFill : 0);
   }
 
+  /** Everything held, the requests of this chunk already returned included (Redis's sdslen(querybuf)). */
+  get heldBytes(): number {
+    return this.buf.length + (this.big ? this.bigFill : 0);
+  }
+
   /**
    * The raw bytes of the request returned last by next(), or null if they were not contiguous. Sliced
    * on demand: the store never asks, so it allocates nothing per request for it.

@@ -42,6 +42,9 @@ export class Client {
   closed = false;
   /** When a close after the reply began (ms; 0: not closing so): see common/close-after-reply.ts. */
   closedAt = 0;
+  /** The size Redis's query buffer would have, and its recent peak (querybuf.ts). */
+  qbufAlloc = 0;
+  qbufPeak = 0;
   /** Commands are not read while blocked (BLPOP, WAIT, DEBUG SLEEP-like pauses). */
   blocked = false;
   /** MULTI state: queued commands, or null outside a transaction. */

@@ -14,6 +14,7 @@ import { Db, type DbHost, type EncodingLimits, type Value } from './db';
 import { dispatch } from './dispatch';
 import { SERVER_INIT_HOOKS } from './registry';
 import { inputAfterClose } from '../common/close-after-reply';
+import { noteRead, resizeQueryBuffers } from './querybuf';
 import { LoopMonitor } from './loop-monitor';
 import { applyReplyMode } from './reply-mode';
 import { redactArgv } from './redact';
@@ -413,6 +414,7 @@ export class Server implements DbHost {
       if (c.closed) return inputAfterClose(sock, c.closedAt, c.unsent);
       this.stats.netInputBytes += chunk.length;
       c.parser.feed(chunk);
+      noteRead(c);
       this.processInput(c);
       if (shared) c.parser.detach();
     });
@@ -566,6 +568,7 @@ export class Server implements DbHost {
         if (c.socket && !c.isReplica && !c.isMaster && !c.blocked && !c.isPubSub && c.lastInteraction < limit) this.freeClient(c);
       }
     }
+    resizeQueryBuffers(this, Date.now());
     for (const h of this.cronHooks) h();
     this.flushPropagation();
   }

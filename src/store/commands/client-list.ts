@@ -4,6 +4,7 @@
 
 import type { Client } from '../client';
 import type { Server } from '../server';
+import { qbufLen, qbufFree as qbufFreeOf } from '../querybuf';
 
 /** The client's class for TYPE filters: normal, master, replica (slave) or pubsub. */
 export function clientType(c: Client): 'normal' | 'master' | 'replica' | 'pubsub' {
@@ -22,7 +23,7 @@ function fdOf(c: Client): number {
 /** Formats one line (without the trailing newline). `current`: the caller's running command's argv size. */
 export function clientInfoLine(s: Server, c: Client, current?: { argvMem: number }): string {
   const now = Date.now();
-  const qbuf = c.parser.pendingBytes;
+  const qbuf = qbufLen(s, c);
   // obl: replies produced but not yet handed to the socket (Redis's 16 KB static buffer); omem: the
   // rest, including what the socket has not sent yet (Redis's reply list).
   const pend = c.reply.pending;
@@ -31,10 +32,10 @@ export function clientInfoLine(s: Server, c: Client, current?: { argvMem: number
   const omem = Math.max(0, pend - 16384) + unsent;
   const multiMem = c.multi ? c.multi.reduce((n, q) => n + q.argv.reduce((m, a) => m + a.length, 0), 0) : 0;
   const argvMem = current?.argvMem ?? 0;
-  const qbufFree = qbuf ? Math.max(0, 20474 - qbuf) : 0;
+  const qbufFree = qbufFreeOf(s, c);
   const events = unsent ? 'rw' : 'r';
   const shard = (c.ext.shardChannels as Set<string> | undefined)?.size ?? 0;
-  const totMem = 16384 + 20474 + qbuf + obl + omem + argvMem + multiMem + 800;
+  const totMem = 16384 + c.qbufAlloc + obl + omem + argvMem + multiMem + 800;
   return [
     `id=${c.id}`,
     `addr=${c.addr}`,
