@@ -8,6 +8,7 @@ need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 command -v nutcracker >/dev/null 2>&1 || need+=(nutcracker)
+command -v tclsh >/dev/null 2>&1 || need+=(tcl)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${need[*]} (Debian packages)" >&2
@@ -16,6 +17,6 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   # The Debian package starts a system redis-server on 6379; the tests do not need it.
   (service redis-server stop || systemctl stop redis-server) >/dev/null 2>&1 || true
 else
-  echo "missing ${need[*]}: install them (apt-get install redis-server redis-tools nutcracker) for the real-Redis tests" >&2
+  echo "missing ${need[*]}: install them (apt-get install redis-server redis-tools nutcracker tcl) for the real-Redis tests" >&2
 fi
 exit 0
