@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real Redis tools the tests and benchmarks compare against (redis-server, redis-cli,
-# redis-benchmark) and twemproxy (nutcracker, for the proxy benchmark) when they are missing and this
-# machine can install Debian packages. Without them the real-Redis tests skip, unless
+# redis-benchmark), twemproxy (nutcracker, for the proxy benchmark) and tcl (Redis's own test suite) when they
+# are missing and this machine can install Debian packages. Without them the real-Redis tests skip, unless
 # RESPLIT_REQUIRE_REDIS=1 (CI), where they fail.
 set -u
 need=()
