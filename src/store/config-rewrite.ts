@@ -50,7 +50,8 @@ function linesFor(dir: Directive, value: string): { lines: string[]; force: bool
       return { lines: lines.length ? lines : ['save ""'], force: !isDefault };
     }
     case 'memory':
-      return { lines: [`${name} ${formatMemory(Number(value))}`], force: !isDefault };
+      // A percentage (maxmemory-clients 10%) is written as it is, as rewriteConfigPercentOption does.
+      return { lines: [`${name} ${value.endsWith('%') ? value : formatMemory(Number(value))}`], force: !isDefault };
     case 'string':
       if (name === 'bind') return { lines: [`${name} ${value}`], force: !isDefault };
       return { lines: [`${name} ${quoteRepr(value)}`], force: !isDefault };
