@@ -1,6 +1,7 @@
 // CONFIG SET against a real redis-server 7.0, byte for byte, where introspection.tcl found gaps: the
 // rollback of every setting when one fails to apply (a busy port), maxmemory-clients' percent values,
-// and the hidden debug configs that only an exact CONFIG GET shows.
+// and the hidden debug configs that only an exact CONFIG GET shows (rdb-key-save-delay's effect is in
+// rdb-key-save-delay.test.ts).
 
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -54,6 +55,24 @@ describe('CONFIG SET (differential)', function () {
       }
     } finally {
       await d.both('CONFIG', 'SET', 'maxmemory-clients', '0', 'maxmemory', '0');
+    }
+  });
+
+  it('hidden debug configs: CONFIG GET by exact name only, CONFIG SET with their ranges', async () => {
+    const hidden = ['key-load-delay', 'rdb-key-save-delay', 'loading-process-events-interval-bytes', 'watchdog-period', 'use-exit-on-panic', 'lua-enable-deprecated-api'];
+    try {
+      for (const n of hidden) {
+        await d.check(['CONFIG', 'GET', n]);
+        await d.check(['CONFIG', 'GET', n.toUpperCase()]);
+        for (const v of ['-5', '2147483648', '-2147483649', 'x', 'yes', '1500']) await d.check(['CONFIG', 'SET', n, v]);
+        await d.check(['CONFIG', 'GET', n]);
+      }
+      // A glob never matches them.
+      await d.check(['CONFIG', 'GET', '*delay*'], { unordered: 'pairs' });
+      await d.check(['CONFIG', 'GET', 'key-load-*', 'rdb-key-save-dela?', '*panic*', '*-period', 'loading-*'], { unordered: 'pairs' });
+      await d.check(['CONFIG', 'GET', 'key-load-delay', 'key-load-delay', 'rdb-key-save-delay'], { unordered: 'pairs' });
+    } finally {
+      await d.both('CONFIG', 'SET', 'key-load-delay', '0', 'rdb-key-save-delay', '0', 'loading-process-events-interval-bytes', '2097152', 'watchdog-period', '0');
     }
   });
 });

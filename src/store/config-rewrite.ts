@@ -113,6 +113,7 @@ export function rewriteConfigFile(config: Config, file: string, dir: string): st
   }
   const appended: string[] = [];
   for (const d of DIRECTIVES) {
+    if (d.internal) continue;
     const value = d.name === 'dir' ? dir : config.get(d.name);
     const { lines: nl, force } = linesFor(d, value);
     const pos = positions.get(d.name) ?? [];

@@ -27,6 +27,8 @@ export interface Directive {
   clampMin?: number;
   clampMax?: number;
   /** Internal switch (DEBUG SET-ACTIVE-EXPIRE): invisible to CONFIG GET/SET, as in Redis. */
+  internal?: boolean;
+  /** Redis's HIDDEN_CONFIG (debug settings): CONFIG GET shows it by exact name only, never by a glob. */
   hidden?: boolean;
   /** A memory value or a percentage "N%" up to 100% (Redis's PERCENT_CONFIG: maxmemory-clients). */
   percent?: boolean;
@@ -135,7 +137,14 @@ export const DIRECTIVES: Directive[] = [
   d('proto-max-bulk-len', 'memory', '536870912', true, { min: 1024 * 1024, max: LLMAX }),
   d('hz', 'int', '10', true, { min: 0, clampMin: 1, clampMax: 500 }),
   d('dynamic-hz', 'bool', 'yes', true),
-  d('active-expire-enabled', 'bool', 'yes', true, { hidden: true }),
+  d('active-expire-enabled', 'bool', 'yes', true, { internal: true }),
+  // Redis 7.0's hidden debug settings (its own tests use them).
+  d('rdb-key-save-delay', 'int', '0', true, { hidden: true }),
+  d('key-load-delay', 'int', '0', true, { hidden: true, inert: true }),
+  d('loading-process-events-interval-bytes', 'int', '2097152', true, { min: 1024, hidden: true, inert: true }),
+  d('watchdog-period', 'int', '0', true, { min: 0, hidden: true, inert: true }),
+  d('use-exit-on-panic', 'bool', 'no', true, { hidden: true, inert: true }),
+  d('lua-enable-deprecated-api', 'bool', 'no', false, { hidden: true, inert: true }),
   d('lfu-log-factor', 'int', '10', true, { min: 0, inert: true }),
   d('lfu-decay-time', 'int', '1', true, { min: 0, inert: true }),
   d('io-threads', 'int', '1', false, { min: 1, inert: true }),
@@ -264,7 +273,7 @@ export class Config {
     const seen = new Set<string>();
     for (const [name] of pairs) {
       const dir = findDirective(name);
-      if (!dir || dir.hidden) {
+      if (!dir || dir.internal) {
         if (!unknown && !err) unknown = name;
         continue;
       }

@@ -22,10 +22,10 @@ export function configValue(s: Server, name: string): string {
   return s.config.get(name);
 }
 
-/** Every name (canonical and alias) with the directive's canonical name. */
+/** Every name (canonical and alias) with the directive's canonical name; what a glob may match. */
 const ALL_NAMES: Array<[string, string]> = [];
 for (const d of DIRECTIVES) {
-  if (d.hidden) continue;
+  if (d.internal || d.hidden) continue;
   ALL_NAMES.push([d.name, d.name]);
   for (const a of d.aliases ?? []) ALL_NAMES.push([a, d.name]);
 }
@@ -75,7 +75,7 @@ register({
       if (!/[[*?]/.test(pat)) {
         if (seen.has(pat)) continue;
         const d = findDirective(pat);
-        if (d && !d.hidden) {
+        if (d && !d.internal) {
           seen.add(pat);
           out.push([pat, configValue(s, d.name)]);
         }
