@@ -1,7 +1,15 @@
 // Bit commands against a real redis-server, byte for byte: offsets at and past the limits, BYTE/BIT
 // ranges with negative indexes, BITPOS edge cases, BITOP on uneven lengths, and BITFIELD overflow
-// modes for signed and unsigned fields.
+// modes for signed and unsigned fields; the dirty counter (rdb_changes_since_last_save) moves, and the
+// command is propagated, only when a value changed (bitops.tcl).
+import assert from 'node:assert/strict';
 import { useDiff } from './helpers/diff';
+import type { RawClient } from './helpers/raw';
+
+async function changes(c: RawClient): Promise<number> {
+  const v = String(await c.value('INFO', 'persistence'));
+  return Number(/rdb_changes_since_last_save:(\d+)/.exec(v)![1]);
+}
 
 describe('bit commands (differential)', () => {
   const d = useDiff();
@@ -180,5 +188,58 @@ describe('bit commands (differential)', () => {
       ['BITFIELD', 's', 'SET', 'i8', '0', '1'],
       ['BITFIELD_RO', 's', 'GET', 'i8', '0'],
     ]);
+  });
+
+  it('SETBIT/BITFIELD only increase dirty when the value changed', async () => {
+    const cmds = [
+      ['BITFIELD', 'nk', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '5'],
+      ['GET', 'nk'],
+      ['BITFIELD', 'foo2', 'SET', 'i5', '0', '0'],
+      ['BITFIELD', 'foo2', 'SET', 'i5', '0', '0'],
+      ['BITFIELD', 'foo2', 'SET', 'i5', '0', '1', 'SET', 'i5', '0', '1'],
+      ['BITFIELD', 'foo2', 'INCRBY', 'u2', '100', '0'],
+      ['BITFIELD', 'foo2', 'INCRBY', 'u2', '100', '0'],
+      ['BITFIELD', 'foo2', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '100', '5'],
+      ['BITFIELD', 'foo2', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '200', '5'],
+      ['BITFIELD', 'foo2', 'INCRBY', 'u2', '100', '1', 'INCRBY', 'u2', '100', '0', 'GET', 'u2', '100'],
+      ['SETBIT', 'foo2', '0', '0'],
+      ['SETBIT', 'foo2', '0', '1'],
+      ['SETBIT', 'foo2', '0', '1'],
+      ['BITFIELD', 'foo2', 'OVERFLOW', 'FAIL', 'SET', 'u2', '0', '9', 'OVERFLOW', 'WRAP', 'SET', 'u2', '0', '4'],
+      ['BITFIELD', 'foo2', 'OVERFLOW', 'SAT', 'SET', 'u2', '0', '9', 'SET', 'u2', '0', '9'],
+      ['BITFIELD', 'foo2', 'OVERFLOW', 'SAT', 'INCRBY', 'i8', '8', '-200', 'INCRBY', 'i8', '8', '-1'],
+      ['BITFIELD', 'foo2', 'SET', 'i64', '0', '-1', 'SET', 'i64', '0', '-1'],
+      ['SET', 'n', '12'],
+      ['BITFIELD', 'n', 'SET', 'u8', '0', '49'],
+      ['OBJECT', 'ENCODING', 'n'],
+      ['GET', 'foo2'],
+    ];
+    for (const cmd of cmds) {
+      const before = await Promise.all([changes(d.ours), changes(d.theirs)]);
+      await d.check(cmd);
+      const after = await Promise.all([changes(d.ours), changes(d.theirs)]);
+      assert.equal(after[0] - before[0], after[1] - before[1], `dirty delta for ${cmd.join(' ')}`);
+    }
+  });
+
+  it('a BITFIELD that changes nothing is not propagated', async () => {
+    const s = d.store.server;
+    const fed: string[][] = [];
+    const prev = s.replicationFeed;
+    s.replicationFeed = (_db, argv) => fed.push(argv);
+    try {
+      await d.ours.send('BITFIELD', 'k', 'SET', 'i5', '0', '3');
+      await d.ours.send('BITFIELD', 'k', 'SET', 'i5', '0', '3');
+      await d.ours.send('BITFIELD', 'k', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '9');
+      await d.ours.send('BITFIELD', 'k', 'INCRBY', 'i5', '0', '0');
+      await d.ours.send('SETBIT', 'k', '0', '0');
+      await d.ours.send('BITFIELD', 'k', 'INCRBY', 'i5', '0', '1');
+      assert.deepEqual(fed, [
+        ['BITFIELD', 'k', 'SET', 'i5', '0', '3'],
+        ['BITFIELD', 'k', 'INCRBY', 'i5', '0', '1'],
+      ]);
+    } finally {
+      s.replicationFeed = prev;
+    }
   });
 });

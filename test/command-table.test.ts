@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { COMMANDS, lookupCommand, getKeyIndexes, type Command } from '../src/resp/commands';
+import { COMMANDS, lookupCommand, type Command } from '../src/resp/commands';
+import { commandKeys } from '../src/resp/getkeys';
 import { HANDLERS } from '../src/store/registry';
 import '../src/store/server';
 import { useDiff } from './helpers/diff';
@@ -77,13 +78,15 @@ describe('command table', () => {
   });
 
   it('key extraction follows the key specs', () => {
-    const k = (argv: string[]) => getKeyIndexes(lookupCommand(argv[0])!, argv);
+    const k = (argv: string[]) => commandKeys(lookupCommand(argv[0])!, argv).map((x) => x.pos);
     assert.deepEqual(k(['MSET', 'a', '1', 'b', '2']), [1, 3]);
     assert.deepEqual(k(['ZUNIONSTORE', 'd', '2', 'a', 'b', 'WEIGHTS', '1', '2']), [1, 3, 4]);
     assert.deepEqual(k(['XREAD', 'COUNT', '1', 'STREAMS', 's1', 's2', '0', '0']), [4, 5]);
     assert.deepEqual(k(['EVAL', 'return 1', '1', 'k']), [3]);
     assert.deepEqual(k(['SORT', 'a', 'BY', 'x', 'STORE', 'd']), [1, 5]);
-    assert.equal(k(['ZUNIONSTORE', 'd', 'x', 'a']), null);
+    assert.deepEqual(k(['ZUNIONSTORE', 'd', 'x', 'a']), []);
+    // SORT: the last STORE only (its getkeys procedure).
+    assert.deepEqual(k(['SORT', 'a', 'STORE', 'x', 'STORE', 'd']), [1, 5]);
   });
 });
 

@@ -285,7 +285,7 @@ describe('CONFIG SET port and bind', function () {
       assert.equal(await b.str('PING'), '+PONG\r\n');
       b.close();
       await assert.rejects(RawClient.connect(oldPort));
-      assert.equal(await a.str('CONFIG', 'SET', 'port', String(blocker.port)), "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port\r\n");
+      assert.equal(await a.str('CONFIG', 'SET', 'port', String(blocker.port)), "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.\r\n");
       assert.equal(String(((await a.value('CONFIG', 'GET', 'port')) as Buffer[])[1]), String(np));
       assert.equal(await a.str('CONFIG', 'SET', 'bind', '192.0.2.1'), "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.\r\n");
       const c2 = await RawClient.connect(np);

@@ -334,7 +334,7 @@ describe('RDB codec', () => {
     let step = 0;
     const db0 = s.dbs[0];
     for (let r = gen.next(); !r.done; r = gen.next()) {
-      if (r.value) parts.push(r.value);
+      if (Buffer.isBuffer(r.value)) parts.push(r.value);
       step++;
       // Interleave writes of every kind between slices.
       const i = (step * 37) % N;

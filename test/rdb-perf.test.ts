@@ -114,7 +114,7 @@ describe('RDB fast paths', function () {
       const parts: Buffer[] = [];
       const gen = snap.chunks();
       for (let it = gen.next(); !it.done; it = gen.next()) {
-        if (it.value) parts.push(it.value);
+        if (Buffer.isBuffer(it.value)) parts.push(it.value);
         for (let j = 0; j < 5; j++) {
           const k = `k${Math.floor(r() * N * 1.2)}`;
           const op = Math.floor(r() * 6);

@@ -4,7 +4,7 @@
 // scripts/gen-command-table.js); EXTRA_ROWS adds the few later commands the issues ask for.
 
 import { COMMAND_ROWS, REDIS_VERSION } from './command-table.data';
-import type { CommandRow, KeySpec } from './command-types';
+import type { CommandRow } from './command-types';
 
 export type { CommandRow, KeySpec } from './command-types';
 export { REDIS_VERSION };
@@ -108,92 +108,6 @@ export function resolveCommand(argv: ReadonlyArray<string | Buffer>): Command | 
 /** Whether argc satisfies a command's arity. */
 export function arityOk(cmd: CommandRow, argc: number): boolean {
   return cmd.arity > 0 ? argc === cmd.arity : argc >= -cmd.arity;
-}
-
-function argStr(a: string | Buffer): string {
-  return typeof a === 'string' ? a : a.latin1Slice(0, a.length);
-}
-
-/** Result of key extraction: key argument indexes, or null when the arguments are invalid. */
-export type KeyIndexes = number[] | null;
-
-/** Key positions for one key spec (redis getKeysUsingKeySpecs). */
-function keysFromSpec(spec: KeySpec, argv: ReadonlyArray<string | Buffer>, out: number[]): boolean {
-  const argc = argv.length;
-  let first: number;
-  if (spec.bs.type === 'index') first = spec.bs.index!;
-  else if (spec.bs.type === 'keyword') {
-    const kw = spec.bs.keyword!.toLowerCase();
-    const from = spec.bs.startfrom!;
-    const start = from > 0 ? from : argc + from;
-    const end = from > 0 ? argc - 1 : 0;
-    const dir = from > 0 ? 1 : -1;
-    first = -1;
-    for (let i = start; dir > 0 ? i <= end : i >= end; i += dir) {
-      if (i >= argc || i < 0) break;
-      if (argStr(argv[i]).toLowerCase() === kw) {
-        first = i + 1;
-        break;
-      }
-    }
-    if (first < 0) return true; // keyword absent: no keys from this spec
-  } else return true;
-  if (first >= argc) return true;
-  let last: number;
-  let step: number;
-  if (spec.fk.type === 'range') {
-    const lk = spec.fk.lastkey!;
-    const limit = spec.fk.limit ?? 0;
-    if (lk >= 0) last = first + lk;
-    else if (!limit) last = argc + lk;
-    else last = first + Math.floor((argc - first) / limit) + lk;
-    step = spec.fk.keystep!;
-  } else if (spec.fk.type === 'keynum') {
-    const idx = first + spec.fk.keynumidx!;
-    if (idx >= argc) return false;
-    const n = Number(argStr(argv[idx]));
-    if (!Number.isInteger(n) || n < 0) return false;
-    first += spec.fk.firstkey!;
-    step = spec.fk.keystep!;
-    last = first + (n - 1) * step;
-  } else return true;
-  for (let i = first; i <= last; i += step) {
-    if (i >= argc || i < first) return false;
-    out.push(i);
-  }
-  return true;
-}
-
-/** Key argument indexes of a request, from the command's key specs; null if the arguments are invalid. */
-export function getKeyIndexes(cmd: CommandRow, argv: ReadonlyArray<string | Buffer>): KeyIndexes {
-  const out: number[] = [];
-  const name = cmd.name;
-  if (name === 'sort' || name === 'sort_ro') {
-    out.push(1);
-    if (name === 'sort') {
-      for (let i = 2; i < argv.length; i++) {
-        const a = argStr(argv[i]).toLowerCase();
-        if (a === 'limit') i += 2;
-        else if (a === 'get' || a === 'by') i += 1;
-        else if (a === 'store' && i + 1 < argv.length) out.push(++i);
-      }
-    }
-    return out;
-  }
-  if (name === 'migrate') {
-    if (argv.length > 6 && argStr(argv[3]) === '') {
-      for (let i = 6; i < argv.length; i++) {
-        if (argStr(argv[i]).toLowerCase() === 'keys') {
-          for (let j = i + 1; j < argv.length; j++) out.push(j);
-          break;
-        }
-      }
-    } else if (argv.length > 3) out.push(3);
-    return out;
-  }
-  for (const spec of cmd.keySpecs) if (!keysFromSpec(spec, argv, out)) return null;
-  // Several specs may name the same argument (e.g. SET's key); keep order, drop repeats.
-  return out.length > 1 ? [...new Set(out)].sort((a, b) => a - b) : out;
 }
 
 /** Whether a command has key arguments at all. */

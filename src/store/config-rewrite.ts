@@ -50,7 +50,8 @@ function linesFor(dir: Directive, value: string): { lines: string[]; force: bool
       return { lines: lines.length ? lines : ['save ""'], force: !isDefault };
     }
     case 'memory':
-      return { lines: [`${name} ${formatMemory(Number(value))}`], force: !isDefault };
+      // A percentage (maxmemory-clients 10%) is written as it is, as rewriteConfigPercentOption does.
+      return { lines: [`${name} ${value.endsWith('%') ? value : formatMemory(Number(value))}`], force: !isDefault };
     case 'string':
       if (name === 'bind') return { lines: [`${name} ${value}`], force: !isDefault };
       return { lines: [`${name} ${quoteRepr(value)}`], force: !isDefault };
@@ -112,6 +113,7 @@ export function rewriteConfigFile(config: Config, file: string, dir: string): st
   }
   const appended: string[] = [];
   for (const d of DIRECTIVES) {
+    if (d.internal) continue;
     const value = d.name === 'dir' ? dir : config.get(d.name);
     const { lines: nl, force } = linesFor(d, value);
     const pos = positions.get(d.name) ?? [];

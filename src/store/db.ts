@@ -39,9 +39,9 @@ export interface DbHost {
   /**
    * Called before a key changes or disappears (snapshots). `valueChanges` is false when only its
    * expiry changes (or a string is about to be replaced through set), which keeps the value's
-   * recorded string encoding.
+   * recorded string encoding. `deleted`: the key is going away (DEL, expiry), not overwritten.
    */
-  onKeyChange(db: Db, key: string, valueChanges?: boolean): void;
+  onKeyChange(db: Db, key: string, valueChanges?: boolean, deleted?: boolean): void;
   /** Called when a database's maps are replaced (FLUSHDB/FLUSHALL); snapshots keep the old maps. */
   onFlush?(db: Db, oldData: Map<string, Value>, oldExpires: Map<string, number>): void;
   /** Called before two databases exchange contents. */
@@ -110,7 +110,7 @@ export class Db {
 
   /** Deletes a key because its time is up (lazy or active expiry). */
   deleteExpired(key: string): void {
-    this.host.onKeyChange(this, key);
+    this.host.onKeyChange(this, key, true, true);
     this.data.delete(key);
     this.expires.delete(key);
     this.lru.delete(key);
@@ -225,7 +225,7 @@ export class Db {
   /** Deletes a key; returns whether it existed (expired keys count as missing). */
   delete(key: string): boolean {
     if (this.get(key) === undefined) return false;
-    this.host.onKeyChange(this, key);
+    this.host.onKeyChange(this, key, true, true);
     this.data.delete(key);
     if (this.expires.size) this.expires.delete(key);
     this.lru.delete(key);

@@ -76,7 +76,7 @@ export function saveSync(s: Server): boolean {
     writeFileAtomic(target, tempPath(s, ''), (write) => {
       const snap = new Snapshot(s, { ...replOpts(s), sliceMs: Infinity, synchronous: true });
       try {
-        for (const c of snap.chunks()) if (c) write(c);
+        for (const c of snap.chunks()) if (Buffer.isBuffer(c)) write(c);
       } finally {
         snap.close();
       }
@@ -96,6 +96,8 @@ export function saveSync(s: Server): boolean {
 interface RunningBgsave {
   aborted: boolean;
   done: Promise<boolean>;
+  /** Ends an rdb-key-save-delay wait at once (an abort must not wait for it). */
+  wake?: () => void;
 }
 
 function running(s: Server): RunningBgsave | undefined {
@@ -135,7 +137,17 @@ export function startBgsave(s: Server): boolean {
         const r = gen.next();
         if (r.done) break;
         if (r.value === null) await new Promise<void>((resolve) => setImmediate(resolve));
-        else {
+        else if (typeof r.value === 'number') {
+          const ms = r.value;
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(() => run.wake!(), ms);
+            run.wake = () => {
+              clearTimeout(t);
+              run.wake = undefined;
+              resolve();
+            };
+          });
+        } else {
           let off = 0;
           while (off < r.value.length) off += (await fh.write(r.value, off, r.value.length - off)).bytesWritten;
         }
@@ -191,13 +203,17 @@ export async function abortBgsave(s: Server): Promise<void> {
   const st = persistenceState(s);
   if (!run || !st.bgsave) return;
   run.aborted = true;
+  run.wake?.();
   await st.bgsave;
 }
 
 /** Aborts a running BGSAVE without waiting (synchronous callers: FLUSHALL, SAVE paths). */
 function abortBgsaveNow(s: Server): void {
   const run = running(s);
-  if (run) run.aborted = true;
+  if (run) {
+    run.aborted = true;
+    run.wake?.();
+  }
 }
 
 /** Reads and validates dir/dbfilename, then installs it. Returns false when there is no file. */

@@ -147,7 +147,7 @@ export class Server implements DbHost {
   /** Replication attaches here: receives every command to feed to replicas and the backlog. */
   replicationFeed: ((db: number, argv: string[]) => void) | null = null;
   /** Hooks run before a key changes (snapshots register here). */
-  readonly keyChangeHooks = new Set<(db: Db, key: string, valueChanges: boolean) => void>();
+  readonly keyChangeHooks = new Set<(db: Db, key: string, valueChanges: boolean, deleted: boolean) => void>();
   readonly flushHooks = new Set<(db: Db, oldData: Map<string, Value>, oldExpires: Map<string, number>) => void>();
   readonly swapHooks = new Set<(a: Db, b: Db) => void>();
   /**
@@ -266,8 +266,8 @@ export class Server implements DbHost {
     this.stats.expiredKeys++;
     this.propagate(db.id, ['DEL', key]);
   }
-  onKeyChange(db: Db, key: string, valueChanges = true): void {
-    if (this.keyChangeHooks.size) for (const h of this.keyChangeHooks) h(db, key, valueChanges);
+  onKeyChange(db: Db, key: string, valueChanges = true, deleted = false): void {
+    if (this.keyChangeHooks.size) for (const h of this.keyChangeHooks) h(db, key, valueChanges, deleted);
   }
   onFlush(db: Db, oldData: Map<string, Value>, oldExpires: Map<string, number>): void {
     for (const h of this.flushHooks) h(db, oldData, oldExpires);

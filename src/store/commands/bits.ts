@@ -212,13 +212,16 @@ function bitfield(c: Client, argv: string[], s: Server, readonlyCmd: boolean): v
     else {
       c.reply.int(ret);
       setBits(b, o.offset, o.bits, r.v);
+      // As Redis counts it: a change when the field's value differs, or the string was created or grew.
+      if (grew || old !== r.v) changes++;
     }
-    changes++;
   }
-  if (!readonly) {
-    storeBytes(c, key, buf as Buffer, changes > 0 || grew, extended);
-    if (changes > 1) c.db.modified(key, changes - 1);
-  }
+  if (readonly) return;
+  storeBytes(c, key, buf as Buffer, changes > 0 || grew, extended);
+  if (changes > 1) c.db.modified(key, changes - 1);
+  // Created or grown by FAILed operations only: Redis keeps the padded string yet counts no change
+  // (so it is not propagated either).
+  else if (changes === 0 && grew) s.addDirty(-1);
 }
 
 /**

@@ -4,7 +4,8 @@
 
 import { register } from '../registry';
 import type { Client } from '../client';
-import { COMMANDS, allCommands, lookupCommand, getKeyIndexes, arityOk, type Command } from '../../resp/commands';
+import { COMMANDS, allCommands, lookupCommand, arityOk, type Command } from '../../resp/commands';
+import { commandKeys, commandHasKeys, type KeyRef } from '../../resp/getkeys';
 import { E } from '../../resp/errors';
 import { stringMatch } from '../glob';
 import { replyCommandInfo, replyCommandDocs } from './command-reply';
@@ -19,44 +20,20 @@ function byFullName(name: string): Command | undefined {
   return lookupCommand(l.slice(0, bar))?.subs?.get(l.slice(bar + 1));
 }
 
-/** Key indexes of a full command line, or the error Redis gives for it. */
-function keysOf(argv: string[]): { cmd: Command; idx: number[] } | string {
+/**
+ * The keys of a full command line (COMMAND GETKEYS), or the error Redis gives for it. No keys is an
+ * error, except for commands without mandatory keys (EVAL, FCALL: an empty array).
+ */
+function keysOf(argv: string[]): KeyRef[] | string {
   const target = argv.slice(2);
   let cmd = lookupCommand(target[0]);
   if (cmd?.subs && target.length > 1) cmd = cmd.subs.get(target[1].toLowerCase()) ?? cmd;
   if (!cmd) return 'ERR Invalid command specified';
-  if (!cmd.keySpecs.length && !cmd.firstKey && cmd.name !== 'sort' && cmd.name !== 'migrate') return 'ERR The command has no key arguments';
+  if (!commandHasKeys(cmd)) return 'ERR The command has no key arguments';
   if (!arityOk(cmd, target.length)) return 'ERR Invalid number of arguments specified for command';
-  const idx = getKeyIndexes(cmd, target);
-  if (!idx || !idx.length) return 'ERR Invalid arguments specified for command';
-  return { cmd, idx };
-}
-
-/**
- * Key specs flagged variable_flags get their real flags from the arguments, as Redis's getkeys
- * procedures compute them: SET without GET only overwrites; BITFIELD with only GET reads.
- */
-function variableFlags(cmd: Command, target: string[]): string[] | null {
-  const args = target.slice(2).map((a) => a.toLowerCase());
-  if (cmd.name === 'set') return args.includes('get') ? ['RW', 'access', 'update'] : ['OW', 'update'];
-  if (cmd.name === 'bitfield') {
-    const writes = args.some((a) => a === 'set' || a === 'incrby');
-    return writes ? ['RW', 'access', 'update'] : ['RO', 'access'];
-  }
-  return null;
-}
-
-/** The flags of the first key spec that names argument `i` (GETKEYSANDFLAGS). */
-function keyFlags(cmd: Command, target: string[], i: number): string[] {
-  const v = variableFlags(cmd, target);
-  if (v) return v;
-  // SORT's keys come from its getkeys procedure: the sorted key, then the STORE destination.
-  if (cmd.name === 'sort' && cmd.keySpecs.length) return i === 1 ? cmd.keySpecs[0].flags : cmd.keySpecs[cmd.keySpecs.length - 1].flags;
-  for (const ks of cmd.keySpecs) {
-    const one = getKeyIndexes({ ...cmd, name: '', keySpecs: [ks] }, target);
-    if (one && one.includes(i)) return ks.flags;
-  }
-  return cmd.keySpecs[0]?.flags ?? [];
+  const keys = commandKeys(cmd, target);
+  if (!keys.length && !cmd.flags.includes('no_mandatory_keys')) return 'ERR Invalid arguments specified for command';
+  return keys;
 }
 
 function listAll(c: Client, names: string[]): void {
@@ -116,20 +93,18 @@ register({
   'command|getkeys'(c, argv) {
     const r = keysOf(argv);
     if (typeof r === 'string') return c.reply.error(r);
-    c.reply.arrayLen(r.idx.length);
-    for (const i of r.idx) c.reply.bulk(argv[2 + i]);
+    c.reply.arrayLen(r.length);
+    for (const k of r) c.reply.bulk(argv[2 + k.pos]);
   },
   'command|getkeysandflags'(c, argv) {
     const r = keysOf(argv);
     if (typeof r === 'string') return c.reply.error(r);
-    const target = argv.slice(2);
-    c.reply.arrayLen(r.idx.length);
-    for (const i of r.idx) {
+    c.reply.arrayLen(r.length);
+    for (const k of r) {
       c.reply.arrayLen(2);
-      c.reply.bulk(target[i]);
-      const flags = keyFlags(r.cmd, target, i);
-      c.reply.setLen(flags.length);
-      for (const f of flags) c.reply.simple(f);
+      c.reply.bulk(argv[2 + k.pos]);
+      c.reply.setLen(k.flags.length);
+      for (const f of k.flags) c.reply.simple(f);
     }
   },
   'command|help'(c) {

@@ -22,10 +22,10 @@ export function configValue(s: Server, name: string): string {
   return s.config.get(name);
 }
 
-/** Every name (canonical and alias) with the directive's canonical name. */
+/** Every name (canonical and alias) with the directive's canonical name; what a glob may match. */
 const ALL_NAMES: Array<[string, string]> = [];
 for (const d of DIRECTIVES) {
-  if (d.hidden) continue;
+  if (d.internal || d.hidden) continue;
   ALL_NAMES.push([d.name, d.name]);
   for (const a of d.aliases ?? []) ALL_NAMES.push([a, d.name]);
 }
@@ -40,9 +40,10 @@ export function allowProtected(s: Server, addr: string, setting: string): boolea
 
 /**
  * CONFIG SET port/bind: the new listeners are bound asynchronously, so the client waits (blocked)
- * for the outcome; on failure the old values come back and Redis's error is replied.
+ * for the outcome; on failure every value of that CONFIG SET goes back (`undo`, as Redis rolls back
+ * when an apply fails) and Redis's error is replied.
  */
-function rebindThenReply(c: Client, s: Server, before: { port: string; bind: string }, arg: string): void {
+function rebindThenReply(c: Client, s: Server, undo: () => void, arg: string): void {
   const done = (error: string | null) => {
     if (error) c.reply.error(`ERR CONFIG SET failed (possibly related to argument '${arg}') - ${error}`);
     else c.reply.ok();
@@ -57,9 +58,8 @@ function rebindThenReply(c: Client, s: Server, before: { port: string; bind: str
     () => (inline ? undefined : done(null)),
     (e) => {
       s.log.warn({ err: e }, 'CONFIG SET port/bind: could not listen');
-      s.config.set('port', [before.port], true);
-      s.config.set('bind', before.bind.split(' '), true);
-      if (!inline) done(arg === 'port' ? 'Unable to listen on this port' : 'Failed to bind to specified addresses.');
+      undo();
+      if (!inline) done(arg === 'port' ? 'Unable to listen on this port. Check server logs.' : 'Failed to bind to specified addresses.');
     },
   );
   // Inside EXEC the reply cannot wait: it is OK, and a failure is only logged.
@@ -75,7 +75,7 @@ register({
       if (!/[[*?]/.test(pat)) {
         if (seen.has(pat)) continue;
         const d = findDirective(pat);
-        if (d && !d.hidden) {
+        if (d && !d.internal) {
           seen.add(pat);
           out.push([pat, configValue(s, d.name)]);
         }
@@ -100,11 +100,11 @@ register({
     const pairs: Array<[string, string]> = [];
     for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i], argv[i + 1]]);
     const before = { port: s.config.get('port'), bind: s.config.get('bind') };
-    const err = s.config.setMany(pairs, allowProtected(s, c.addr, 'enable-protected-configs'));
-    if (err) return c.reply.error(err);
+    const r = s.config.setManyUndoable(pairs, allowProtected(s, c.addr, 'enable-protected-configs'));
+    if ('error' in r) return c.reply.error(r.error);
     const moved = pairs.map(([n]) => findDirective(n)!.name).filter((n) => n === 'port' || n === 'bind');
     if (!moved.length || (s.config.get('port') === before.port && s.config.get('bind') === before.bind)) return c.reply.ok();
-    rebindThenReply(c, s, before, moved[moved.length - 1]);
+    rebindThenReply(c, s, r.undo, moved[moved.length - 1]);
   },
   'config|resetstat'(c, _argv, s) {
     s.stats.reset();

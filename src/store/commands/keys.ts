@@ -11,6 +11,7 @@ import { stringMatch } from '../glob';
 import { parseScanCursor, parseScanOptions, scanIterable } from '../scan';
 import { markStringEncoding, stringEncodingOverride } from './object';
 import { nextRandomKey } from './random-key';
+import { takeKeyFreq, putKeyFreq } from '../lfu';
 import './expire';
 
 /** Stores a value under key in db with the expiry, encoding and access time it had elsewhere. */
@@ -34,7 +35,7 @@ function dbArg(c: Client, s: Server, text: string): Db | null {
   return s.dbs[id];
 }
 
-function renameGeneric(c: Client, argv: string[], nx: boolean): void {
+function renameGeneric(c: Client, argv: string[], nx: boolean, s: Server): void {
   const db = c.db;
   const src = argv[1];
   const dst = argv[2];
@@ -44,6 +45,7 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
   const expire = db.getExpire(src);
   const enc = stringEncodingOverride(db, src);
   const lru = db.lru.get(src);
+  const freq = takeKeyFreq(db, src);
   if (db.get(dst) !== undefined) {
     if (nx) return c.reply.int(0);
     db.delete(dst);
@@ -51,6 +53,7 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
   db.delete(src);
   place(db, dst, v, expire, enc);
   if (lru !== undefined) db.lru.set(dst, lru);
+  putKeyFreq(s, db, dst, freq);
   if (nx) c.reply.int(1);
   else c.reply.ok();
 }
@@ -92,11 +95,11 @@ register({
     const v = c.db.get(argv[1], true);
     c.reply.simple(v === undefined ? 'none' : typeName(v));
   },
-  rename(c, argv) {
-    renameGeneric(c, argv, false);
+  rename(c, argv, s) {
+    renameGeneric(c, argv, false, s);
   },
-  renamenx(c, argv) {
-    renameGeneric(c, argv, true);
+  renamenx(c, argv, s) {
+    renameGeneric(c, argv, true, s);
   },
   move(c, argv, s) {
     const dst = dbArg(c, s, argv[2]);
@@ -110,9 +113,11 @@ register({
     if (dst.get(key) !== undefined) return c.reply.int(0);
     const enc = stringEncodingOverride(src, key);
     const lru = src.lru.get(key);
+    const freq = takeKeyFreq(src, key);
     src.delete(key);
     place(dst, key, v, expire, enc);
     if (lru !== undefined) dst.lru.set(key, lru);
+    putKeyFreq(s, dst, key, freq);
     c.reply.int(1);
   },
   copy(c, argv, s) {

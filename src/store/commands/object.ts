@@ -10,6 +10,7 @@ import type { Db, Value } from '../db';
 import type { Server } from '../server';
 import type { Client } from '../client';
 import { parseInteger } from './args';
+import { keyFreq } from '../lfu';
 
 /**
  * An encoding that differs from what the string's content alone would give. 'grown' is "raw" too,
@@ -147,8 +148,10 @@ register({
     const v = lookupNoTouch(c, argv[2]);
     if (v === undefined) return c.reply.nil();
     if (!s.config.get('maxmemory-policy').includes('lfu')) return c.reply.error(LFU_NOT_SELECTED);
-    // Access counts are not tracked; shared integers report 0 and other values LFU_INIT_VAL, as a
-    // freshly created object does.
+    // Access counts are not tracked: a counter given by RESTORE ... FREQ or an RDB file (see lfu.ts),
+    // else 0 for shared integers and LFU_INIT_VAL for other values, as a freshly created object has.
+    const given = keyFreq(s, c.db, argv[2]);
+    if (given !== undefined) return c.reply.int(given);
     c.reply.int(typeof v === 'string' && sharedInt(s, c.db, argv[2], v) ? 0 : 5);
   },
 });

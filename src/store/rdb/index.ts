@@ -28,6 +28,12 @@ export async function snapshotRdb(server: Server, sink: (chunk: Buffer) => void 
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
+      if (typeof r.value === 'number') {
+        // rdb-key-save-delay. Unref'd: a transfer nobody waits for any more must not hold the process.
+        const ms = r.value;
+        await new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+        continue;
+      }
       const p = sink(r.value);
       if (p) await p;
     }
@@ -43,7 +49,7 @@ export function rdbBytes(server: Server, opts: SnapshotOptions = {}): Buffer {
   const snap = new Snapshot(server, { ...opts, sliceMs: Infinity, synchronous: true });
   const parts: Buffer[] = [];
   try {
-    for (const c of snap.chunks()) if (c) parts.push(c);
+    for (const c of snap.chunks()) if (Buffer.isBuffer(c)) parts.push(c);
   } finally {
     snap.close();
   }

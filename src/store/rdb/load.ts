@@ -8,6 +8,7 @@ import { OP, RDB_MAX_READ_VERSION, RdbError } from './constants';
 import { Crc64 } from './crc64';
 import { RdbReader, readValue } from './reader';
 import { ZSetValue } from '../types/zset';
+import { setKeyFreq } from '../lfu';
 
 /** A parsed, validated RDB file, ready to install. */
 export interface ParsedRdb {
@@ -19,6 +20,8 @@ export interface ParsedRdb {
   keysLoaded: number;
   keysExpired: number;
   emptyKeysSkipped: number;
+  /** LFU counters of the FREQ opcodes (written by Redis under an LFU policy): db -> key -> counter. */
+  freqs?: Map<number, Map<string, number>>;
 }
 
 export interface ParseOptions {
@@ -44,6 +47,7 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
   let db = selectDb(out, 0);
   let dbid = 0;
   let expire = -1;
+  let freq = -1;
   for (;;) {
     const type = r.u8();
     switch (type) {
@@ -54,7 +58,7 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
         expire = r.i64le();
         continue;
       case OP.FREQ:
-        r.u8();
+        freq = r.u8();
         continue;
       case OP.IDLE:
         r.len();
@@ -91,7 +95,9 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
         const key = r.str();
         const v = readValue(r, type, key);
         const at = expire;
+        const lfu = freq;
         expire = -1;
+        freq = -1;
         if (v === null) {
           out.emptyKeysSkipped++;
           continue;
@@ -106,6 +112,12 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
         db.data.set(key, v);
         if (db.data.size === size) throw new RdbError(`RDB has duplicated key '${key}' in DB ${dbid}`);
         if (at !== -1) db.expires.set(key, at);
+        if (lfu !== -1) {
+          out.freqs ??= new Map();
+          let f = out.freqs.get(dbid);
+          if (!f) out.freqs.set(dbid, (f = new Map()));
+          f.set(key, lfu);
+        }
         out.keysLoaded++;
         continue;
       }
@@ -151,6 +163,8 @@ export function installRdb(s: Server, parsed: ParsedRdb): void {
       for (const v of d.data.values()) if (v instanceof ZSetValue) v.recomputeEncoding(s.encodingLimits);
       db.data = d.data;
       db.expires = d.expires;
+      const freqs = parsed.freqs?.get(db.id);
+      if (freqs) for (const [k, f] of freqs) setKeyFreq(s, db, k, f);
       // Watchers of keys the load brought back are signalled too (touchAllWatchedKeysInDb).
       for (const k of db.watched.keys()) if (d.data.has(k)) db.signal(k);
     }

@@ -21,6 +21,12 @@
 // (released when that database is done), plus the serialised bytes of every key changed before it was
 // written and a marker per other key changed meanwhile.
 //
+// rdb-key-save-delay (a Redis debug setting its tests use to make BGSAVE and full syncs slow): after
+// each key written, that many microseconds of delay (negative -N: 1 µs per N keys), read when the
+// snapshot starts as a forked child would. Owed delay is handed to the consumer as a number of
+// milliseconds to wait once it reaches 1 ms (the event loop keeps running); a synchronous snapshot
+// (SAVE) blocks for it instead, as Redis's SAVE sleeps in the main process.
+//
 // Pause cost: the hook serialises a not-yet-written key's value when it first changes, synchronously;
 // that is short for small values but proportional to the size of a big collection (one SADD to a
 // million-member set mid-BGSAVE pauses the loop for its serialisation, as Redis's fork copies pages).
@@ -63,6 +69,11 @@ interface DbState {
   pre: Map<string, Buffer | null | typeof DONE>;
 }
 
+/** Blocks the thread (a synchronous snapshot's rdb-key-save-delay). */
+function blockFor(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /** One running snapshot: created at the instant it represents; `chunks()` yields its bytes. */
 export class Snapshot {
   private readonly states: DbState[] = [];
@@ -75,6 +86,8 @@ export class Snapshot {
   /** Keys written so far (INFO current_save_keys_processed). */
   keysProcessed = 0;
   readonly keysTotal: number;
+  /** rdb-key-save-delay when the snapshot started, as microseconds owed per key written (0: none). */
+  private readonly keyDelayUs: number;
 
   constructor(private readonly server: Server, private readonly opts: SnapshotOptions = {}) {
     this.compress = server.config.getBool('rdbcompression');
@@ -87,6 +100,8 @@ export class Snapshot {
       if (st.size) this.byMap.set(st.data, st);
     }
     this.keysTotal = total;
+    const delay = server.config.getInt('rdb-key-save-delay');
+    this.keyDelayUs = delay >= 0 ? delay : 1 / -delay;
     if (this.byMap.size && !opts.synchronous) {
       server.keyChangeHooks.add(this.hook);
       this.hooked = true;
@@ -128,10 +143,11 @@ export class Snapshot {
   }
 
   /**
-   * The file's bytes: Buffers to write, or null where the producer wants the event loop to run
-   * (end of a time slice). The last chunk ends with the CRC-64 trailer.
+   * The file's bytes: Buffers to write, null where the producer wants the event loop to run (end of a
+   * time slice), or a number of milliseconds to wait before asking for more (rdb-key-save-delay; never
+   * from a synchronous snapshot, which blocks instead). The last chunk ends with the CRC-64 trailer.
    */
-  *chunks(): Generator<Buffer | null, void, void> {
+  *chunks(): Generator<Buffer | null | number, void, void> {
     const sliceMs = this.opts.sliceMs ?? 4;
     const chunkBytes = this.opts.chunkBytes ?? 64 * 1024;
     const crc = new Crc64();
@@ -157,6 +173,20 @@ export class Snapshot {
           deadline = performance.now() + sliceMs;
         }
       };
+      // rdb-key-save-delay: microseconds owed; waited for (or blocked on) in whole milliseconds.
+      const delayUs = this.keyDelayUs;
+      let owed = 0;
+      const sync = this.opts.synchronous === true;
+      const delay = function* (final: boolean): Generator<Buffer | null | number, void, void> {
+        const ms = final ? Math.ceil(owed / 1000) : Math.floor(owed / 1000);
+        if (ms <= 0) return;
+        owed = Math.max(0, owed - ms * 1000);
+        if (sync) return blockFor(ms);
+        // What is written so far goes out first (a replica sees the transfer progress).
+        if (out.length) yield emit();
+        yield ms;
+        deadline = performance.now() + sliceMs;
+      };
       for (const st of this.states) {
         if (!st.size) continue;
         out.u8(OP.SELECTDB);
@@ -169,6 +199,7 @@ export class Snapshot {
           for (const [k, v] of st.data) {
             this.encodeInto(out, k, v, st.expires.size ? st.expires.get(k) : undefined);
             this.keysProcessed++;
+            if (delayUs !== 0 && (owed += delayUs) >= 1000) yield* delay(false);
             if (out.length >= chunkBytes) yield emit();
           }
         } else for (const [k, v] of st.data) {
@@ -177,11 +208,13 @@ export class Snapshot {
             st.emitted.addNew(k);
             this.encodeInto(out, k, v, st.expires.size ? st.expires.get(k) : undefined);
             this.keysProcessed++;
+            if (delayUs !== 0 && (owed += delayUs) >= 1000) yield* delay(false);
           } else if (p !== null && p !== DONE) {
             // Changed meanwhile: its start-time record. (null: created meanwhile; DONE: already written.)
             pre.set(k, DONE);
             out.bytes(p);
             this.keysProcessed++;
+            if (delayUs !== 0 && (owed += delayUs) >= 1000) yield* delay(false);
           }
           if (due()) yield* pause();
         }
@@ -191,6 +224,7 @@ export class Snapshot {
             pre.set(k, DONE);
             out.bytes(p);
             this.keysProcessed++;
+            if (delayUs !== 0 && (owed += delayUs) >= 1000) yield* delay(false);
           }
           if (due()) yield* pause();
         }
@@ -198,6 +232,8 @@ export class Snapshot {
         st.emitted = new ChunkedSet();
         st.pre = new Map();
       }
+      // The last keys' delay (less than a millisecond owed), before the file ends.
+      if (owed > 0) yield* delay(true);
       this.close();
       out.u8(OP.EOF);
       const last = emit();
