@@ -75,4 +75,15 @@ describe('CONFIG SET (differential)', function () {
       await d.both('CONFIG', 'SET', 'key-load-delay', '0', 'rdb-key-save-delay', '0', 'loading-process-events-interval-bytes', '2097152', 'watchdog-period', '0');
     }
   });
+
+  it("notify-keyspace-events reads back in Redis's order, bad letters refused", async () => {
+    try {
+      for (const v of ['KA', 'EA', 'gKE', '$lshzxeKE', 'g$lshzxetmdnKE', 'EKx', 'Am', 'An', 'Ad', 'At', 'KEA', 'nd', '', 'q', 'Kq']) {
+        await d.check(['CONFIG', 'SET', 'notify-keyspace-events', v]);
+        await d.check(['CONFIG', 'GET', 'notify-keyspace-events']);
+      }
+    } finally {
+      await d.both('CONFIG', 'SET', 'notify-keyspace-events', '');
+    }
+  });
 });

@@ -446,8 +446,25 @@ function normalize(dir: Directive, args: string[], current: string): string | { 
       if (dir.name === 'client-output-buffer-limit') return normalizeCobl(joined, current);
       return joined;
     default:
+      if (dir.name === 'notify-keyspace-events') return normalizeEvents(joined);
       return joined;
   }
+}
+
+/** notify-keyspace-events: Redis's class letters, printed back in Redis's canonical order ("KA" reads "AK"). */
+function normalizeEvents(v: string): string | { error: string } {
+  const ALL = 'g$lshzxet';
+  const set = new Set<string>();
+  for (const ch of v) {
+    if (ch === 'A') for (const a of ALL) set.add(a);
+    else if ('g$lshzxeKEtmdn'.includes(ch)) set.add(ch);
+    else return { error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." };
+  }
+  let out = '';
+  if ([...ALL].every((ch) => set.has(ch))) out = 'A';
+  else for (const ch of 'g$lshzxetdn') if (set.has(ch)) out += ch;
+  for (const ch of 'KEm') if (set.has(ch)) out += ch;
+  return out;
 }
 
 /** client-output-buffer-limit <class> <hard> <soft> <seconds> [...]: merged into the current value. */
