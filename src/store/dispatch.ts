@@ -47,6 +47,16 @@ function isWrite(cmd: Command, c: Client): boolean {
 }
 
 /**
+ * Whether a stale replica refuses the command: one without the `stale` flag, or EXEC of a queue
+ * holding one (Redis 7.0's cmd_inv_flags), since the link may have gone down after queueing.
+ */
+function denyStale(cmd: Command, c: Client): boolean {
+  if (!(cmd.bits & F.stale)) return true;
+  if (cmd.name === 'exec' && c.multi) return c.multi.some((q) => !(q.cmd.bits & F.stale));
+  return false;
+}
+
+/**
  * rename-command: a renamed command answers to its new name only (argv[0] becomes the original
  * name, which is also what replicas receive); false for a disabled or renamed-away name (unknown).
  * The master's stream is not renamed: it carries original names.
@@ -125,7 +135,7 @@ export function dispatch(s: Server, c: Client, argv: string[]): void {
     reject(s, c, errSubscribeContext(cmd.name), cmd);
     return;
   }
-  if (s.isReplica && !c.isMaster && !(bits & F.stale) && s.ext.staleRefusal && (s.ext.staleRefusal as () => boolean)()) {
+  if (s.isReplica && !c.isMaster && denyStale(cmd, c) && s.ext.staleRefusal && (s.ext.staleRefusal as () => boolean)()) {
     reject(s, c, E.MASTERDOWN, cmd);
     return;
   }
