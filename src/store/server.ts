@@ -16,7 +16,7 @@ import { SERVER_INIT_HOOKS } from './registry';
 import { LoopMonitor } from './loop-monitor';
 import { applyReplyMode } from './reply-mode';
 import { redactArgv } from './redact';
-import { holdForPause, type PauseState } from './client-pause';
+import { isHeld, type PauseState } from './client-pause';
 import { overOutputLimit, closeForOutputLimit, type OutputLimits } from './output-limits';
 import type { ReplyMode } from './reply-mode';
 import { ProtocolError } from '../resp/parser';
@@ -443,11 +443,7 @@ export class Server implements DbHost {
       }
       c.lastInteraction = now;
       this.stats.totalReadsProcessed++;
-      if (this.pauseState !== null && holdForPause(this, c, argv)) break;
-      const replyMode: ReplyMode | null = c.replyMode;
-      if (replyMode !== null) this.flush(c);
-      dispatch(this, c, argv);
-      if (replyMode !== null || c.replyMode !== null) applyReplyMode(c, replyMode);
+      this.runCommand(c, argv);
       if (c.closed) return;
       const sock = c.socket;
       if (sock && c.unsent > 8 * 1024 * 1024) {
@@ -465,6 +461,16 @@ export class Server implements DbHost {
       return;
     }
     this.flush(c);
+  }
+
+  /** Runs one request through the dispatcher, then applies CLIENT REPLY OFF/SKIP to what it wrote. */
+  runCommand(c: Client, argv: string[]): void {
+    const replyMode: ReplyMode | null = c.replyMode;
+    if (replyMode !== null) this.flush(c);
+    dispatch(this, c, argv);
+    // A request held by CLIENT PAUSE has not run yet: the reply mode applies when it does.
+    if (c.blocked && isHeld(c)) return;
+    if (replyMode !== null || c.replyMode !== null) applyReplyMode(c, replyMode);
   }
 
   /** Writes a client's pending replies with one socket write; closes it if it asked to. */
