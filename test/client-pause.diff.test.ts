@@ -1,11 +1,15 @@
 // CLIENT PAUSE against a real redis-server 7.0, byte for byte: which requests a pause holds (WRITE:
 // writes and may-replicate commands such as PUBLISH, also inside MULTI, and EXEC of a queue holding
 // one; ALL: everything), which are answered at once because Redis rejects them before its pause
-// check (unknown command, arity, a doomed transaction's EXEC), and in what order held replies come.
+// check (unknown command, arity, a doomed transaction's EXEC), and in what order held replies come;
+// and that no key expires while a pause is in effect.
 
+import assert from 'node:assert/strict';
 import { useDiff } from './helpers/diff';
 import { Twin } from './helpers/twin';
 import { encodeCommand } from '../src/resp/encode';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('CLIENT PAUSE (differential)', function () {
   this.timeout(10000);
@@ -20,6 +24,13 @@ describe('CLIENT PAUSE (differential)', function () {
     await d.both('CLIENT', 'UNPAUSE');
     for (const t of open.splice(0)) t.close();
   });
+
+  /** INFO stats expired_keys of both servers. */
+  async function expiredKeys(): Promise<[number, number]> {
+    const [a, b] = await d.both('INFO', 'stats');
+    const n = (x: Buffer): number => Number(/expired_keys:(\d+)/.exec(x.toString())![1]);
+    return [n(a), n(b)];
+  }
 
   /** Sends a request that the pause must hold: both servers stay silent for a while. */
   async function held(t: Twin, args: string[]): Promise<void> {
@@ -127,5 +138,44 @@ describe('CLIENT PAUSE (differential)', function () {
     await held(b, ['GET', 'k']);
     // The pause runs out: the held requests run in order.
     await b.expect(2);
+  });
+
+  it('no key expires during PAUSE WRITE, lazily or actively: expired keys read as missing and stay until UNPAUSE', async () => {
+    // pause.tcl's "Test both active and passive expires are skipped during client pause".
+    const a = Twin.of(d);
+    const [ours0, theirs0] = await expiredKeys();
+    await a.send(['MULTI']);
+    await a.send(['SET', 'foo', 'bar', 'PX', '10']);
+    await a.send(['SET', 'bar', 'foo', 'PX', '10']);
+    await a.send(['CLIENT', 'PAUSE', '100000', 'WRITE']);
+    await a.send(['EXEC']);
+    // Several active expiry cycles (hz 10) go by.
+    await sleep(350);
+    await a.send(['GET', 'foo']);
+    await a.send(['EXISTS', 'bar']);
+    await a.send(['TTL', 'foo']);
+    await a.send(['DBSIZE']);
+    const [ours1, theirs1] = await expiredKeys();
+    assert.deepEqual([ours1 - ours0, theirs1 - theirs0], [0, 0], 'keys were expired during the pause');
+    await a.send(['CLIENT', 'UNPAUSE']);
+    await a.send(['GET', 'foo']);
+    await a.send(['GET', 'bar']);
+    await a.send(['DBSIZE']);
+    const [ours2, theirs2] = await expiredKeys();
+    assert.deepEqual([ours2 - ours0, theirs2 - theirs0], [2, 2]);
+  });
+
+  it('no key expires during PAUSE ALL either (store state looked at directly: every request is held)', async () => {
+    const srv = d.store.server;
+    await d.ours.send('SET', 'foo', 'bar', 'PX', '10');
+    const expired0 = srv.stats.expiredKeys;
+    await d.ours.send('CLIENT', 'PAUSE', '800', 'ALL');
+    await sleep(350);
+    assert.equal(srv.dbs[0].size, 1, 'the key was expired during the pause');
+    assert.equal(srv.stats.expiredKeys, expired0);
+    // The pause runs out; the key goes.
+    assert.equal(await d.ours.str('GET', 'foo'), '$-1\r\n');
+    assert.equal(srv.dbs[0].size, 0);
+    assert.equal(srv.stats.expiredKeys, expired0 + 1);
   });
 });

@@ -255,7 +255,9 @@ export class Server implements DbHost {
     return this.cmdTime;
   }
   activeExpiryAllowed(): boolean {
-    return !this.isReplica;
+    // During CLIENT PAUSE (WRITE or ALL) the dataset stays as it is: expired keys read as missing but
+    // are kept (not counted, no DEL propagated) until the pause ends, as Redis's expireIfNeeded.
+    return !this.isReplica && this.pauseState === null;
   }
   servingMaster(): boolean {
     return this.current !== null && this.current.isMaster;
@@ -561,7 +563,7 @@ export class Server implements DbHost {
 
   private tick(): void {
     this.cmdTime = this.clock();
-    if (this.activeExpire && !this.isReplica) this.activeExpireCycle();
+    if (this.activeExpire && this.activeExpiryAllowed()) this.activeExpireCycle();
     const timeout = this.config.getInt('timeout');
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;
