@@ -18,7 +18,6 @@ import { applyReplyMode } from './reply-mode';
 import { redactArgv } from './redact';
 import { isHeld, type PauseState } from './client-pause';
 import { overOutputLimit, closeForOutputLimit, type OutputLimits } from './output-limits';
-import type { ReplyMode } from './reply-mode';
 import { ProtocolError } from '../resp/parser';
 import { E } from '../resp/errors';
 import { logger } from '../common/log';
@@ -467,12 +466,12 @@ export class Server implements DbHost {
 
   /** Runs one request through the dispatcher, then applies CLIENT REPLY OFF/SKIP to what it wrote. */
   runCommand(c: Client, argv: string[]): void {
-    const replyMode: ReplyMode | null = c.replyMode;
-    if (replyMode !== null) this.flush(c);
+    const replyFlags = c.replyFlags;
+    if (replyFlags !== 0) this.flush(c);
     dispatch(this, c, argv);
     // A request held by CLIENT PAUSE has not run yet: the reply mode applies when it does.
     if (c.blocked && isHeld(c)) return;
-    if (replyMode !== null || c.replyMode !== null) applyReplyMode(c, replyMode);
+    if (replyFlags !== 0 || c.replyFlags !== 0 || c.replyKept !== null) applyReplyMode(c);
   }
 
   /** Writes a client's pending replies with one socket write; closes it if it asked to. */
