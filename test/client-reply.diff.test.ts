@@ -112,4 +112,33 @@ describe('CLIENT REPLY (differential, raw transcripts)', function () {
     for (const c of p) c.write('UNSUBSCRIBE\r\n');
     await finish(p);
   });
+
+  it('a blocked command keeps OFF or SKIP until it replies: served, timed out or unblocked, the reply is dropped', async () => {
+    const blocked = async (): Promise<void> => {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const [a, b] = await d.both('INFO', 'clients');
+        if (/blocked_clients:1/.test(String(a)) && /blocked_clients:1/.test(String(b))) return;
+        if (Date.now() > deadline) throw new Error('the client did not block');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    let p = await pair();
+    for (const c of p) c.write('CLIENT REPLY SKIP\r\nBLPOP l 0\r\n');
+    await blocked();
+    await d.check(['LPUSH', 'l', 'x']);
+    for (const c of p) c.write('PING a\r\n');
+    await finish(p);
+    p = await pair();
+    for (const c of p) c.write('CLIENT REPLY OFF\r\nBLPOP l 0.05\r\nCLIENT REPLY SKIP\r\nBLPOP l 0.05\r\nPING a\r\n');
+    await new Promise((r) => setTimeout(r, 300));
+    await finish(p);
+    p = await pair();
+    const ids = await Promise.all(p.map(async (c) => String(await c.value('CLIENT', 'ID'))));
+    for (const c of p) c.write('CLIENT REPLY SKIP\r\nBLPOP l 0\r\nPING a\r\n');
+    await blocked();
+    const [a, b] = await Promise.all([d.ours.send('CLIENT', 'UNBLOCK', ids[0], 'ERROR'), d.theirs.send('CLIENT', 'UNBLOCK', ids[1], 'ERROR')]);
+    assert.equal(String(a), String(b));
+    await finish(p);
+  });
 });

@@ -17,6 +17,7 @@ import { LoopMonitor } from './loop-monitor';
 import { applyReplyMode } from './reply-mode';
 import { redactArgv } from './redact';
 import { isHeld, type PauseState } from './client-pause';
+import { isBlockedOnKeys } from './blocking';
 import { overOutputLimit, closeForOutputLimit, type OutputLimits } from './output-limits';
 import { ProtocolError } from '../resp/parser';
 import { E } from '../resp/errors';
@@ -469,8 +470,9 @@ export class Server implements DbHost {
     const replyFlags = c.replyFlags;
     if (replyFlags !== 0) this.flush(c);
     dispatch(this, c, argv);
-    // A request held by CLIENT PAUSE has not run yet: the reply mode applies when it does.
-    if (c.blocked && isHeld(c)) return;
+    // A request held by CLIENT PAUSE has not run yet, one blocked on keys has not replied yet: the
+    // reply mode applies when they do (client-pause.ts, blocking.ts), as Redis resets the client then.
+    if (c.blocked && (isHeld(c) || isBlockedOnKeys(c))) return;
     if (replyFlags !== 0 || c.replyFlags !== 0 || c.replyKept !== null) applyReplyMode(c);
   }
 
