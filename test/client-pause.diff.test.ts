@@ -2,7 +2,7 @@
 // writes and may-replicate commands such as PUBLISH, also inside MULTI, and EXEC of a queue holding
 // one; ALL: everything), which are answered at once because Redis rejects them before its pause
 // check (unknown command, arity, a doomed transaction's EXEC), and in what order held replies come;
-// and that no key expires while a pause is in effect.
+// and that no key expires or is evicted while a pause is in effect.
 
 import assert from 'node:assert/strict';
 import { useDiff } from './helpers/diff';
@@ -177,5 +177,30 @@ describe('CLIENT PAUSE (differential)', function () {
     assert.equal(await d.ours.str('GET', 'foo'), '$-1\r\n');
     assert.equal(srv.dbs[0].size, 0);
     assert.equal(srv.stats.expiredKeys, expired0 + 1);
+  });
+
+  it('nothing is refused for memory nor evicted during a pause', async () => {
+    const a = Twin.of(d);
+    const b = await twin();
+    await a.send(['MSET', 'k1', '1', 'k2', '2', 'k3', '3']);
+    await a.send(['CONFIG', 'SET', 'maxmemory', '1']);
+    try {
+      await b.send(['MULTI']);
+      await b.send(['GET', 'k']);
+      await b.send(['DISCARD']);
+      await a.send(['CLIENT', 'PAUSE', '100000', 'WRITE']);
+      await b.send(['MULTI']);
+      await b.send(['GET', 'k']);
+      await b.send(['EXEC']);
+      await a.send(['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random']);
+      await b.send(['MULTI']);
+      await b.send(['GET', 'k1']);
+      await b.send(['EXEC']);
+      await a.send(['DBSIZE']);
+    } finally {
+      await d.both('CLIENT', 'UNPAUSE');
+      await d.both('CONFIG', 'SET', 'maxmemory', '0');
+      await d.both('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    }
   });
 });
