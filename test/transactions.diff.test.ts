@@ -1,6 +1,7 @@
 // MULTI/EXEC/DISCARD/WATCH/UNWATCH against a real redis-server, byte for byte: queueing errors and
 // EXECABORT, per-command errors inside EXEC, nesting, no_multi commands, rejected EXEC, and WATCH
 // invalidation by another client's changes, expiry, deletion, FLUSHDB/FLUSHALL, SWAPDB and RENAME.
+import assert from 'node:assert/strict';
 import { useDiff } from './helpers/diff';
 import { Twin } from './helpers/twin';
 
@@ -215,6 +216,46 @@ describe('transactions (differential)', function () {
     await d.both('SELECT', '1');
     await d.both('FLUSHDB');
     await d.both('SELECT', '0');
+  });
+
+  it('EXEC re-checks the replica state: queued reads on a now stale replica get MASTERDOWN, queued writes READONLY', async () => {
+    // multi.tcl's "exec with read commands and stale replica state change" and "exec with write
+    // commands and state change": another client makes the server a replica (of a port nobody
+    // listens on, so its link stays down) between queueing and EXEC.
+    const a = await twin();
+    const b = await twin();
+    try {
+      await a.send(['CONFIG', 'SET', 'replica-serve-stale-data', 'no']);
+      await a.send(['SET', 'xx', '1']);
+      for (const queued of [['GET', 'xx'], ['PING']]) {
+        await a.send(['MULTI']);
+        await a.send(queued);
+        await b.send(['REPLICAOF', '127.0.0.1', '1']);
+        assert.match((await a.send(['EXEC']))[0], /^-EXECABORT .* MASTERDOWN /);
+        await b.send(['REPLICAOF', 'NO', 'ONE']);
+      }
+      // MULTI itself is allowed on a stale replica; once it is a master again, EXEC runs.
+      await b.send(['REPLICAOF', '127.0.0.1', '1']);
+      await a.send(['MULTI']);
+      await b.send(['REPLICAOF', 'NO', 'ONE']);
+      await a.send(['GET', 'xx']);
+      await a.send(['EXEC']);
+      // Stale data served: reads in EXEC run, queued writes are refused by the read-only replica.
+      await a.send(['CONFIG', 'SET', 'replica-serve-stale-data', 'yes']);
+      await a.send(['MULTI']);
+      await a.send(['GET', 'xx']);
+      await b.send(['REPLICAOF', '127.0.0.1', '1']);
+      await a.send(['EXEC']);
+      await b.send(['REPLICAOF', 'NO', 'ONE']);
+      await a.send(['MULTI']);
+      await a.send(['SET', 'xx', '2']);
+      await a.send(['GET', 'xx']);
+      await b.send(['REPLICAOF', '127.0.0.1', '1']);
+      assert.match((await a.send(['EXEC']))[0], /^-EXECABORT .* READONLY /);
+    } finally {
+      await d.both('REPLICAOF', 'NO', 'ONE');
+      await d.both('CONFIG', 'SET', 'replica-serve-stale-data', 'yes');
+    }
   });
 
   describe('WATCH and expiry (active expiry off on both sides)', () => {

@@ -59,8 +59,14 @@ const EXTRA_SUBCOMMANDS: Record<string, CommandRow[]> = {
   ],
 };
 
+/**
+ * Redis 7.0's may-replicate commands (CMD_MAY_REPLICATE in its command table). COMMAND INFO does not
+ * print this flag, so the captured rows lack it; CLIENT PAUSE WRITE holds these like writes.
+ */
+const MAY_REPLICATE = new Set(['eval', 'evalsha', 'fcall', 'pfcount', 'publish', 'spublish']);
+
 function build(row: CommandRow, parent?: Command, extra = false): Command {
-  let bits = 0;
+  let bits = MAY_REPLICATE.has(row.name) ? F.may_replicate : 0;
   for (const f of row.flags) bits |= (F as Record<string, number>)[f] ?? 0;
   const cmd: Command = { ...row, bits, fullName: row.name, parent, extra };
   const subs = [...(row.subcommands ?? []), ...(parent ? [] : EXTRA_SUBCOMMANDS[row.name] ?? [])];

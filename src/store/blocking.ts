@@ -12,6 +12,7 @@ import type { Server } from './server';
 import { SERVER_INIT_HOOKS } from './registry';
 import { E } from '../resp/errors';
 import { parseLongDouble } from './longdouble';
+import { applyReplyMode } from './reply-mode';
 
 /** One blocked client's wait. */
 interface BlockedOp {
@@ -138,6 +139,7 @@ function armTimer(st: BlockingState, op: BlockedOp, deadline: number): void {
     if (op.c.ext[OP] !== op) return;
     removeOp(st, op);
     runAs(st.s, op.c, () => op.onTimeout());
+    replied(op.c);
     resume(st, op.c);
   }, Math.max(0, delay));
   op.timer.unref();
@@ -163,8 +165,12 @@ function markReady(st: BlockingState, db: Db, key: string): void {
   }
 }
 
-/** Runs a callback as client c's command context (expiry clock, current client). */
+/**
+ * Runs a callback as client c's command context (expiry clock, current client). Under CLIENT REPLY
+ * OFF/SKIP what the client had pending goes out first: only the blocked command's reply is judged.
+ */
 function runAs(s: Server, c: Client, fn: () => void): void {
+  if (c.replyFlags !== 0) s.flush(c);
   const prev = s.current;
   s.current = c;
   s.cmdTime = s.clock();
@@ -175,6 +181,14 @@ function runAs(s: Server, c: Client, fn: () => void): void {
     s.current = prev;
   }
   s.flushPropagation();
+}
+
+/**
+ * The blocked command has replied (served, timed out or unblocked): CLIENT REPLY OFF/SKIP apply to
+ * that reply now and SKIP moves on, as Redis resets a client once it is unblocked.
+ */
+function replied(c: Client): void {
+  if (c.replyFlags !== 0 || c.replyKept !== null) applyReplyMode(c);
 }
 
 /** Serves blocked clients from the ready keys until none is left (handleClientsBlockedOnKeys). */
@@ -199,6 +213,7 @@ function serveReady(st: BlockingState): void {
           });
           if (served) {
             removeOp(st, op);
+            replied(op.c);
             resume(st, op.c);
           } else if (op.db.peek(key) === undefined) break;
         }
@@ -268,6 +283,7 @@ export function unblockClient(s: Server, c: Client, withError: boolean): boolean
     if (withError) c.reply.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
     else op.onTimeout();
   });
+  replied(c);
   resume(st, c);
   return true;
 }

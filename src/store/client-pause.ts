@@ -1,12 +1,12 @@
 // CLIENT PAUSE / UNPAUSE: while a pause is in effect, commands from ordinary clients (all of them,
-// or only writes in WRITE mode) are held unexecuted and run, in arrival order, when the pause ends.
-// Replica links and the master link are never held. The read loop asks holdForPause() before
-// dispatching each request.
+// or in WRITE mode those that may replicate) are held unexecuted and run, in arrival order, when the
+// pause ends. Replica links and the master link are never held. The dispatcher asks holdForPause()
+// after its rejections (unknown command, arity, auth, ...), as Redis's processCommand calls
+// blockPostponeClient only once those checks passed: a bad command is answered at once.
 
 import type { Client } from './client';
 import type { Server } from './server';
-import { dispatch, commandOf } from './dispatch';
-import { F } from '../resp/commands';
+import { F, type Command } from '../resp/commands';
 
 /** A pause in effect (Server.pauseState). */
 export interface PauseState {
@@ -46,23 +46,33 @@ export function unpauseClients(s: Server): void {
     delete c.ext.pausedArgv;
     c.blocked = false;
     if (c.closed || !argv) continue;
-    dispatch(s, c, argv);
+    // Through every check again, as Redis reprocesses a postponed command (a new pause may hold it).
+    s.runCommand(c, argv);
     s.processInput(c);
   }
 }
 
+/**
+ * Redis 7.0's rule for PAUSE WRITE: commands flagged write or may_replicate (PUBLISH, SPUBLISH), and
+ * EXEC of a queue holding one; inside MULTI such commands are held rather than queued.
+ */
+function pausedByWrite(cmd: Command, c: Client): boolean {
+  if (cmd.bits & (F.write | F.may_replicate)) return true;
+  return cmd.name === 'exec' && c.multi !== null && c.multi.some((q) => q.cmd.bits & (F.write | F.may_replicate));
+}
+
 /** Whether this request must wait for the pause to end (then the client is held with it). */
-export function holdForPause(s: Server, c: Client, argv: string[]): boolean {
+export function holdForPause(s: Server, c: Client, cmd: Command, argv: string[]): boolean {
   const st = s.pauseState;
   if (!st || c.isMaster || c.isReplica) return false;
-  if (st.mode === 'write') {
-    const cmd = commandOf(s, c, argv);
-    if (!cmd) return false;
-    const writes = cmd.bits & (F.write | F.may_replicate) || (cmd.name === 'exec' && c.multi?.some((q) => q.cmd.bits & F.write));
-    if (!writes || (c.multi && cmd.name !== 'exec')) return false;
-  }
+  if (st.mode === 'write' && !pausedByWrite(cmd, c)) return false;
   c.ext.pausedArgv = argv;
   c.blocked = true;
   st.held.push(c);
   return true;
+}
+
+/** Whether the client's last request was held by the pause rather than run. */
+export function isHeld(c: Client): boolean {
+  return c.blocked && c.ext.pausedArgv !== undefined;
 }

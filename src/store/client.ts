@@ -7,7 +7,6 @@ import { RequestParser } from '../resp/parser';
 import { ReplyWriter } from '../resp/encode';
 import type { Command } from '../resp/commands';
 import type { Db, WatchRec } from './db';
-import type { ReplyMode } from './reply-mode';
 import { SocketWriter } from '../common/socket-writer';
 
 /** A queued MULTI command. */
@@ -67,8 +66,10 @@ export class Client {
   isReplica = false;
   /** Last command name (CLIENT LIST "cmd="). */
   lastCmd = 'NULL';
-  /** CLIENT REPLY OFF/SKIP state (reply-mode.ts); null: replies are sent. A field, not in ext: read per command. */
-  replyMode: ReplyMode | null = null;
+  /** CLIENT REPLY OFF/SKIP flags (reply-mode.ts); 0: replies are sent. A field, not in ext: read per command. */
+  replyFlags = 0;
+  /** Output of the running command set aside while it is silenced (reply-mode.ts); null when none. */
+  replyKept: Buffer[] | null = null;
   /** When (ms) unsent output went over the soft output limit, -1 while under it (output-limits.ts; read per flush). */
   softLimitSince = -1;
   /**

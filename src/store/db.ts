@@ -32,7 +32,10 @@ export type Value = string | CollectionValue;
 export interface DbHost {
   /** Current time in ms for expiry decisions (cached per command, as Redis does). */
   now(): number;
-  /** False on a replica: expired keys are hidden but only deleted when the master says so. */
+  /**
+   * False on a replica (expired keys are hidden but only deleted when the master says so) and during
+   * CLIENT PAUSE (hidden, deleted once the pause ends).
+   */
   activeExpiryAllowed(): boolean;
   /** Called when an expired key is deleted (propagates DEL, counts expired_keys). */
   onExpired(db: Db, key: string): void;

@@ -9,6 +9,7 @@ import { F, resolveCommand, arityOk, type Command } from '../resp/commands';
 import { E, errArity, errUnknownCommand, errUnknownSubcommand, errSubscribeContext } from '../resp/errors';
 import { handlerFor, type Handler } from './registry';
 import { R_QUEUED } from '../resp/encode';
+import { holdForPause } from './client-pause';
 
 /** Commands that run immediately inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -39,10 +40,27 @@ export function countError(s: Server, msg: string): void {
   s.stats.errors.set(code, (s.stats.errors.get(code) ?? 0) + 1);
 }
 
+/** Whether a key the client WATCHes was changed since (Redis's CLIENT_DIRTY_CAS). */
+function watchTouched(c: Client): boolean {
+  if (!c.watching.size) return false;
+  for (const w of c.watching.values()) if (w.rec.dirty) return true;
+  return false;
+}
+
 /** Whether a command would write, for the read-only replica check (EXEC with queued writes counts). */
 function isWrite(cmd: Command, c: Client): boolean {
   if (cmd.bits & F.write) return true;
   if (cmd.name === 'exec' && c.multi) return c.multi.some((q) => q.cmd.bits & F.write);
+  return false;
+}
+
+/**
+ * Whether a stale replica refuses the command: one without the `stale` flag, or EXEC of a queue
+ * holding one (Redis 7.0's cmd_inv_flags), since the link may have gone down after queueing.
+ */
+function denyStale(cmd: Command, c: Client): boolean {
+  if (!(cmd.bits & F.stale)) return true;
+  if (cmd.name === 'exec' && c.multi) return c.multi.some((q) => !(q.cmd.bits & F.stale));
   return false;
 }
 
@@ -66,16 +84,9 @@ function renamedName(s: Server, name0: string): string | null {
   return s.config.renamed!.has(name) ? null : name0;
 }
 
-/** The command a client's request names, rename-command applied (CLIENT PAUSE WRITE's check). */
-export function commandOf(s: Server, c: Client, argv: string[]): Command | undefined {
-  if (s.config.renamed === null || c.isMaster) return resolveCommand(argv);
-  const name = renamedName(s, argv[0]);
-  if (name === null) return undefined;
-  return resolveCommand(name === argv[0] ? argv : [name, ...argv.slice(1)]);
-}
-
 /** Processes one request from a client. */
 export function dispatch(s: Server, c: Client, argv: string[]): void {
+  const name0 = argv[0];
   const cmd = s.config.renamed !== null && !c.isMaster && !renameArgv(s, argv) ? undefined : resolveCommand(argv);
   // CLIENT LIST's cmd=: the last command looked up at top level, set before it runs (NULL when
   // unknown), as processCommand sets c->lastcmd; commands inside EXEC leave it at exec.
@@ -125,7 +136,7 @@ export function dispatch(s: Server, c: Client, argv: string[]): void {
     reject(s, c, errSubscribeContext(cmd.name), cmd);
     return;
   }
-  if (s.isReplica && !c.isMaster && !(bits & F.stale) && s.ext.staleRefusal && (s.ext.staleRefusal as () => boolean)()) {
+  if (s.isReplica && !c.isMaster && denyStale(cmd, c) && s.ext.staleRefusal && (s.ext.staleRefusal as () => boolean)()) {
     reject(s, c, E.MASTERDOWN, cmd);
     return;
   }
@@ -142,8 +153,16 @@ export function dispatch(s: Server, c: Client, argv: string[]): void {
       }
     }
   }
+  // CLIENT PAUSE: held only now that every rejection above had its chance (Redis's order); the
+  // request is kept as the client sent it, since it goes through the dispatcher again.
+  if (s.pauseState !== null && holdForPause(s, c, cmd, argv)) {
+    argv[0] = name0;
+    return;
+  }
   if (c.multi && !MULTI_IMMEDIATE.has(cmd.name)) {
-    c.multi.push({ cmd, argv });
+    // Once the transaction is doomed (a queueing error, a touched WATCHed key) nothing more is kept,
+    // as in Redis's queueMultiCommand: EXEC's checks look at what was queued before.
+    if (!c.multiError && !watchTouched(c)) c.multi.push({ cmd, argv });
     c.reply.raw(R_QUEUED);
     return;
   }

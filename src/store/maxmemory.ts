@@ -161,7 +161,9 @@ function collectNow(): boolean {
  */
 export function makeRoom(s: Server): boolean {
   const max = s.config.getInt('maxmemory');
-  if (max === 0 || s.isReplica) return true;
+  // During CLIENT PAUSE the dataset stays as it is: nothing is evicted and nothing refused for memory
+  // (Redis's isSafeToPerformEvictions).
+  if (max === 0 || s.isReplica || s.pauseState !== null) return true;
   watchFullGcs();
   let used = usedForLimit();
   if (used <= max) return true;

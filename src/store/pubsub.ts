@@ -8,6 +8,7 @@ import type { Client } from './client';
 import type { Server } from './server';
 import { SERVER_INIT_HOOKS } from './registry';
 import { stringMatch } from './glob';
+import { pushing, pushWritten } from './reply-mode';
 
 /** The three kinds of subscription; each has its own reply words and its own count. */
 export type SubKind = 'channel' | 'pattern' | 'shard';
@@ -93,13 +94,16 @@ export class PubSub {
     this.unsubscribeAll(c, 'shard', false);
   }
 
+  /** A (un)subscribe confirmation: a push, sent even under CLIENT REPLY OFF/SKIP (reply-mode.ts). */
   private confirm(c: Client, word: string, name: string | null, count: number): void {
+    const aside = c.replyFlags !== 0 && pushing(this.s, c);
     const r = c.reply;
     r.pushLen(3);
     r.bulk(word);
     if (name === null) r.nil();
     else r.bulk(name);
     r.int(count);
+    if (aside) pushWritten(c);
   }
 
   /** PUBLISH: delivers to channel subscribers, then to matching patterns; returns the receivers. */
@@ -108,11 +112,13 @@ export class PubSub {
     const subs = this.channels.get(channel);
     if (subs) {
       for (const c of subs) {
+        const aside = c.replyFlags !== 0 && pushing(this.s, c);
         const r = c.reply;
         r.pushLen(3);
         r.bulk('message');
         r.bulk(channel);
         r.bulk(message);
+        if (aside) pushWritten(c);
         this.deliver(c);
         n++;
       }
@@ -120,12 +126,14 @@ export class PubSub {
     for (const [pattern, psubs] of this.patterns) {
       if (!stringMatch(pattern, channel)) continue;
       for (const c of psubs) {
+        const aside = c.replyFlags !== 0 && pushing(this.s, c);
         const r = c.reply;
         r.pushLen(4);
         r.bulk('pmessage');
         r.bulk(pattern);
         r.bulk(channel);
         r.bulk(message);
+        if (aside) pushWritten(c);
         this.deliver(c);
         n++;
       }
@@ -138,11 +146,13 @@ export class PubSub {
     const subs = this.shardChannels.get(channel);
     if (!subs) return 0;
     for (const c of subs) {
+      const aside = c.replyFlags !== 0 && pushing(this.s, c);
       const r = c.reply;
       r.pushLen(3);
       r.bulk('smessage');
       r.bulk(channel);
       r.bulk(message);
+      if (aside) pushWritten(c);
       this.deliver(c);
     }
     return subs.size;

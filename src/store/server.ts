@@ -18,9 +18,9 @@ import { noteRead, resizeQueryBuffers } from './querybuf';
 import { LoopMonitor } from './loop-monitor';
 import { applyReplyMode } from './reply-mode';
 import { redactArgv } from './redact';
-import { holdForPause, type PauseState } from './client-pause';
+import { isHeld, type PauseState } from './client-pause';
+import { isBlockedOnKeys } from './blocking';
 import { overOutputLimit, closeForOutputLimit, type OutputLimits } from './output-limits';
-import type { ReplyMode } from './reply-mode';
 import { ProtocolError } from '../resp/parser';
 import { E } from '../resp/errors';
 import { logger } from '../common/log';
@@ -257,7 +257,9 @@ export class Server implements DbHost {
     return this.cmdTime;
   }
   activeExpiryAllowed(): boolean {
-    return !this.isReplica;
+    // During CLIENT PAUSE (WRITE or ALL) the dataset stays as it is: expired keys read as missing but
+    // are kept (not counted, no DEL propagated) until the pause ends, as Redis's expireIfNeeded.
+    return !this.isReplica && this.pauseState === null;
   }
   servingMaster(): boolean {
     return this.current !== null && this.current.isMaster;
@@ -447,11 +449,7 @@ export class Server implements DbHost {
       }
       c.lastInteraction = now;
       this.stats.totalReadsProcessed++;
-      if (this.pauseState !== null && holdForPause(this, c, argv)) break;
-      const replyMode: ReplyMode | null = c.replyMode;
-      if (replyMode !== null) this.flush(c);
-      dispatch(this, c, argv);
-      if (replyMode !== null || c.replyMode !== null) applyReplyMode(c, replyMode);
+      this.runCommand(c, argv);
       if (c.closed) return;
       const sock = c.socket;
       if (sock && c.unsent > 8 * 1024 * 1024) {
@@ -469,6 +467,17 @@ export class Server implements DbHost {
       return;
     }
     this.flush(c);
+  }
+
+  /** Runs one request through the dispatcher, then applies CLIENT REPLY OFF/SKIP to what it wrote. */
+  runCommand(c: Client, argv: string[]): void {
+    const replyFlags = c.replyFlags;
+    if (replyFlags !== 0) this.flush(c);
+    dispatch(this, c, argv);
+    // A request held by CLIENT PAUSE has not run yet, one blocked on keys has not replied yet: the
+    // reply mode applies when they do (client-pause.ts, blocking.ts), as Redis resets the client then.
+    if (c.blocked && (isHeld(c) || isBlockedOnKeys(c))) return;
+    if (replyFlags !== 0 || c.replyFlags !== 0 || c.replyKept !== null) applyReplyMode(c);
   }
 
   /** Writes a client's pending replies with one socket write; closes it if it asked to. */
@@ -560,7 +569,7 @@ export class Server implements DbHost {
 
   private tick(): void {
     this.cmdTime = this.clock();
-    if (this.activeExpire && !this.isReplica) this.activeExpireCycle();
+    if (this.activeExpire && this.activeExpiryAllowed()) this.activeExpireCycle();
     const timeout = this.config.getInt('timeout');
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;

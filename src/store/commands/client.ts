@@ -13,6 +13,7 @@ import { clientInfoLine, clientType } from './client-list';
 import { HELP } from './help-texts';
 import { helpReply } from './help';
 import { pauseClients, unpauseClients } from '../client-pause';
+import { setReplyFlags, REPLY_OFF, REPLY_SKIP, REPLY_SKIP_NEXT } from '../reply-mode';
 
 const TYPES = new Set(['normal', 'master', 'replica', 'slave', 'pubsub']);
 
@@ -164,12 +165,13 @@ register({
   },
   'client|reply'(c, argv) {
     const m = argv[2].toLowerCase();
+    // The flags change before the reply is written: ON's +OK is sent even right after SKIP or OFF.
     if (m === 'on') {
-      c.replyMode = null;
+      setReplyFlags(c, c.replyFlags & ~(REPLY_OFF | REPLY_SKIP));
       c.reply.ok();
-    } else if (m === 'off') c.replyMode = 'off';
+    } else if (m === 'off') setReplyFlags(c, c.replyFlags | REPLY_OFF);
     else if (m === 'skip') {
-      if (c.replyMode !== 'off') c.replyMode = 'skip-next';
+      if (!(c.replyFlags & REPLY_OFF)) setReplyFlags(c, c.replyFlags | REPLY_SKIP_NEXT);
     } else c.reply.error(E.SYNTAX);
   },
   'client|no-evict'(c, argv) {

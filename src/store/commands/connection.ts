@@ -6,6 +6,7 @@ import type { Server } from '../server';
 import { E, errArity } from '../../resp/errors';
 import { REDIS_VERSION } from '../../resp/commands';
 import { parseInteger } from './args';
+import { setReplyFlags, REPLY_SKIP } from '../reply-mode';
 
 /** Checks a password against requirepass (the default user); replies the error and returns false. */
 export function checkAuth(c: Client, s: Server, user: string, pass: string, oneArg: boolean): boolean {
@@ -119,8 +120,9 @@ register({
     c.name = '';
     c.noEvict = false;
     c.noTouch = false;
-    // CLIENT REPLY OFF/SKIP end with RESET, whose own reply is always sent.
-    c.replyMode = null;
+    // RESET ends CLIENT REPLY OFF and a pending SKIP, but not a SKIP covering RESET itself (Redis's
+    // clearClientConnectionState): after OFF +RESET is sent, right after SKIP it is not.
+    setReplyFlags(c, c.replyFlags & REPLY_SKIP);
     c.authenticated = s.config.get('requirepass') === '';
     c.reply.simple('RESET');
   },
