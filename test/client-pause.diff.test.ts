@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { useDiff } from './helpers/diff';
 import { Twin } from './helpers/twin';
+import { RawClient } from './helpers/raw';
 import { encodeCommand } from '../src/resp/encode';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -202,5 +203,29 @@ describe('CLIENT PAUSE (differential)', function () {
       await d.both('CONFIG', 'SET', 'maxmemory', '0');
       await d.both('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
     }
+  });
+
+  it('a held client that disconnects is let go during the pause', async () => {
+    const server = d.store.server;
+    const a = await RawClient.connect(d.store.port);
+    const gone: RawClient[] = [];
+    try {
+      assert.equal(await a.str('CLIENT', 'PAUSE', '100000', 'WRITE'), '+OK\r\n');
+      for (let i = 0; i < 5; i++) {
+        const c = await RawClient.connect(d.store.port);
+        c.write(encodeCommand(['SET', `held${i}`, 'v']));
+        gone.push(c);
+      }
+      const deadline = Date.now() + 3000;
+      while (server.pauseState!.held.length < 5 && Date.now() < deadline) await sleep(5);
+      assert.equal(server.pauseState!.held.length, 5);
+      for (const c of gone) c.close();
+      while (server.pauseState!.held.length > 0 && Date.now() < deadline) await sleep(5);
+      assert.equal(server.pauseState!.held.length, 0, 'closed clients are still held');
+    } finally {
+      await a.send('CLIENT', 'UNPAUSE');
+      a.close();
+    }
+    assert.equal((await d.ours.send('EXISTS', 'held0')).toString(), ':0\r\n');
   });
 });

@@ -63,12 +63,30 @@ describe('maxmemory noeviction (differential)', function () {
     other = [];
   });
 
-  it('an eviction policy with nothing to evict answers OOM too', async () => {
+  it('an eviction policy with nothing (more) to evict answers OOM too', async () => {
     await d.seq([
       ['SET', 'plain', 'v'],
       ['CONFIG', 'SET', 'maxmemory-policy', 'volatile-lru'],
       ['CONFIG', 'SET', 'maxmemory', '1'],
       ['SET', 'y', '2'],
+      ['CONFIG', 'SET', 'maxmemory', '0'],
+      // The keys with a TTL go, and then there is still no room.
+      ['SET', 't1', 'v', 'EX', '100'],
+      ['SET', 't2', 'v', 'EX', '200'],
+      ['CONFIG', 'SET', 'maxmemory-policy', 'volatile-ttl'],
+      ['CONFIG', 'SET', 'maxmemory', '1'],
+      ['SET', 'y', '2'],
+      ['EXISTS', 't1', 't2', 'plain'],
+    ]);
+  });
+
+  it('a new limit evicts at once, and eviction runs before reads too', async () => {
+    for (let i = 0; i < 100; i++) await d.both('SET', `k${i}`, 'v');
+    await d.seq([
+      ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random'],
+      ['CONFIG', 'SET', 'maxmemory', '1'],
+      ['DBSIZE'],
+      ['CONFIG', 'SET', 'maxmemory', '0'],
     ]);
   });
 });
@@ -129,6 +147,30 @@ describe('maxmemory eviction', function () {
     assert.ok(evicted > 2000, `evicted ${evicted}`);
     assert.ok(left > 5000 && left < 40000, `left ${left}`);
     for (let i = 0; i < 200; i++) assert.equal(await num('EXISTS', `cold:${i * 7}`), 1, `hot key cold:${i * 7} was evicted`);
+    // Not evicted twice over: once collected, the heap is near the limit, not far below it.
+    await c.send('MEMORY', 'PURGE');
+    const limit = Number(String(((await c.value('CONFIG', 'GET', 'maxmemory')) as unknown as Buffer[])[1]));
+    const used = await infoField('used_memory');
+    assert.ok(used > limit * 0.75, `used ${used} is far below the limit ${limit}: too much was evicted`);
+  });
+
+  it('an expired key that is evicted counts as evicted only, and no write is counted for save points', async () => {
+    assert.equal(await c.str('DEBUG', 'SET-ACTIVE-EXPIRE', '0'), '+OK\r\n');
+    try {
+      for (let i = 0; i < 50; i++) await c.send('SET', `e${i}`, 'v', 'PX', '1');
+      await new Promise((r) => setTimeout(r, 20));
+      const expired = await infoField('expired_keys');
+      const evicted = await infoField('evicted_keys');
+      const dirty = await infoField('rdb_changes_since_last_save');
+      assert.equal(await c.str('CONFIG', 'SET', 'maxmemory-policy', 'volatile-ttl'), '+OK\r\n');
+      assert.equal(await c.str('CONFIG', 'SET', 'maxmemory', '1'), '+OK\r\n');
+      assert.equal(await num('DBSIZE'), 0);
+      assert.equal(await infoField('expired_keys'), expired);
+      assert.equal(await infoField('evicted_keys'), evicted + 50);
+      assert.equal(await infoField('rdb_changes_since_last_save'), dirty, 'evictions counted as changes');
+    } finally {
+      await c.send('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+    }
   });
 
   it('volatile-ttl evicts only keys with a TTL, nearest expiry first', async () => {
@@ -153,8 +195,7 @@ describe('maxmemory eviction', function () {
     assert.equal(await c.str('SET', 'new', 'v'), "-OOM command not allowed when used memory > 'maxmemory'.\r\n");
     assert.equal(await num('DBSIZE'), 100000);
     assert.equal(await c.str('FLUSHALL'), '+OK\r\n');
-    // Freed keys become room once collected (over the limit, a full GC runs before refusing).
-    await new Promise((r) => setTimeout(r, 1100));
+    // Deleted keys are room at once, before V8 collects them.
     assert.equal(await c.str('SET', 'new', 'v'), '+OK\r\n');
   });
 });

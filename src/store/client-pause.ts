@@ -7,6 +7,7 @@
 import type { Client } from './client';
 import type { Server } from './server';
 import { F, type Command } from '../resp/commands';
+import { SERVER_INIT_HOOKS } from './registry';
 
 /** A pause in effect (Server.pauseState). */
 export interface PauseState {
@@ -71,6 +72,17 @@ export function holdForPause(s: Server, c: Client, cmd: Command, argv: string[])
   st.held.push(c);
   return true;
 }
+
+// A held client that disconnects is let go at once (clients coming and going during a long pause
+// must not pile up until it ends).
+SERVER_INIT_HOOKS.push((s: Server) => {
+  s.freeHooks.push((c) => {
+    const st = s.pauseState;
+    if (!st || c.ext.pausedArgv === undefined) return;
+    const i = st.held.indexOf(c);
+    if (i >= 0) st.held.splice(i, 1);
+  });
+});
 
 /** Whether the client's last request was held by the pause rather than run. */
 export function isHeld(c: Client): boolean {

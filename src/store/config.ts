@@ -453,7 +453,8 @@ function normalize(dir: Directive, args: string[], current: string): string | { 
 
 /** notify-keyspace-events: Redis's class letters, printed back in Redis's canonical order ("KA" reads "AK"). */
 function normalizeEvents(v: string): string | { error: string } {
-  const ALL = 'g$lshzxet';
+  // NOTIFY_ALL: every class but key misses and new keys (module events included, as in Redis 7.0).
+  const ALL = 'g$lshzxetd';
   const set = new Set<string>();
   for (const ch of v) {
     if (ch === 'A') for (const a of ALL) set.add(a);

@@ -121,6 +121,18 @@ export class Db {
     this.host.onExpired(this, key);
   }
 
+  /**
+   * Deletes a key for maxmemory: whether or not its time is up (no expiry DEL, no expired_keys), and
+   * without counting a change for save points, as Redis's eviction does.
+   */
+  evict(key: string): void {
+    this.host.onKeyChange(this, key, true, true);
+    this.data.delete(key);
+    this.expires.delete(key);
+    this.lru.delete(key);
+    this.signal(key);
+  }
+
   /** Value for reading, or undefined if missing or expired; noTouch keeps the access time (EXISTS, TYPE, TTL, OBJECT). */
   get(key: string, noTouch = false): Value | undefined {
     if (this.expires.size && this.expireIfNeeded(key)) return undefined;

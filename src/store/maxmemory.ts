@@ -1,14 +1,16 @@
-// maxmemory: while used memory is over the limit, commands that add data (denyoom in the command
-// table, and EXEC of a transaction holding one) first make room by evicting keys as
-// maxmemory-policy says, and get Redis's OOM error when nothing more can go (noeviction, or no
-// candidate left). Reads and deletions always run. A replica never evicts: its master decides what
-// exists (Redis's replica-ignore-maxmemory default).
+// maxmemory: while used memory is over the limit, keys are evicted as maxmemory-policy says before
+// any command runs, and commands that add data (denyoom in the command table, EXEC of a transaction
+// holding one, anything queued in MULTI) get Redis's OOM error when nothing more can go
+// (noeviction, or no candidate left). A replica never evicts: its master decides what exists
+// (Redis's replica-ignore-maxmemory default); nothing is evicted or refused during CLIENT PAUSE.
 //
-// Used memory is the V8 heap plus external buffers (INFO's used_memory). A deleted key's memory
-// comes back only when V8 collects it, so over the limit a full GC runs first (at most once a
-// second), and the bytes evicted since the last full GC (each key taken as the dataset's average)
-// are subtracted meanwhile; otherwise one write over the limit would evict key after key while the
-// garbage waits for the collector.
+// What counts: V8's heap holds garbage until a collection, so a reading of it right after a write
+// or a deletion says little (forcing collections instead stalled the server for hundreds of ms).
+// The limit is compared with an estimate that follows the dataset at once: the heap as measured
+// after V8's last full (mark-compact) collection, its per-key average applied to the number of keys
+// now. Evicting a key lowers it by that average, a new key raises it; values that grow in place are
+// counted at the next full collection. A running snapshot's copy-on-write records and replica
+// buffers are not counted, as Redis leaves out its fork's pages and its replica buffers.
 //
 // Candidates are sampled as Redis does (maxmemory-samples keys per database, the best one goes):
 // allkeys-lru/volatile-lru by OBJECT IDLETIME's access time, volatile-ttl by the nearest expiry,
@@ -36,56 +38,89 @@ export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'
  */
 const EVICTION_SLICE_MS = 2;
 
-/** Bytes evicted since the last full GC: still counted by the heap, no longer by us. */
-let freedSinceFullGc = 0;
-let gcObserver: PerformanceObserver | null = null;
+/** Per server: the heap measured after the last full collection, and the number of keys then. */
+interface Measure {
+  calibrated: boolean;
+  heapAtGc: number;
+  keysAtGc: number;
+  observer: PerformanceObserver | null;
+}
 
-function watchFullGcs(): void {
-  if (gcObserver) return;
-  gcObserver = new PerformanceObserver((list) => {
+const measures = new WeakMap<Server, Measure>();
+
+function measureOf(s: Server): Measure {
+  let m = measures.get(s);
+  if (!m) measures.set(s, (m = { calibrated: false, heapAtGc: 0, keysAtGc: 0, observer: null }));
+  return m;
+}
+
+function totalKeys(s: Server): number {
+  let n = 0;
+  for (const db of s.dbs) n += db.data.size;
+  return n;
+}
+
+function heapNow(): number {
+  const h = v8.getHeapStatistics();
+  return h.used_heap_size + h.external_memory;
+}
+
+/** Takes the heap's measure as the new reference (after a full collection, or the first time). */
+function calibrate(s: Server): void {
+  const m = measureOf(s);
+  m.heapAtGc = heapNow();
+  m.keysAtGc = totalKeys(s);
+  m.calibrated = true;
+}
+
+/** Watches V8's full collections while a limit is set (and stops when it is removed). */
+function watchFullGcs(s: Server, on: boolean): void {
+  const m = measureOf(s);
+  if (!on) {
+    m.observer?.disconnect();
+    m.observer = null;
+    m.calibrated = false;
+    return;
+  }
+  if (m.observer) return;
+  m.observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
-      if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) freedSinceFullGc = 0;
+      if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) calibrate(s);
     }
   });
-  gcObserver.observe({ entryTypes: ['gc'] });
+  m.observer.observe({ entryTypes: ['gc'] });
 }
-
-/** The last reading of the heap and when it was taken (ms): read at most once a millisecond. */
-let reading = 0;
-let readAt = -1;
 
 /**
- * Used memory as the limit sees it: INFO's used_memory (V8's heap statistics, which cost no system
- * call, unlike process.memoryUsage) less what was evicted since the last full GC.
+ * Used memory as the limit sees it (see the top of this file): the server's start-up heap plus the
+ * keys now, each at the average the last full collection found.
  */
-export function usedForLimit(): number {
-  const now = performance.now();
-  if (now - readAt >= 1) {
-    const h = v8.getHeapStatistics();
-    reading = h.used_heap_size + h.external_memory;
-    readAt = now;
-  }
-  return Math.max(0, reading - freedSinceFullGc);
+export function usedForLimit(s: Server): number {
+  const m = measureOf(s);
+  if (!m.calibrated) calibrate(s);
+  const startup = metricsOf(s).startupMemory;
+  if (m.keysAtGc === 0) return m.heapAtGc;
+  const perKey = Math.max(1, (m.heapAtGc - startup) / m.keysAtGc);
+  return Math.round(startup + totalKeys(s) * perKey);
 }
 
-/** A key of `db` to evict under `policy`, the best of a sample; null if the db has no candidate. */
-function candidate(s: Server, db: Db, policy: string): string | null {
+/** The key of `db` to evict under `policy` and its score (lower goes first), the best of a sample. */
+function candidate(s: Server, db: Db, policy: string): { key: string; score: number } | null {
   const volatile = policy.startsWith('volatile');
   const pool = volatile ? db.expires : db.data;
   if (pool.size === 0) return null;
+  if (policy.endsWith('random')) {
+    const key = volatile ? sampleVolatile(db, 1)[0] : nextRandomKey(db);
+    return key === undefined || key === null ? null : { key, score: Math.random() };
+  }
   const samples = Math.max(1, s.config.getInt('maxmemory-samples'));
-  if (policy.endsWith('random')) return volatile ? sampleVolatile(db, 1)[0] ?? null : nextRandomKey(db);
   const keys = volatile ? sampleVolatile(db, samples) : sampleKeys(db, samples);
-  let best: string | null = null;
-  let bestScore = Infinity;
+  let best: { key: string; score: number } | null = null;
   for (const k of keys) {
-    // Lower is evicted first: the last access second (LRU, LFU) or the expiry time (TTL).
+    // The last access second (LRU; LFU too, frequencies are not kept) or the expiry time (TTL).
     const score = policy === 'volatile-ttl' ? db.expires.get(k) ?? Infinity : db.lru.get(k) ?? 0;
-    if (score < bestScore) {
-      bestScore = score;
-      best = k;
-    }
+    if (best === null || score < best.score) best = { key: k, score };
   }
   return best;
 }
@@ -124,36 +159,16 @@ function sampleVolatile(db: Db, n: number): string[] {
   return out;
 }
 
-/** Evicts one key: deleted, propagated as DEL, counted in evicted_keys. */
+/** Evicts one key (expired or not): deleted, propagated as DEL, counted in evicted_keys only. */
 function evict(s: Server, db: Db, key: string): void {
-  db.delete(key);
+  db.evict(key);
   s.stats.evictedKeys++;
   s.propagate(db.id, ['DEL', key]);
 }
 
-/** A full collection on demand (V8's gc(), reached without --expose-gc on the command line). */
+/** A full collection on demand, for MEMORY PURGE (V8's gc(), reached without --expose-gc). */
 let gcFn: (() => void) | null | undefined;
-let lastForcedGc = -Infinity;
-
-/** Runs a full GC unless one was forced in the last second; true if it ran. */
-function collectNow(): boolean {
-  const now = performance.now();
-  if (now - lastForcedGc < 1000) return false;
-  if (gcFn === undefined) {
-    try {
-      v8.setFlagsFromString('--expose-gc');
-      gcFn = vm.runInNewContext('gc') as () => void;
-    } catch {
-      gcFn = null;
-    }
-  }
-  if (!gcFn) return false;
-  lastForcedGc = now;
-  gcFn();
-  freedSinceFullGc = 0;
-  readAt = -1;
-  return true;
-}
+let lastPurge = -Infinity;
 
 /**
  * Redis's performEvictions: true when memory is within the limit, or was brought back under it (or
@@ -164,41 +179,42 @@ export function makeRoom(s: Server): boolean {
   // During CLIENT PAUSE the dataset stays as it is: nothing is evicted and nothing refused for memory
   // (Redis's isSafeToPerformEvictions).
   if (max === 0 || s.isReplica || s.pauseState !== null) return true;
-  watchFullGcs();
-  let used = usedForLimit();
-  if (used <= max) return true;
-  // Over the limit, perhaps only with garbage: collect it (at most once a second) and look again.
-  if (collectNow()) used = usedForLimit();
+  let used = usedForLimit(s);
   if (used <= max) return true;
   const policy = s.config.get('maxmemory-policy');
   if (policy === 'noeviction') return false;
-  // The heap cannot say what one key holds; each evicted key is taken to hold the dataset's
-  // average (which includes garbage, so this errs towards evicting too little, not too much).
-  let keys = 0;
-  for (const db of s.dbs) keys += db.data.size;
+  const keys = totalKeys(s);
   if (keys === 0) return false;
   const perKey = Math.max(1, (used - metricsOf(s).startupMemory) / keys);
   let evicted = 0;
+  let outOfTime = false;
+  let exhausted = false;
   const deadline = performance.now() + EVICTION_SLICE_MS;
-  while (used > max && ((evicted & 63) !== 63 || performance.now() < deadline)) {
+  while (used > max) {
+    if ((evicted & 15) === 15 && performance.now() >= deadline) {
+      outOfTime = true;
+      break;
+    }
     // Sample every database and evict the best candidate found, as Redis's eviction pool does.
     let pick: { db: Db; key: string; score: number } | null = null;
     for (const db of s.dbs) {
-      const k = candidate(s, db, policy);
-      if (k === null) continue;
-      const score = policy.endsWith('random') ? Math.random() : policy === 'volatile-ttl' ? db.expires.get(k) ?? Infinity : db.lru.get(k) ?? 0;
-      if (pick === null || score < pick.score) pick = { db, key: k, score };
+      const c = candidate(s, db, policy);
+      if (c !== null && (pick === null || c.score < pick.score)) pick = { db, key: c.key, score: c.score };
     }
-    if (pick === null) break;
+    if (pick === null) {
+      exhausted = true;
+      break;
+    }
     evict(s, pick.db, pick.key);
-    freedSinceFullGc += perKey;
     used -= perKey;
     evicted++;
   }
   // The DELs go out now, ahead of the command and never wrapped with it in MULTI/EXEC.
   if (evicted) s.flushPropagation(true);
-  if (used > max && evicted > 0) evictLater(s);
-  return used <= max || evicted > 0;
+  if (outOfTime) evictLater(s);
+  // Over the limit only because time ran out: the command goes ahead and eviction goes on (Redis's
+  // EVICT_RUNNING); with no candidate left it is refused (EVICT_FAIL).
+  return !exhausted;
 }
 
 /** Servers with eviction still to do, continued one slice per event-loop pass (Redis's evictionTimeProc). */
@@ -227,20 +243,41 @@ function oomRefusal(s: Server, c: Client, cmd: Command): string | null {
     (cmd.bits & F.denyoom) !== 0 ||
     (cmd.name === 'exec' && c.multi !== null && c.multi.some((q) => (q.cmd.bits & F.denyoom) !== 0)) ||
     (c.multi !== null && !MULTI_ALWAYS.has(cmd.name));
-  if (!deny) return null;
-  return makeRoom(s) ? null : OOM_ERROR;
+  // Eviction runs before every command (Redis's processCommand); only commands that add data are refused.
+  const ok = makeRoom(s);
+  return ok || !deny ? null : OOM_ERROR;
 }
 
-/** Purges garbage for MEMORY PURGE: a full GC now (not rate-limited: the user asked for it). */
-export function purgeNow(): void {
-  lastForcedGc = -Infinity;
-  collectNow();
+/**
+ * MEMORY PURGE: a full collection now (at most once a second: it stops the server for as long as it
+ * takes), which also re-measures the dataset for the limit.
+ */
+export function purgeNow(s: Server): void {
+  const now = performance.now();
+  if (now - lastPurge < 1000) return;
+  lastPurge = now;
+  if (gcFn === undefined) {
+    try {
+      // Deliberate: gc() for this command only, without starting Node with --expose-gc.
+      v8.setFlagsFromString('--expose-gc');
+      gcFn = vm.runInNewContext('gc') as () => void;
+    } catch {
+      gcFn = null;
+    }
+  }
+  if (gcFn) gcFn();
+  if (s.config.getInt('maxmemory') > 0) calibrate(s);
 }
 
 SERVER_INIT_HOOKS.push((s: Server) => {
   let max = s.config.getInt('maxmemory');
+  if (max > 0) watchFullGcs(s, true);
   s.config.onChange((name, value) => {
-    if (name === 'maxmemory') max = Number(value);
+    if (name !== 'maxmemory') return;
+    max = Number(value);
+    watchFullGcs(s, max > 0);
+    // A new limit takes effect at once (Redis's updateMaxmemory), not at the next command.
+    if (max > 0) makeRoom(s);
   });
   s.oomGate = (c, cmd) => (max === 0 ? null : oomRefusal(s, c, cmd));
 });

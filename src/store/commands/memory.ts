@@ -433,9 +433,9 @@ register({
     // What Redis answers when built without jemalloc: V8's allocator offers no such report.
     c.reply.bulk('Stats not supported for the current allocator');
   },
-  'memory|purge'(c) {
+  'memory|purge'(c, _argv, s) {
     // The allocator's dirty pages are V8's garbage here: collect it now.
-    purgeNow();
+    purgeNow(s);
     c.reply.ok();
   },
 });
