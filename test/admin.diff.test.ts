@@ -339,6 +339,8 @@ describe('admin commands (differential)', function () {
       ['DEBUG', 'quicklist-packed-threshold', '5gb'],
       ['DEBUG', 'quicklist-packed-threshold', 'x'],
       ['DEBUG', 'quicklist-packed-threshold', '0'],
+      ['DEBUG', 'quicklist-packed-threshold', ''],
+      ['DEBUG', 'quicklist-packed-threshold', ' 5'],
       ['DEBUG', 'HELP'],
       ['TIME', 'x'],
       ['SHUTDOWN', 'foo'],

@@ -165,13 +165,10 @@ export function findDirective(name: string): Directive | undefined {
   return BY_NAME.get(name.toLowerCase());
 }
 
-/** Parses "1gb", "64mb", "100k" as Redis's memtoull does; null if invalid. */
+/** Parses "1gb", "64mb", "100k" as Redis's memtoull does (see parseMemoryBig); null if invalid. */
 export function parseMemory(s: string): number | null {
-  const m = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(s.trim());
-  if (!m) return null;
-  const n = Number(m[1]);
-  const mul: Record<string, number> = { b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 * 1024, g: 1e9, gb: 1024 * 1024 * 1024 };
-  return n * (m[2] ? mul[m[2].toLowerCase()] : 1);
+  const n = parseMemoryBig(s);
+  return n === null ? null : Number(n);
 }
 
 /** The live configuration of one server. */
