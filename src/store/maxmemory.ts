@@ -270,14 +270,18 @@ export function purgeNow(s: Server): void {
 }
 
 SERVER_INIT_HOOKS.push((s: Server) => {
-  let max = s.config.getInt('maxmemory');
-  if (max > 0) watchFullGcs(s, true);
+  // The dispatcher asks only while a limit is set (no call per command otherwise).
+  const gate = (c: Client, cmd: Command): string | null => oomRefusal(s, c, cmd);
+  const apply = (max: number): void => {
+    s.oomGate = max === 0 ? null : gate;
+    watchFullGcs(s, max > 0);
+  };
+  apply(s.config.getInt('maxmemory'));
   s.config.onChange((name, value) => {
     if (name !== 'maxmemory') return;
-    max = Number(value);
-    watchFullGcs(s, max > 0);
+    const max = Number(value);
+    apply(max);
     // A new limit takes effect at once (Redis's updateMaxmemory), not at the next command.
     if (max > 0) makeRoom(s);
   });
-  s.oomGate = (c, cmd) => (max === 0 ? null : oomRefusal(s, c, cmd));
 });
