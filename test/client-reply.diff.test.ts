@@ -66,6 +66,11 @@ describe('CLIENT REPLY (differential, raw transcripts)', function () {
     await transcript(['CLIENT REPLY OFF', 'PING a', 'CLIENT REPLY SKIP', 'PING b', 'CLIENT REPLY ON', 'PING c']);
   });
 
+  it('WAIT keeps OFF or SKIP until it replies (a master without replicas: it times out)', async () => {
+    await transcript(['CLIENT REPLY OFF', 'WAIT 1 50', 'CLIENT REPLY ON', 'PING']);
+    await transcript(['CLIENT REPLY SKIP', 'WAIT 1 50', 'PING']);
+  });
+
   it('SKIP twice, an error under SKIP, RESET under SKIP and under OFF, pipelined mode changes', async () => {
     await transcript(['CLIENT REPLY SKIP', 'CLIENT REPLY SKIP', 'PING a', 'PING b']);
     await transcript(['CLIENT REPLY SKIP', 'CLIENT REPLY FOO', 'PING a']);

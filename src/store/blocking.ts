@@ -12,7 +12,7 @@ import type { Server } from './server';
 import { SERVER_INIT_HOOKS } from './registry';
 import { E } from '../resp/errors';
 import { parseLongDouble } from './longdouble';
-import { applyReplyMode } from './reply-mode';
+import { deferredReplyWritten as replied } from './reply-mode';
 
 /** One blocked client's wait. */
 interface BlockedOp {
@@ -183,14 +183,6 @@ function runAs(s: Server, c: Client, fn: () => void): void {
   s.flushPropagation();
 }
 
-/**
- * The blocked command has replied (served, timed out or unblocked): CLIENT REPLY OFF/SKIP apply to
- * that reply now and SKIP moves on, as Redis resets a client once it is unblocked.
- */
-function replied(c: Client): void {
-  if (c.replyFlags !== 0 || c.replyKept !== null) applyReplyMode(c);
-}
-
 /** Serves blocked clients from the ready keys until none is left (handleClientsBlockedOnKeys). */
 function serveReady(st: BlockingState): void {
   if (st.serving) return;
@@ -263,11 +255,6 @@ function resume(st: BlockingState, c: Client): void {
       else st.s.processInput(cl);
     }
   });
-}
-
-/** Whether a client is blocked on keys (CLIENT UNBLOCK, CLIENT LIST). */
-export function isBlockedOnKeys(c: Client): boolean {
-  return c.ext[OP] !== undefined;
 }
 
 /**

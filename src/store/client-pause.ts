@@ -83,8 +83,3 @@ SERVER_INIT_HOOKS.push((s: Server) => {
     if (i >= 0) st.held.splice(i, 1);
   });
 });
-
-/** Whether the client's last request was held by the pause rather than run. */
-export function isHeld(c: Client): boolean {
-  return c.blocked && c.ext.pausedArgv !== undefined;
-}

@@ -69,3 +69,12 @@ export function applyReplyMode(c: Client): void {
   const f = c.replyFlags & ~REPLY_SKIP;
   c.replyFlags = f & REPLY_SKIP_NEXT ? (f & ~REPLY_SKIP_NEXT) | REPLY_SKIP : f;
 }
+
+/**
+ * For a command whose reply comes after it returned (blocked on keys, WAIT, CONFIG SET port, a
+ * request held by CLIENT PAUSE): the mode applies to that reply now and SKIP moves on, as Redis
+ * resets a client once it is unblocked.
+ */
+export function deferredReplyWritten(c: Client): void {
+  if (c.replyFlags !== 0 || c.replyKept !== null) applyReplyMode(c);
+}

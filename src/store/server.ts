@@ -18,8 +18,7 @@ import { noteRead, resizeQueryBuffers } from './querybuf';
 import { LoopMonitor } from './loop-monitor';
 import { applyReplyMode } from './reply-mode';
 import { redactArgv } from './redact';
-import { isHeld, type PauseState } from './client-pause';
-import { isBlockedOnKeys } from './blocking';
+import type { PauseState } from './client-pause';
 import { overOutputLimit, closeForOutputLimit, type OutputLimits } from './output-limits';
 import { ProtocolError } from '../resp/parser';
 import { E } from '../resp/errors';
@@ -474,9 +473,10 @@ export class Server implements DbHost {
     const replyFlags = c.replyFlags;
     if (replyFlags !== 0) this.flush(c);
     dispatch(this, c, argv);
-    // A request held by CLIENT PAUSE has not run yet, one blocked on keys has not replied yet: the
-    // reply mode applies when they do (client-pause.ts, blocking.ts), as Redis resets the client then.
-    if (c.blocked && (isHeld(c) || isBlockedOnKeys(c))) return;
+    // A blocked command (held by CLIENT PAUSE, on keys, WAIT, CONFIG SET port) has not replied yet:
+    // the reply mode applies when it does (reply-mode.ts deferredReplyWritten), as Redis resets the
+    // client then.
+    if (c.blocked) return;
     if (replyFlags !== 0 || c.replyFlags !== 0 || c.replyKept !== null) applyReplyMode(c);
   }
 

@@ -14,6 +14,7 @@ import { rewriteConfigFile } from '../config-rewrite';
 import { HELP } from './help-texts';
 import { pinoLevel } from '../../common/log';
 import { helpReply } from './help';
+import { deferredReplyWritten } from '../reply-mode';
 
 /** What CONFIG GET prints for a directive: the stored value, except dir (the absolute working dir). */
 export function configValue(s: Server, name: string): string {
@@ -49,6 +50,7 @@ function rebindThenReply(c: Client, s: Server, undo: () => void, arg: string): v
     else c.reply.ok();
     if (c.blocked) {
       c.blocked = false;
+      deferredReplyWritten(c);
       s.processInput(c);
     }
   };

@@ -8,6 +8,7 @@ import { E } from '../../resp/errors';
 import { parseInteger } from '../commands/args';
 import { replState, type ReplState, type Waiter } from './state';
 import { sendGetAck } from './master';
+import { deferredReplyWritten } from '../reply-mode';
 
 /** Redis's refusal of WAIT on a replica, verbatim. */
 export const ERR_WAIT_REPLICA =
@@ -60,6 +61,7 @@ function unblock(s: Server, st: ReplState, w: Waiter, n: number): void {
   if (c.closed) return;
   c.blocked = false;
   c.reply.int(n);
+  deferredReplyWritten(c);
   setImmediate(() => s.processInput(c));
 }
 
