@@ -3,6 +3,8 @@
 // cross-cutting duties happen in one place: WATCH invalidation, the dirty counter (which drives
 // propagation and save points), and copy-on-write for point-in-time snapshots (BGSAVE, full sync).
 
+import type { KeyWalk } from './commands/random-key';
+
 /** A collection value (list, hash, set, sorted set); strings are stored as plain latin1 strings. */
 export interface CollectionValue {
   /** The TYPE name. */
@@ -86,9 +88,9 @@ export class Db {
   /** Iterator state for active expiry (resumes where the last cycle stopped). */
   expireCursor: Iterator<[string, number]> | null = null;
   /** RANDOMKEY's walk over `data` (commands/random-key.ts); it checks the map is still the current one. */
-  randomWalk: { map: Map<string, Value>; it: Iterator<string> } | null = null;
+  randomWalk: KeyWalk | null = null;
   /** The same over the keys with a TTL (maxmemory's volatile-* sampling). */
-  expireWalk: { map: Map<string, number>; it: Iterator<string> } | null = null;
+  expireWalk: KeyWalk | null = null;
   avgTtl = 0;
   /** Set by blocking.ts while clients are blocked on keys of this db: a changed key may serve them. */
   readyHook: ((key: string) => void) | null = null;

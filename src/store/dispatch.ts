@@ -1,6 +1,6 @@
 // The dispatcher: Redis's processCommand as a ladder of flag-driven checks, each ending in one reply
-// (unknown command, arity, auth, no_multi, read-only replica, subscriber context, stale data, loading,
-// MULTI queueing), then call(): the handler, with timing, command stats, slow log, MONITOR feed and
+// (unknown command, arity, auth, no_multi, maxmemory, read-only replica, subscriber context, stale
+// data, loading, write gates, CLIENT PAUSE, MULTI queueing), then call(): the handler, with timing, command stats, slow log, MONITOR feed and
 // propagation of what changed (the dirty counter, not the write flag, decides).
 
 import type { Client } from './client';

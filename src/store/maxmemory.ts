@@ -27,14 +27,14 @@ import type { Db } from './db';
 import { F } from '../resp/commands';
 import { SERVER_INIT_HOOKS } from './registry';
 import { metricsOf } from './info/metrics';
-import { nextRandomKey } from './commands/random-key';
+import { nextRandomKey, nextRandomVolatileKey } from './commands/random-key';
 
 export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
 
 /**
- * Time one call may spend evicting (ms), as Redis's maxmemory-eviction-tenacity bounds it: a write
- * far over the limit goes ahead once some keys went, and the rest is evicted in later passes of the
- * event loop, so the server keeps answering meanwhile.
+ * Time one call may spend evicting (ms; Redis bounds it by maxmemory-eviction-tenacity, which is
+ * fixed here): a write far over the limit goes ahead once some keys went, and the rest is evicted
+ * in later passes of the event loop, so the server keeps answering meanwhile.
  */
 const EVICTION_SLICE_MS = 2;
 
@@ -111,11 +111,11 @@ function candidate(s: Server, db: Db, policy: string): { key: string; score: num
   const pool = volatile ? db.expires : db.data;
   if (pool.size === 0) return null;
   if (policy.endsWith('random')) {
-    const key = volatile ? sampleVolatile(db, 1)[0] : nextRandomKey(db);
-    return key === undefined || key === null ? null : { key, score: Math.random() };
+    const key = volatile ? nextRandomVolatileKey(db) : nextRandomKey(db);
+    return key === null ? null : { key, score: Math.random() };
   }
   const samples = Math.max(1, s.config.getInt('maxmemory-samples'));
-  const keys = volatile ? sampleVolatile(db, samples) : sampleKeys(db, samples);
+  const keys = sample(db, samples, volatile);
   let best: { key: string; score: number } | null = null;
   for (const k of keys) {
     // The last access second (LRU; LFU too, frequencies are not kept) or the expiry time (TTL).
@@ -125,36 +125,13 @@ function candidate(s: Server, db: Db, policy: string): { key: string; score: num
   return best;
 }
 
-function sampleKeys(db: Db, n: number): string[] {
+/** Up to n keys of a walk (all keys, or those with a TTL). */
+function sample(db: Db, n: number, volatile: boolean): string[] {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    const k = nextRandomKey(db);
+    const k = volatile ? nextRandomVolatileKey(db) : nextRandomKey(db);
     if (k === null) break;
     out.push(k);
-  }
-  return out;
-}
-
-/** Keys with a TTL, from a walk over the expires map (its order is insertion order, as the keyspace's). */
-function sampleVolatile(db: Db, n: number): string[] {
-  const out: string[] = [];
-  const size = db.expires.size;
-  if (size === 0) return out;
-  let w = db.expireWalk;
-  if (w === null || w.map !== db.expires) db.expireWalk = w = { map: db.expires, it: db.expires.keys() };
-  for (let i = 0; i < n && i < size; i++) {
-    const skip = Math.floor(Math.random() * Math.min(16, size));
-    let key: string | null = null;
-    for (let j = 0; j <= skip; j++) {
-      let r = w.it.next();
-      if (r.done) {
-        w.it = db.expires.keys();
-        r = w.it.next();
-        if (r.done) return out;
-      }
-      key = r.value;
-    }
-    if (key !== null) out.push(key);
   }
   return out;
 }
