@@ -54,7 +54,12 @@ function record(s: Server, db: Db, key: string, e: Lfu): void {
 
 /** The key's counter as OBJECT FREQ reports it (LFUDecrAndReturn), or undefined if none was given. */
 export function keyFreq(s: Server, db: Db, key: string): number | undefined {
-  const e = counters.get(db.data)?.get(key);
+  return keyFreqIn(s, db.data, key);
+}
+
+/** The same for a data map a snapshot holds (FLUSHDB may have replaced the database's since). */
+export function keyFreqIn(s: Server, data: Map<string, Value>, key: string): number | undefined {
+  const e = counters.get(data)?.get(key);
   if (e === undefined) return undefined;
   const decay = s.config.getInt('lfu-decay-time');
   if (!decay) return e.counter;

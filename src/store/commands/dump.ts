@@ -6,7 +6,7 @@ import { E } from '../../resp/errors';
 import { parseInteger } from './args';
 import { dumpPayload, restorePayload, verifyPayload } from '../rdb/dump-payload';
 import { ZSetValue } from '../types/zset';
-import { setKeyFreq } from '../lfu';
+import { lfuPolicy, setKeyFreq } from '../lfu';
 
 register({
   dump(c, argv, s) {
@@ -71,7 +71,8 @@ register({
     if (ttl) db.setExpire(key, ttl);
     // Replicas get the absolute expiry time, as Redis propagates it: RESTORE key <unix-ms> payload ... ABSTTL.
     if (ttl && !absttl) s.rewrittenArgv = [...argv.slice(0, 2), String(ttl), ...argv.slice(3), 'ABSTTL'];
-    if (idle >= 0) db.lru.set(key, Math.floor(s.cmdTime / 1000) - idle);
+    // objectSetLRUOrLFU: under an LFU policy only FREQ is taken, under any other only IDLETIME.
+    if (idle >= 0 && !lfuPolicy(s)) db.lru.set(key, Math.floor(s.cmdTime / 1000) - idle);
     if (freq >= 0) setKeyFreq(s, db, key, freq);
     c.reply.ok();
   },

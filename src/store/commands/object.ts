@@ -10,7 +10,7 @@ import type { Db, Value } from '../db';
 import type { Server } from '../server';
 import type { Client } from '../client';
 import { parseInteger } from './args';
-import { keyFreq } from '../lfu';
+import { keyFreqIn } from '../lfu';
 
 /**
  * An encoding that differs from what the string's content alone would give. 'grown' is "raw" too,
@@ -84,6 +84,16 @@ function sharedInt(s: Server, db: Db, key: string, v: string): boolean {
   return s.config.getInt('maxmemory') === 0 || !(policy.includes('lru') || policy.includes('lfu'));
 }
 
+/**
+ * The LFU counter OBJECT FREQ answers and an RDB file's FREQ opcode holds: one given by RESTORE ... FREQ
+ * or a loaded file (lfu.ts), else 0 for a shared integer and LFU_INIT_VAL (5) for any other value.
+ */
+export function objectFreq(s: Server, db: Db, data: Map<string, Value>, key: string, v: Value): number {
+  const given = keyFreqIn(s, data, key);
+  if (given !== undefined) return given;
+  return typeof v === 'string' && sharedInt(s, db, key, v) ? 0 : 5;
+}
+
 /** OBJECT REFCOUNT of a value: Redis's shared integers report INT_MAX, everything else 1. */
 export function refcountOf(s: Server, db: Db, key: string, v: Value): number {
   return typeof v === 'string' && sharedInt(s, db, key, v) ? 2147483647 : 1;
@@ -150,8 +160,6 @@ register({
     if (!s.config.get('maxmemory-policy').includes('lfu')) return c.reply.error(LFU_NOT_SELECTED);
     // Access counts are not tracked: a counter given by RESTORE ... FREQ or an RDB file (see lfu.ts),
     // else 0 for shared integers and LFU_INIT_VAL for other values, as a freshly created object has.
-    const given = keyFreq(s, c.db, argv[2]);
-    if (given !== undefined) return c.reply.int(given);
-    c.reply.int(typeof v === 'string' && sharedInt(s, c.db, argv[2], v) ? 0 : 5);
+    c.reply.int(objectFreq(s, c.db, c.db.data, argv[2], v));
   },
 });

@@ -8,7 +8,7 @@ import { OP, RDB_MAX_READ_VERSION, RdbError } from './constants';
 import { Crc64 } from './crc64';
 import { RdbReader, readValue } from './reader';
 import { ZSetValue } from '../types/zset';
-import { setKeyFreq } from '../lfu';
+import { lfuPolicy, setKeyFreq } from '../lfu';
 
 /** A parsed, validated RDB file, ready to install. */
 export interface ParsedRdb {
@@ -22,6 +22,8 @@ export interface ParsedRdb {
   emptyKeysSkipped: number;
   /** LFU counters of the FREQ opcodes (written by Redis under an LFU policy): db -> key -> counter. */
   freqs?: Map<number, Map<string, number>>;
+  /** Idle times in seconds of the IDLE opcodes (written by Redis under an LRU policy): db -> key -> idle. */
+  idles?: Map<number, Map<string, number>>;
 }
 
 export interface ParseOptions {
@@ -48,6 +50,7 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
   let dbid = 0;
   let expire = -1;
   let freq = -1;
+  let idle = -1;
   for (;;) {
     const type = r.u8();
     switch (type) {
@@ -61,7 +64,7 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
         freq = r.u8();
         continue;
       case OP.IDLE:
-        r.len();
+        idle = r.len();
         continue;
       case OP.SELECTDB:
         dbid = r.len();
@@ -96,8 +99,10 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
         const v = readValue(r, type, key);
         const at = expire;
         const lfu = freq;
+        const lru = idle;
         expire = -1;
         freq = -1;
+        idle = -1;
         if (v === null) {
           out.emptyKeysSkipped++;
           continue;
@@ -117,6 +122,12 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
           let f = out.freqs.get(dbid);
           if (!f) out.freqs.set(dbid, (f = new Map()));
           f.set(key, lfu);
+        }
+        if (lru !== -1) {
+          out.idles ??= new Map();
+          let f = out.idles.get(dbid);
+          if (!f) out.idles.set(dbid, (f = new Map()));
+          f.set(key, lru);
         }
         out.keysLoaded++;
         continue;
@@ -165,6 +176,12 @@ export function installRdb(s: Server, parsed: ParsedRdb): void {
       db.expires = d.expires;
       const freqs = parsed.freqs?.get(db.id);
       if (freqs) for (const [k, f] of freqs) setKeyFreq(s, db, k, f);
+      // An idle time is taken unless an LFU policy is set (objectSetLRUOrLFU), as a last access then.
+      const idles = parsed.idles?.get(db.id);
+      if (idles && !lfuPolicy(s)) {
+        const now = Math.floor(s.now() / 1000);
+        for (const [k, idle] of idles) db.lru.set(k, now - idle);
+      }
       // Watchers of keys the load brought back are signalled too (touchAllWatchedKeysInDb).
       for (const k of db.watched.keys()) if (d.data.has(k)) db.signal(k);
     }

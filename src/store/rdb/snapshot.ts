@@ -38,6 +38,7 @@ import { OP, RDB_VERSION, REDIS_VERSION } from './constants';
 import { Crc64 } from './crc64';
 import { OutBuf, writeValue } from './writer';
 import { ChunkedSet } from './chunked-set';
+import { objectFreq } from '../commands/object';
 
 /** `pre` marker: the key is already in the file (later occurrences in the iteration are skipped). */
 const DONE = 0;
@@ -67,6 +68,10 @@ interface DbState {
   expiresSize: number;
   emitted: ChunkedSet;
   pre: Map<string, Buffer | null | typeof DONE>;
+  /** The database, for the IDLE and FREQ opcodes' access times and counters. */
+  db: Db;
+  /** Its access-time map at the start (FLUSHDB replaces it, as it replaces `data`). */
+  lru: Map<string, number>;
 }
 
 /** Blocks the thread (a synchronous snapshot's rdb-key-save-delay). */
@@ -86,15 +91,24 @@ export class Snapshot {
   /** Keys written so far (INFO current_save_keys_processed). */
   keysProcessed = 0;
   readonly keysTotal: number;
+  /** maxmemory-policy at the start: an LRU one writes IDLE opcodes, an LFU one FREQ opcodes. */
+  private readonly saveIdle: boolean;
+  private readonly saveFreq: boolean;
+  /** The LRU clock (seconds) at the start, the reference for IDLE (Redis's fork time). */
+  private readonly nowSec: number;
   /** rdb-key-save-delay when the snapshot started, as microseconds owed per key written (0: none). */
   private readonly keyDelayUs: number;
 
   constructor(private readonly server: Server, private readonly opts: SnapshotOptions = {}) {
     this.compress = server.config.getBool('rdbcompression');
     this.checksum = server.config.getBool('rdbchecksum');
+    const policy = server.config.get('maxmemory-policy');
+    this.saveIdle = policy.includes('lru');
+    this.saveFreq = policy.includes('lfu');
+    this.nowSec = Math.floor(server.now() / 1000);
     let total = 0;
     for (const db of opts.excludeData ? [] : server.dbs) {
-      const st: DbState = { id: db.id, data: db.data, expires: db.expires, size: db.data.size, expiresSize: db.expires.size, emitted: new ChunkedSet(), pre: new Map() };
+      const st: DbState = { id: db.id, data: db.data, expires: db.expires, size: db.data.size, expiresSize: db.expires.size, emitted: new ChunkedSet(), pre: new Map(), db, lru: db.lru };
       total += st.size;
       this.states.push(st);
       if (st.size) this.byMap.set(st.data, st);
@@ -117,20 +131,30 @@ export class Snapshot {
       return;
     }
     const v = st.data.get(key);
-    st.pre.set(key, v === undefined ? null : this.record(key, v, st.expires.get(key)));
+    st.pre.set(key, v === undefined ? null : this.record(st, key, v, st.expires.get(key)));
   }
 
-  /** One key's record: [EXPIRETIME_MS] type key value. */
-  private record(key: string, v: Value, exp: number | undefined): Buffer {
+  /** One key's record: [EXPIRETIME_MS] [IDLE | FREQ] type key value. */
+  private record(st: DbState, key: string, v: Value, exp: number | undefined): Buffer {
     const o = this.scratch;
-    this.encodeInto(o, key, v, exp);
+    this.encodeInto(o, st, key, v, exp);
     return o.takeCopy();
   }
 
-  private encodeInto(o: OutBuf, key: string, v: Value, exp: number | undefined): void {
+  private encodeInto(o: OutBuf, st: DbState, key: string, v: Value, exp: number | undefined): void {
     if (exp !== undefined) {
       o.u8(OP.EXPIRETIME_MS);
       o.i64le(exp);
+    }
+    // As rdbSaveKeyValuePair: the idle time in seconds under an LRU policy, the LFU counter under an
+    // LFU one (what OBJECT IDLETIME / OBJECT FREQ would answer), so a restart or a replica keeps them.
+    if (this.saveIdle) {
+      const at = st.lru.get(key);
+      o.u8(OP.IDLE);
+      o.len(at === undefined ? 0 : Math.max(0, this.nowSec - at));
+    } else if (this.saveFreq) {
+      o.u8(OP.FREQ);
+      o.u8(objectFreq(this.server, st.db, st.data, key, v));
     }
     writeValue(o, v, this.server.encodingLimits, this.compress, key);
   }
@@ -197,7 +221,7 @@ export class Snapshot {
         const pre = st.pre;
         if (this.opts.synchronous) {
           for (const [k, v] of st.data) {
-            this.encodeInto(out, k, v, st.expires.size ? st.expires.get(k) : undefined);
+            this.encodeInto(out, st, k, v, st.expires.size ? st.expires.get(k) : undefined);
             this.keysProcessed++;
             if (delayUs !== 0 && (owed += delayUs) >= 1000) yield* delay(false);
             if (out.length >= chunkBytes) yield emit();
@@ -206,7 +230,7 @@ export class Snapshot {
           const p = pre.size ? pre.get(k) : undefined;
           if (p === undefined) {
             st.emitted.addNew(k);
-            this.encodeInto(out, k, v, st.expires.size ? st.expires.get(k) : undefined);
+            this.encodeInto(out, st, k, v, st.expires.size ? st.expires.get(k) : undefined);
             this.keysProcessed++;
             if (delayUs !== 0 && (owed += delayUs) >= 1000) yield* delay(false);
           } else if (p !== null && p !== DONE) {
