@@ -298,6 +298,27 @@ describe('CONFIG SET port and bind', function () {
     }
   });
 
+  it('rebinds to a set of addresses that shares one with the current set (old listeners closed first)', async () => {
+    const st = await startStore();
+    const a = await RawClient.connect(st.port);
+    try {
+      const host = (await a.value('CONFIG', 'GET', 'bind')) as Buffer[];
+      assert.equal(String(host[1]), '127.0.0.1');
+      assert.equal(await a.str('CONFIG', 'SET', 'bind', '127.0.0.1 127.0.0.2'), '+OK\r\n');
+      for (const h of ['127.0.0.1', '127.0.0.2']) {
+        const b = await RawClient.connect(st.port, h);
+        assert.equal(await b.str('PING'), '+PONG\r\n');
+        b.close();
+      }
+      assert.equal(await a.str('CONFIG', 'SET', 'bind', '127.0.0.1'), '+OK\r\n');
+      await assert.rejects(RawClient.connect(st.port, '127.0.0.2'));
+      assert.equal(await a.str('PING'), '+PONG\r\n');
+    } finally {
+      a.close();
+      await st.stop();
+    }
+  });
+
   it('rename-command disables or renames a command; appendonly yes is refused; a distribution redis.conf loads', async () => {
     const dir = tmpDir();
     const f = write(dir, 'rename.conf', 'rename-command FLUSHALL ""\nrename-command config myconfig\nrename-command set myset\n');

@@ -327,13 +327,9 @@ export class Server implements DbHost {
     return bound;
   }
 
-  /** Binds one listener per configured bind address on the configured port (into this.listeners). */
-  private async bindListeners(): Promise<{ bound: number; hosts: string[] }> {
-    const port = this.config.getInt('port');
-    const binds = this.config
-      .get('bind')
-      .split(/\s+/)
-      .filter((b) => b && b !== '-::*' && b !== '::*' && b !== '-::1');
+  /** Binds one listener per bind address on the port (the configured ones by default; into this.listeners). */
+  private async bindListeners(port = this.config.getInt('port'), bind = this.config.get('bind')): Promise<{ bound: number; hosts: string[] }> {
+    const binds = bind.split(/\s+/).filter((b) => b && b !== '-::*' && b !== '::*' && b !== '-::1');
     const hosts = binds.length ? binds.map((b) => (b === '*' ? '0.0.0.0' : b.replace(/^-/, ''))) : ['0.0.0.0'];
     let bound = port;
     for (const host of hosts) {
@@ -354,20 +350,27 @@ export class Server implements DbHost {
   }
 
   /**
-   * CONFIG SET port/bind: binds the new listeners first and closes the old ones only once that
-   * worked; on failure the old listeners stay and the error is thrown. Connected clients stay.
+   * CONFIG SET port/bind, as Redis's changeListener: the old listeners are closed first (the new set
+   * may share an address and port with them), then the new ones are bound; if that fails, the
+   * partial new ones are closed, the old addresses (`prev`) are bound again and the error is thrown.
+   * Connected clients stay.
    */
-  async rebind(): Promise<void> {
-    const old = this.listeners;
+  async rebind(prev: { port: string; bind: string }): Promise<void> {
+    for (const l of this.listeners) l.close();
     this.listeners = [];
     try {
       await this.bindListeners();
     } catch (err) {
       for (const l of this.listeners) l.close();
-      this.listeners = old;
+      this.listeners = [];
+      try {
+        await this.bindListeners(Number(prev.port), prev.bind);
+      } catch (err2) {
+        // Redis panics here ("Failed to restore old listener"); this server keeps its clients.
+        this.log.error({ err: err2, port: prev.port, bind: prev.bind }, 'failed to restore the old listeners');
+      }
       throw err;
     }
-    for (const l of old) l.close();
     this.log.info({ port: this.port, bind: this.config.get('bind') }, 'listening on the new address');
   }
 

@@ -44,7 +44,7 @@ export function allowProtected(s: Server, addr: string, setting: string): boolea
  * for the outcome; on failure every value of that CONFIG SET goes back (`undo`, as Redis rolls back
  * when an apply fails) and Redis's error is replied.
  */
-function rebindThenReply(c: Client, s: Server, undo: () => void, arg: string): void {
+function rebindThenReply(c: Client, s: Server, undo: () => void, arg: string, prev: { port: string; bind: string }): void {
   const done = (error: string | null) => {
     if (error) c.reply.error(`ERR CONFIG SET failed (possibly related to argument '${arg}') - ${error}`);
     else c.reply.ok();
@@ -56,7 +56,7 @@ function rebindThenReply(c: Client, s: Server, undo: () => void, arg: string): v
   };
   const inline = s.inExec;
   if (!inline) c.blocked = true;
-  s.rebind().then(
+  s.rebind(prev).then(
     () => (inline ? undefined : done(null)),
     (e) => {
       s.log.warn({ err: e }, 'CONFIG SET port/bind: could not listen');
@@ -106,7 +106,7 @@ register({
     if ('error' in r) return c.reply.error(r.error);
     const moved = pairs.map(([n]) => findDirective(n)!.name).filter((n) => n === 'port' || n === 'bind');
     if (!moved.length || (s.config.get('port') === before.port && s.config.get('bind') === before.bind)) return c.reply.ok();
-    rebindThenReply(c, s, r.undo, moved[moved.length - 1]);
+    rebindThenReply(c, s, r.undo, moved[moved.length - 1], before);
   },
   'config|resetstat'(c, _argv, s) {
     s.stats.reset();
