@@ -59,7 +59,7 @@ export function unpauseClients(s: Server): void {
  */
 function pausedByWrite(cmd: Command, c: Client): boolean {
   if (cmd.bits & (F.write | F.may_replicate)) return true;
-  return cmd.name === 'exec' && c.multi !== null && c.multi.some((q) => q.cmd.bits & (F.write | F.may_replicate));
+  return cmd.name === 'exec' && c.multi !== null && (c.multiFlags & (F.write | F.may_replicate)) !== 0;
 }
 
 /** Whether this request must wait for the pause to end (then the client is held with it). */

@@ -48,6 +48,12 @@ export class Client {
   blocked = false;
   /** MULTI state: queued commands, or null outside a transaction. */
   multi: QueuedCommand[] | null = null;
+  /**
+   * The queued commands' flags ORed (Redis's mstate.cmd_flags) and the flags some queued command
+   * lacks (cmd_inv_flags), for EXEC's checks without a scan of the queue; reset by MULTI.
+   */
+  multiFlags = 0;
+  multiInvFlags = 0;
   /** A queueing error happened: EXEC answers EXECABORT. */
   multiError = false;
   /** WATCHed keys: "db\0key" -> watch record (dirty flag shared with the Db's watch list). */

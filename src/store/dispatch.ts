@@ -50,7 +50,7 @@ function watchTouched(c: Client): boolean {
 /** Whether a command would write, for the read-only replica check (EXEC with queued writes counts). */
 function isWrite(cmd: Command, c: Client): boolean {
   if (cmd.bits & F.write) return true;
-  if (cmd.name === 'exec' && c.multi) return c.multi.some((q) => q.cmd.bits & F.write);
+  if (cmd.name === 'exec' && c.multi) return (c.multiFlags & F.write) !== 0;
   return false;
 }
 
@@ -60,7 +60,7 @@ function isWrite(cmd: Command, c: Client): boolean {
  */
 function denyStale(cmd: Command, c: Client): boolean {
   if (!(cmd.bits & F.stale)) return true;
-  if (cmd.name === 'exec' && c.multi) return c.multi.some((q) => !(q.cmd.bits & F.stale));
+  if (cmd.name === 'exec' && c.multi) return (c.multiInvFlags & F.stale) !== 0;
   return false;
 }
 
@@ -162,7 +162,11 @@ export function dispatch(s: Server, c: Client, argv: string[]): void {
   if (c.multi && !MULTI_IMMEDIATE.has(cmd.name)) {
     // Once the transaction is doomed (a queueing error, a touched WATCHed key) nothing more is kept,
     // as in Redis's queueMultiCommand: EXEC's checks look at what was queued before.
-    if (!c.multiError && !watchTouched(c)) c.multi.push({ cmd, argv });
+    if (!c.multiError && !watchTouched(c)) {
+      c.multi.push({ cmd, argv });
+      c.multiFlags |= cmd.bits;
+      c.multiInvFlags |= ~cmd.bits;
+    }
     c.reply.raw(R_QUEUED);
     return;
   }

@@ -218,7 +218,7 @@ function oomRefusal(s: Server, c: Client, cmd: Command): string | null {
   if (c.isMaster) return null;
   const deny =
     (cmd.bits & F.denyoom) !== 0 ||
-    (cmd.name === 'exec' && c.multi !== null && c.multi.some((q) => (q.cmd.bits & F.denyoom) !== 0)) ||
+    (cmd.name === 'exec' && c.multi !== null && (c.multiFlags & F.denyoom) !== 0) ||
     (c.multi !== null && !MULTI_ALWAYS.has(cmd.name));
   // Eviction runs before every command (Redis's processCommand); only commands that add data are refused.
   const ok = makeRoom(s);

@@ -365,7 +365,7 @@ SERVER_INIT_HOOKS.push((s) => {
     if (st.lastBgsaveOk || c.isMaster) return null;
     if (!s.config.getBool('stop-writes-on-bgsave-error') || !savePoints(s).length) return null;
     if (cmd.bits & F.write) return MISCONF;
-    if (cmd.name === 'exec' && c.multi?.some((q) => q.cmd.bits & F.write)) return MISCONF;
+    if (cmd.name === 'exec' && c.multi !== null && (c.multiFlags & F.write) !== 0) return MISCONF;
     return null;
   });
 });

@@ -24,6 +24,8 @@ register({
   multi(c) {
     if (c.multi) return c.reply.error(E.NESTED_MULTI);
     c.multi = [];
+    c.multiFlags = 0;
+    c.multiInvFlags = 0;
     c.multiError = false;
     c.reply.ok();
   },

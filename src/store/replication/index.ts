@@ -88,7 +88,7 @@ async function waitForReplicas(s: Server, st: ReplState, now: boolean): Promise<
 /** Whether a command counts as a write for min-replicas-to-write (EXEC: if it queued one). */
 function isWrite(c: Client, cmd: Command): boolean {
   if (cmd.bits & F.write) return true;
-  return cmd.name === 'exec' && !!c.multi && c.multi.some((q) => q.cmd.bits & F.write);
+  return cmd.name === 'exec' && !!c.multi && (c.multiFlags & F.write) !== 0;
 }
 
 /** Parses the `replicaof` directive ("host port"); null when unset or malformed. */
