@@ -87,6 +87,22 @@ describe('proxy pinning', function () {
       assert.equal(await c.str('CLIENT', 'ID'), id);
     });
 
+    it('a RESP3 subscriber in a transaction: RESET and a protocol error are answered (the backend would queue the barrier)', async () => {
+      const id = await c.str('CLIENT', 'ID');
+      await c.str('HELLO', '3');
+      assert.equal(await c.str('SUBSCRIBE', 'ch'), '>3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n');
+      c.write('MULTI\r\nSET tk v\r\nRESET\r\nCLIENT ID\r\nGET tk\r\n');
+      assert.deepEqual((await c.read(5)).map(String), ['+OK\r\n', '+QUEUED\r\n', '+RESET\r\n', id, '$-1\r\n']);
+      // RESET went back to RESP2; the queued SET never ran.
+      assert.equal(await ask(ctx.stack.port, 'EXISTS', 'tk'), ':0\r\n');
+      await c.str('HELLO', '3');
+      assert.equal(await c.str('SUBSCRIBE', 'ch'), '>3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n');
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      c.write('PING\r\n*abc\r\n');
+      await c.waitClose();
+      assert.match(c.received().toString(), /\+QUEUED\r\n-ERR Protocol error: invalid multibulk length\r\n$/);
+    });
+
     it('a protocol error after SUBSCRIBE comes after the subscribe reply', async () => {
       c.write('SUBSCRIBE x\r\n*1\r\n$a\r\n');
       await c.waitClose();

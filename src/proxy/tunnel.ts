@@ -21,6 +21,8 @@ import type { Slot } from './slot';
  */
 const SYNC_TOKEN = `__resplit__:sync:${randomBytes(12).toString('hex')}`;
 const SYNC_PING = encodeCommand(['PING', SYNC_TOKEN]);
+/** Ends the backend's transaction before a RESET's or protocol error's barrier (its reply is dropped). */
+const DISCARD = encodeCommand(['DISCARD']);
 const SYNC_REPLY = bulkReply(SYNC_TOKEN);
 const SYNC_REPLY_SUB = Buffer.concat([Buffer.from('*2\r\n$4\r\npong\r\n'), SYNC_REPLY]);
 const EMPTY = Buffer.alloc(0);
@@ -57,8 +59,17 @@ export class Tunnel {
   private sync: Slot | null = null;
   private syncAction = 0;
   private syncReply: Buffer = EMPTY;
-  /** Between MULTI and EXEC/DISCARD, as the client's requests say. */
+  /**
+   * Between MULTI and EXEC/DISCARD, as the client's requests say. Only a RESP3 connection can be in
+   * a transaction while subscribed (a subscribed RESP2 one refuses MULTI).
+   */
   private inMulti = false;
+  /**
+   * A DISCARD went before the barrier in flight: the last non-push reply before its echo is the
+   * DISCARD's and is dropped. Until the echo, that last reply and the pushes after it are held here.
+   */
+  private discarding = false;
+  private held: Buffer[] = [];
   /** A CONFIG GET waiting for its barrier, then: its reply is the next reply that is not a push. */
   private configRequest: Buffer = EMPTY;
   private configNext = false;
@@ -89,7 +100,7 @@ export class Tunnel {
     if (args.length === 1 && lname === 'reset') return this.barrier(SYNC_RESET, R_RESET);
     // Inside MULTI the backend queues what it gets, a barrier's PING included (its echo would never
     // come): no barrier until EXEC or DISCARD. (RESET and QUIT run at once even there.)
-    if (lname === 'multi') this.inMulti = true;
+    if (lname === 'multi') this.inMulti = this.conn.resp3;
     else if (lname === 'exec' || lname === 'discard') this.inMulti = false;
     // A RESP3 subscribed client may run CONFIG GET (RESP2 ones are refused by the backend): sent
     // once everything before it is answered, so its reply is known and filtered like any other.
@@ -135,15 +146,28 @@ export class Tunnel {
           this.out.raw(this.owner.filterConfig(r));
           continue;
         }
-        this.out.raw(r);
-        this.countSubs(r, this.conn.resp3);
-        if (this.subCount === 0 && this.shardCount === 0 && this.sync === null && !this.inMulti) this.barrier(SYNC_LEAVE, EMPTY);
+        if (this.discarding) {
+          if (r[0] !== 62 /* '>' */) {
+            for (const h of this.held) this.forward(h);
+            this.held = [r];
+          } else if (this.held.length) this.held.push(r);
+          else this.forward(r);
+          continue;
+        }
+        this.forward(r);
       }
     } catch (err) {
       this.conn.fail(`bad reply stream: ${(err as Error).message}`);
       return;
     }
     scheduleFlush(this.owner);
+  }
+
+  /** Gives the client one reply of the tunnel and notes what it says about subscriptions. */
+  private forward(r: Buffer): void {
+    this.out.raw(r);
+    this.countSubs(r, this.conn.resp3);
+    if (this.subCount === 0 && this.shardCount === 0 && this.sync === null && !this.inMulti) this.barrier(SYNC_LEAVE, EMPTY);
   }
 
   /** Takes the subscription count from an (un)subscribe reply (RESP2 array, RESP3 push). */
@@ -168,6 +192,13 @@ export class Tunnel {
     this.sync = this.owner.barrierSlot();
     this.syncAction = action;
     this.syncReply = reply;
+    // RESET and a protocol error also happen inside a transaction, where the backend would queue
+    // the PING: the transaction is discarded first (the tunnel's connection is closed after anyway).
+    if (this.inMulti && (action === SYNC_RESET || action === SYNC_CLOSE)) {
+      this.inMulti = false;
+      this.discarding = true;
+      this.conn.sendUntracked(DISCARD);
+    }
     this.conn.sendUntracked(SYNC_PING);
   }
 
@@ -188,6 +219,13 @@ export class Tunnel {
     }
     this.sync = null;
     this.syncReply = EMPTY;
+    if (this.discarding) {
+      // held[0] is the DISCARD's reply; the pushes that came after it are the client's.
+      this.discarding = false;
+      // (Only RESET and a protocol error discard: the tunnel ends here, its counts no longer matter.)
+      for (let i = 1; i < this.held.length; i++) this.out.raw(this.held[i]);
+      this.held = [];
+    }
     if (action === SYNC_RESET) {
       this.owner.endTunnel();
       this.owner.reset();
@@ -207,6 +245,8 @@ export class Tunnel {
    * not return, the replies before it are lost, and only a protocol error's reply is still given.
    */
   lost(): void {
+    this.discarding = false;
+    this.held = [];
     const s = this.sync;
     if (s !== null) {
       this.sync = null;
