@@ -137,3 +137,29 @@ describe('proxy health verdicts', () => {
     assert.equal(r.eligible, true);
   });
 });
+
+describe('replica offsets the master reports', () => {
+  it('the slaveN lines of the master\'s INFO give each replica its acknowledged offset; lag uses the furthest known', () => {
+    const p = new Pool({ host: '127.0.0.1', port: 7001 }, [{ host: 'localhost', port: 7002 }, { host: '127.0.0.1', port: 7003 }], { conn, rise: 1, maxReplicaLag: 1000 });
+    const h = new HealthChecker(p, { intervalMs: 100, timeoutMs: 100, rise: 1, fall: 2, requestTimeoutMs: 1000, conn });
+    const [m, r1, r2] = p.all;
+    replica(h, r1, 100);
+    replica(h, r2, 100);
+    const slaves = (o1: number, o2: number, state2 = 'online') => [
+      `slave0:ip=127.0.0.1,port=7002,state=online,offset=${o1},lag=0`,
+      `slave1:ip=127.0.0.1,port=7003,state=${state2},offset=${o2},lag=1`,
+    ];
+    h.result(m, [PONG, info(['# Replication', 'role:master', 'connected_slaves:2', ...slaves(900, 950), 'master_repl_offset:1000']), info(['loading:0'])]);
+    // localhost:7002 is matched by its port (the only replica on it), 127.0.0.1:7003 by address.
+    assert.deepEqual([r1.ackOffset, r2.ackOffset], [900, 950]);
+    assert.deepEqual([r1.applied, p.lag(r1), p.lag(r2)], [900, 100, 50]);
+    // The replica's own later check is used when it is further along.
+    replica(h, r1, 1000);
+    assert.equal(p.lag(r1), 0);
+    // A replica the master lists as not online (or not at all) has no acknowledged offset.
+    h.result(m, [PONG, info(['# Replication', 'role:master', 'connected_slaves:2', ...slaves(1000, 5, 'wait_bgsave'), 'master_repl_offset:1000']), info(['loading:0'])]);
+    assert.deepEqual([r1.ackOffset, r2.ackOffset], [1000, -1]);
+    h.result(m, [PONG, info(['# Replication', 'role:master', 'connected_slaves:0', 'master_repl_offset:1000']), info(['loading:0'])]);
+    assert.deepEqual([r1.ackOffset, r2.ackOffset], [-1, -1]);
+  });
+});

@@ -287,6 +287,15 @@ describe('proxy routing', function () {
     await waitFor('every backend serving again', () => st.proxy.pool.all.every((b) => b.eligible));
   });
 
+  it("keeps each replica's offset as the master acknowledges it (RESPLIT BACKENDS ack_offset)", async () => {
+    for (let i = 0; i < 20; i++) assert.equal(await c.str('SET', `ack${i}`, 'v'), '+OK\r\n');
+    const pool = st.proxy.pool;
+    // The master's INFO lists each replica's REPLCONF ACK offset; the proxy's checks take them.
+    await waitFor('acknowledged offsets of both replicas', () => pool.master.offset > 0 && pool.replicas.every((r) => r.ackOffset === pool.master.offset));
+    const lines = ((await c.value('RESPLIT', 'BACKENDS')) as Buffer[]).map(String);
+    for (const r of pool.replicas) assert.ok(lines.some((l) => l.startsWith(`${r.name} replica`) && l.includes(` ack_offset=${pool.master.offset} `)), lines.join('\n'));
+  });
+
   it('continues SCAN cursors on the backend that issued them', async () => {
     const n = 3000;
     for (let i = 0; i < n; i++) c.write(encodeCommand(['SET', `s:${i}`, 'v']));

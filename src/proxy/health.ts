@@ -20,6 +20,23 @@ export interface HealthOptions {
   conn: ConnOptions;
 }
 
+/**
+ * The replicas a master's INFO replication lists: "slaveN:ip=...,port=...,state=online,offset=...,lag=...".
+ * Only online ones (one still waiting for or loading its snapshot has no offset worth routing by).
+ */
+export function listedReplicas(info: Map<string, string>): Array<{ ip: string; port: number; offset: number }> {
+  const out: Array<{ ip: string; port: number; offset: number }> = [];
+  for (const [k, v] of info) {
+    if (!/^slave\d+$/.test(k)) continue;
+    const f = new Map(v.split(',').map((kv) => kv.split('=', 2) as [string, string]));
+    if (f.get('state') !== 'online') continue;
+    const port = Number(f.get('port'));
+    const offset = Number(f.get('offset'));
+    if (Number.isInteger(port) && Number.isSafeInteger(offset)) out.push({ ip: f.get('ip') ?? '', port, offset });
+  }
+  return out;
+}
+
 /** Parses "key:value" lines of an INFO reply. */
 export function parseInfo(text: string): Map<string, string> {
   const m = new Map<string, string>();
@@ -181,6 +198,7 @@ export class HealthChecker {
       b.linkUp = true;
       b.syncing = false;
       b.offset = num(replInfo.get('master_repl_offset'));
+      this.pool.masterReplicas(listedReplicas(replInfo));
     } else {
       b.linkUp = replInfo.get('master_link_status') === 'up';
       b.syncing = replInfo.get('master_sync_in_progress') === '1';

@@ -90,7 +90,7 @@ export function proxySection(pool: Pool, startedAt: number): string {
     const role = b.isMaster ? 'master' : `replica${b.index - 1}`;
     lines.push(
       `proxy_backend_${role}:addr=${b.name},state=${b.eligible ? 'serving' : 'out'},up=${b.up ? 1 : 0},` +
-        `reason=${b.reason ? b.reason.replace(/[\s,:]+/g, '_') : 'none'},offset=${b.offset},lag=${b.isMaster ? 0 : pool.lag(b)},routed=${b.routed}`,
+        `reason=${b.reason ? b.reason.replace(/[\s,:]+/g, '_') : 'none'},offset=${b.offset},ack_offset=${b.ackOffset},lag=${b.isMaster ? 0 : pool.lag(b)},routed=${b.routed}`,
     );
   }
   return lines.join('\r\n') + '\r\n';

@@ -45,8 +45,19 @@ export class Backend implements BackendAddr {
    * has the master's id; one re-pointed at another server (REPLICAOF elsewhere) has that server's.
    */
   replid = '';
-  /** master_repl_offset (master) or slave_repl_offset (replica); -1 unknown. */
+  /** master_repl_offset (master) or slave_repl_offset (replica), from its own checks; -1 unknown. */
   offset = -1;
+  /**
+   * A replica's offset as the master last heard it (its REPLCONF ACK, from the slaveN lines of the
+   * master's INFO replication); -1 while the master does not list it. Fresher than `offset` between
+   * the replica's own checks, and the master's own account of what the replica has applied.
+   */
+  ackOffset = -1;
+
+  /** The furthest offset this replica is known to have applied, by its own checks or the master's. */
+  get applied(): number {
+    return this.offset > this.ackOffset ? this.offset : this.ackOffset;
+  }
   /** Requests routed to it. */
   routed = 0;
   /** Reads it may still take in its turn (negative: reads it took beyond its share). */
@@ -288,8 +299,26 @@ export class Pool implements ConnEvents {
 
   /** Replication bytes a replica trails the master by (0 when unknown). */
   lag(b: Backend): number {
-    if (b.offset < 0 || this.master.offset < 0) return 0;
-    return Math.max(0, this.master.offset - b.offset);
+    const applied = b.applied;
+    if (applied < 0 || this.master.offset < 0) return 0;
+    return Math.max(0, this.master.offset - applied);
+  }
+
+  /**
+   * Takes the master's slaveN lines (ip, port, offset as last acknowledged) onto the configured
+   * replicas: matched by address, or by port alone when only one replica has that port (the master
+   * sees the replica's IP, the configuration may name it by host name). A replica the master does
+   * not list (down, re-pointed elsewhere) has no acknowledged offset.
+   */
+  masterReplicas(listed: Array<{ ip: string; port: number; offset: number }>): void {
+    for (const r of this.replicas) {
+      let hit = listed.find((l) => l.port === r.port && l.ip === r.host);
+      if (hit === undefined) {
+        const byPort = listed.filter((l) => l.port === r.port);
+        if (byPort.length === 1 && this.replicas.filter((o) => o.port === r.port).length === 1) hit = byPort[0];
+      }
+      r.ackOffset = hit === undefined ? -1 : hit.offset;
+    }
   }
 
   /** Fails shared connections stalled for longer than the request timeout (passive check). */

@@ -207,7 +207,7 @@ export function resplit(ses: LocalSession, args: Buffer[]): void {
   if (sub === 'backends' && args.length === 2) {
     const pool = ses.ctx.pool;
     const lines = pool.all.map(
-      (b) => `${b.name} ${b.isMaster ? 'master' : 'replica'} ${b.eligible ? 'serving' : 'out'} offset=${b.offset} lag=${b.isMaster ? 0 : pool.lag(b)} routed=${b.routed}${b.reason ? ` reason=${b.reason}` : ''}`,
+      (b) => `${b.name} ${b.isMaster ? 'master' : 'replica'} ${b.eligible ? 'serving' : 'out'} offset=${b.offset}${b.isMaster ? '' : ` ack_offset=${b.ackOffset}`} lag=${b.isMaster ? 0 : pool.lag(b)} routed=${b.routed}${b.reason ? ` reason=${b.reason}` : ''}`,
     );
     return ses.local(Buffer.concat([Buffer.from(`*${lines.length}\r\n`), ...lines.map((l) => bulkReply(l))]));
   }
