@@ -111,6 +111,16 @@ describe('proxy pinning', function () {
     });
   });
 
+  describe('ordering behind a blocking command', () => {
+    it('a request in a later read waits for a BLPOP still blocked', async () => {
+      // Multibulk, as clients send them (the fast path takes those; inline requests never).
+      c.write('*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n1\r\n');
+      await new Promise((r) => setTimeout(r, 200));
+      c.write('*3\r\n$5\r\nRPUSH\r\n$1\r\nq\r\n$1\r\nx\r\n');
+      assert.deepEqual((await c.read(2, 5000)).map(String), ['*-1\r\n', ':1\r\n']);
+    });
+  });
+
   describe('MULTI', () => {
     it('refuses what the proxy refuses anyway, and EXEC aborts', async () => {
       assert.equal(await c.str('MULTI'), '+OK\r\n');
@@ -169,6 +179,32 @@ describe('proxy pinning', function () {
       assert.match(await c.str('CLIENT', 'INFO'), / db=1 /);
       assert.equal(await c.str('SELECT', '0'), '+OK\r\n');
       assert.equal(await c.str('GET', 'k'), '$-1\r\n');
+    });
+
+    it('a client whose WATCH or MULTI connection is lost is closed, not carried on unpinned', async () => {
+      const m = ctx.stack.master.port;
+      const killWhere = async (field: string) => {
+        const list = await ask(m, 'CLIENT', 'LIST');
+        const id = new RegExp(`id=(\\d+) [^\\n]* ${field} `).exec(list)![1];
+        assert.equal(await ask(m, 'CLIENT', 'KILL', 'ID', id), ':1\r\n');
+      };
+      assert.equal(await c.str('SET', 'w', 'theirs'), '+OK\r\n');
+      assert.equal(await c.str('WATCH', 'w'), '+OK\r\n');
+      assert.equal(await ask(ctx.stack.port, 'SET', 'w', 'changed'), '+OK\r\n');
+      await killWhere('cmd=watch');
+      // Redis would answer EXEC with nil (the watched key changed); unpinned, it would run the SET.
+      await c.waitClose();
+      assert.equal(await ask(ctx.stack.port, 'GET', 'w'), '$7\r\nchanged\r\n');
+      const c2 = await RawClient.connect(ctx.stack.port);
+      try {
+        assert.equal(await c2.str('MULTI'), '+OK\r\n');
+        assert.equal(await c2.str('SET', 't1', 'x'), '+QUEUED\r\n');
+        await killWhere('flags=x');
+        await c2.waitClose();
+        assert.equal(await ask(ctx.stack.port, 'EXISTS', 't1'), ':0\r\n');
+      } finally {
+        c2.close();
+      }
     });
 
     it('refuses SUBSCRIBE and PSUBSCRIBE', async () => {

@@ -160,7 +160,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     // see the peer's FIN); a peer that keeps sending is cut off (close-after-reply.ts).
     if (this.closing) return inputAfterClose(this.sock, this.closedAt, this.writer.pending);
     this.lastCmdAt = coarseNow();
-    if (this.authed && this.resp === 2 && this.tunnel === null && !this.pinned && !this.closing && this.deferred === null && this.parser.idle) {
+    if (this.authed && this.resp === 2 && this.tunnel === null && !this.pinned && !this.halted && !this.closing && this.deferred === null && this.parser.idle) {
       const pos = this.forward(d);
       if (pos === d.length) return;
       if (pos > 0) d = d.subarray(pos);
@@ -853,7 +853,14 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       scheduleFlush(this);
     } else if (conn === this.dedicated) {
       this.dedicated = null;
-      this.pinned = this.inMulti = false;
+      if (this.pinned) {
+        // WATCH or MULTI state lived on that connection: carrying on would run the transaction's
+        // commands one by one (or EXEC without the WATCH). The client closes after its replies,
+        // as it would see its own Redis connection drop.
+        this.pinned = this.inMulti = false;
+        this.closing = true;
+        scheduleFlush(this);
+      }
     } else if (conn === this.readConn) {
       this.readConn = null;
       return this.readFailover(conn, pending);
