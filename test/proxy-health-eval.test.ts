@@ -163,3 +163,19 @@ describe('replica offsets the master reports', () => {
     assert.deepEqual([r1.ackOffset, r2.ackOffset], [-1, -1]);
   });
 });
+
+describe('a backend answering BUSY', () => {
+  it('is alive: a busy master keeps serving, a busy replica takes no reads until its checks answer again', () => {
+    const { p, h } = setup({ rise: 1, fall: 1 });
+    const [m, r] = p.all;
+    master(h, m, 10);
+    replica(h, r, 10);
+    const busy = new ReplyError('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+    h.result(m, [busy, busy, busy]);
+    assert.deepEqual([m.up, m.eligible, m.offset], [true, true, 10]);
+    h.result(r, [busy, busy, busy]);
+    assert.deepEqual([r.up, r.eligible, r.reason], [true, false, 'busy running a script']);
+    replica(h, r, 10);
+    assert.deepEqual([r.eligible, r.busy], [true, false]);
+  });
+});

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { RawClient } from './helpers/raw';
 import { useProxyStack, startStack, calls, ask, replicasCaughtUp, waitFor, type Stack } from './proxy-helpers';
-import { classifyCommand, K } from '../src/proxy/classify';
+import { classifyCommand, xreadBlocks, K } from '../src/proxy/classify';
 import { allCommands, F } from '../src/resp/commands';
 import { encodeCommand } from '../src/resp/encode';
 import { buildConfig } from '../src/proxy/config';
@@ -49,6 +49,19 @@ describe('proxy routing', function () {
     assert.equal(kind('script|load'), K.SCRIPT);
     assert.equal(kind('script|flush'), K.SCRIPT);
     assert.equal(kind('script|exists'), K.WRITE);
+    assert.equal(kind('touch'), K.WRITE);
+    assert.equal(kind('object|idletime'), K.WRITE);
+    assert.equal(kind('object|encoding'), K.READ);
+    assert.equal(kind('script|kill'), K.BLOCK);
+    assert.equal(kind('function|kill'), K.BLOCK);
+    // BLOCK is found as xreadCommand parses options: not a group or consumer spelled "streams"/"block".
+    const argv = (s: string) => s.split(' ').map((a) => Buffer.from(a));
+    assert.equal(xreadBlocks(argv('XREADGROUP GROUP streams c1 BLOCK 3000 STREAMS st >')), true);
+    assert.equal(xreadBlocks(argv('XREADGROUP GROUP g block COUNT 1 STREAMS st >')), false);
+    assert.equal(xreadBlocks(argv('XREAD COUNT block STREAMS st 0')), false);
+    assert.equal(xreadBlocks(argv('XREAD BLOCK 0 STREAMS st $')), true);
+    assert.equal(xreadBlocks(argv('XREADGROUP GROUP g c NOACK BLOCK 10 STREAMS st >')), true);
+    assert.equal(xreadBlocks(argv('XREAD STREAMS block 0')), false);
   });
 
   it('sends writes to the master and spreads reads evenly over the replicas', async () => {

@@ -78,6 +78,8 @@ export class BackendConn implements Flushable {
   stalledMs = 0;
   /** Set when the connection was failed because the backend went silent, not because it was lost. */
   failedStalled = false;
+  /** Set when the backend closed the established connection (a FIN, no socket error). */
+  closedCleanly = false;
   /** Pub/sub tunnel: once the queue is empty every byte received goes here. */
   passthrough: ((chunk: Buffer) => void) | null = null;
   private readonly dec = new ReplyDecoder(false);
@@ -100,7 +102,11 @@ export class BackendConn implements Flushable {
     sock.on('connect', () => this.onConnect());
     if (STREAM_READS) sock.on('data', (d: Buffer) => this.onData(d));
     sock.on('error', (err) => this.fail(err.message));
-    sock.on('close', () => this.fail('connection closed by the backend'));
+    sock.on('close', () => {
+      // A FIN after the connection was up, with no socket error: Redis closed it (timeout, CLIENT KILL, exit).
+      if (!this.closed && this.ready) this.closedCleanly = true;
+      this.fail('connection closed by the backend');
+    });
     if (resp3) {
       // HELLO 3 carries the credentials itself; its reply (a map) is dropped, an error fails the connection.
       const args = ['HELLO', '3'];

@@ -64,6 +64,16 @@ const REFUSE = new Set([
  * `blocking` in Redis 7.0's table: on a shared connection they would stall every other client.
  */
 const WAITS = new Set(['wait', 'waitaof']);
+/**
+ * Flagged readonly, but about the master's own state rather than the data: TOUCH exists to refresh
+ * the master's access times (what eviction goes by), OBJECT IDLETIME/FREQ read them.
+ */
+const MASTER_STATE = new Set(['touch', 'object|idletime', 'object|freq']);
+/**
+ * SCRIPT KILL / FUNCTION KILL: the busy script runs on a shared master connection, which the master
+ * does not read until the script ends; they need a connection of their own (as blocking commands).
+ */
+const OWN_CONNECTION = new Set(['script|kill', 'function|kill']);
 const SUB = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
 
 /** The route of a known command (or subcommand). */
@@ -82,6 +92,8 @@ export function classifyCommand(cmd: Command): Route {
   else if (name === 'sscan' || name === 'hscan' || name === 'zscan') kind = K.KEYSCAN;
   else if (name === 'xread' || name === 'xreadgroup') kind = K.XREAD;
   else if (SCRIPT_RO.has(name)) kind = K.READ;
+  else if (MASTER_STATE.has(name)) kind = K.WRITE;
+  else if (OWN_CONNECTION.has(name)) kind = K.BLOCK;
   else if (cmd.bits & F.blocking) kind = K.BLOCK;
   else if (cmd.bits & F.readonly && !(cmd.bits & READ_MASK)) kind = K.READ;
   else kind = K.WRITE;
@@ -124,12 +136,18 @@ export function resolveRoute(argv: Buffer[]): Route {
   return routeOf(cmd);
 }
 
-/** Whether an XREAD/XREADGROUP request blocks (has a BLOCK option before STREAMS). */
+/**
+ * Whether an XREAD/XREADGROUP request blocks: a BLOCK option before STREAMS, read as Redis's
+ * xreadCommand reads options (COUNT and BLOCK take a value, GROUP two, so a group, consumer or count
+ * spelled "streams" or "block" is not taken for the keyword).
+ */
 export function xreadBlocks(argv: Buffer[]): boolean {
   for (let i = 1; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.length === 7 && a.latin1Slice(0, 7).toLowerCase() === 'streams') return false;
-    if (a.length === 5 && a.latin1Slice(0, 5).toLowerCase() === 'block') return true;
+    const o = argv[i].latin1Slice(0, Math.min(argv[i].length, 8)).toLowerCase();
+    if (o === 'block') return true;
+    if (o === 'count') i++;
+    else if (o === 'group') i += 2;
+    else if (o !== 'noack') return false; // STREAMS, or a syntax error the master reports
   }
   return false;
 }

@@ -180,6 +180,13 @@ export class HealthChecker {
   /** A check answered: PING, INFO replication, INFO persistence. */
   result(b: Backend, r: ReplyValue[]): void {
     const [pong, repl, pers] = r;
+    // BUSY: alive, running a script (or function) past busy-reply-threshold. Not down: requests in
+    // flight behind it stay (SCRIPT KILL can end it); a replica takes no reads meanwhile. Its
+    // replication state is as last seen (INFO is refused too).
+    const busy = pong instanceof ReplyError && pong.message.startsWith('BUSY');
+    if (busy !== b.busy) log().warn({ backend: b.name, busy }, busy ? 'backend busy running a script' : 'backend no longer busy');
+    b.busy = busy;
+    if (busy) return this.alive(b);
     if (pong instanceof ReplyError && !pong.message.startsWith('LOADING')) {
       this.failure(b, `PING: ${pong.message}`);
       return;
@@ -207,6 +214,11 @@ export class HealthChecker {
       b.lagRun = max > 0 && this.pool.lag(b) > max ? b.lagRun + 1 : 0;
       b.lagging = b.lagRun >= this.opts.fall;
     }
+    this.alive(b);
+  }
+
+  /** A check found the backend alive: the rise threshold, then who serves. */
+  private alive(b: Backend): void {
     b.failRun = 0;
     b.okRun++;
     b.checkError = '';

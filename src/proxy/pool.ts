@@ -40,6 +40,8 @@ export class Backend implements BackendAddr {
   linkUp = false;
   syncing = false;
   loading = false;
+  /** Its last check was answered BUSY (a long script): alive, but a replica takes no reads. */
+  busy = false;
   /**
    * master_replid from INFO replication ('' unknown). A replica that follows the configured master
    * has the master's id; one re-pointed at another server (REPLICAOF elsewhere) has that server's.
@@ -213,7 +215,10 @@ export class Pool implements ConnEvents {
     if (b.shared === conn) b.shared = null;
     stats.backendConnFailures++;
     log().warn({ backend: b.name, reason, pending: pending.length }, 'backend connection failed');
-    this.markDown(b, `passive: ${reason}`);
+    // A connection closed with nothing in flight is not a verdict on the backend: Redis's `timeout`
+    // closes idle clients, an operator's CLIENT KILL too. The next request reconnects (and fails
+    // over or errs if the backend is really gone); the health checks see a dead one within a period.
+    if (pending.length > 0 || !conn.closedCleanly) this.markDown(b, `passive: ${reason}`);
     for (const s of pending) {
       const req = s.kind === K.READ && s.tries < this.all.length + 1 ? s.request() : null;
       if (req !== null && conn.failedStalled && stalledTwice(s, b)) continue;
@@ -230,6 +235,9 @@ export class Pool implements ConnEvents {
         }
         s.restart();
         s.fail(R_NO_BACKEND);
+      } else if (!conn.ready && b.isMaster) {
+        // Never connected: nothing was sent, so the outcome is known (a master that is gone).
+        s.fail(errorReply(PE.MASTER_DOWN(b.name)));
       } else {
         stats.backendLostReplies += s.count - s.got;
         s.fail(errorReply(PE.BACKEND_LOST(b.name)));
@@ -257,6 +265,7 @@ export class Pool implements ConnEvents {
     let reason = '';
     if (!b.up) reason = b.checkError ? `down (${b.checkError})` : 'down';
     else if (b.loading) reason = 'loading';
+    else if (b.busy && !b.isMaster) reason = 'busy running a script';
     else if (!b.isMaster) {
       // A replica must be one, of this master (its replication id is the one the master last
       // reported, also while the master is down); with the master down, a replica that lost its
@@ -288,11 +297,12 @@ export class Pool implements ConnEvents {
     else {
       log().warn({ backend: b.name, role: b.isMaster ? 'master' : 'replica', reason }, 'backend not serving');
       // A backend the checks found down (stalled, unreachable): reads in flight on it move on now
-      // rather than at request-timeout-ms, and writes in flight on a master get the lost-reply
-      // error now (their outcome is unknown either way; with request-timeout-ms 0 they would wait
-      // for good).
+      // rather than at request-timeout-ms. Writes in flight on a master that went silent (a slow
+      // command, a hang) are left to request-timeout-ms and TCP: no other server could take them,
+      // and a master that answers after all (a 3 s command) gives them their real replies rather
+      // than an error for a write that was applied. New writes get the master-down error at once.
       const c = b.shared;
-      if (!b.up && c !== null && !c.closed && c.pending > 0) c.fail(`backend down: ${reason}`, b.silent);
+      if (!b.up && c !== null && !c.closed && c.pending > 0 && !(b.isMaster && b.silent)) c.fail(`backend down: ${reason}`, b.silent);
     }
     if (b.isMaster) for (const r of this.replicas) this.evaluateOne(r);
   }
