@@ -156,3 +156,26 @@ describe('proxy RESP3 read failover', function () {
     }
   });
 });
+
+describe('proxy RESP3 clients without a request timeout', function () {
+  this.timeout(30000);
+  let st: Stack | null = null;
+  before(async function () {
+    st = await startStack({ proxy: { 'request-timeout-ms': 0 } });
+    if (!st) this.skip();
+  });
+  after(async () => {
+    await st?.stop();
+  });
+
+  it("lets go of each closed client's replica connection (request-timeout-ms 0 too)", async () => {
+    const pool = st!.proxy.pool as unknown as { ownReads: Set<unknown> };
+    for (let i = 0; i < 30; i++) {
+      const c = await RawClient.connect(st!.port);
+      await c.str('HELLO', '3');
+      assert.equal(await c.str('GET', 'nothing'), '_\r\n');
+      c.close();
+    }
+    await waitFor('closed replica connections released', () => pool.ownReads.size === 0, 5000);
+  });
+});

@@ -333,8 +333,9 @@ export class Pool implements ConnEvents {
 
   /** Fails shared connections stalled for longer than the request timeout (passive check). */
   checkStalls(tickMs: number, timeoutMs: number): void {
-    if (timeoutMs <= 0) return;
+    // Closed connections leave the set on every tick, also when no timeout is set.
     for (const c of this.ownReads) if (c.closed) this.ownReads.delete(c);
+    if (timeoutMs <= 0) return;
     const conns: BackendConn[] = [...this.ownReads];
     for (const b of this.all) if (b.shared) conns.push(b.shared);
     for (const c of conns) {
