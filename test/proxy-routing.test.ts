@@ -164,6 +164,10 @@ describe('proxy routing', function () {
       assert.equal(await ask(st.master.port, 'SELECT', '3').then(() => ask(st.replicas[0].port, 'DBSIZE')), ':1\r\n');
       assert.equal(await c.str('SELECT', '16'), '-ERR DB index is out of range\r\n');
       assert.equal(await c.str('SELECT', 'x'), '-ERR value is not an integer or out of range\r\n');
+      // The proxy answers SELECT itself: its replies are Redis's, for every odd index.
+      for (const a of ['-0', '+1', '01', ' 1', '-1', '2147483647', '2147483648', '-2147483649', '4294967296', '1000000000000000000', '9223372036854775807', '9223372036854775808', '-9223372036854775808', '99999999999999999999', '15', '0']) {
+        assert.equal(await c.str('SELECT', a), await ask(st.master.port, 'SELECT', a), `SELECT ${JSON.stringify(a)}`);
+      }
     } finally {
       d.close();
     }

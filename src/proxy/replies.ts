@@ -17,6 +17,7 @@ export const PE = {
   RESPLIT_HELP: "ERR resplit: unknown RESPLIT subcommand (try RESPLIT READMODE MASTER|REPLICA or RESPLIT BACKENDS)",
   TOO_MANY_CLIENTS: 'ERR max number of clients reached',
   SELECT_NOT_INT: 'ERR value is not an integer or out of range',
+  SELECT_INT_RANGE: 'ERR value is out of range, value must between -2147483648 and 2147483647',
   HELLO_NOT_INT: 'ERR Protocol version is not an integer or out of range',
 } as const;
 

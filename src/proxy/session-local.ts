@@ -127,9 +127,13 @@ export function refuse(ses: LocalSession, r: Route, args?: Buffer[]): void {
 
 /** A SELECT index, or Redis's error text. */
 export function parseDb(a: Buffer, databases: number): number | string {
+  // As getIntFromObjectOrReply: a strict long long (string2ll: no "-0", no sign on 0), then an int.
   const s = a.latin1Slice(0, a.length);
-  if (!/^-?(0|[1-9][0-9]{0,17})$/.test(s)) return PE.SELECT_NOT_INT;
-  const n = Number(s);
+  if (!/^(0|-?[1-9][0-9]{0,18})$/.test(s)) return PE.SELECT_NOT_INT;
+  const big = BigInt(s);
+  if (big > 9223372036854775807n || big < -9223372036854775808n) return PE.SELECT_NOT_INT;
+  if (big > 2147483647n || big < -2147483648n) return PE.SELECT_INT_RANGE;
+  const n = Number(big);
   if (n < 0 || n >= databases) return E.DB_INDEX;
   return n;
 }
