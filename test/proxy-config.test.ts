@@ -25,6 +25,11 @@ describe('proxy configuration', function () {
     const bad: Array<[Record<string, unknown>, RegExp]> = [
       [{ port: 'abc' }, /^port: expected an integer/],
       [{ port: 70000 }, /^port: 70000 is out of range/],
+      [{ port: '0x1F90' }, /^port: expected an integer, got "0x1F90"/],
+      [{ 'fall': '1e1' }, /^fall: expected an integer/],
+      [{ bind: '' }, /^bind: may not be empty/],
+      [{ bind: null }, /^bind: may not be empty/],
+      [{ 'embedded-dir': ' ' }, /^embedded-dir: may not be empty/],
       [{ master: 'nohost' }, /^master: expected "host:port"/],
       [{ master: 'a:1', replicas: ['b:2', 'x'] }, /^replicas\[1\]: expected "host:port"/],
       [{ replicas: ['b:2'] }, /^replicas: external replicas need an external master/],

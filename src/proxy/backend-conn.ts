@@ -256,11 +256,13 @@ export class BackendConn implements Flushable {
 
 /** TCP keepalive and TCP_USER_TIMEOUT, so a dead peer is noticed even on an idle or stuck socket. */
 export function applyKeepalive(sock: net.Socket, o: ConnOptions): void {
-  if (o.keepaliveMs <= 0) return;
-  sock.setKeepAlive(true, o.keepaliveMs);
   try {
-    NetKeepAlive.setKeepAliveInterval(sock, Math.max(1000, Math.floor(o.keepaliveMs / 3)));
-    NetKeepAlive.setKeepAliveProbes(sock, o.keepaliveProbes);
+    // Independent settings: TCP_USER_TIMEOUT bounds unacknowledged sends with keepalive off too.
+    if (o.keepaliveMs > 0) {
+      sock.setKeepAlive(true, o.keepaliveMs);
+      NetKeepAlive.setKeepAliveInterval(sock, Math.max(1000, Math.floor(o.keepaliveMs / 3)));
+      NetKeepAlive.setKeepAliveProbes(sock, o.keepaliveProbes);
+    }
     if (o.userTimeoutMs > 0) NetKeepAlive.setUserTimeout(sock, o.userTimeoutMs);
   } catch (err) {
     log().debug({ err: (err as Error).message }, 'net-keepalive options unavailable');

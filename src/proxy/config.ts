@@ -24,12 +24,14 @@ interface Setting {
   min?: number;
   max?: number;
   values?: string[];
+  /** A string that may not be empty (an empty bind would listen on every interface). */
+  nonEmpty?: boolean;
 }
 
 /** Every setting. config/resplit.yaml documents the same list. */
 export const SETTINGS: Setting[] = [
   { key: 'port', kind: 'int', def: 6379, min: 0, max: 65535, doc: 'TCP port the proxy listens on (0: any free port)' },
-  { key: 'bind', kind: 'string', def: '127.0.0.1', doc: 'address the proxy listens on' },
+  { key: 'bind', kind: 'string', def: '127.0.0.1', nonEmpty: true, doc: 'address the proxy listens on' },
   { key: 'requirepass', kind: 'string', def: '', doc: "password clients must AUTH with (the proxy's own; empty: none)" },
   { key: 'maxclients', kind: 'int', def: 10000, min: 1, max: 1000000, doc: 'client connections accepted at once' },
   { key: 'databases', kind: 'int', def: 16, min: 1, max: 1000000, doc: 'number of databases SELECT accepts (as the backends)' },
@@ -37,7 +39,7 @@ export const SETTINGS: Setting[] = [
   { key: 'replicas', kind: 'addrs', def: [], doc: 'external replicas [host:port, ...]' },
   { key: 'backend-username', kind: 'string', def: '', doc: 'username the proxy uses with the backends' },
   { key: 'backend-password', kind: 'string', def: '', doc: 'password the proxy uses with the backends' },
-  { key: 'embedded-dir', kind: 'string', def: './data', doc: 'embedded mode: data directory (one subdirectory per server)' },
+  { key: 'embedded-dir', kind: 'string', def: './data', nonEmpty: true, doc: 'embedded mode: data directory (one subdirectory per server)' },
   { key: 'embedded-port', kind: 'int', def: 6380, min: 0, max: 65535, doc: 'embedded mode: master port; replicas use the next ports (0: a free port each)' },
   { key: 'embedded-replicas', kind: 'int', def: 2, min: 0, max: 16, doc: 'embedded mode: number of replicas' },
   { key: 'read-mode', kind: 'enum', def: 'replica', values: ['replica', 'master'], doc: "where reads go by default: 'replica' or 'master'" },
@@ -121,14 +123,17 @@ function convert(s: Setting, v: unknown): unknown {
   const key = s.key;
   switch (s.kind) {
     case 'int': {
-      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+      // Decimal only: Number() would take "0x1F90", "0b101", "1e3".
+      const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
       if (typeof n !== 'number' || !Number.isInteger(n)) throw new ConfigError(`${key}: expected an integer, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
       if (n < s.min! || n > s.max!) throw new ConfigError(`${key}: ${n} is out of range (${s.min}..${s.max})`);
       return n;
     }
     case 'string':
+      if (s.nonEmpty && (v === null || v === undefined)) throw new ConfigError(`${key}: may not be empty`);
       if (v === null || v === undefined) return '';
       if (typeof v !== 'string' && typeof v !== 'number') throw new ConfigError(`${key}: expected a string, got ${JSON.stringify(v)}`);
+      if (s.nonEmpty && String(v).trim() === '') throw new ConfigError(`${key}: may not be empty`);
       return String(v);
     case 'enum': {
       const t = String(v).toLowerCase();
