@@ -103,6 +103,35 @@ describe('proxy pinning', function () {
       assert.match(c.received().toString(), /\+QUEUED\r\n-ERR Protocol error: invalid multibulk length\r\n$/);
     });
 
+    it("a RESP3 subscriber's commands that the proxy refuses or answers itself do not reach the backend as they are", async () => {
+      const id = await c.str('CLIENT', 'ID');
+      await c.str('HELLO', '3');
+      assert.equal(await c.str('SUBSCRIBE', 'ch'), '>3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n');
+      c.write('CLIENT ID\r\nREPLICAOF NO ONE\r\nCLIENT REPLY OFF\r\nCLIENT SETNAME sub1\r\nPING\r\nSELECT 2\r\nHELLO 2\r\nCLIENT GETNAME\r\n');
+      assert.deepEqual((await c.read(8)).map(String), [
+        id,
+        "-ERR resplit: 'REPLICAOF' is not supported through the proxy\r\n",
+        "-ERR resplit: 'CLIENT REPLY' is not supported through the proxy\r\n",
+        '+OK\r\n',
+        '+PONG\r\n',
+        '+OK\r\n',
+        "-ERR resplit: 'HELLO' is not supported while subscribed through the proxy (RESET or unsubscribe first)\r\n",
+        '$4\r\nsub1\r\n',
+      ]);
+      // Inside a transaction: refused at queue time, so EXEC aborts.
+      c.write('MULTI\r\nCLIENT ID\r\nEXEC\r\n');
+      const [ok, err, exec] = (await c.read(3)).map(String);
+      assert.deepEqual([ok, exec], ['+OK\r\n', '-EXECABORT Transaction discarded because of previous errors.\r\n']);
+      assert.match(err, /^-ERR unknown command 'resplit:client-id-is-not-supported-in-a-subscribed-transaction'/);
+      // The SELECT made in the tunnel is the client's db after it.
+      assert.equal(await c.str('UNSUBSCRIBE'), '>3\r\n$11\r\nunsubscribe\r\n$2\r\nch\r\n:0\r\n');
+      assert.equal(await c.str('SET', 'indb2', 'v'), '+OK\r\n');
+      assert.equal(await ask(ctx.stack.master.port, 'EXISTS', 'indb2'), ':0\r\n');
+      assert.match(await ask(ctx.stack.master.port, 'INFO', 'keyspace'), /db2:keys=1,/);
+      assert.equal(await calls(ctx.stack.master.port, 'replicaof'), 0);
+      assert.equal(await calls(ctx.stack.master.port, 'client|reply'), 0);
+    });
+
     it('a protocol error after SUBSCRIBE comes after the subscribe reply', async () => {
       c.write('SUBSCRIBE x\r\n*1\r\n$a\r\n');
       await c.waitClose();

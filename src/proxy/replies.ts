@@ -12,6 +12,7 @@ export const PE = {
   READ_STALLED: (addr: string) => `ERR resplit: the read was in flight on two backends that went silent (the last ${addr}); it was not sent again`,
   MONITOR: 'ERR resplit: MONITOR is not supported through the proxy; connect to a backend directly',
   REFUSED: (name: string) => `ERR resplit: '${name}' is not supported through the proxy`,
+  HELLO_SUBSCRIBED: "ERR resplit: 'HELLO' is not supported while subscribed through the proxy (RESET or unsubscribe first)",
   IN_MULTI: (name: string) => `ERR resplit: '${name}' is not supported inside MULTI through the proxy`,
   READMODE: "ERR resplit: syntax is RESPLIT READMODE MASTER|REPLICA",
   RESPLIT_HELP: "ERR resplit: unknown RESPLIT subcommand (try RESPLIT READMODE MASTER|REPLICA or RESPLIT BACKENDS)",

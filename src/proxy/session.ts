@@ -676,6 +676,18 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     return this.ctx.configFilter(reply);
   }
 
+  /** TunnelOwner: a command the proxy answers itself, from a subscribed RESP3 client. */
+  runLocal(args: Buffer[], raw: Buffer | null, r: Route): void {
+    handleLocal(this, args, raw, r);
+  }
+
+  /** TunnelOwner: the tunnel forwarded SELECT (the backend answers it); a valid index is the client's db from now on. */
+  selected(args: Buffer[]): void {
+    if (args.length !== 2) return;
+    const db = parseDb(args[1], this.ctx.cfg.databases);
+    if (typeof db === 'number') this.db = db;
+  }
+
   // ---- transactions ----
 
   /** While pinned every request goes to the dedicated connection, in order. */

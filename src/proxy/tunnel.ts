@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { ReplyDecoder } from '../resp/decoder';
 import { encodeCommand, type ReplyWriter } from '../resp/encode';
-import { routeByName } from './classify';
+import { K, resolveRoute, routeByName, type Route } from './classify';
 import { scheduleFlush, type Flushable } from './flush';
-import { bulkReply, R_RESET } from './replies';
+import { bulkReply, errorReply, PE, refusal, R_RESET } from './replies';
 import type { BackendConn } from './backend-conn';
 import type { Slot } from './slot';
 
@@ -31,9 +31,21 @@ const SYNC_LEAVE = 1; // no subscription left: back to normal routing (unless th
 const SYNC_RESET = 2; // RESET: close the tunnel, reset the session, +RESET
 const SYNC_CLOSE = 3; // protocol error: its error after the tunnel's replies, then the client closes
 const SYNC_CONFIG = 4; // RESP3 CONFIG GET: sent now, its reply (the next non-push one) filtered
+const SYNC_ANSWER = 5; // RESP3: a command the proxy refuses, its error in order
+const SYNC_LOCAL = 6; // RESP3: a command the proxy answers itself (CLIENT ID, AUTH, ...), run in order
+/**
+ * The proxy's own commands a subscribed RESP3 client's tunnel still forwards: they act on the
+ * tunnel's connection as on the client's own (its transaction, its db) or are answered alike.
+ */
+const RAW_IN_TUNNEL = new Set(['ping', 'echo', 'multi', 'exec', 'discard', 'watch', 'unwatch', 'select', 'quit']);
 const UNSUBS = new Set(['unsubscribe', 'punsubscribe', 'sunsubscribe']);
-/** What a subscribed RESP3 client's CONFIG GET inside MULTI becomes: a command the backend refuses. */
-const CONFIG_IN_MULTI = encodeCommand(['resplit:config-get-is-not-supported-in-a-subscribed-transaction']);
+/**
+ * What a subscribed RESP3 client's CONFIG GET, or a command the proxy refuses or answers, becomes
+ * inside MULTI: a command the backend refuses, which aborts the transaction as a command refused at
+ * queue time (the proxy's own error cannot be put in order there: the backend queues any barrier).
+ */
+const notInTransaction = (name: string) => encodeCommand([`resplit:${name.replace('|', '-')}-is-not-supported-in-a-subscribed-transaction`]);
+const CONFIG_IN_MULTI = notInTransaction('config-get');
 
 /** What a tunnel needs from the session that owns it. */
 export interface TunnelOwner extends Flushable {
@@ -47,6 +59,10 @@ export interface TunnelOwner extends Flushable {
   reset(): void;
   /** CONFIG GET's reply as the proxy shows it (ProxyContext.configFilter). */
   filterConfig(reply: Buffer): Buffer;
+  /** Runs a command the proxy answers itself (after the tunnel has answered everything before it). */
+  runLocal(args: Buffer[], raw: Buffer | null, r: Route): void;
+  /** A SELECT the tunnel forwarded: the client's db once it leaves the tunnel. */
+  selected(args: Buffer[]): void;
 }
 
 export class Tunnel {
@@ -73,6 +89,8 @@ export class Tunnel {
   /** A CONFIG GET waiting for its barrier, then: its reply is the next reply that is not a push. */
   private configRequest: Buffer = EMPTY;
   private configNext = false;
+  /** A command for the owner to answer once its barrier returns (SYNC_LOCAL). */
+  private localReq: { args: Buffer[]; raw: Buffer | null; r: Route } | null = null;
 
   /** `out` is the owner's reply writer: the tunnel's replies go into it as they arrive. */
   constructor(readonly conn: BackendConn, private readonly owner: TunnelOwner, private readonly out: ReplyWriter) {
@@ -102,6 +120,21 @@ export class Tunnel {
     // come): no barrier until EXEC or DISCARD. (RESET and QUIT run at once even there.)
     if (lname === 'multi') this.inMulti = this.conn.resp3;
     else if (lname === 'exec' || lname === 'discard') this.inMulti = false;
+    // A subscribed RESP2 connection refuses everything but (un)subscribing, PING, QUIT and RESET
+    // itself (Redis's own error). A RESP3 one runs anything: what the proxy refuses or answers
+    // itself must not reach the backend as it is (REPLICAOF, CLIENT REPLY, CLIENT ID...).
+    if (this.conn.resp3) {
+      let r = routeByName(name);
+      if (r.container) r = resolveRoute(args);
+      const refused = r.kind === K.REFUSE || (r.kind === K.LOCAL && r.name === 'hello');
+      if (refused || (r.kind === K.LOCAL && !RAW_IN_TUNNEL.has(r.name))) {
+        if (this.inMulti) return this.conn.sendUntracked(notInTransaction(r.name));
+        if (refused) return this.barrier(SYNC_ANSWER, errorReply(r.name === 'hello' ? PE.HELLO_SUBSCRIBED : refusal(r)));
+        this.localReq = { args, raw, r };
+        return this.barrier(SYNC_LOCAL, EMPTY);
+      }
+      if (r.name === 'select' && !this.inMulti) this.owner.selected(args);
+    }
     // A RESP3 subscribed client may run CONFIG GET (RESP2 ones are refused by the backend): sent
     // once everything before it is answered, so its reply is known and filtered like any other.
     if (this.conn.resp3 && args.length >= 2 && lname === 'config' && args[1].latin1Slice(0, args[1].length).toLowerCase() === 'get') {
@@ -219,6 +252,15 @@ export class Tunnel {
     }
     this.sync = null;
     this.syncReply = EMPTY;
+    if (action === SYNC_LOCAL) {
+      const q = this.localReq!;
+      this.localReq = null;
+      // Its reply is queued behind the barrier's slot before that completes (completing lets the
+      // owner's loop go on with the next request).
+      this.owner.runLocal(q.args, q.raw, q.r);
+      s.complete(EMPTY);
+      return;
+    }
     if (this.discarding) {
       // held[0] is the DISCARD's reply; the pushes that came after it are the client's.
       this.discarding = false;
