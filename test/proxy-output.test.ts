@@ -161,3 +161,41 @@ describe('proxy output: big pipelined replies and the output limit', function ()
 function encodeBulk(v: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`$${v.length}\r\n`), v, Buffer.from('\r\n')]);
 }
+
+describe('proxy input: request bytes in flight', function () {
+  this.timeout(60000);
+  let st: Stack | null = null;
+  before(async function () {
+    st = await startStack({
+      replicas: 1,
+      // The stopped master must stay "up" (its requests in flight, not refused) for the test.
+      proxy: { 'max-pending-bytes-per-client': MB, 'request-timeout-ms': 0, 'health-check-timeout-ms': 60000, 'health-check-interval-ms': 60000 },
+    });
+    if (!st) this.skip();
+  });
+  after(async () => {
+    st?.master.proc.kill('SIGCONT');
+    await st?.stop();
+  });
+
+  it('a client pipelining writes to a stalled master is read only up to max-pending-bytes-per-client', async () => {
+    const c = await RawClient.connect(st!.port);
+    try {
+      assert.equal(await c.str('PING'), '+PONG\r\n');
+      const value = Buffer.alloc(256 * 1024, 'v');
+      const n = 40; // 10 MB of SETs
+      st!.master.proc.kill('SIGSTOP');
+      c.write(Buffer.concat(Array.from({ length: n }, (_, i) => encodeCommand(['SET', `p${i}`, value]))));
+      await new Promise((r) => setTimeout(r, 1500));
+      const [ses] = [...st!.proxy.ctx.sessions.values()];
+      // What the proxy took from the socket: the budget, one request past it, the parser's 256 KB.
+      assert.ok(ses.sock.bytesRead < 2 * MB, `the proxy read ${ses.sock.bytesRead} bytes of a pipeline to a stalled master`);
+      st!.master.proc.kill('SIGCONT');
+      const replies = await c.read(n, 20000);
+      assert.deepEqual(replies.map(String), Array.from({ length: n }, () => '+OK\r\n'));
+      assert.equal(await c.str('EXISTS', 'p0', `p${n - 1}`), ':2\r\n');
+    } finally {
+      c.close();
+    }
+  });
+});

@@ -61,6 +61,14 @@ export const SETTINGS: Setting[] = [
   { key: 'tcp-keepalive-probes', kind: 'int', def: 3, min: 1, max: 100, doc: 'TCP keepalive probes before the kernel drops a backend socket' },
   { key: 'tcp-user-timeout-ms', kind: 'int', def: 20000, min: 0, max: 3600000, doc: 'TCP_USER_TIMEOUT on backend sockets (0: off)' },
   { key: 'max-pending-per-client', kind: 'int', def: 1024, min: 1, max: 1000000, doc: 'requests in flight per client before the proxy stops reading from it' },
+  {
+    key: 'max-pending-bytes-per-client',
+    kind: 'int',
+    def: 67108864,
+    min: 1024,
+    max: Number.MAX_SAFE_INTEGER,
+    doc: 'request bytes in flight per client before the proxy stops reading from it (one bigger request still goes)',
+  },
   { key: 'client-output-pause-bytes', kind: 'int', def: 8388608, min: 1024, max: Number.MAX_SAFE_INTEGER, doc: "reply bytes held for a client (unsent, or waiting behind earlier replies) before the proxy stops reading that client's requests" },
   { key: 'client-output-limit-bytes', kind: 'int', def: 268435456, min: 1024, max: Number.MAX_SAFE_INTEGER, doc: 'reply bytes held for a client (unsent, or waiting behind earlier replies) before it is disconnected' },
   { key: 'proto-max-bulk-len', kind: 'int', def: 536870912, min: 1024, max: 536870912, doc: 'largest bulk argument accepted from clients' },
@@ -94,6 +102,7 @@ export interface ProxyConfig {
   tcpKeepaliveProbes: number;
   tcpUserTimeoutMs: number;
   maxPendingPerClient: number;
+  maxPendingBytesPerClient: number;
   clientOutputPauseBytes: number;
   clientOutputLimitBytes: number;
   protoMaxBulkLen: number;

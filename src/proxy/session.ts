@@ -45,6 +45,13 @@ const WAIT_OFFSET_MARK = encodeCommand(['PUBLISH', '__resplit__:wait', '']);
 let lastId = 0;
 
 /** EXEC of a transaction flagged at queue time went out as DISCARD: its +OK becomes Redis's EXECABORT. */
+/** A parsed request's size as sent on (multibulk framing included), for the in-flight byte budget. */
+function argvBytes(args: Buffer[]): number {
+  let n = 16;
+  for (const a of args) n += a.length + 16;
+  return n;
+}
+
 const execAbortPost: PostFn = (_s, reply) => (reply[0] === 43 /* '+' */ ? R_EXECABORT : reply);
 
 export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, TunnelOwner, LocalSession, RewriteSession {
@@ -93,6 +100,13 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
    * (Slot.held each). They count against the output limits with the unsent output.
    */
   private held = 0;
+  /**
+   * Request bytes in flight (Slot.reqBytes of the slots in the FIFO), against
+   * max-pending-bytes-per-client: past it no more requests are read, so a stuck backend cannot make
+   * the proxy buffer a client's pipeline without bound. `nextReqBytes`: the request being handled.
+   */
+  private inflightBytes = 0;
+  private nextReqBytes = 0;
   /** This client's own master connection (transactions, blocking commands), made on demand. */
   private dedicated: BackendConn | null = null;
   /** Every command goes to `dedicated` (between MULTI/WATCH and EXEC/DISCARD/UNWATCH). */
@@ -181,6 +195,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     const pool = this.ctx.pool;
     const maxBulk = this.ctx.cfg.protoMaxBulkLen;
     let room = this.ctx.cfg.maxPendingPerClient - this.count;
+    const maxBytes = this.ctx.cfg.maxPendingBytesPerClient;
     let pos = 0;
     let runStart = 0;
     let runN = 0;
@@ -188,7 +203,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     let runB: Backend | null = null;
     // Reads go to the master behind an unanswered write of this client, including one earlier in this chunk.
     let toMaster = this.readsToMaster();
-    while (room > 0 && scanFrame(d, pos, maxBulk)) {
+    while (room > 0 && this.inflightBytes + pos - runStart < maxBytes && scanFrame(d, pos, maxBulk)) {
       const r = routeByBytes(d, frame.nameStart, frame.nameEnd);
       const kind = r.kind;
       let b: Backend | null;
@@ -222,6 +237,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     const s = this.enqueue(kind);
     s.count = n;
     this.count += n - 1;
+    s.reqBytes = end - start;
+    this.inflightBytes += end - start;
     const bytes = d.subarray(start, end);
     // A read keeps its bytes for a retry; from the shared read buffer, the backend connection
     // replaces them with its own copy (BackendConn.send with copy).
@@ -235,6 +252,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     this.inLoop = true;
     this.waiting = false;
     const max = this.ctx.cfg.maxPendingPerClient;
+    const maxBytes = this.ctx.cfg.maxPendingBytesPerClient;
     try {
       while (!this.closing) {
         if (this.halted) {
@@ -244,7 +262,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
           }
           this.halted = false;
         }
-        if (this.count >= max) {
+        if (this.count >= max || this.inflightBytes >= maxBytes) {
           this.waiting = true;
           break;
         }
@@ -264,7 +282,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
           args = r;
           raw = this.parser.raw;
         }
+        this.nextReqBytes = raw !== null ? raw.length : argvBytes(args);
         this.handle(args, raw);
+        this.nextReqBytes = 0;
       }
     } finally {
       this.inLoop = false;
@@ -343,6 +363,12 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     else this.head = s;
     this.tail = s;
     this.count++;
+    // The request being handled is counted on its first slot (local replies included: they leave at once).
+    if (this.nextReqBytes !== 0) {
+      s.reqBytes = this.nextReqBytes;
+      this.inflightBytes += this.nextReqBytes;
+      this.nextReqBytes = 0;
+    }
     if (kind === K.WRITE) this.writesPending++;
     return s;
   }
@@ -375,6 +401,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       const n: Slot | null = h.next;
       h.next = null;
       this.count -= h.count;
+      this.inflightBytes -= h.reqBytes;
       if (h.kind === K.WRITE) this.writesPending--;
       h = n;
     }
@@ -385,7 +412,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     this.checkOutput();
     if (this.closed) return;
     scheduleFlush(this);
-    if (this.waiting && (this.count === 0 || (!this.halted && this.count <= this.ctx.cfg.maxPendingPerClient >> 1))) this.loop();
+    const cfg = this.ctx.cfg;
+    if (this.waiting && (this.count === 0 || (!this.halted && this.count <= cfg.maxPendingPerClient >> 1 && this.inflightBytes <= cfg.maxPendingBytesPerClient >> 1))) this.loop();
   }
 
   /**

@@ -51,6 +51,8 @@ export class Slot {
   arg = -1;
   /** Requests in the run (replies the backend owes this slot). */
   count = 1;
+  /** Request bytes the owner counts as in flight for this slot (its max-pending-bytes-per-client budget). */
+  reqBytes = 0;
   /** Replies received so far, and the bytes of those not yet passed on while the run is incomplete. */
   got = 0;
   parts: Buffer[] | null = null;
