@@ -32,8 +32,10 @@ export const K = {
   WAIT: 11,
   /** CONFIG GET: the master, its reply filtered (the backends' credentials and port are not shown). */
   CONFIG_GET: 12,
-  /** SCRIPT LOAD/FLUSH: the master, and a copy to every replica that is up (Redis 7 does not replicate them). */
+  /** SCRIPT LOAD/FLUSH: the master; the proxy's script cache learns or forgets (scripts.ts). */
   SCRIPT: 13,
+  /** EVALSHA_RO: a replica as EVAL_RO when the proxy knows the body, else the master (scripts.ts). */
+  EVALSHA_RO: 14,
 } as const;
 
 export interface Route {
@@ -47,7 +49,7 @@ export interface Route {
 }
 
 const READ_MASK = F.write | F.may_replicate | F.blocking | F.pubsub | F.admin;
-const SCRIPT_RO = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
+const SCRIPT_RO = new Set(['eval_ro', 'fcall_ro']);
 const LOCAL = new Set([
   'ping', 'echo', 'select', 'auth', 'hello', 'quit', 'reset', 'readonly', 'readwrite', 'role', 'resplit',
   'multi', 'exec', 'discard', 'watch', 'unwatch',
@@ -92,6 +94,7 @@ export function classifyCommand(cmd: Command): Route {
   else if (name === 'sscan' || name === 'hscan' || name === 'zscan') kind = K.KEYSCAN;
   else if (name === 'xread' || name === 'xreadgroup') kind = K.XREAD;
   else if (SCRIPT_RO.has(name)) kind = K.READ;
+  else if (name === 'evalsha_ro') kind = K.EVALSHA_RO;
   else if (MASTER_STATE.has(name)) kind = K.WRITE;
   else if (OWN_CONNECTION.has(name)) kind = K.BLOCK;
   else if (cmd.bits & F.blocking) kind = K.BLOCK;

@@ -6,12 +6,15 @@ import type { ProxyConfig } from './config';
 import type { Pool } from './pool';
 import type { PostFn } from './slot';
 import type { Session } from './session';
+import type { ScriptCache } from './scripts';
 
 /** What every session shares: configuration, backends, the session registry. */
 export interface ProxyContext {
   cfg: ProxyConfig;
   pool: Pool;
   sessions: Map<number, Session>;
+  /** Script bodies loaded through the proxy, for EVALSHA_RO on the replicas. */
+  scripts: ScriptCache;
   startedAt: number;
   /** Reply to writes while the master is down. */
   masterDown: Buffer;

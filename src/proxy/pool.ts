@@ -184,18 +184,6 @@ export class Pool implements ConnEvents {
     this.sharedConn(b).send(slot, raw, copy);
   }
 
-  /**
-   * Sends a request of the proxy's own to every replica that is up, its reply dropped: SCRIPT LOAD
-   * and SCRIPT FLUSH, whose effect Redis 7 does not replicate, so that EVALSHA_RO (routed to the
-   * replicas) finds a script loaded through the proxy.
-   */
-  toReplicas(raw: Buffer, what: string): void {
-    for (const b of this.replicas) {
-      if (!b.up) continue;
-      this.sharedConn(b).sendInternal(raw, what);
-    }
-  }
-
   /** The backend's shared connection, (re)opened if it has none. */
   private sharedConn(b: Backend): BackendConn {
     const c = b.shared;

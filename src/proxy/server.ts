@@ -12,6 +12,7 @@ import type { ProxyContext } from './context';
 import { stats } from './stats';
 import { PE, errorReply } from './replies';
 import { configFilter, infoPost, scanPost } from './local';
+import { ScriptCache } from './scripts';
 
 const log = lazyLogger('proxy');
 
@@ -46,6 +47,7 @@ export class ProxyServer {
       cfg,
       pool: this.pool,
       sessions: new Map(),
+      scripts: new ScriptCache(),
       startedAt,
       masterDown: errorReply(PE.MASTER_DOWN(master.name)),
       scanPost: scanPost(this.pool.all.length),

@@ -119,12 +119,12 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   /**
    * This transaction as the backend queued it (counted from its +QUEUED replies: Redis answers some
    * commands inside MULTI without queueing them): how many, which are CONFIG GET (filtered in
-   * EXEC's reply) and the SCRIPT LOAD/FLUSH to copy to the replicas once EXEC has run them. EXEC
+   * EXEC's reply) and the SCRIPT LOAD/FLUSH for the proxy's script cache once EXEC has run them. EXEC
    * halts the session until its reply, so these are read then, before another MULTI resets them.
    */
   private multiQueued = 0;
   private multiConfig: number[] | null = null;
-  private multiScripts: Array<[Buffer, string]> | null = null;
+  private multiScripts: Array<[Buffer[], string]> | null = null;
   /**
    * Subscribed: every request goes through the tunnel's dedicated connection as it is, until no
    * subscription is left. Not private: the tunnel checks it is still the session's (TunnelOwner).
@@ -343,8 +343,13 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       case K.CONFIG_GET:
         return configGet(this, args, raw);
       case K.SCRIPT:
-        if (this.ctx.pool.master.eligible) this.ctx.pool.toReplicas(raw ?? encodeCommand(args), r.name);
+        this.ctx.scripts.command(r.name, args);
         return r3 ? this.write3(args, raw) : this.write(args, raw);
+      case K.EVALSHA_RO: {
+        const ev = this.ctx.scripts.asEvalRo(args);
+        if (ev !== null) return r3 ? this.read3(ev, null) : this.read(ev, null);
+        return r3 ? this.write3(args, raw) : this.write(args, raw);
+      }
       case K.SUB:
         return this.subscribe(args, raw);
       default:
@@ -750,7 +755,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
         if (typeof db === 'number') this.multiDb = db;
       }
       const kind = r.kind;
-      const script = kind === K.SCRIPT ? (raw ?? encodeCommand(args)) : null;
+      // Copied: the arguments may be views of a read buffer that is reused.
+      const script = kind === K.SCRIPT ? args.map((a) => Buffer.from(a)) : null;
       this.sendDedicated(args, raw, K.WRITE).post = (_slot, reply) => {
         if (reply.length === R_QUEUED.length && reply.equals(R_QUEUED)) {
           if (kind === K.CONFIG_GET) (this.multiConfig ??= []).push(this.multiQueued);
@@ -791,7 +797,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
 
   /** A pinned client's command on its dedicated connection, with what its route adds (filter, copies). */
   private sendPinned(args: Buffer[], raw: Buffer | null, r: Route): void {
-    if (r.kind === K.SCRIPT) this.ctx.pool.toReplicas(raw ?? encodeCommand(args), r.name);
+    if (r.kind === K.SCRIPT) this.ctx.scripts.command(r.name, args);
     const s = this.sendDedicated(args, raw, K.WRITE);
     if (r.kind === K.CONFIG_GET) s.post = this.ctx.configPost;
   }
@@ -821,7 +827,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       this.db = s.arg;
       if (this.dedicated) this.dedicated.db = s.arg;
     }
-    if (this.multiScripts !== null) for (const [bytes, name] of this.multiScripts) this.ctx.pool.toReplicas(bytes, name);
+    if (this.multiScripts !== null) for (const [a, name] of this.multiScripts) this.ctx.scripts.command(name, a);
     return this.multiConfig === null ? reply : mapElements(reply, this.multiConfig, this.ctx.configFilter);
   };
 
