@@ -181,6 +181,38 @@ describe('proxy failover with a long request timeout', function () {
       st.replicas[0].proc.kill('SIGCONT');
     }
   });
+
+  it('the same for RESP3 clients (their own replica connections)', async () => {
+    await waitFor('every backend serving', () => st.proxy.pool.all.every((b) => b.eligible), 10000);
+    // Each RESP3 client reads over a replica connection of its own: clients are added until one
+    // reads from replica 1.
+    const cs: RawClient[] = [];
+    const onReplica1 = () =>
+      [...st.proxy.ctx.sessions.values()].some((ses) => (ses as unknown as { readConn: { addr: unknown } | null }).readConn?.addr === st.proxy.pool.replicas[1]);
+    try {
+      while (!onReplica1() && cs.length < 20) {
+        const c = await RawClient.connect(st.port);
+        cs.push(c);
+        await c.str('HELLO', '3');
+        assert.equal(await c.str('GET', 'key'), '$1\r\nv\r\n');
+      }
+      assert.ok(onReplica1(), 'no RESP3 client reads from replica 1');
+      st.replicas[1].proc.kill('SIGSTOP');
+      let worst = 0;
+      const t1 = Date.now();
+      while (Date.now() - t1 < 1500) {
+        const t0 = Date.now();
+        const rs = await Promise.all(cs.map((c) => c.str('GET', 'key')));
+        assert.deepEqual(rs, cs.map(() => '$1\r\nv\r\n'));
+        worst = Math.max(worst, Date.now() - t0);
+      }
+      assert.equal(st.proxy.pool.replicas[1].eligible, false);
+      assert.ok(worst < 3000, `a read waited ${worst} ms`);
+    } finally {
+      for (const c of cs) c.close();
+      st.replicas[1].proc.kill('SIGCONT');
+    }
+  });
 });
 
 describe('proxy: slow reads and a silent master', function () {

@@ -179,3 +179,34 @@ describe('a backend answering BUSY', () => {
     assert.deepEqual([r.eligible, r.busy], [true, false]);
   });
 });
+
+describe('a master back from a restart', () => {
+  it('with a new replication id does not take its replicas out before it serves again (no read outage)', () => {
+    const { p, h } = setup({ rise: 2, fall: 1 });
+    const [m, r] = p.all;
+    master(h, m, 100, 'A');
+    master(h, m, 100, 'A');
+    replica(h, r, 100, ['master_replid:A']);
+    assert.deepEqual([m.eligible, r.eligible], [true, true]);
+    h.failure(m, 'connection refused');
+    assert.equal(m.eligible, false);
+    replica(h, r, 100, ['master_replid:A', 'master_link_status:down']);
+    assert.equal(r.eligible, true, 'the master down: the replica serves');
+    // Restarted: a new id at its first check, not yet serving (rise 2). The replica still has A.
+    master(h, m, 0, 'B');
+    assert.equal(m.eligible, false);
+    assert.deepEqual([r.eligible, r.reason], [true, ''], 'reads go on while the master rises');
+    // A replica re-pointed at another server meanwhile is caught by the id it served with.
+    replica(h, r, 5, ['master_replid:C']);
+    assert.deepEqual([r.eligible, r.reason], [false, 'replicating from another master']);
+    replica(h, r, 100, ['master_replid:A', 'master_link_status:down']);
+    assert.equal(r.eligible, true);
+    // Serving again: the replica is out until it has resynced (link down, then syncing), then in.
+    master(h, m, 0, 'B');
+    assert.deepEqual([m.eligible, r.eligible, r.reason], [true, false, 'link to master down']);
+    replica(h, r, 0, ['master_replid:A', 'master_sync_in_progress:1']);
+    assert.deepEqual([r.eligible, r.reason], [false, 'syncing']);
+    replica(h, r, 0, ['master_replid:B']);
+    assert.equal(r.eligible, true);
+  });
+});

@@ -115,6 +115,8 @@ export class Pool implements ConnEvents {
   readonly master: Backend;
   readonly replicas: Backend[];
   private rr = 0;
+  /** The master's replication id as it reported it while serving (see evaluateOne). */
+  private servingReplid = '';
   /** The replica whose turn it is, and the event-loop pass in which its turn last started or ran on. */
   private runB: Backend | null = null;
   private runPass = -1;
@@ -255,19 +257,22 @@ export class Pool implements ConnEvents {
     else if (b.loading) reason = 'loading';
     else if (b.busy && !b.isMaster) reason = 'busy running a script';
     else if (!b.isMaster) {
-      // A replica must be one, of this master (its replication id is the one the master last
-      // reported, also while the master is down); with the master down, a replica that lost its
-      // link or lags still serves reads (stale reads beat no reads).
+      // A replica must be one, of this master: its replication id is the one the master reported
+      // while it last served (a master back from a restart has a new id before it serves again, and
+      // its replicas keep the old one until they resync: they go on serving reads meanwhile). With
+      // the master not serving, a replica that lost its link or lags still serves reads (stale
+      // reads beat no reads).
+      const ref = this.master.eligible || this.servingReplid === '' ? this.master.replid : this.servingReplid;
+      const foreign = b.replid !== '' && ref !== '' && b.replid !== ref;
       if (b.infoError) reason = `INFO replication refused (${b.infoError})`;
       else if (b.role !== 'slave') reason = `not a replica (role ${b.role || 'unknown'})`;
-      else if (b.replid && this.master.replid && b.replid !== this.master.replid) reason = 'replicating from another master';
-      else if (this.master.eligible) {
-        if (!b.linkUp) reason = 'link to master down';
-        else if (b.syncing) reason = 'syncing';
-        else if (b.lagging) reason = `lagging ${this.lag(b)} bytes`;
-      }
+      else if (this.master.eligible && !b.linkUp) reason = 'link to master down';
+      else if (this.master.eligible && b.syncing) reason = 'syncing';
+      else if (foreign) reason = 'replicating from another master';
+      else if (this.master.eligible && b.lagging) reason = `lagging ${this.lag(b)} bytes`;
     }
     const ok = reason === '';
+    if (ok && b.isMaster) this.servingReplid = b.replid;
     const was = b.reason;
     b.reason = reason;
     if (ok === b.eligible) {
@@ -291,6 +296,8 @@ export class Pool implements ConnEvents {
       // than an error for a write that was applied. New writes get the master-down error at once.
       const c = b.shared;
       if (!b.up && c !== null && !c.closed && c.pending > 0 && !(b.isMaster && b.silent)) c.fail(`backend down: ${reason}`, b.silent);
+      // RESP3 clients' own replica connections too (their sessions fail the reads over).
+      if (!b.up && !b.isMaster) for (const o of this.ownReads) if (o.addr === b && !o.closed && o.pending > 0) o.fail(`backend down: ${reason}`, b.silent);
     }
     if (b.isMaster) for (const r of this.replicas) this.evaluateOne(r);
   }
