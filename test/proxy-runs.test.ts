@@ -148,8 +148,9 @@ describe('proxy runs when a backend dies mid-run (scripted backends)', function 
     c.write(Buffer.concat(Array.from({ length: 16 }, (_, i) => encodeCommand(['GET', `k${i}`]))));
     const replies = (await c.read(16)).map(String);
     assert.deepEqual(replies, Array.from({ length: 16 }, (_, i) => bulk(`v:k${i}`)));
-    assert.ok(stats.readFailovers > before, 'the run was not failed over');
     assert.ok(replicas.some((r) => r.served === 5), 'no replica answered part of the run before dropping');
+    // Counted per read moved: the 11 unanswered ones (again if the next replica dropped too).
+    assert.ok(stats.readFailovers - before >= 11, `read failovers counted ${stats.readFailovers - before}`);
     // Replies already received may be with the client (a run's replies go out as they come): each GET is answered once.
     assert.equal([master, ...replicas].reduce((n, b) => n + b.served, 0), 16);
   });

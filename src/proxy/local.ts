@@ -79,6 +79,7 @@ export function proxySection(pool: Pool, startedAt: number): string {
     `proxy_commands_local:${stats.commandsLocal}`,
     `proxy_read_failovers:${stats.readFailovers}`,
     `proxy_reads_stalled:${stats.readsStalled}`,
+    `proxy_reads_no_backend:${stats.readsNoBackend}`,
     `proxy_master_down_rejects:${stats.masterDownRejects}`,
     `proxy_backend_lost_replies:${stats.backendLostReplies}`,
     `proxy_backend_connection_failures:${stats.backendConnFailures}`,

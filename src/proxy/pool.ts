@@ -115,6 +115,8 @@ export class Pool implements ConnEvents {
   readonly master: Backend;
   readonly replicas: Backend[];
   private rr = 0;
+  /** Whether some backend serves reads (null: none has yet). */
+  private readable: boolean | null = null;
   /** The master's replication id as it reported it while serving (see evaluateOne). */
   private servingReplid = '';
   /** The replica whose turn it is, and the event-loop pass in which its turn last started or ran on. */
@@ -208,14 +210,16 @@ export class Pool implements ConnEvents {
     // A connection closed with nothing in flight is not a verdict on the backend: Redis's `timeout`
     // closes idle clients, an operator's CLIENT KILL too. The next request reconnects (and fails
     // over or errs if the backend is really gone); the health checks see a dead one within a period.
-    if (pending.length > 0 || !conn.closedCleanly) this.markDown(b, `passive: ${reason}`);
+    // A master whose requests time out while its checks pass is slow (CLIENT PAUSE WRITE, a long
+    // command), not gone: its writes in flight get the error, new ones still go to it.
+    if ((pending.length > 0 || !conn.closedCleanly) && !(b.isMaster && conn.failedStalled)) this.markDown(b, `passive: ${reason}`);
     for (const s of pending) {
       const req = s.kind === K.READ && s.tries < this.all.length + 1 ? s.request() : null;
       if (req !== null && conn.failedStalled && stalledTwice(s, b)) continue;
       if (req !== null) {
         const next = this.readBackend(b);
         if (next) {
-          stats.readFailovers++;
+          stats.readFailovers += s.count - s.got;
           log().debug({ from: b.name, to: next.name }, 'read failover');
           s.restart();
           s.raw = req;
@@ -224,6 +228,7 @@ export class Pool implements ConnEvents {
           continue;
         }
         s.restart();
+        stats.readsNoBackend += s.count;
         s.fail(R_NO_BACKEND);
       } else if (!conn.ready && b.isMaster) {
         // Never connected: nothing was sent, so the outcome is known (a master that is gone).
@@ -249,6 +254,11 @@ export class Pool implements ConnEvents {
   evaluate(): void {
     this.evaluateOne(this.master);
     for (const r of this.replicas) this.evaluateOne(r);
+    // Said once per change (after serving once): reads are answered CLUSTERDOWN while none serves.
+    const readable = this.master.eligible || this.replicas.some((r) => r.eligible);
+    if (readable && this.readable === false) log().info('reads are served again');
+    else if (!readable && this.readable === true) log().error('no backend can serve reads: they are answered CLUSTERDOWN');
+    if (this.readable !== null || readable) this.readable = readable;
   }
 
   private evaluateOne(b: Backend): void {

@@ -28,6 +28,8 @@ export interface RewriteSession {
   local(reply: Buffer): void;
   /** The reply to a write while the master is down. */
   masterDown(): void;
+  /** The reply to a read no backend can serve (counted). */
+  noBackend(): void;
   /** A plain RESP2 write to the master. */
   write(args: Buffer[], raw: Buffer | null): void;
   /** RESP3: the client's own master connection, and its connection for reads. */
@@ -60,7 +62,7 @@ export function scan(ses: RewriteSession, args: Buffer[], raw: Buffer | null, id
       b = pool.readBackend();
     }
   }
-  if (b === null) return ses.local(R_NO_BACKEND);
+  if (b === null) return ses.noBackend();
   const nargs = args.slice();
   nargs[idx] = Buffer.from(c.toString(), 'latin1');
   const bytes = encodeCommand(nargs);

@@ -378,6 +378,12 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     return s;
   }
 
+  /** A read no backend can serve: CLUSTERDOWN, counted. Not private: RewriteSession. */
+  noBackend(): void {
+    stats.readsNoBackend++;
+    this.local(R_NO_BACKEND);
+  }
+
   /** A reply the proxy makes itself, in order with the forwarded ones. Not private: LocalSession. */
   local(reply: Buffer): void {
     stats.commandsLocal++;
@@ -573,7 +579,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     let b: Backend | null;
     if (this.readsToMaster() && pool.master.eligible) b = pool.master;
     else b = pool.readBackend();
-    if (b === null) return this.local(R_NO_BACKEND);
+    if (b === null) return this.noBackend();
     const s = this.enqueue(K.READ);
     const bytes = raw ?? encodeCommand(args);
     s.raw = bytes;
@@ -645,7 +651,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private read3(args: Buffer[], raw: Buffer | null): void {
     // Behind an unanswered write on the client's own master connection: the same connection, in order.
     const c = this.readsFollowWrites && this.writesPending > 0 && this.dedicatedConn() !== null ? this.dedicated : this.readConnection();
-    if (c === null) return this.local(R_NO_BACKEND);
+    if (c === null) return this.noBackend();
     this.sendRead3(c, this.enqueue(K.READ), raw ?? encodeCommand(args));
   }
 
@@ -876,6 +882,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       const c = bytes && s.kind === K.READ && s.tries < this.ctx.pool.all.length + 1 ? this.readConnection(from) : null;
       if (c === null || bytes === null) {
         log().warn({ client: this.id, from: from.name }, 'RESP3 read failover: no backend left for the read');
+        stats.readsNoBackend++;
         s.fail(R_NO_BACKEND);
         continue;
       }

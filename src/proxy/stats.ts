@@ -8,8 +8,10 @@ export const stats = {
   commandsMaster: 0,
   commandsReplica: 0,
   commandsLocal: 0,
-  /** Reads re-sent to another backend after theirs failed. */
+  /** Reads re-sent to another backend after theirs failed (each read of a pipelined run counts). */
   readFailovers: 0,
+  /** Reads answered CLUSTERDOWN: no backend could serve them. */
+  readsNoBackend: 0,
   /** Reads answered with an error after stalling backends (Slot.stalls). */
   readsStalled: 0,
   /** Writes refused at once because the master was down. */
