@@ -338,3 +338,32 @@ describe('proxy: slow reads and a silent master', function () {
     assert.equal(await ask(st.master.port, 'GET', 'a'), '$1\r\n2\r\n');
   });
 });
+
+describe('proxy: a replica that refuses reads without its master', function () {
+  this.timeout(30000);
+  let st: Stack;
+  before(async function () {
+    // Checks at the default period: Redis answers even PING with MASTERDOWN there, so the checks
+    // take it out too, but two periods later; its replies are seen at once.
+    const s = await stackWithKey(300, { 'health-check-interval-ms': 1000, fall: 2 });
+    if (!s) this.skip();
+    st = s!;
+  });
+  after(async () => {
+    await st?.stop();
+  });
+
+  it('is taken out at its first MASTERDOWN reply (replica-serve-stale-data no), not left serving errors while the master is down', async () => {
+    assert.equal(await ask(st.replicas[1].port, 'CONFIG', 'SET', 'replica-serve-stale-data', 'no'), '+OK\r\n');
+    await st.master.kill9();
+    const loop = readLoops(st.port, 3, '$1\r\nv\r\n');
+    await sleep(1500);
+    const { total, bad } = await loop.stop();
+    assert.ok(total > 1000, `only ${total} reads`);
+    // At most the reads in flight on it when it first answered so (3 clients x 50 pipelined).
+    assert.ok(bad.length <= 150, `${bad.length} reads failed: ${bad[0]}`);
+    for (const b of bad) assert.match(b, /^-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'\.\r\n$/);
+    assert.equal(st.proxy.pool.replicas[1].eligible, false);
+    assert.equal(st.proxy.pool.replicas[0].eligible, true, st.proxy.pool.replicas[0].reason);
+  });
+});

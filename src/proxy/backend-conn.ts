@@ -36,6 +36,8 @@ export interface ConnOptions {
 /** Told when a connection fails, with the slots it never answered (oldest first). */
 export interface ConnEvents {
   connFailed(conn: BackendConn, pending: Slot[], reason: string): void;
+  /** A reply said the backend cannot serve reads now: "MASTERDOWN" or "LOADING". */
+  refused?(conn: BackendConn, what: string): void;
 }
 
 /** Replies to requests the proxy adds itself (SELECT prefixes, AUTH) are dropped. */
@@ -209,6 +211,8 @@ export class BackendConn implements Flushable {
         const want = s.count - s.got;
         const k = dec.skip(want);
         if (k === 0) return;
+        const refusal = dec.takeRefusal();
+        if (refusal !== '' && this.events.refused) this.events.refused(this, refusal);
         if (k < want) {
           // Part of a run: keep what arrived, wait for the rest.
           s.partial(k, dec.take());

@@ -208,6 +208,7 @@ export class HealthChecker {
       this.pool.masterReplicas(listedReplicas(replInfo));
     } else {
       b.linkUp = replInfo.get('master_link_status') === 'up';
+      if (b.linkUp) b.refusesStale = false;
       b.syncing = replInfo.get('master_sync_in_progress') === '1';
       b.offset = num(replInfo.get('slave_repl_offset') ?? replInfo.get('master_repl_offset'));
       const max = this.pool.opts.maxReplicaLag;

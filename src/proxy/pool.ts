@@ -43,6 +43,11 @@ export class Backend implements BackendAddr {
   /** Its last check was answered BUSY (a long script): alive, but a replica takes no reads. */
   busy = false;
   /**
+   * A replica answered a read MASTERDOWN (replica-serve-stale-data no): it takes no reads while its
+   * link is down, whatever the master's state. Learnt from replies, forgotten when its link is up.
+   */
+  refusesStale = false;
+  /**
    * master_replid from INFO replication ('' unknown). A replica that follows the configured master
    * has the master's id; one re-pointed at another server (REPLICAOF elsewhere) has that server's.
    */
@@ -240,6 +245,24 @@ export class Pool implements ConnEvents {
     }
   }
 
+  /**
+   * Passive: a reply from a replica said it cannot serve reads now (MASTERDOWN: no link and
+   * replica-serve-stale-data no; LOADING). It is taken out at once rather than at its next check;
+   * the replies already sent pass to the clients as Redis's own errors.
+   */
+  refused(conn: BackendConn, what: string): void {
+    const b = conn.addr as Backend;
+    if (b.isMaster) return;
+    if (what === 'MASTERDOWN' && (!b.refusesStale || b.linkUp)) {
+      // The reply itself says the link is down (the last check may be from before).
+      b.refusesStale = true;
+      b.linkUp = false;
+    } else if (what === 'LOADING' && !b.loading) b.loading = true;
+    else return;
+    log().warn({ backend: b.name, reply: what }, 'replica refuses reads');
+    this.evaluate();
+  }
+
   /** Marks a backend unreachable at once (a connection failure is not a matter of thresholds). */
   markDown(b: Backend, reason: string): void {
     b.okRun = 0;
@@ -266,6 +289,7 @@ export class Pool implements ConnEvents {
     if (!b.up) reason = b.checkError ? `down (${b.checkError})` : 'down';
     else if (b.loading) reason = 'loading';
     else if (b.busy && !b.isMaster) reason = 'busy running a script';
+    else if (b.refusesStale && !b.linkUp) reason = 'refuses reads without its master link (replica-serve-stale-data no)';
     else if (!b.isMaster) {
       // A replica must be one, of this master: its replication id is the one the master reported
       // while it last served (a master back from a restart has a new id before it serves again, and

@@ -894,6 +894,11 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
 
   // ---- dedicated connection events ----
 
+  /** A reply on one of the client's own connections said its replica cannot serve reads now. */
+  refused(conn: BackendConn, what: string): void {
+    this.ctx.pool.refused(conn, what);
+  }
+
   connFailed(conn: BackendConn, pending: Slot[], reason: string): void {
     log().info({ client: this.id, backend: conn.addr.name, reason }, 'dedicated backend connection lost');
     const t = this.tunnel;

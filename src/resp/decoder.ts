@@ -108,6 +108,25 @@ export class ReplyDecoder {
    * object per reply. Top-level bulk, status, integer and error replies (nearly all traffic) are
    * scanned inline; anything else goes through the general state machine.
    */
+  /**
+   * Raw mode: "MASTERDOWN" or "LOADING" when a top-level error reply skipped since the last
+   * takeRefusal() began so (a replica with replica-serve-stale-data no and no link, or loading).
+   */
+  private refusal = '';
+
+  private noteRefusal(b: Buffer, start: number, end: number): void {
+    const w = b.latin1Slice(start, Math.min(end, start + 11));
+    if (w === 'MASTERDOWN ') this.refusal = 'MASTERDOWN';
+    else if (w.startsWith('LOADING ')) this.refusal = 'LOADING';
+  }
+
+  /** The refusal noted (see `refusal`), cleared. */
+  takeRefusal(): string {
+    const r = this.refusal;
+    this.refusal = '';
+    return r;
+  }
+
   skip(n: number): number {
     let k = 0;
     while (k < n) {
@@ -146,6 +165,8 @@ export class ReplyDecoder {
           let i = pos + 1;
           while (i < len && b[i] !== 13) i++;
           if (i + 1 >= len) break;
+          // A replica that cannot serve reads says so in every reply: noted for the proxy's health.
+          if (t === 45 && (b[pos + 1] === 77 /* M */ || b[pos + 1] === 76 /* L */)) this.noteRefusal(b, pos + 1, i);
           this.pos = i + 2;
           this.done = this.rawLen + this.pos - this.frameStart;
           k++;
