@@ -152,6 +152,28 @@ describe('proxy routing', function () {
     }
   });
 
+  it('reads pipelined behind EXEC, a blocking pop or WAIT go to the master too (they wait for its reply)', async () => {
+    assert.equal(await c.str('SET', 'rw', 'old'), '+OK\r\n');
+    await replicasCaughtUp(st);
+    for (const r of st.replicas) assert.equal(await ask(r.port, 'CLIENT', 'PAUSE', '2000', 'WRITE'), '+OK\r\n');
+    try {
+      const gets = (k: string) => Array.from({ length: 5 }, () => encodeCommand(['GET', k]));
+      c.write(Buffer.concat([encodeCommand(['MULTI']), encodeCommand(['SET', 'rw', 'new']), encodeCommand(['EXEC']), ...gets('rw'), encodeCommand(['SET', 'rw', 'later'])]));
+      const r1 = (await c.read(9)).map(String);
+      assert.deepEqual(r1.slice(3, 8), new Array(5).fill('$3\r\nnew\r\n'));
+      c.write(Buffer.concat([encodeCommand(['RPUSH', 'src', 'a']), encodeCommand(['BLMOVE', 'src', 'dst', 'LEFT', 'LEFT', '1']), encodeCommand(['LLEN', 'dst']), encodeCommand(['WAIT', '0', '0']), encodeCommand(['LLEN', 'src'])]));
+      assert.deepEqual((await c.read(5)).map(String), [':1\r\n', '$1\r\na\r\n', ':1\r\n', ':0\r\n', ':0\r\n']);
+      assert.equal((await calls(st.replicas[0].port, 'get')) + (await calls(st.replicas[1].port, 'get')), 0);
+      assert.equal((await calls(st.replicas[0].port, 'llen')) + (await calls(st.replicas[1].port, 'llen')), 0);
+    } finally {
+      for (const r of st.replicas) await ask(r.port, 'CLIENT', 'UNPAUSE');
+    }
+    // Sent on their own, after the replies: the replicas serve reads again.
+    await replicasCaughtUp(st);
+    for (let i = 0; i < 4; i++) assert.equal(await c.str('GET', 'rw'), '$5\r\nlater\r\n');
+    assert.ok((await calls(st.replicas[0].port, 'get')) + (await calls(st.replicas[1].port, 'get')) > 0);
+  });
+
   it('keeps the selected db per client, on whichever backend serves it', async () => {
     const d = await RawClient.connect(st.port);
     try {

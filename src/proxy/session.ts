@@ -93,8 +93,16 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
 
   /** Whether this client's next read goes to the master: its read mode, or a write of it still unanswered. Not private: RewriteSession (SCAN). */
   readsToMaster(): boolean {
-    return this.readMaster || (this.readsFollowWrites && this.writesPending > 0);
+    return this.readMaster || (this.readsFollowWrites && (this.writesPending > 0 || this.afterWrite));
   }
+  /**
+   * An ordering barrier that may have written (EXEC, a blocking command, WAIT) held this client's
+   * later requests until its reply: reads pipelined behind it are handled with the write answered,
+   * yet belong behind it as much as behind an unanswered write (reads-after-writes). Set when the
+   * barrier lifts, cleared once the client's buffered input is used up.
+   */
+  private haltWrote = false;
+  private afterWrite = false;
   /**
    * Reply bytes received for this client and not yet passed to `out`: replies behind the FIFO head
    * (Slot.held each). They count against the output limits with the unsent output.
@@ -261,6 +269,10 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
             break;
           }
           this.halted = false;
+          if (this.haltWrote) {
+            this.haltWrote = false;
+            this.afterWrite = true;
+          }
         }
         if (this.count >= max || this.inflightBytes >= maxBytes) {
           this.waiting = true;
@@ -274,7 +286,10 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
           this.deferred = this.deferredRaw = null;
         } else {
           const r = this.parser.next();
-          if (r === null) break;
+          if (r === null) {
+            this.afterWrite = false;
+            break;
+          }
           if (r instanceof ProtocolError) {
             this.protocolError(r);
             break;
@@ -650,7 +665,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   /** RESP3 reads: on the client's own replica connection. */
   private read3(args: Buffer[], raw: Buffer | null): void {
     // Behind an unanswered write on the client's own master connection: the same connection, in order.
-    const c = this.readsFollowWrites && this.writesPending > 0 && this.dedicatedConn() !== null ? this.dedicated : this.readConnection();
+    const c = this.readsFollowWrites && (this.writesPending > 0 || this.afterWrite) && this.dedicatedConn() !== null ? this.dedicated : this.readConnection();
     if (c === null) return this.noBackend();
     this.sendRead3(c, this.enqueue(K.READ), raw ?? encodeCommand(args));
   }
@@ -668,7 +683,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (!this.drained(args, raw)) return;
     if (!this.dedicatedConn()) return this.masterDown();
     this.sendDedicated(args, raw, K.BLOCK);
-    this.halted = true;
+    this.halted = this.haltWrote = true;
   }
 
   /** WAIT: like a blocking command, after moving the dedicated connection's write offset forward. */
@@ -678,7 +693,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (!c) return this.masterDown();
     c.sendInternal(WAIT_OFFSET_MARK, 'PUBLISH');
     this.sendDedicated(args, raw, K.BLOCK);
-    this.halted = true;
+    this.halted = this.haltWrote = true;
   }
 
   /**
@@ -746,7 +761,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
           }
         }
         this.unpin();
-        this.halted = true;
+        this.halted = this.haltWrote = true;
         return;
       }
       // Refused while queueing, as Redis rejects a command at queue time: the error now, and the
