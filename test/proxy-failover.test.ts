@@ -367,3 +367,46 @@ describe('proxy: a replica that refuses reads without its master', function () {
     assert.equal(st.proxy.pool.replicas[0].eligible, true, st.proxy.pool.replicas[0].reason);
   });
 });
+
+describe('proxy: SCAN across a failover', function () {
+  this.timeout(30000);
+  let st: Stack;
+  before(async function () {
+    const s = await stackWithKey(300);
+    if (!s) this.skip();
+    st = s!;
+  });
+  after(async () => {
+    await st?.stop();
+  });
+
+  it('a scan whose replica dies midway restarts on another backend: every key is returned', async () => {
+    const c = await RawClient.connect(st.port);
+    try {
+      const n = 3000;
+      for (let i = 0; i < n; i += 500) {
+        const args = ['MSET'];
+        for (let j = i; j < i + 500; j++) args.push(`s:${j}`, 'x');
+        assert.equal(await c.str(...args), '+OK\r\n');
+      }
+      await replicasCaughtUp(st);
+      const seen = new Set<string>();
+      let cursor = '0';
+      let pages = 0;
+      do {
+        const [next, keys] = (await c.value('SCAN', cursor, 'MATCH', 's:*', 'COUNT', '100')) as [Buffer, Buffer[]];
+        for (const k of keys) seen.add(k.toString());
+        cursor = next.toString();
+        if (++pages === 5) {
+          // The backend this cursor is bound to (cursor = server cursor x backends + index) goes away.
+          const b = st.proxy.pool.all[Number(BigInt(cursor) % BigInt(st.proxy.pool.all.length))];
+          assert.equal(b.isMaster, false);
+          await st.replicas[b.index - 1].kill9();
+        }
+      } while (cursor !== '0');
+      assert.equal(seen.size, n);
+    } finally {
+      c.close();
+    }
+  });
+});

@@ -219,7 +219,7 @@ export class Pool implements ConnEvents {
     // command), not gone: its writes in flight get the error, new ones still go to it.
     if ((pending.length > 0 || !conn.closedCleanly) && !(b.isMaster && conn.failedStalled)) this.markDown(b, `passive: ${reason}`);
     for (const s of pending) {
-      const req = s.kind === K.READ && s.tries < this.all.length + 1 ? s.request() : null;
+      const req = s.kind === K.READ && s.tries < this.all.length + 1 ? (s.scanRestart ?? s.request()) : null;
       if (req !== null && conn.failedStalled && stalledTwice(s, b)) continue;
       if (req !== null) {
         const next = this.readBackend(b);

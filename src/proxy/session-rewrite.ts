@@ -58,8 +58,11 @@ export function scan(ses: RewriteSession, args: Buffer[], raw: Buffer | null, id
     c = cur / n;
     b = pool.all[Number(cur % n)];
     if (!b.eligible) {
-      log().info({ client: ses.id, backend: b.name }, 'SCAN cursor backend unavailable, continuing on another backend');
+      // A cursor means nothing to another server (each hashes keys with its own seed): the scan
+      // starts over there. Keys may come twice, as SCAN allows; none present throughout is missed.
+      log().info({ client: ses.id, backend: b.name }, 'SCAN cursor backend unavailable, restarting the scan on another backend');
       b = pool.readBackend();
+      c = 0n;
     }
   }
   if (b === null) return ses.noBackend();
@@ -68,6 +71,10 @@ export function scan(ses: RewriteSession, args: Buffer[], raw: Buffer | null, id
   const bytes = encodeCommand(nargs);
   const s = ses.enqueue(K.READ);
   s.raw = bytes;
+  if (c !== 0n) {
+    nargs[idx] = Buffer.from('0', 'latin1');
+    s.scanRestart = encodeCommand(nargs);
+  }
   s.post = ses.ctx.scanPost;
   pool.send(b, s, bytes);
 }

@@ -51,6 +51,8 @@ export class Slot {
   arg = -1;
   /** Requests in the run (replies the backend owes this slot). */
   count = 1;
+  /** A SCAN with a cursor: the same request from cursor 0, what a failover sends (a cursor is one server's). */
+  scanRestart: Buffer | null = null;
   /** Request bytes the owner counts as in flight for this slot (its max-pending-bytes-per-client budget). */
   reqBytes = 0;
   /** Replies received so far, and the bytes of those not yet passed on while the run is incomplete. */
