@@ -371,6 +371,24 @@ describe('proxy routing', function () {
     assert.equal(await c.str('CLIENT', 'LIST', 'TYPE', 'pubsub'), '$0\r\n\r\n');
     assert.equal(await c.str('CLIENT', 'LIST', 'TYPE', 'master'), '$0\r\n\r\n');
     assert.match(await c.str('CLIENT', 'LIST', 'TYPE', 'normal'), new RegExp(`id=${me} `));
+    assert.match(await c.str('CLIENT', 'INFO'), / cmd=client\|info /);
+    // Tracking is never on through the proxy, its clients are never evicted: answered as Redis
+    // answers a connection without tracking (the same bytes as the master's, RESP2 and RESP3).
+    for (const cmd of [['CLIENT', 'GETREDIR'], ['CLIENT', 'TRACKINGINFO'], ['CLIENT', 'NO-EVICT', 'on'], ['CLIENT', 'NO-EVICT', 'OFF'], ['CLIENT', 'NO-EVICT', 'x']]) {
+      assert.equal(await c.str(...cmd), await ask(st.master.port, ...cmd), cmd.join(' '));
+    }
+    const m3 = await RawClient.connect(st.master.port);
+    const p3 = await RawClient.connect(st.port);
+    try {
+      await m3.str('HELLO', '3');
+      await p3.str('HELLO', '3');
+      assert.equal(await p3.str('CLIENT', 'TRACKINGINFO'), await m3.str('CLIENT', 'TRACKINGINFO'));
+    } finally {
+      m3.close();
+      p3.close();
+    }
+    assert.equal(await c.str('SHUTDOWN'), "-ERR resplit: 'SHUTDOWN' is not supported through the proxy\r\n");
+    assert.equal(await calls(st.master.port, 'shutdown'), 0);
     assert.equal(await c.str('CLIENT', 'LIST', 'TYPE', 'bogus'), "-ERR Unknown client type 'bogus'\r\n");
     assert.equal(await c.str('CLIENT', 'LIST', 'foo'), '-ERR syntax error\r\n');
     assert.equal(await c.str('ECHO'), "-ERR wrong number of arguments for 'echo' command\r\n");

@@ -54,12 +54,17 @@ const LOCAL = new Set([
   'ping', 'echo', 'select', 'auth', 'hello', 'quit', 'reset', 'readonly', 'readwrite', 'role', 'resplit',
   'multi', 'exec', 'discard', 'watch', 'unwatch',
   'client|setname', 'client|getname', 'client|id', 'client|info', 'client|setinfo', 'client|list', 'acl|whoami',
+  // About the client's own connection, answered for it: tracking is never on through the proxy,
+  // and the proxy's own clients are never evicted.
+  'client|getredir', 'client|trackinginfo', 'client|no-evict',
 ]);
 /** Would change or hijack a shared backend connection's state, or is meaningless through a proxy. */
 const REFUSE = new Set([
   'monitor', 'sync', 'psync', 'replicaof', 'slaveof', 'replconf', 'failover',
-  'client|reply', 'client|tracking', 'client|caching', 'client|getredir', 'client|trackinginfo',
-  'client|kill', 'client|unblock', 'client|no-evict', 'client|no-touch',
+  // Would stop the master for every client of the endpoint (an embedded one is not restarted).
+  'shutdown',
+  'client|reply', 'client|tracking', 'client|caching',
+  'client|kill', 'client|unblock', 'client|no-touch',
 ]);
 /**
  * Commands that hold their connection until something happens elsewhere but are not flagged
@@ -206,6 +211,7 @@ export const routedName = { name: '' };
  */
 export const LOCAL_NOT_IN_MULTI = new Set([
   'client|setname', 'client|getname', 'client|id', 'client|info', 'client|list', 'client|setinfo',
+  'client|getredir', 'client|trackinginfo', 'client|no-evict',
   'auth', 'hello', 'readonly', 'readwrite', 'role', 'resplit', 'acl|whoami',
 ]);
 /** Subscribing inside MULTI would leave the client subscribed after EXEC on a connection that is not a tunnel. */

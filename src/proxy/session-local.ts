@@ -10,6 +10,12 @@ import { clientLine, clientListFilter, clientType, helloReply, roleReply, textRe
 import { PE, errorReply, refusal, bulkReply, intReply, R_OK, R_NIL, R_NULL3, R_PONG, R_RESET, R_EXEC_NO_MULTI, R_DISCARD_NO_MULTI } from './replies';
 import type { ProxyContext } from './context';
 
+const R_MINUS_ONE = Buffer.from(':-1\r\n');
+/** CLIENT TRACKINGINFO with tracking off, as Redis 7.0 shapes it (flags a set in RESP3). */
+const TRACKINGINFO_REST = '$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n';
+const R_TRACKINGINFO2 = Buffer.from(`*6\r\n$5\r\nflags\r\n*1\r\n${TRACKINGINFO_REST}`);
+const R_TRACKINGINFO3 = Buffer.from(`%3\r\n$5\r\nflags\r\n~1\r\n${TRACKINGINFO_REST}`);
+
 /** What these commands need of a session (Session implements it). */
 export interface LocalSession extends ClientView {
   readonly ctx: ProxyContext;
@@ -104,6 +110,14 @@ export function handleLocal(ses: LocalSession, args: Buffer[], raw: Buffer | nul
         }
       } else for (const c of ses.ctx.sessions.values()) if (!f.type || clientType(c) === f.type) s += clientLine(c, now) + '\n';
       return ses.local(textReply(ses.resp, s));
+    }
+    case 'client|getredir':
+      return ses.local(R_MINUS_ONE);
+    case 'client|trackinginfo':
+      return ses.local(ses.resp === 3 ? R_TRACKINGINFO3 : R_TRACKINGINFO2);
+    case 'client|no-evict': {
+      const v = args[2].latin1Slice(0, args[2].length).toLowerCase();
+      return ses.local(v === 'on' || v === 'off' ? R_OK : errorReply(E.SYNTAX));
     }
     case 'client|setinfo': {
       const attr = args[2].latin1Slice(0, args[2].length).toLowerCase();

@@ -322,10 +322,14 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private handle(args: Buffer[], raw: Buffer | null): void {
     const a0 = args[0];
     const name = a0.latin1Slice(0, a0.length);
-    this.lastCmd = name;
-    if (this.tunnel) return this.tunnel.request(name, args, raw);
+    if (this.tunnel) {
+      this.lastCmd = name.toLowerCase();
+      return this.tunnel.request(name, args, raw);
+    }
     let r = routeByName(name);
     if (r.container) r = resolveRoute(args);
+    // CLIENT LIST's cmd=: the full name, as Redis's lastcmd ("client|list"; NULL when unknown).
+    this.lastCmd = r.name !== '' ? r.name : r.container ? name.toLowerCase() : 'NULL';
     if (!this.authed && !(r.kind === K.LOCAL && (r.name === 'auth' || r.name === 'hello' || r.name === 'quit'))) {
       this.local(R_NOAUTH);
       return;
