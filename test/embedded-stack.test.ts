@@ -215,6 +215,32 @@ describe('embedded stack (bin/resplit with no master)', function () {
     }, 20000);
   });
 
+  it('restarts a killed embedded master with the data of its most advanced replica; writes resume', async () => {
+    const c = await RawClient.connect(st!.port);
+    try {
+      // Written after any snapshot the master made: only the replicas have these when it dies.
+      for (let i = 0; i < 500; i += 100) {
+        const args = ['MSET'];
+        for (let j = i; j < i + 100; j++) args.push(`m:${j}`, String(j));
+        assert.equal(await c.str(...args), '+OK\r\n');
+      }
+      assert.equal(await c.str('WAIT', '2', '5000'), ':2\r\n');
+      process.kill(st!.pids[0], 'SIGKILL');
+      await waitFor('writes to resume', async () => (await c.str('SET', 'after', 'x')) === '+OK\r\n', 30000);
+      const pid = Number(await infoField(st!.ports[0], 'server', 'process_id'));
+      assert.notEqual(pid, st!.pids[0]);
+      st!.pids.push(pid);
+      // Nothing acknowledged before the crash was lost: on the new master, and on the replicas after their resync.
+      assert.equal(await ask(st!.ports[0], 'GET', 'm:499'), '$3\r\n499\r\n');
+      assert.equal(await ask(st!.ports[0], 'EXISTS', ...Array.from({ length: 500 }, (_, j) => `m:${j}`)), ':500\r\n');
+      assert.equal(await c.str('WAIT', '2', '10000'), ':2\r\n');
+      for (const p of st!.ports.slice(1)) assert.equal(await ask(p, 'GET', 'after'), '$1\r\nx\r\n');
+      assert.match(st!.output(), /embedded master: data recovered from a replica/);
+    } finally {
+      c.close();
+    }
+  });
+
   it('stops every embedded server on SIGTERM', async () => {
     const exited = new Promise<number | null>((r) => st!.proc.once('exit', (code) => r(code)));
     st!.proc.kill('SIGTERM');

@@ -61,7 +61,7 @@ const LOCAL = new Set([
 /** Would change or hijack a shared backend connection's state, or is meaningless through a proxy. */
 const REFUSE = new Set([
   'monitor', 'sync', 'psync', 'replicaof', 'slaveof', 'replconf', 'failover',
-  // Would stop the master for every client of the endpoint (an embedded one is not restarted).
+  // Would stop the master for every client of the endpoint.
   'shutdown',
   'client|reply', 'client|tracking', 'client|caching',
   'client|kill', 'client|unblock', 'client|no-touch',

@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { lazyLogger } from './log';
+import { encodeCommand } from '../resp/encode';
+import { NEED_MORE, ReplyDecoder, ReplyError, type ReplyValue } from '../resp/decoder';
 import { freePort } from '../common/ports';
 import type { Addr } from './config';
 
@@ -71,6 +73,38 @@ function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Prom
   });
 }
 
+/** One command to a local server on a connection of its own; rejects on an error, a close or the timeout. */
+function command(port: number, args: string[], timeoutMs: number): Promise<ReplyValue> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    const dec = new ReplyDecoder(true);
+    const fail = (err: Error) => {
+      s.destroy();
+      reject(err);
+    };
+    s.setTimeout(timeoutMs, () => fail(new Error(`no reply within ${timeoutMs} ms`)));
+    s.once('error', fail);
+    s.once('close', () => fail(new Error('connection closed')));
+    s.on('data', (d: Buffer) => {
+      dec.feed(d);
+      const v = dec.next();
+      if (v === NEED_MORE) return;
+      s.removeAllListeners('close');
+      s.destroy();
+      if (v instanceof ReplyError) reject(new Error(v.message));
+      else resolve(v);
+    });
+    s.write(encodeCommand(args));
+  });
+}
+
+/** A replica's replication offset from its INFO, or -1. */
+async function replicaOffset(port: number): Promise<number> {
+  const v = await command(port, ['INFO', 'replication'], 2000);
+  const m = /slave_repl_offset:(\d+)/.exec(Buffer.isBuffer(v) ? v.latin1Slice() : '');
+  return m ? Number(m[1]) : -1;
+}
+
 /** Starts the embedded master and replicas; rejects (with everything stopped) if one does not come up. */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
   const bin = opts.serverBin ?? path.resolve(__dirname, '..', '..', '..', 'bin', 'resplit-server');
@@ -93,11 +127,17 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     child.on('exit', (code, sig) => {
       if (stopping) return log().info({ name, port, code, signal: sig }, 'embedded server stopped');
       if (!respawn) {
-        // The master is not restarted behind the operator's back: a restarted master would load its
-        // last snapshot and its replicas would then resync from it, dropping every write made since;
-        // as it is, the replicas keep that data and serve reads, and writes get the master-down
-        // error until the stack is restarted (or the data recovered from a replica).
-        return log().error({ name, port, code, signal: sig }, 'embedded master exited; writes are refused until resplit is restarted');
+        // The master is restarted with its data taken from the most advanced replica: restarted
+        // from its own last snapshot it would make its replicas resync from that and drop every
+        // write made since. Meanwhile the replicas serve reads and writes get the master-down error.
+        const i = children.indexOf(child);
+        if (i >= 0) children.splice(i, 1);
+        const n = Date.now() - startedAt > 30_000 ? 0 : (restarts.get(name) ?? 0);
+        restarts.set(name, n + 1);
+        const delay = n === 0 ? 0 : Math.min(30_000, 1000 * 2 ** Math.min(5, n));
+        log().error({ name, port, code, signal: sig, recoverInMs: delay }, 'embedded master exited; restarting it with the data of the most advanced replica');
+        setTimeout(() => void recoverMaster(port, extra), delay).unref();
+        return;
       }
       // A replica is restarted: it resyncs from the master (partially when it can), its reads move
       // to the others meanwhile. Backoff if it keeps dying right after starting.
@@ -117,8 +157,41 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     log().info({ name, port, dir, pid: child.pid }, 'embedded server started');
     return child;
   };
-  /** Restarts per replica name (for the backoff). */
+  /** Restarts per server name (for the backoff). */
   const restarts = new Map<string, number>();
+  /** Replica names and ports, for the master's recovery. */
+  const replicaPorts: Array<{ name: string; port: number }> = [];
+  /**
+   * Restarts the master from the snapshot of the replica with the highest replication offset (SAVE
+   * there, the file copied into the master's directory), or from its own last snapshot when no
+   * replica answers. The replicas, which keep reconnecting to the master's port, resync from it.
+   */
+  const recoverMaster = async (port: number, extra: string[]): Promise<void> => {
+    if (stopping) return;
+    let best: { name: string; port: number; offset: number } | null = null;
+    for (const r of replicaPorts) {
+      try {
+        const offset = await replicaOffset(r.port);
+        if (best === null || offset > best.offset) best = { ...r, offset };
+      } catch {
+        // Down or busy: not a candidate.
+      }
+    }
+    if (best !== null) {
+      try {
+        await command(best.port, ['SAVE'], 120_000);
+        const from = path.resolve(opts.dir, best.name, 'dump.rdb');
+        const to = path.resolve(opts.dir, 'master', 'dump.rdb');
+        fs.copyFileSync(from, `${to}.recover`);
+        fs.renameSync(`${to}.recover`, to);
+        log().warn({ from: best.name, offset: best.offset }, 'embedded master: data recovered from a replica');
+      } catch (err) {
+        log().error({ err: (err as Error).message, replica: best.name }, 'embedded master: could not take a replica snapshot; restarting from its own');
+      }
+    } else log().error('embedded master: no replica answers; restarting it from its own last snapshot');
+    if (stopping) return;
+    start('master', port, extra);
+  };
   // Last resort when the proxy exits without stop() (uncaught error, process.exit elsewhere).
   const killAll = () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
@@ -153,6 +226,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     for (let i = 1; i <= opts.replicas; i++) {
       const port = await portOf(i);
       const c = start(`replica${i}`, port, ['--replicaof', '127.0.0.1', String(mport)], true);
+      replicaPorts.push({ name: `replica${i}`, port });
       waits.push(waitForPort(port, 15000, c));
       reps.push(addr(port));
     }
