@@ -410,3 +410,33 @@ describe('proxy: SCAN across a failover', function () {
     }
   });
 });
+
+describe('proxy: a silent master without a request timeout', function () {
+  this.timeout(30000);
+  let st: Stack;
+  before(async function () {
+    const s = await stackWithKey(0);
+    if (!s) this.skip();
+    st = s!;
+  });
+  after(async () => {
+    if (st) st.master.proc.kill('SIGCONT');
+    await st?.stop();
+  });
+
+  it('a write in flight gets the lost-reply error at the checks\' verdict (nothing else would end its wait)', async () => {
+    const c = await RawClient.connect(st.port);
+    try {
+      assert.equal(await c.str('SET', 'a', '1'), '+OK\r\n');
+      st.master.proc.kill('SIGSTOP');
+      const t0 = Date.now();
+      assert.match(await c.str('SET', 'a', '2'), /^-ERR resplit: connection to backend 127\.0\.0\.1:\d+ lost before the reply\r\n$/);
+      assert.ok(Date.now() - t0 < 5000, `the write waited ${Date.now() - t0} ms`);
+      assert.match(await c.str('SET', 'a', '3'), /^-MASTERDOWN /);
+    } finally {
+      st.master.proc.kill('SIGCONT');
+      c.close();
+    }
+    await waitFor('the master to serve again', () => st.proxy.pool.master.eligible, 10000);
+  });
+});

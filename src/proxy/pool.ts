@@ -99,6 +99,8 @@ export interface PoolOptions {
   conn: ConnOptions;
   rise: number;
   maxReplicaLag: number;
+  /** request-timeout-ms (0: none); what bounds the wait of writes in flight on a silent master. */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -325,11 +327,13 @@ export class Pool implements ConnEvents {
       log().warn({ backend: b.name, role: b.isMaster ? 'master' : 'replica', reason }, 'backend not serving');
       // A backend the checks found down (stalled, unreachable): reads in flight on it move on now
       // rather than at request-timeout-ms. Writes in flight on a master that went silent (a slow
-      // command, a hang) are left to request-timeout-ms and TCP: no other server could take them,
-      // and a master that answers after all (a 3 s command) gives them their real replies rather
-      // than an error for a write that was applied. New writes get the master-down error at once.
+      // command, a hang) are left to request-timeout-ms: no other server could take them, and a
+      // master that answers after all (a 3 s command) gives them their real replies rather than an
+      // error for a write that was applied. Without a request timeout (0) the verdict ends their
+      // wait (a hung master would hold them for good). New writes get the master-down error at once.
       const c = b.shared;
-      if (!b.up && c !== null && !c.closed && c.pending > 0 && !(b.isMaster && b.silent)) c.fail(`backend down: ${reason}`, b.silent);
+      const waitOn = b.isMaster && b.silent && (this.opts.requestTimeoutMs ?? 0) > 0;
+      if (!b.up && c !== null && !c.closed && c.pending > 0 && !waitOn) c.fail(`backend down: ${reason}`, b.silent);
       // RESP3 clients' own replica connections too (their sessions fail the reads over).
       if (!b.up && !b.isMaster) for (const o of this.ownReads) if (o.addr === b && !o.closed && o.pending > 0) o.fail(`backend down: ${reason}`, b.silent);
     }

@@ -32,7 +32,7 @@ export class ProxyServer {
       keepaliveProbes: cfg.tcpKeepaliveProbes,
       userTimeoutMs: cfg.tcpUserTimeoutMs,
     };
-    this.pool = new Pool(master, replicas, { conn, rise: cfg.rise, maxReplicaLag: cfg.maxReplicaLag });
+    this.pool = new Pool(master, replicas, { conn, rise: cfg.rise, maxReplicaLag: cfg.maxReplicaLag, requestTimeoutMs: cfg.requestTimeoutMs });
     this.health = new HealthChecker(this.pool, {
       intervalMs: cfg.healthCheckIntervalMs,
       timeoutMs: cfg.healthCheckTimeoutMs,
