@@ -201,6 +201,10 @@ describe('a master back from a restart', () => {
     assert.deepEqual([r.eligible, r.reason], [false, 'replicating from another master']);
     replica(h, r, 100, ['master_replid:A', 'master_link_status:down']);
     assert.equal(r.eligible, true);
+    // Resynced to the restarted master before it serves: its id is the master's current one.
+    replica(h, r, 0, ['master_replid:B']);
+    assert.deepEqual([r.eligible, r.reason], [true, '']);
+    replica(h, r, 100, ['master_replid:A', 'master_link_status:down']);
     // Serving again: the replica is out until it has resynced (link down, then syncing), then in.
     master(h, m, 0, 'B');
     assert.deepEqual([m.eligible, r.eligible, r.reason], [true, false, 'link to master down']);

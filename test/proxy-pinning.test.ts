@@ -123,6 +123,13 @@ describe('proxy pinning', function () {
       const [ok, err, exec] = (await c.read(3)).map(String);
       assert.deepEqual([ok, exec], ['+OK\r\n', '-EXECABORT Transaction discarded because of previous errors.\r\n']);
       assert.match(err, /^-ERR unknown command 'resplit:client-id-is-not-supported-in-a-subscribed-transaction'/);
+      // MULTI and DISCARD with arguments are refused by Redis and change nothing: no transaction
+      // opened, or the open one goes on (the barrier of CLIENT ID must not be queued).
+      c.write('MULTI x\r\nCLIENT ID\r\nMULTI\r\nDISCARD x\r\nDISCARD\r\nCLIENT ID\r\n');
+      const rs = (await c.read(6)).map(String);
+      assert.match(rs[0], /^-ERR wrong number of arguments for 'multi' command/);
+      assert.deepEqual([rs[1], rs[2], rs[4], rs[5]], [id, '+OK\r\n', '+OK\r\n', id]);
+      assert.match(rs[3], /^-ERR wrong number of arguments for 'discard' command/);
       // The SELECT made in the tunnel is the client's db after it.
       assert.equal(await c.str('UNSUBSCRIBE'), '>3\r\n$11\r\nunsubscribe\r\n$2\r\nch\r\n:0\r\n');
       assert.equal(await c.str('SET', 'indb2', 'v'), '+OK\r\n');

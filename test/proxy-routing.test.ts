@@ -113,6 +113,9 @@ describe('proxy routing', function () {
     assert.equal(await c.str('EVALSHA_RO', other, '0'), '$5\r\nother\r\n');
     assert.equal(await calls(st.master.port, 'evalsha_ro'), 1);
     assert.match(await c.str('EVALSHA_RO', 'f'.repeat(40), '0'), /^-NOSCRIPT /);
+    // A script's own error that looks like a replica's refusal does not take the replicas out.
+    for (let i = 0; i < 4; i++) assert.equal(await c.str('EVAL_RO', "return redis.error_reply('LOADING not really')", '0'), '-LOADING not really\r\n');
+    assert.ok(st.proxy.pool.replicas.every((r) => r.eligible), 'a script error took a replica out');
     // Inside MULTI the cache follows EXEC: a discarded SCRIPT FLUSH forgets nothing.
     assert.equal(await c.str('MULTI'), '+OK\r\n');
     assert.equal(await c.str('SCRIPT', 'FLUSH'), '+QUEUED\r\n');

@@ -98,11 +98,16 @@ function command(port: number, args: string[], timeoutMs: number): Promise<Reply
   });
 }
 
-/** A replica's replication offset from its INFO, or -1. */
+/**
+ * A replica's replication offset from its INFO, or -1 when it holds no complete copy of the master's
+ * data: a sync in progress, or none done yet (offset 0 or 1 before its first full sync ends).
+ */
 async function replicaOffset(port: number): Promise<number> {
   const v = await command(port, ['INFO', 'replication'], 2000);
-  const m = /slave_repl_offset:(\d+)/.exec(Buffer.isBuffer(v) ? v.latin1Slice() : '');
-  return m ? Number(m[1]) : -1;
+  const text = Buffer.isBuffer(v) ? v.latin1Slice() : '';
+  const m = /slave_repl_offset:(\d+)/.exec(text);
+  if (!m || /master_sync_in_progress:1/.test(text) || Number(m[1]) <= 1) return -1;
+  return Number(m[1]);
 }
 
 /** Starts the embedded master and replicas; rejects (with everything stopped) if one does not come up. */
@@ -168,27 +173,36 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
    */
   const recoverMaster = async (port: number, extra: string[]): Promise<void> => {
     if (stopping) return;
-    let best: { name: string; port: number; offset: number } | null = null;
+    const candidates: Array<{ name: string; port: number; offset: number }> = [];
     for (const r of replicaPorts) {
       try {
         const offset = await replicaOffset(r.port);
-        if (best === null || offset > best.offset) best = { ...r, offset };
+        if (offset > 0) candidates.push({ ...r, offset });
       } catch {
         // Down or busy: not a candidate.
       }
     }
-    if (best !== null) {
+    // The most advanced first; the next one if its snapshot cannot be taken.
+    candidates.sort((a, b) => b.offset - a.offset);
+    let recovered = false;
+    for (const c of candidates) {
+      if (stopping) return;
       try {
-        await command(best.port, ['SAVE'], 120_000);
-        const from = path.resolve(opts.dir, best.name, 'dump.rdb');
+        await command(c.port, ['SAVE'], 120_000);
+        const from = path.resolve(opts.dir, c.name, 'dump.rdb');
         const to = path.resolve(opts.dir, 'master', 'dump.rdb');
         fs.copyFileSync(from, `${to}.recover`);
+        // The master's own last snapshot is kept beside it, never destroyed by a recovery.
+        if (fs.existsSync(to)) fs.renameSync(to, `${to}.before-recovery`);
         fs.renameSync(`${to}.recover`, to);
-        log().warn({ from: best.name, offset: best.offset }, 'embedded master: data recovered from a replica');
+        log().warn({ from: c.name, offset: c.offset }, 'embedded master: data recovered from a replica');
+        recovered = true;
+        break;
       } catch (err) {
-        log().error({ err: (err as Error).message, replica: best.name }, 'embedded master: could not take a replica snapshot; restarting from its own');
+        log().error({ err: (err as Error).message, replica: c.name }, 'embedded master: could not take a replica snapshot');
       }
-    } else log().error('embedded master: no replica answers; restarting it from its own last snapshot');
+    }
+    if (!recovered) log().error('embedded master: no replica holds a complete copy; restarting it from its own last snapshot');
     if (stopping) return;
     start('master', port, extra);
   };

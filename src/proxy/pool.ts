@@ -299,7 +299,9 @@ export class Pool implements ConnEvents {
       // the master not serving, a replica that lost its link or lags still serves reads (stale
       // reads beat no reads).
       const ref = this.master.eligible || this.servingReplid === '' ? this.master.replid : this.servingReplid;
-      const foreign = b.replid !== '' && ref !== '' && b.replid !== ref;
+      // (The master's current id is its own too: replicas resynced to a restarted master have it
+      // before the master passes its rise checks.)
+      const foreign = b.replid !== '' && ref !== '' && b.replid !== ref && b.replid !== this.master.replid;
       if (b.infoError) reason = `INFO replication refused (${b.infoError})`;
       else if (b.role !== 'slave') reason = `not a replica (role ${b.role || 'unknown'})`;
       else if (this.master.eligible && !b.linkUp) reason = 'link to master down';

@@ -118,8 +118,11 @@ export class Tunnel {
     if (args.length === 1 && lname === 'reset') return this.barrier(SYNC_RESET, R_RESET);
     // Inside MULTI the backend queues what it gets, a barrier's PING included (its echo would never
     // come): no barrier until EXEC or DISCARD. (RESET and QUIT run at once even there.)
-    if (lname === 'multi') this.inMulti = this.conn.resp3;
-    else if (lname === 'exec' || lname === 'discard') this.inMulti = false;
+    // By what Redis does with them: MULTI or DISCARD with arguments is refused (DISCARD's arity
+    // error only flags the transaction); EXEC with arguments aborts it.
+    if (lname === 'multi') {
+      if (args.length === 1) this.inMulti = this.conn.resp3;
+    } else if (lname === 'exec' || (lname === 'discard' && args.length === 1)) this.inMulti = false;
     // A subscribed RESP2 connection refuses everything but (un)subscribing, PING, QUIT and RESET
     // itself (Redis's own error). A RESP3 one runs anything: what the proxy refuses or answers
     // itself must not reach the backend as it is (REPLICAOF, CLIENT REPLY, CLIENT ID...).

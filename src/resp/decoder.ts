@@ -4,6 +4,8 @@
 // aggregates), so no byte is scanned twice, and a large bulk is copied once into a buffer of its size.
 
 /** An error reply (-ERR ... or RESP3 blob error). */
+import { E } from './errors';
+
 export class ReplyError extends Error {
   constructor(message: string) {
     super(message);
@@ -46,6 +48,10 @@ interface Frame {
 
 const EMPTY = Buffer.alloc(0);
 const BIG = 32 * 1024;
+
+/** Redis's replies of a replica that cannot serve reads (server.h's shared.masterdownerr, shared.loadingerr). */
+const MASTERDOWN_TEXT = E.MASTERDOWN;
+const LOADING_TEXT = E.LOADING;
 
 /** Streaming reply decoder (feed/next), resumable mid-reply, for backends' replies and test clients. */
 export class ReplyDecoder {
@@ -115,9 +121,10 @@ export class ReplyDecoder {
   private refusal = '';
 
   private noteRefusal(b: Buffer, start: number, end: number): void {
-    const w = b.latin1Slice(start, Math.min(end, start + 11));
-    if (w === 'MASTERDOWN ') this.refusal = 'MASTERDOWN';
-    else if (w.startsWith('LOADING ')) this.refusal = 'LOADING';
+    // Redis's exact texts only: a script's own error_reply("LOADING ...") is not the server's.
+    const len = end - start;
+    if (len === MASTERDOWN_TEXT.length && b.latin1Slice(start, end) === MASTERDOWN_TEXT) this.refusal = 'MASTERDOWN';
+    else if (len === LOADING_TEXT.length && b.latin1Slice(start, end) === LOADING_TEXT) this.refusal = 'LOADING';
   }
 
   /** The refusal noted (see `refusal`), cleared. */
