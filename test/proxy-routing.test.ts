@@ -3,6 +3,7 @@
 // commands the proxy answers itself. Backends are real redis-server processes.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { RawClient } from './helpers/raw';
 import { useProxyStack, startStack, calls, ask, replicasCaughtUp, waitFor, type Stack } from './proxy-helpers';
 import { classifyCommand, xreadBlocks, K } from '../src/proxy/classify';
@@ -113,6 +114,10 @@ describe('proxy routing', function () {
     assert.equal(await c.str('EVALSHA_RO', other, '0'), '$5\r\nother\r\n');
     assert.equal(await calls(st.master.port, 'evalsha_ro'), 1);
     assert.match(await c.str('EVALSHA_RO', 'f'.repeat(40), '0'), /^-NOSCRIPT /);
+    // A script the master refuses to compile is not kept: EVALSHA_RO of its SHA1 is NOSCRIPT, as on Redis.
+    const bad = 'return (';
+    assert.match(await c.str('SCRIPT', 'LOAD', bad), /^-ERR Error compiling script/);
+    assert.match(await c.str('EVALSHA_RO', createHash('sha1').update(bad).digest('hex'), '0'), /^-NOSCRIPT /);
     // A script's own error that looks like a replica's refusal does not take the replicas out.
     for (let i = 0; i < 4; i++) assert.equal(await c.str('EVAL_RO', "return redis.error_reply('LOADING not really')", '0'), '-LOADING not really\r\n');
     assert.ok(st.proxy.pool.replicas.every((r) => r.eligible), 'a script error took a replica out');
@@ -122,7 +127,7 @@ describe('proxy routing', function () {
     assert.match(await c.str('ACL', 'WHOAMI'), /^-ERR resplit: 'ACL WHOAMI' is not supported inside MULTI/);
     assert.equal(await c.str('DISCARD'), '+OK\r\n');
     assert.equal(await c.str('EVALSHA_RO', sha, '0'), '$2\r\nhi\r\n');
-    assert.equal(await calls(st.master.port, 'evalsha_ro'), 2, 'the known script went to the master');
+    assert.equal(await calls(st.master.port, 'evalsha_ro'), 3, 'the known script went to the master');
     assert.equal(await c.str('MULTI'), '+OK\r\n');
     assert.equal(await c.str('SCRIPT', 'FLUSH'), '+QUEUED\r\n');
     assert.equal(await c.str('EXEC'), '*1\r\n+OK\r\n');

@@ -361,9 +361,11 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
         return info(this, args, raw);
       case K.CONFIG_GET:
         return configGet(this, args, raw);
-      case K.SCRIPT:
-        this.ctx.scripts.command(r.name, args);
-        return r3 ? this.write3(args, raw) : this.write(args, raw);
+      case K.SCRIPT: {
+        const s = r3 ? this.write3Slot(args, raw) : this.writeSlot(args, raw);
+        if (s !== null) s.post = this.ctx.scripts.after(r.name, args);
+        return;
+      }
       case K.EVALSHA_RO: {
         const ev = this.ctx.scripts.asEvalRo(args);
         if (ev !== null) return r3 ? this.read3(ev, null) : this.read(ev, null);
@@ -607,9 +609,19 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
 
   /** Not private: RewriteSession (SCAN with a cursor that is not one). */
   write(args: Buffer[], raw: Buffer | null): void {
+    this.writeSlot(args, raw);
+  }
+
+  /** A plain write to the master; its slot, or null when refused (master down). */
+  private writeSlot(args: Buffer[], raw: Buffer | null): Slot | null {
     const pool = this.ctx.pool;
-    if (!pool.master.eligible) return this.masterDown();
-    pool.send(pool.master, this.enqueue(K.WRITE), raw ?? encodeCommand(args));
+    if (!pool.master.eligible) {
+      this.masterDown();
+      return null;
+    }
+    const s = this.enqueue(K.WRITE);
+    pool.send(pool.master, s, raw ?? encodeCommand(args));
+    return s;
   }
 
   /** Not private: RewriteSession. */
@@ -627,8 +639,15 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
 
   /** RESP3: everything but reads goes to the client's own master connection. */
   private write3(args: Buffer[], raw: Buffer | null): void {
-    if (!this.dedicatedConn()) return this.masterDown();
-    this.sendDedicated(args, raw, K.WRITE);
+    this.write3Slot(args, raw);
+  }
+
+  private write3Slot(args: Buffer[], raw: Buffer | null): Slot | null {
+    if (!this.dedicatedConn()) {
+      this.masterDown();
+      return null;
+    }
+    return this.sendDedicated(args, raw, K.WRITE);
   }
 
   /**
@@ -822,8 +841,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
 
   /** A pinned client's command on its dedicated connection, with what its route adds (filter, copies). */
   private sendPinned(args: Buffer[], raw: Buffer | null, r: Route): void {
-    if (r.kind === K.SCRIPT) this.ctx.scripts.command(r.name, args);
     const s = this.sendDedicated(args, raw, K.WRITE);
+    if (r.kind === K.SCRIPT) s.post = this.ctx.scripts.after(r.name, args);
     if (r.kind === K.CONFIG_GET) s.post = this.ctx.configPost;
   }
 
