@@ -445,7 +445,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (this.closed) return;
     scheduleFlush(this);
     const cfg = this.ctx.cfg;
-    if (this.waiting && (this.count === 0 || (!this.halted && this.count <= cfg.maxPendingPerClient >> 1 && this.inflightBytes <= cfg.maxPendingBytesPerClient >> 1))) this.loop();
+    if (this.waiting && (this.count === 0 || (!this.halted && this.count <= cfg.maxPendingPerClient >> 1 && this.inflightBytes * 2 <= cfg.maxPendingBytesPerClient))) this.loop();
   }
 
   /**
@@ -504,7 +504,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
 
   /** Reads requests again once the output has gone and little is held (a write the kernel took at once never reports drain). */
   private resumeOutput(): void {
-    if (this.writer.pending > 0 || this.held > this.ctx.cfg.clientOutputPauseBytes >> 1) return;
+    if (this.writer.pending > 0 || this.held * 2 > this.ctx.cfg.clientOutputPauseBytes) return;
     this.outPaused = false;
     this.updatePause();
   }
