@@ -214,3 +214,27 @@ describe('a master back from a restart', () => {
     assert.equal(r.eligible, true);
   });
 });
+
+describe('intermittent check failures', () => {
+  it('a replica failing every other check (a gray failure) is taken out; the master keeps the consecutive rule', () => {
+    const { p, h } = setup({ rise: 1, fall: 2 });
+    const [m, r] = p.all;
+    master(h, m, 10);
+    replica(h, r, 10);
+    for (const b of [m, r]) {
+      for (let i = 0; i < 3; i++) {
+        h.failure(b, 'health check timed out after 100 ms');
+        if (b.isMaster) master(h, b, 10);
+        else replica(h, b, 10);
+      }
+    }
+    assert.equal(m.eligible, true, 'the master is out after failures that were never consecutive');
+    // The replica: out at its second failure within four checks, whatever came between.
+    h.failure(r, 'health check timed out after 100 ms');
+    assert.equal(r.eligible, false);
+    // Four good checks in a row clear the history.
+    for (let i = 0; i < 4; i++) replica(h, r, 10);
+    h.failure(r, 'health check timed out after 100 ms');
+    assert.equal(r.eligible, true, 'one failure after a clean run takes a replica out');
+  });
+});

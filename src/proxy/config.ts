@@ -53,7 +53,7 @@ export const SETTINGS: Setting[] = [
   { key: 'health-check-interval-ms', kind: 'int', def: 1000, min: 10, max: 3600000, doc: 'active health check period' },
   { key: 'health-check-timeout-ms', kind: 'int', def: 1000, min: 10, max: 3600000, doc: 'a health check unanswered this long fails' },
   { key: 'rise', kind: 'int', def: 2, min: 1, max: 100, doc: 'consecutive good checks before a down backend serves again' },
-  { key: 'fall', kind: 'int', def: 2, min: 1, max: 100, doc: 'consecutive failed checks before a backend stops serving' },
+  { key: 'fall', kind: 'int', def: 2, min: 1, max: 100, doc: 'consecutive failed checks before a backend stops serving (a replica: also fall of its last 2 x fall checks, at most 8)' },
   { key: 'max-replica-lag', kind: 'int', def: 8388608, min: 0, max: Number.MAX_SAFE_INTEGER, doc: 'bytes of replication offset a replica may trail the master and still serve reads (0: no limit)' },
   { key: 'request-timeout-ms', kind: 'int', def: 5000, min: 0, max: 3600000, doc: 'a shared backend connection silent this long with requests pending is failed (0: never)' },
   { key: 'connect-timeout-ms', kind: 'int', def: 2000, min: 1, max: 3600000, doc: 'backend connect timeout' },

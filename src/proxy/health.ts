@@ -220,6 +220,7 @@ export class HealthChecker {
 
   /** A check found the backend alive: the rise threshold, then who serves. */
   private alive(b: Backend): void {
+    b.history = (b.history << 1) & 0xff;
     b.failRun = 0;
     b.okRun++;
     b.checkError = '';
@@ -237,11 +238,17 @@ export class HealthChecker {
   failure(b: Backend, reason: string): void {
     b.okRun = 0;
     b.failRun++;
+    b.history = ((b.history << 1) | 1) & 0xff;
     const before = b.checkError;
     b.checkError = reason;
-    if (b.up && b.failRun >= this.opts.fall) {
+    const fall = this.opts.fall;
+    // A replica is also out when `fall` of its last 2 x fall checks failed, not in a row: one that
+    // hangs again and again (a gray failure) would otherwise never be taken out, and each hang
+    // stalls the reads sent to it. The master keeps the consecutive rule (writes have nowhere else).
+    const intermittent = !b.isMaster && fall > 1 && popcount(b.history & ((1 << (2 * Math.min(fall, 4))) - 1)) >= fall;
+    if (b.up && (b.failRun >= fall || intermittent)) {
       b.up = false;
-      log().warn({ backend: b.name, reason }, 'backend down');
+      log().warn({ backend: b.name, reason, intermittent: b.failRun < fall }, 'backend down');
     } else if (!b.up && before !== reason) {
       // A backend that never came up (or stays down) says why once per distinct reason.
       log().warn({ backend: b.name, reason }, 'backend not serving');
@@ -250,6 +257,13 @@ export class HealthChecker {
     this.checked.add(b);
     this.checkFirstRound();
   }
+}
+
+/** Set bits of an 8-bit check history. */
+function popcount(x: number): number {
+  let n = 0;
+  for (; x !== 0; x &= x - 1) n++;
+  return n;
 }
 
 function num(s: string | undefined): number {

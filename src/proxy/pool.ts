@@ -35,6 +35,8 @@ export class Backend implements BackendAddr {
   reason = 'not checked yet';
   okRun = 0;
   failRun = 0;
+  /** The last 8 check outcomes, newest in bit 0 (1: failed), for intermittent failures. */
+  history = 0;
   /** From INFO: role, link to its master, sync/loading state, replication offset. */
   role = '';
   linkUp = false;
