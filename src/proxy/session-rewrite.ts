@@ -6,7 +6,7 @@
 import { encodeCommand } from '../resp/encode';
 import { lazyLogger } from './log';
 import { K } from './classify';
-import { bulkReply, errorReply, R_NO_BACKEND } from './replies';
+import { bulkReply, errorReply } from './replies';
 import { E } from '../resp/errors';
 import { proxySection, textReply } from './local';
 import type { Slot } from './slot';

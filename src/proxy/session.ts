@@ -329,7 +329,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     let r = routeByName(name);
     if (r.container) r = resolveRoute(args);
     // CLIENT LIST's cmd=: the full name, as Redis's lastcmd ("client|list"; NULL when unknown).
-    this.lastCmd = r.name !== '' ? r.name : r.container ? name.toLowerCase() : 'NULL';
+    this.lastCmd = r.name !== '' ? r.name : 'NULL';
     if (!this.authed && !(r.kind === K.LOCAL && (r.name === 'auth' || r.name === 'hello' || r.name === 'quit'))) {
       this.local(R_NOAUTH);
       return;

@@ -52,12 +52,10 @@ function record(s: Server, db: Db, key: string, e: Lfu): void {
   m.set(key, e);
 }
 
-/** The key's counter as OBJECT FREQ reports it (LFUDecrAndReturn), or undefined if none was given. */
-export function keyFreq(s: Server, db: Db, key: string): number | undefined {
-  return keyFreqIn(s, db.data, key);
-}
-
-/** The same for a data map a snapshot holds (FLUSHDB may have replaced the database's since). */
+/**
+ * The key's counter as OBJECT FREQ reports it (LFUDecrAndReturn), or undefined if none was given; by
+ * data map, since a snapshot holds one that FLUSHDB may have replaced since.
+ */
 export function keyFreqIn(s: Server, data: Map<string, Value>, key: string): number | undefined {
   const e = counters.get(data)?.get(key);
   if (e === undefined) return undefined;
