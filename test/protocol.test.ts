@@ -315,6 +315,17 @@ describe('protocol errors against the real server (differential)', function () {
     good.close();
   });
 
+  it('an inline request with a NUL before its newline is never complete (Redis reads the line with strchr), up to the 64 KB limit', async () => {
+    const before = [d.ours.received().length, d.theirs.received().length];
+    d.ours.write('GET a\x00b\r\nPING\r\n');
+    d.theirs.write('GET a\x00b\r\nPING\r\n');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(d.ours.received().length, before[0], 'resplit answered');
+    assert.equal(d.theirs.received().length, before[1], 'redis answered');
+    await d.raw('x'.repeat(70000), 1);
+    await Promise.all([d.ours.waitClose(), d.theirs.waitClose()]);
+  });
+
   it('inline commands and empty lines behave as in Redis', async () => {
     await d.raw('\r\n\r\nPING\r\nECHO "a\\tb"\r\nSET x \'1 2\'\r\nGET x\r\n', 4);
   });

@@ -339,6 +339,58 @@ describe('proxy: slow reads and a silent master', function () {
   });
 });
 
+describe('proxy: CLIENT PAUSE through the proxy', function () {
+  this.timeout(30000);
+  let st: Stack;
+  before(async function () {
+    // Checks that give up after 300 ms and a request timeout of 800 ms: a 2 s pause is far longer.
+    const s = await stackWithKey(800, { 'health-check-timeout-ms': 300 });
+    if (!s) this.skip();
+    st = s!;
+  });
+  after(async () => {
+    if (st) await ask(st.master.port, 'CLIENT', 'UNPAUSE');
+    await st?.stop();
+  });
+
+  it('CLIENT PAUSE ALL is a pause, not a dead master: writes wait for its end and succeed, reads go on, the master stays serving', async () => {
+    const c = await RawClient.connect(st.port);
+    const w = await RawClient.connect(st.port);
+    const r = await RawClient.connect(st.port);
+    let outs = 0;
+    const watch = setInterval(() => {
+      if (!st.proxy.pool.master.eligible) outs++;
+    }, 20);
+    try {
+      const t0 = Date.now();
+      assert.equal(await c.str('CLIENT', 'PAUSE', '2000'), '+OK\r\n');
+      await sleep(100);
+      const write = w.str('SET', 'paused', '1');
+      // Reads are served by the replicas meanwhile (the pause is the master's).
+      for (let i = 0; i < 10; i++) assert.equal(await r.str('GET', 'key'), '$1\r\nv\r\n');
+      assert.equal(await write, '+OK\r\n');
+      assert.ok(Date.now() - t0 >= 1800, `the write was answered ${Date.now() - t0} ms into a 2 s pause`);
+      assert.equal(await w.str('SET', 'after', '1'), '+OK\r\n');
+      assert.equal(outs, 0, 'the master was taken out during the pause');
+      // CLIENT UNPAUSE ends the proxy's allowance too (after a WRITE pause: Redis 7.0 holds even
+      // CLIENT UNPAUSE until an ALL pause ends).
+      assert.equal(await c.str('CLIENT', 'PAUSE', '60000', 'WRITE'), '+OK\r\n');
+      assert.ok(st.proxy.pool.master.pausedUntil > Date.now() + 50000);
+      assert.equal(await c.str('CLIENT', 'UNPAUSE'), '+OK\r\n');
+      assert.equal(st.proxy.pool.master.pausedUntil, 0);
+      assert.equal(await w.str('SET', 'after', '2'), '+OK\r\n');
+      // A pause the master refuses is not taken note of.
+      assert.match(await c.str('CLIENT', 'PAUSE', 'x'), /^-ERR /);
+      assert.equal(st.proxy.pool.master.pausedUntil, 0);
+    } finally {
+      clearInterval(watch);
+      c.close();
+      w.close();
+      r.close();
+    }
+  });
+});
+
 describe('proxy: a replica that refuses reads without its master', function () {
   this.timeout(30000);
   let st: Stack;

@@ -41,6 +41,20 @@ describe('proxy hostile clients', function () {
     assert.equal(await good.str('PING'), '+PONG\r\n');
   });
 
+  it('an inline request with a NUL holds only its own client (it is never sent on raw), as on Redis', async () => {
+    const bad = await RawClient.connect(st.port);
+    bad.write('SET nulk a\x00b\r\nGET nulk\x00\r\n');
+    await new Promise((r) => setTimeout(r, 200));
+    // Forwarded raw, the line would have held the shared master connection (and every client's writes).
+    assert.equal(await good.str('SET', 'k', 'v'), '+OK\r\n');
+    assert.equal(await good.str('GET', 'k'), '$1\r\nv\r\n');
+    assert.equal(bad.received().length, 0);
+    bad.write('x'.repeat(70000));
+    assert.equal((await bad.read(1))[0].toString(), '-ERR Protocol error: too big inline request\r\n');
+    await bad.waitClose();
+    assert.equal(await good.str('EXISTS', 'nulk'), ':0\r\n');
+  });
+
   it('clients closed by QUIT or a protocol error leave: CLIENT LIST, maxclients and their own backend connections', async () => {
     const base = stats.connectionsCurrent;
     const masterConns = async () => Number(await infoField(st.master.port, 'clients', 'connected_clients'));

@@ -34,8 +34,8 @@ describe('proxy routing', function () {
     }
     const kind = (n: string) => classifyCommand(allCommands().find((x) => x.fullName === n)!).kind;
     assert.equal(kind('get'), K.READ);
-    assert.equal(kind('eval_ro'), K.READ);
-    assert.equal(kind('fcall_ro'), K.READ);
+    assert.equal(kind('eval_ro'), K.SCRIPT_RO);
+    assert.equal(kind('fcall_ro'), K.SCRIPT_RO);
     assert.equal(kind('eval'), K.WRITE);
     assert.equal(kind('evalsha'), K.WRITE);
     assert.equal(kind('publish'), K.WRITE);
@@ -47,8 +47,11 @@ describe('proxy routing', function () {
     assert.equal(kind('monitor'), K.REFUSE);
     assert.equal(kind('config|get'), K.CONFIG_GET);
     assert.equal(kind('config|set'), K.WRITE);
-    assert.equal(kind('script|load'), K.SCRIPT);
-    assert.equal(kind('script|flush'), K.SCRIPT);
+    assert.equal(kind('script|load'), K.NOTED);
+    assert.equal(kind('client|pause'), K.NOTED);
+    assert.equal(kind('client|unpause'), K.NOTED);
+    assert.equal(kind('script|debug'), K.REFUSE);
+    assert.equal(kind('script|flush'), K.NOTED);
     assert.equal(kind('script|exists'), K.WRITE);
     assert.equal(kind('touch'), K.WRITE);
     assert.equal(kind('object|idletime'), K.WRITE);
@@ -137,6 +140,37 @@ describe('proxy routing', function () {
     assert.equal(await c.str('EVALSHA_RO', sha, '0'), '$2\r\nhi\r\n');
     assert.equal(await c.str('SCRIPT', 'FLUSH'), '+OK\r\n');
     assert.match(await c.str('EVALSHA_RO', sha, '0'), /^-NOSCRIPT /);
+  });
+
+  it("a read-only script call with the write flag gets the master's error, not a replica's READONLY", async () => {
+    const lib = "#!lua name=rolib\nredis.register_function('wf', function(keys, args) return redis.call('set', keys[1], 'x') end)";
+    assert.equal(await c.str('FUNCTION', 'LOAD', 'REPLACE', lib), '$5\r\nrolib\r\n');
+    await replicasCaughtUp(st);
+    const cases = [
+      ['FCALL_RO', 'wf', '1', 'rok'],
+      ['EVAL_RO', "#!lua\nreturn redis.call('set', KEYS[1], 'v')", '1', 'rok'],
+      ['EVAL_RO', "return redis.call('set', KEYS[1], 'v')", '1', 'rok'],
+    ];
+    for (const cmd of cases) {
+      const want = await ask(st.master.port, ...cmd);
+      for (let i = 0; i < 4; i++) assert.equal(await c.str(...cmd), want, cmd[0]);
+    }
+    assert.equal(await ask(st.master.port, ...cases[0]), '-ERR Can not execute a script with write flag using *_ro command.\r\n');
+    // (A replica counts them as rejected calls.)
+    let onRep = 0;
+    for (const r of st.replicas) onRep += Number(/cmdstat_fcall_ro:.*rejected_calls=(\d+)/.exec(await ask(r.port, 'INFO', 'commandstats'))?.[1] ?? 0);
+    assert.equal(onRep, 4, 'FCALL_RO went to the replicas');
+    // EVALSHA_RO of a loaded script (sent to a replica as EVAL_RO) too.
+    const sha = (await c.str('SCRIPT', 'LOAD', "#!lua\nreturn redis.call('set', KEYS[1], 'v')")).split('\r\n')[1];
+    assert.equal(await c.str('EVALSHA_RO', sha, '1', 'rok'), '-ERR Can not execute a script with write flag using *_ro command.\r\n');
+    assert.equal(await c.str('FUNCTION', 'DELETE', 'rolib'), '+OK\r\n');
+  });
+
+  it('an inline request is sent on as the arguments the proxy read', async () => {
+    c.write('SET inl "a b\\x41"\r\nGET inl\r\n');
+    const [set, get] = await c.read(2);
+    assert.equal(set.toString(), '+OK\r\n');
+    assert.equal(get.toString(), '$4\r\na bA\r\n');
   });
 
   it('a read pipelined behind the same client\'s unanswered write goes to the master and sees it', async () => {
@@ -380,9 +414,15 @@ describe('proxy routing', function () {
     assert.equal(await c.str('CLIENT', 'LIST', 'TYPE', 'master'), '$0\r\n\r\n');
     assert.match(await c.str('CLIENT', 'LIST', 'TYPE', 'normal'), new RegExp(`id=${me} `));
     assert.match(await c.str('CLIENT', 'INFO'), / cmd=client\|info /);
-    // Tracking is never on through the proxy, its clients are never evicted: answered as Redis
-    // answers a connection without tracking (the same bytes as the master's, RESP2 and RESP3).
-    for (const cmd of [['CLIENT', 'GETREDIR'], ['CLIENT', 'TRACKINGINFO'], ['CLIENT', 'NO-EVICT', 'on'], ['CLIENT', 'NO-EVICT', 'OFF'], ['CLIENT', 'NO-EVICT', 'x']]) {
+    // Tracking is never on through the proxy, its clients are never evicted, the Lua debugger is
+    // never on: answered as Redis answers a connection without them (the same bytes as the
+    // master's, RESP2 and RESP3); turning tracking or the debugger on is refused.
+    const asRedis = [
+      ['CLIENT', 'GETREDIR'], ['CLIENT', 'TRACKINGINFO'], ['CLIENT', 'NO-EVICT', 'on'], ['CLIENT', 'NO-EVICT', 'OFF'], ['CLIENT', 'NO-EVICT', 'x'],
+      ['CLIENT', 'TRACKING', 'off'], ['CLIENT', 'TRACKING', 'x'], ['CLIENT', 'TRACKING'], ['CLIENT', 'CACHING', 'yes'], ['CLIENT', 'CACHING', 'x'],
+      ['SCRIPT', 'DEBUG', 'no'], ['SCRIPT', 'DEBUG', 'x'], ['SCRIPT', 'DEBUG'],
+    ];
+    for (const cmd of asRedis) {
       assert.equal(await c.str(...cmd), await ask(st.master.port, ...cmd), cmd.join(' '));
     }
     const m3 = await RawClient.connect(st.master.port);
@@ -396,6 +436,12 @@ describe('proxy routing', function () {
       p3.close();
     }
     assert.equal(await c.str('SHUTDOWN'), "-ERR resplit: 'SHUTDOWN' is not supported through the proxy\r\n");
+    // On a shared master connection the debugger would take over every client's next EVAL.
+    assert.equal(await c.str('SCRIPT', 'DEBUG', 'yes'), "-ERR resplit: 'SCRIPT DEBUG' is not supported through the proxy\r\n");
+    assert.equal(await c.str('SCRIPT', 'DEBUG', 'SYNC'), "-ERR resplit: 'SCRIPT DEBUG' is not supported through the proxy\r\n");
+    assert.equal(await c.str('EVAL', 'return 1', '0'), ':1\r\n');
+    assert.equal(await c.str('CLIENT', 'TRACKING', 'on'), "-ERR resplit: 'CLIENT TRACKING' is not supported through the proxy\r\n");
+    assert.equal(await calls(st.master.port, 'script|debug'), 0);
     assert.equal(await calls(st.master.port, 'shutdown'), 0);
     assert.equal(await c.str('CLIENT', 'LIST', 'TYPE', 'bogus'), "-ERR Unknown client type 'bogus'\r\n");
     assert.equal(await c.str('CLIENT', 'LIST', 'foo'), '-ERR syntax error\r\n');

@@ -6,72 +6,9 @@
 // RESPLIT_REQUIRE_REDIS=1 (CI), where that fails.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import path from 'node:path';
-import net from 'node:net';
-import { startStoreProcess, tmpDir, ROOT, type ChildServer } from './helpers/servers';
+import { startStoreProcess, tmpDir, type ChildServer } from './helpers/servers';
+import { REQUIRED, suiteDir, harnessPort, runFile } from './helpers/redis-suite';
 import { SUITE_PLAN } from './redis-suite-plan';
-
-const REQUIRED = process.env.RESPLIT_REQUIRE_REDIS === '1';
-
-/** The suite's directory, or null with the reason it is not available. */
-function suiteDir(): { dir: string | null; why: string } {
-  if (spawnSync('sh', ['-c', 'command -v tclsh'], { encoding: 'utf8' }).status !== 0) return { dir: null, why: 'tclsh is not installed (apt-get install tcl)' };
-  const r = spawnSync('bash', [path.join(ROOT, 'scripts', 'redis-test-suite.sh')], { encoding: 'utf8', timeout: 300000 });
-  if (r.status !== 0) return { dir: null, why: `Redis's test suite could not be fetched: ${r.stderr.trim().split('\n').pop()}` };
-  return { dir: r.stdout.trim(), why: '' };
-}
-
-interface FileResult {
-  ok: number;
-  failed: string[];
-  output: string;
-}
-
-/**
- * A port for the harness's own test server, below Linux's ephemeral range (32768-60999): an
- * ephemeral port found free can be taken by an outgoing connection before tclsh binds it (seen
- * once in CI: "couldn't open socket: address already in use").
- */
-async function harnessPort(): Promise<number> {
-  for (;;) {
-    const port = 21000 + Math.floor(Math.random() * 10000);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.createServer();
-      s.once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-    if (ok) return port;
-  }
-}
-
-/** Runs one test file of the suite against the server on `port`. */
-function runFile(dir: string, file: string, port: number, basePort: number, skips: readonly string[], timeoutMs: number): Promise<FileResult> {
-  const args = ['tests/test_helper.tcl', '--host', '127.0.0.1', '--port', String(port), '--single', file, '--clients', '1', '--timeout', '120', '--durable', '--baseport', String(basePort)];
-  for (const s of skips) args.push('--skiptest', s);
-  return new Promise((resolve, reject) => {
-    const p = spawn('tclsh', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const keep = (d: Buffer) => {
-      out += d.toString('latin1');
-      if (out.length > 4 << 20) out = out.slice(-(2 << 20));
-    };
-    p.stdout.on('data', keep);
-    p.stderr.on('data', keep);
-    const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('error', reject);
-    p.on('close', () => {
-      clearTimeout(t);
-      // eslint-disable-next-line no-control-regex
-      const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
-      const lines = plain.split('\n');
-      const ok = lines.filter((l) => l.startsWith('[ok]')).length;
-      const failed = lines.filter((l) => /^\[(err|exception)\]/.test(l));
-      if (!/\[1\/1 done\]|All tests passed|\[ok\]/.test(plain) && failed.length === 0) failed.push(`the harness did not finish: ${plain.slice(-600)}`);
-      resolve({ ok, failed, output: plain });
-    });
-  });
-}
 
 describe("Redis's own test suite (external mode)", function () {
   this.timeout(30 * 60 * 1000);

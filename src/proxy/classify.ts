@@ -5,6 +5,7 @@
 // change connection state are answered by the proxy or refused, since backend connections are shared.
 
 import { lookupCommand, resolveCommand, F, type Command } from '../resp/commands';
+import { NOTED } from './noted';
 
 /** Route kinds. */
 export const K = {
@@ -32,10 +33,12 @@ export const K = {
   WAIT: 11,
   /** CONFIG GET: the master, its reply filtered (the backends' credentials and port are not shown). */
   CONFIG_GET: 12,
-  /** SCRIPT LOAD/FLUSH: the master; the proxy's script cache learns or forgets (scripts.ts). */
-  SCRIPT: 13,
+  /** SCRIPT LOAD/FLUSH, CLIENT PAUSE/UNPAUSE: the master; the proxy takes note once it ran them (noted.ts). */
+  NOTED: 13,
   /** EVALSHA_RO: a replica as EVAL_RO when the proxy knows the body, else the master (scripts.ts). */
   EVALSHA_RO: 14,
+  /** EVAL_RO, FCALL_RO: a read, whose error for a script with the write flag is the master's (replies.ts roScriptPost). */
+  SCRIPT_RO: 15,
 } as const;
 
 export interface Route {
@@ -65,6 +68,8 @@ const REFUSE = new Set([
   'shutdown',
   'client|reply', 'client|tracking', 'client|caching',
   'client|kill', 'client|unblock', 'client|no-touch',
+  // The Lua debugger takes over the connection it is turned on for (a shared one: every client's).
+  'script|debug',
 ]);
 /**
  * Commands that hold their connection until something happens elsewhere but are not flagged
@@ -94,11 +99,11 @@ export function classifyCommand(cmd: Command): Route {
   else if (WAITS.has(name)) kind = K.WAIT;
   else if (name === 'info') kind = K.INFO;
   else if (name === 'config|get') kind = K.CONFIG_GET;
-  else if (name === 'script|load' || name === 'script|flush') kind = K.SCRIPT;
+  else if (NOTED.has(name)) kind = K.NOTED;
   else if (name === 'scan') kind = K.SCAN;
   else if (name === 'sscan' || name === 'hscan' || name === 'zscan') kind = K.KEYSCAN;
   else if (name === 'xread' || name === 'xreadgroup') kind = K.XREAD;
-  else if (SCRIPT_RO.has(name)) kind = K.READ;
+  else if (SCRIPT_RO.has(name)) kind = K.SCRIPT_RO;
   else if (name === 'evalsha_ro') kind = K.EVALSHA_RO;
   else if (MASTER_STATE.has(name)) kind = K.WRITE;
   else if (OWN_CONNECTION.has(name)) kind = K.BLOCK;

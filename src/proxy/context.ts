@@ -7,6 +7,7 @@ import type { Pool } from './pool';
 import type { PostFn } from './slot';
 import type { Session } from './session';
 import type { ScriptCache } from './scripts';
+import type { Noted } from './noted';
 
 /** What every session shares: configuration, backends, the session registry. */
 export interface ProxyContext {
@@ -15,6 +16,8 @@ export interface ProxyContext {
   sessions: Map<number, Session>;
   /** Script bodies loaded through the proxy, for EVALSHA_RO on the replicas. */
   scripts: ScriptCache;
+  /** What the proxy takes note of when the master has run it (SCRIPT LOAD/FLUSH, CLIENT PAUSE/UNPAUSE). */
+  noted: Noted;
   startedAt: number;
   /** Reply to writes while the master is down. */
   masterDown: Buffer;

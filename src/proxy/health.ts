@@ -66,7 +66,10 @@ class Probe {
   /** Starts a check unless one is still running; a check running too long fails. */
   tick(now: number): void {
     if (this.expect > 0) {
-      if (now - this.sentAt >= this.h.opts.timeoutMs) this.failed(`${CHECK_TIMEOUT} after ${this.h.opts.timeoutMs} ms`);
+      // A check sent while the backend is paused by CLIENT PAUSE is answered after the pause: its
+      // time counts from the pause's end.
+      const from = Math.max(this.sentAt, this.b.pausedUntil);
+      if (now - from >= this.h.opts.timeoutMs) this.failed(`${CHECK_TIMEOUT} after ${this.h.opts.timeoutMs} ms`);
       return;
     }
     this.sentAt = now;

@@ -67,6 +67,12 @@ export class Backend implements BackendAddr {
   get applied(): number {
     return this.offset > this.ackOffset ? this.offset : this.ackOffset;
   }
+  /**
+   * Until when (ms since the epoch) the backend is paused by a CLIENT PAUSE sent through the proxy
+   * (0: not paused): its silence until then is the pause, not a hang (health checks and request
+   * timeouts count from the pause's end).
+   */
+  pausedUntil = 0;
   /** Requests routed to it. */
   routed = 0;
   /** Reads it may still take in its turn (negative: reads it took beyond its share). */
@@ -368,6 +374,16 @@ export class Pool implements ConnEvents {
     }
   }
 
+  /**
+   * The master ran CLIENT PAUSE (until `until`, ms since the epoch) or CLIENT UNPAUSE (0). As Redis,
+   * a second pause never shortens the first.
+   */
+  masterPaused(until: number): void {
+    const m = this.master;
+    m.pausedUntil = until === 0 ? 0 : Math.max(m.pausedUntil, until);
+    log().info({ backend: m.name, until: until === 0 ? null : new Date(m.pausedUntil).toISOString() }, until === 0 ? 'master unpaused' : 'master paused by CLIENT PAUSE');
+  }
+
   /** Fails shared connections stalled for longer than the request timeout (passive check). */
   checkStalls(tickMs: number, timeoutMs: number): void {
     // Closed connections leave the set on every tick, also when no timeout is set.
@@ -375,9 +391,11 @@ export class Pool implements ConnEvents {
     if (timeoutMs <= 0) return;
     const conns: BackendConn[] = [...this.ownReads];
     for (const b of this.all) if (b.shared) conns.push(b.shared);
+    const now = Date.now();
     for (const c of conns) {
       if (c.closed) continue;
-      if (c.pending === 0 || c.progress !== c.lastSeen) {
+      // Paused by CLIENT PAUSE: its requests wait for the pause's end, as they would on Redis.
+      if (c.pending === 0 || c.progress !== c.lastSeen || (c.addr as Backend).pausedUntil > now) {
         c.lastSeen = c.progress;
         c.stalledMs = 0;
         continue;

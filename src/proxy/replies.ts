@@ -3,6 +3,7 @@
 
 import { E } from '../resp/errors';
 import { K, LOCAL_NOT_IN_MULTI, SUB_NOT_IN_MULTI, type Route } from './classify';
+import type { PostFn } from './slot';
 
 /** Error texts (without the leading '-'); each names the proxy so an operator knows who refused. */
 export const PE = {
@@ -70,3 +71,13 @@ export function multiRefusal(r: Route): string | null {
   if ((r.kind === K.LOCAL && LOCAL_NOT_IN_MULTI.has(r.name)) || (r.kind === K.SUB && SUB_NOT_IN_MULTI.has(r.name))) return PE.IN_MULTI(displayName(r.name));
   return null;
 }
+
+const REPLICA_READONLY = Buffer.from("-READONLY You can't write against a read only replica.\r\n");
+const RO_WRITE_FLAG = errorReply('ERR Can not execute a script with write flag using *_ro command.');
+
+/**
+ * EVAL_RO/EVALSHA_RO/FCALL_RO of a script with the write flag: a replica refuses it as a replica
+ * (READONLY, checked first), a master as a read-only call. The client sees what its own Redis (the
+ * master) answers; READONLY has no other cause for these (a script's write call gets another error).
+ */
+export const roScriptPost: PostFn = (_slot, reply) => (reply.length === REPLICA_READONLY.length && reply.equals(REPLICA_READONLY) ? RO_WRITE_FLAG : reply);

@@ -7,7 +7,6 @@
 
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { PostFn } from './slot';
 
 /** Bytes of script bodies kept. */
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -22,19 +21,6 @@ export class ScriptCache {
     else if (name === 'script|load' && args.length === 3 && args[2].length <= MAX_BYTES) {
       this.bodies.set(createHash('sha1').update(args[2]).digest('hex'), Buffer.from(args[2]));
     }
-  }
-
-  /**
-   * A slot's post for SCRIPT LOAD/FLUSH sent now: the cache follows the master's answer (a script
-   * the master refuses to compile is not kept). The body is copied now (args may be views of a
-   * read buffer that is reused).
-   */
-  after(name: string, args: Buffer[]): PostFn {
-    const kept = name === 'script|load' && args.length === 3 ? [args[0], args[1], Buffer.from(args[2])] : args.slice(0, 2);
-    return (_slot, reply) => {
-      if (reply[0] !== 45 /* '-' */) this.command(name, kept);
-      return reply;
-    };
   }
 
   /** EVALSHA_RO sha numkeys ... as EVAL_RO body numkeys ..., or null when the body is not known. */

@@ -13,6 +13,7 @@ import { stats } from './stats';
 import { PE, errorReply } from './replies';
 import { configFilter, infoPost, scanPost } from './local';
 import { ScriptCache } from './scripts';
+import { Noted } from './noted';
 
 const log = lazyLogger('proxy');
 
@@ -43,11 +44,13 @@ export class ProxyServer {
     });
     const startedAt = Date.now();
     const filter = configFilter(cfg.requirepass, () => this.port);
+    const scripts = new ScriptCache();
     this.ctx = {
       cfg,
       pool: this.pool,
       sessions: new Map(),
-      scripts: new ScriptCache(),
+      scripts,
+      noted: new Noted(scripts, this.pool),
       startedAt,
       masterDown: errorReply(PE.MASTER_DOWN(master.name)),
       scanPost: scanPost(this.pool.all.length),

@@ -136,7 +136,29 @@ export function handleLocal(ses: LocalSession, args: Buffer[], raw: Buffer | nul
 /** Commands the proxy does not pass on; a wrong argument count still gets Redis's arity error first. */
 export function refuse(ses: LocalSession, r: Route, args?: Buffer[]): void {
   if (args && !(r.arity > 0 ? args.length === r.arity : args.length >= -r.arity)) return ses.local(errorReply(errArity(r.name)));
-  ses.local(errorReply(refusal(r)));
+  const answer = args ? asWithoutIt(r.name, args) : null;
+  ses.local(answer ?? errorReply(refusal(r)));
+}
+
+/**
+ * Redis's own reply where a refused command's outcome is known without carrying it out: turning off
+ * what the proxy never turns on (client tracking, the Lua debugger) and Redis's errors for what would
+ * fail anyway. null: refuse.
+ */
+function asWithoutIt(name: string, args: Buffer[]): Buffer | null {
+  const a2 = args.length > 2 ? args[2].latin1Slice(0, args[2].length).toLowerCase() : '';
+  switch (name) {
+    case 'client|tracking':
+      if (args.length !== 3) return null;
+      return a2 === 'off' ? R_OK : a2 === 'on' ? null : errorReply(E.SYNTAX);
+    case 'client|caching':
+      return errorReply('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
+    case 'script|debug':
+      // YES/SYNC would turn the shared master connection into one client's debugger session.
+      return a2 === 'no' ? R_OK : a2 === 'yes' || a2 === 'sync' ? null : errorReply('ERR Use SCRIPT DEBUG YES/SYNC/NO');
+    default:
+      return null;
+  }
 }
 
 /** A SELECT index, or Redis's error text. */

@@ -18,7 +18,7 @@ import { stalledTwice, type Backend } from './pool';
 import type { ProxyContext } from './context';
 import { stats } from './stats';
 import { readClient } from '../common/client-reads';
-import { PE, errorReply, multiRefusal, R_NO_BACKEND, R_NOAUTH, R_EXECABORT } from './replies';
+import { PE, errorReply, multiRefusal, R_NO_BACKEND, R_NOAUTH, R_EXECABORT, roScriptPost } from './replies';
 import { Tunnel, type TunnelOwner } from './tunnel';
 import { mapElements, type ClientView } from './local';
 import { handleLocal, parseDb, refuse, type LocalSession } from './session-local';
@@ -127,12 +127,12 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   /**
    * This transaction as the backend queued it (counted from its +QUEUED replies: Redis answers some
    * commands inside MULTI without queueing them): how many, which are CONFIG GET (filtered in
-   * EXEC's reply) and the SCRIPT LOAD/FLUSH for the proxy's script cache once EXEC has run them. EXEC
+   * EXEC's reply) and the NOTED commands (noted.ts) to take note of once EXEC has run them. EXEC
    * halts the session until its reply, so these are read then, before another MULTI resets them.
    */
   private multiQueued = 0;
   private multiConfig: number[] | null = null;
-  private multiScripts: Array<[Buffer[], string]> | null = null;
+  private multiNoted: Array<[Buffer[], string]> | null = null;
   /**
    * Subscribed: every request goes through the tunnel's dedicated connection as it is, until no
    * subscription is left. Not private: the tunnel checks it is still the session's (TunnelOwner).
@@ -295,7 +295,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
             break;
           }
           args = r;
-          raw = this.parser.raw;
+          // An inline request is sent on re-encoded: the backend runs exactly the arguments the
+          // proxy classified, whatever its own reading of the line would be.
+          raw = this.parser.lastInline ? null : this.parser.raw;
         }
         this.nextReqBytes = raw !== null ? raw.length : argvBytes(args);
         this.handle(args, raw);
@@ -341,7 +343,13 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     const r3 = this.resp === 3;
     switch (r.kind) {
       case K.READ:
-        return r3 ? this.read3(args, raw) : this.read(args, raw);
+        r3 ? this.read3(args, raw) : this.read(args, raw);
+        return;
+      case K.SCRIPT_RO: {
+        const s = r3 ? this.read3(args, raw) : this.read(args, raw);
+        if (s !== null) s.post = roScriptPost;
+        return;
+      }
       case K.WRITE:
         return r3 ? this.write3(args, raw) : this.write(args, raw);
       case K.LOCAL:
@@ -361,14 +369,18 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
         return info(this, args, raw);
       case K.CONFIG_GET:
         return configGet(this, args, raw);
-      case K.SCRIPT: {
+      case K.NOTED: {
         const s = r3 ? this.write3Slot(args, raw) : this.writeSlot(args, raw);
-        if (s !== null) s.post = this.ctx.scripts.after(r.name, args);
+        if (s !== null) s.post = this.ctx.noted.after(r.name, args);
         return;
       }
       case K.EVALSHA_RO: {
         const ev = this.ctx.scripts.asEvalRo(args);
-        if (ev !== null) return r3 ? this.read3(ev, null) : this.read(ev, null);
+        if (ev !== null) {
+          const s = r3 ? this.read3(ev, null) : this.read(ev, null);
+          if (s !== null) s.post = roScriptPost;
+          return;
+        }
         return r3 ? this.write3(args, raw) : this.write(args, raw);
       }
       case K.SUB:
@@ -595,16 +607,21 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
 
   // ---- routing ----
 
-  private read(args: Buffer[], raw: Buffer | null): void {
+  /** A read for a replica (or the master behind an unanswered write); its slot, or null when no backend serves. */
+  private read(args: Buffer[], raw: Buffer | null): Slot | null {
     const pool = this.ctx.pool;
     let b: Backend | null;
     if (this.readsToMaster() && pool.master.eligible) b = pool.master;
     else b = pool.readBackend();
-    if (b === null) return this.noBackend();
+    if (b === null) {
+      this.noBackend();
+      return null;
+    }
     const s = this.enqueue(K.READ);
     const bytes = raw ?? encodeCommand(args);
     s.raw = bytes;
     pool.send(b, s, bytes);
+    return s;
   }
 
   /** Not private: RewriteSession (SCAN with a cursor that is not one). */
@@ -686,11 +703,16 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   }
 
   /** RESP3 reads: on the client's own replica connection. */
-  private read3(args: Buffer[], raw: Buffer | null): void {
+  private read3(args: Buffer[], raw: Buffer | null): Slot | null {
     // Behind an unanswered write on the client's own master connection: the same connection, in order.
     const c = this.readsFollowWrites && (this.writesPending > 0 || this.afterWrite) && this.dedicatedConn() !== null ? this.dedicated : this.readConnection();
-    if (c === null) return this.noBackend();
-    this.sendRead3(c, this.enqueue(K.READ), raw ?? encodeCommand(args));
+    if (c === null) {
+      this.noBackend();
+      return null;
+    }
+    const s = this.enqueue(K.READ);
+    this.sendRead3(c, s, raw ?? encodeCommand(args));
+    return s;
   }
 
   /** Sends on the client's own master connection (it must be open: dedicatedConn). Not private: RewriteSession. */
@@ -800,11 +822,11 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       }
       const kind = r.kind;
       // Copied: the arguments may be views of a read buffer that is reused.
-      const script = kind === K.SCRIPT ? args.map((a) => Buffer.from(a)) : null;
+      const noted = kind === K.NOTED ? args.map((a) => Buffer.from(a)) : null;
       this.sendDedicated(args, raw, K.WRITE).post = (_slot, reply) => {
         if (reply.length === R_QUEUED.length && reply.equals(R_QUEUED)) {
           if (kind === K.CONFIG_GET) (this.multiConfig ??= []).push(this.multiQueued);
-          if (script !== null) (this.multiScripts ??= []).push([script, r.name]);
+          if (noted !== null) (this.multiNoted ??= []).push([noted, r.name]);
           this.multiQueued++;
         }
         return reply;
@@ -829,7 +851,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
         return;
     }
     if (r.kind === K.LOCAL) return handleLocal(this, args, raw, r);
-    if (r.kind === K.REFUSE) return refuse(this, r);
+    if (r.kind === K.REFUSE) return refuse(this, r, args);
     if (r.kind === K.SUB) {
       this.unpin();
       return this.subscribe(args, raw);
@@ -842,7 +864,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   /** A pinned client's command on its dedicated connection, with what its route adds (filter, copies). */
   private sendPinned(args: Buffer[], raw: Buffer | null, r: Route): void {
     const s = this.sendDedicated(args, raw, K.WRITE);
-    if (r.kind === K.SCRIPT) s.post = this.ctx.scripts.after(r.name, args);
+    if (r.kind === K.NOTED) s.post = this.ctx.noted.after(r.name, args);
     if (r.kind === K.CONFIG_GET) s.post = this.ctx.configPost;
   }
 
@@ -852,7 +874,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     this.multiFailed = false;
     this.multiQueued = 0;
     this.multiConfig = null;
-    this.multiScripts = null;
+    this.multiNoted = null;
   }
 
   private unpin(): void {
@@ -871,7 +893,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       this.db = s.arg;
       if (this.dedicated) this.dedicated.db = s.arg;
     }
-    if (this.multiScripts !== null) for (const [a, name] of this.multiScripts) this.ctx.scripts.command(name, a);
+    if (this.multiNoted !== null) for (const [a, name] of this.multiNoted) this.ctx.noted.command(name, a);
     return this.multiConfig === null ? reply : mapElements(reply, this.multiConfig, this.ctx.configFilter);
   };
 

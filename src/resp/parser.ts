@@ -241,7 +241,9 @@ export class RequestParser<A extends Buffer | string = Buffer> {
   /** Reads one inline request ("SET a b\r\n"), split as sdssplitargs does. */
   private inline(): A[] | ProtocolError | null {
     const nl = this.buf.indexOf(LF, this.pos);
-    if (nl < 0) {
+    // Redis finds the line's end with strchr, which stops at a NUL: a NUL before the newline leaves
+    // the request incomplete for good (until the 64 KB limit), as it does there.
+    if (nl < 0 || this.buf.subarray(this.pos, nl).indexOf(0) >= 0) {
       if (this.buf.length - this.pos > this.limits.maxInline) return new ProtocolError('Protocol error: too big inline request');
       return null;
     }
