@@ -314,6 +314,42 @@ describe('proxy: slow reads and a silent master', function () {
     }
   });
 
+  it('a SELECT the master refuses (BUSY) leaves no later request in the wrong db', async () => {
+    assert.equal(await ask(st.master.port, 'CONFIG', 'SET', 'busy-reply-threshold', '100'), '+OK\r\n');
+    const a = await RawClient.connect(st.port);
+    const b = await RawClient.connect(st.port);
+    const c = await RawClient.connect(st.port);
+    const m = await RawClient.connect(st.master.port);
+    try {
+      // The shared master connection is in db 3.
+      assert.equal(await b.str('SELECT', '3'), '+OK\r\n');
+      assert.equal(await b.str('SET', 'x', '1'), '+OK\r\n');
+      // A 1.5 s script in a transaction (the client's own connection) makes the master answer BUSY.
+      const loop = "local s=redis.call('TIME') local t0=s[1]*1000000+s[2] while true do local n=redis.call('TIME') if n[1]*1000000+n[2]-t0 > 1500000 then break end end return 1";
+      assert.equal(await a.str('MULTI'), '+OK\r\n');
+      assert.equal(await a.str('EVAL', loop, '0'), '+QUEUED\r\n');
+      const exec = a.str('EXEC');
+      await sleep(400);
+      // The proxy's SELECT 5 before this write is refused with it.
+      assert.equal(await c.str('SELECT', '5'), '+OK\r\n');
+      assert.match(await c.str('SET', 'during', 'v'), /^-BUSY /);
+      assert.equal(await exec, '*1\r\n:1\r\n');
+      assert.equal(await c.str('SET', 'k2', 'v2'), '+OK\r\n');
+      assert.equal(await c.str('GET', 'k2'), '$2\r\nv2\r\n');
+      assert.equal(await m.str('SELECT', '5'), '+OK\r\n');
+      assert.equal(await m.str('GET', 'k2'), '$2\r\nv2\r\n', 'the write ran in another db');
+      assert.equal(await m.str('SELECT', '3'), '+OK\r\n');
+      assert.equal(await m.str('EXISTS', 'k2'), ':0\r\n');
+      assert.equal(st.proxy.pool.master.eligible, true);
+    } finally {
+      a.close();
+      b.close();
+      c.close();
+      m.close();
+      await ask(st.master.port, 'CONFIG', 'SET', 'busy-reply-threshold', '5000');
+    }
+  });
+
   it('a write in flight on a master that goes silent keeps waiting (new writes are refused at once) and gets its real reply when the master resumes', async () => {
     const c = await RawClient.connect(st.port);
     const d = await RawClient.connect(st.port);
@@ -376,7 +412,13 @@ describe('proxy: CLIENT PAUSE through the proxy', function () {
       // CLIENT UNPAUSE until an ALL pause ends).
       assert.equal(await c.str('CLIENT', 'PAUSE', '60000', 'WRITE'), '+OK\r\n');
       assert.ok(st.proxy.pool.master.pausedUntil > Date.now() + 50000);
+      // A write waits on the shared master connection; CLIENT UNPAUSE does not queue behind it.
+      const held = w.str('SET', 'held', '1');
+      await sleep(100);
+      const t1 = Date.now();
       assert.equal(await c.str('CLIENT', 'UNPAUSE'), '+OK\r\n');
+      assert.ok(Date.now() - t1 < 1000, `CLIENT UNPAUSE took ${Date.now() - t1} ms`);
+      assert.equal(await held, '+OK\r\n');
       assert.equal(st.proxy.pool.master.pausedUntil, 0);
       assert.equal(await w.str('SET', 'after', '2'), '+OK\r\n');
       // A pause the master refuses is not taken note of.
@@ -387,6 +429,37 @@ describe('proxy: CLIENT PAUSE through the proxy', function () {
       c.close();
       w.close();
       r.close();
+    }
+  });
+});
+
+describe('proxy: a busy master and a short request timeout', function () {
+  this.timeout(30000);
+  let st: Stack;
+  before(async function () {
+    const s = await stackWithKey(800, { 'health-check-timeout-ms': 300, fall: 3 });
+    if (!s) this.skip();
+    st = s!;
+    assert.equal(await ask(st.master.port, 'CONFIG', 'SET', 'busy-reply-threshold', '100'), '+OK\r\n');
+  });
+  after(async () => {
+    await st?.stop();
+  });
+
+  it('requests behind a long script on the shared master connection get their replies once it ends (the checks answer BUSY), not the lost-reply error', async () => {
+    const a = await RawClient.connect(st.port);
+    const b = await RawClient.connect(st.port);
+    try {
+      const loop = "local s=redis.call('TIME') local t0=s[1]*1000000+s[2] while true do local n=redis.call('TIME') if n[1]*1000000+n[2]-t0 > 2000000 then break end end return 1";
+      const script = a.str('EVAL', loop, '0');
+      await sleep(50);
+      const write = b.str('INCR', 'n');
+      assert.equal(await script, ':1\r\n');
+      assert.equal(await write, ':1\r\n');
+      assert.equal(st.proxy.pool.master.eligible, true);
+    } finally {
+      a.close();
+      b.close();
     }
   });
 });

@@ -13,7 +13,7 @@ const conn = { connectTimeoutMs: 1000, keepaliveMs: 1000, keepaliveProbes: 3, us
 function setup(opts: { rise?: number; fall?: number; maxReplicaLag?: number } = {}): { p: Pool; h: HealthChecker } {
   const rise = opts.rise ?? 1;
   const p = new Pool({ host: '127.0.0.1', port: 7001 }, [{ host: '127.0.0.1', port: 7002 }], { conn, rise, maxReplicaLag: opts.maxReplicaLag ?? 1000 });
-  const h = new HealthChecker(p, { intervalMs: 100, timeoutMs: 100, rise, fall: opts.fall ?? 2, requestTimeoutMs: 1000, conn });
+  const h = new HealthChecker(p, { intervalMs: 100, timeoutMs: 100, rise, fall: opts.fall ?? 2, requestTimeoutMs: 1000, conn, databases: 16 });
   return { p, h };
 }
 
@@ -141,7 +141,7 @@ describe('proxy health verdicts', () => {
 describe('replica offsets the master reports', () => {
   it('the slaveN lines of the master\'s INFO give each replica its acknowledged offset; lag uses the furthest known', () => {
     const p = new Pool({ host: '127.0.0.1', port: 7001 }, [{ host: 'localhost', port: 7002 }, { host: '127.0.0.1', port: 7003 }], { conn, rise: 1, maxReplicaLag: 1000 });
-    const h = new HealthChecker(p, { intervalMs: 100, timeoutMs: 100, rise: 1, fall: 2, requestTimeoutMs: 1000, conn });
+    const h = new HealthChecker(p, { intervalMs: 100, timeoutMs: 100, rise: 1, fall: 2, requestTimeoutMs: 1000, conn, databases: 16 });
     const [m, r1, r2] = p.all;
     replica(h, r1, 100);
     replica(h, r2, 100);

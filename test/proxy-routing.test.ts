@@ -49,7 +49,7 @@ describe('proxy routing', function () {
     assert.equal(kind('config|set'), K.WRITE);
     assert.equal(kind('script|load'), K.NOTED);
     assert.equal(kind('client|pause'), K.NOTED);
-    assert.equal(kind('client|unpause'), K.NOTED);
+    assert.equal(kind('client|unpause'), K.BLOCK);
     assert.equal(kind('script|debug'), K.REFUSE);
     assert.equal(kind('script|flush'), K.NOTED);
     assert.equal(kind('script|exists'), K.WRITE);
@@ -356,13 +356,20 @@ describe('proxy routing', function () {
       return [...text.matchAll(/slave\d+:.*,offset=(\d+),/g)].filter((x) => x[1] === m).length === 2;
     });
     const stopped = st.replicas[0];
+    const sub = await RawClient.connect(st.port);
+    const psub = '*3\r\n$10\r\npsubscribe\r\n$1\r\n*\r\n:1\r\n';
+    assert.equal(await sub.str('PSUBSCRIBE', '*'), psub);
     stopped.proc.kill('SIGSTOP');
     try {
       // The write went over the shared connection and WAIT over a dedicated one: WAIT must still
       // wait for this write (a fresh connection's own write offset would be 0: an instant ':2').
       assert.equal(await c.str('SET', 'k', 'v2'), '+OK\r\n');
       assert.equal(await c.str('WAIT', '2', '300'), ':1\r\n');
+      // What moves the offset is seen by no pattern subscriber.
+      assert.equal(await sub.str('PING'), '*2\r\n$4\r\npong\r\n$0\r\n\r\n');
+      assert.equal(sub.received().toString('latin1'), psub + '*2\r\n$4\r\npong\r\n$0\r\n\r\n');
     } finally {
+      sub.close();
       stopped.proc.kill('SIGCONT');
     }
     await replicasCaughtUp(st);
@@ -420,7 +427,7 @@ describe('proxy routing', function () {
     const asRedis = [
       ['CLIENT', 'GETREDIR'], ['CLIENT', 'TRACKINGINFO'], ['CLIENT', 'NO-EVICT', 'on'], ['CLIENT', 'NO-EVICT', 'OFF'], ['CLIENT', 'NO-EVICT', 'x'],
       ['CLIENT', 'TRACKING', 'off'], ['CLIENT', 'TRACKING', 'x'], ['CLIENT', 'TRACKING'], ['CLIENT', 'CACHING', 'yes'], ['CLIENT', 'CACHING', 'x'],
-      ['SCRIPT', 'DEBUG', 'no'], ['SCRIPT', 'DEBUG', 'x'], ['SCRIPT', 'DEBUG'],
+      ['SCRIPT', 'DEBUG', 'no'], ['SCRIPT', 'DEBUG', 'x'], ['SCRIPT', 'DEBUG'], ['CLIENT', 'REPLY', 'on'],
     ];
     for (const cmd of asRedis) {
       assert.equal(await c.str(...cmd), await ask(st.master.port, ...cmd), cmd.join(' '));
@@ -514,6 +521,25 @@ describe('proxy requirepass', function () {
       const all = await c.str('CONFIG', 'GET', '*');
       assert.ok(all.startsWith('*') && all.length > 1000);
       assert.ok(!all.includes('backend-secret') && !all.includes('backend-user'));
+      // CONFIG SET of those may repeat what CONFIG GET shows (nothing changes); another value would
+      // reconfigure the backend behind the proxy (move the master, drop its password): refused.
+      const master = () => ask(st.master.port, 'CONFIG', 'GET', 'port').then((r) => r.split('\r\n')[4]);
+      assert.equal(await c.str('CONFIG', 'SET', 'port', String(st.port)), '+OK\r\n');
+      assert.equal(await c.str('CONFIG', 'SET', 'masterauth', '', 'REQUIREPASS', 'secret'), '+OK\r\n');
+      assert.equal(await master(), String(st.master.port));
+      assert.equal(await ask(st.master.port, 'CONFIG', 'GET', 'masterauth'), `*2\r\n${bulk('masterauth')}${bulk('backend-secret')}`);
+      for (const [k, v] of [['port', '1'], ['masterauth', 'x'], ['requirepass', ''], ['masteruser', 'u']]) {
+        assert.match(await c.str('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru', k, v), new RegExp(`^-ERR resplit: CONFIG SET ${k} through the proxy may only repeat`));
+      }
+      assert.equal(await ask(st.master.port, 'CONFIG', 'GET', 'maxmemory-policy'), `*2\r\n${bulk('maxmemory-policy')}${bulk('noeviction')}`);
+      // The other settings of the same CONFIG SET reach the master.
+      assert.equal(await c.str('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru', 'port', String(st.port)), '+OK\r\n');
+      assert.equal(await ask(st.master.port, 'CONFIG', 'GET', 'maxmemory-policy'), `*2\r\n${bulk('maxmemory-policy')}${bulk('allkeys-lru')}`);
+      assert.equal(await c.str('CONFIG', 'SET', 'maxmemory-policy', 'noeviction'), '+OK\r\n');
+      // Inside MULTI (where it cannot be answered alone) it aborts the transaction.
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.match(await c.str('CONFIG', 'SET', 'port', String(st.port)), /^-ERR resplit: CONFIG SET of port/);
+      assert.match(await c.str('EXEC'), /^-EXECABORT /);
       // RESP3 (a map, on the client's own master connection).
       await c.str('HELLO', '3');
       assert.equal(await c.str('CONFIG', 'GET', 'masterauth'), `%1\r\n${bulk('masterauth')}$0\r\n\r\n`);
@@ -592,6 +618,43 @@ describe('proxy backend credentials', function () {
       assert.match(await c.str('RESPLIT', 'BACKENDS'), /reason=down \(AUTH with backend-password failed/);
       assert.match(await c.str('SET', 'a', '1'), /^-MASTERDOWN /);
       c.close();
+    } finally {
+      await proxy?.stop();
+      await master!.stop();
+    }
+  });
+});
+
+describe('proxy databases against a backend with fewer', function () {
+  this.timeout(20000);
+
+  it("a backend that refuses SELECT of the proxy's highest db serves nothing, with the reason; a proxy with as many databases uses it", async function () {
+    const master = await startRedis(['--databases', '4']);
+    if (!master) this.skip();
+    let proxy: ProxyServer | null = null;
+    const opts = { port: 0, master: `127.0.0.1:${master!.port}`, 'health-check-interval-ms': 50, 'health-check-timeout-ms': 400, 'connect-timeout-ms': 500 };
+    try {
+      // SELECT 5 refused there, the request pipelined behind it would have run in db 0.
+      let cfg = buildConfig(opts, {});
+      proxy = new ProxyServer(cfg, cfg.master!, cfg.replicas);
+      await proxy.start();
+      const m = proxy.pool.master;
+      await waitFor('a failed check', () => m.reason.startsWith('down ('));
+      assert.match(m.reason, /^down \(SELECT 15 refused \(ERR DB index is out of range\)/);
+      const c = await RawClient.connect(proxy.port);
+      assert.equal(await c.str('SELECT', '5'), '+OK\r\n');
+      assert.match(await c.str('SET', 'a', '1'), /^-MASTERDOWN /);
+      c.close();
+      assert.equal(await ask(master!.port, 'DBSIZE'), ':0\r\n');
+      await proxy.stop();
+      cfg = buildConfig({ ...opts, databases: 4 }, {});
+      proxy = new ProxyServer(cfg, cfg.master!, cfg.replicas);
+      await proxy.start();
+      await waitFor('the master serving', () => proxy!.pool.master.eligible);
+      const d = await RawClient.connect(proxy.port);
+      assert.equal(await d.str('SELECT', '3'), '+OK\r\n');
+      assert.equal(await d.str('SET', 'a', '1'), '+OK\r\n');
+      d.close();
     } finally {
       await proxy?.stop();
       await master!.stop();

@@ -51,6 +51,14 @@ class Swallow extends Slot {
       log().warn({ backend: c.addr.name, request: this.what, reply: reply.toString('latin1').trim() }, 'backend refused a proxy request');
       if (this.what === 'AUTH') c.fail('backend authentication failed');
       else if (this.what === 'HELLO') c.fail('backend refused HELLO 3');
+      // The connection is still in the old db while the proxy took it for the new one: it takes no
+      // new requests (they would run in the wrong db). The requests already sent behind the SELECT
+      // get what the backend answers them (refused too, for BUSY or LOADING); a shared connection
+      // is then closed and replaced, a client's own one fails (its session's state went with it).
+      else if (this.what === 'SELECT') {
+        if (c.shared) c.retire();
+        else c.fail('backend refused SELECT', false, true);
+      }
     }
   }
 }
@@ -82,6 +90,12 @@ export class BackendConn implements Flushable {
   failedStalled = false;
   /** Set when the backend closed the established connection (a FIN, no socket error). */
   closedCleanly = false;
+  /** Failed for a reason that says nothing about the backend's health (a refused SELECT). */
+  failedNotDown = false;
+  /** A backend's shared connection (the pool's), not a client's own. */
+  shared = false;
+  /** Takes no new requests; closed once those in flight are answered (see retire). */
+  retired = false;
   /** Pub/sub tunnel: once the queue is empty every byte received goes here. */
   passthrough: ((chunk: Buffer) => void) | null = null;
   private readonly dec = new ReplyDecoder(false);
@@ -221,6 +235,7 @@ export class BackendConn implements Flushable {
         this.q.shift();
         s.complete(dec.take());
         if (this.closed) return;
+        if (this.retired && this.q.length === 0) return this.close();
         if (this.passthrough && this.q.length === 0) {
           const rest = dec.drain();
           if (rest.length) this.passthrough(rest);
@@ -235,17 +250,30 @@ export class BackendConn implements Flushable {
   /**
    * Fails the connection: closes it and hands the unanswered slots to the owner. `stalled`: the
    * backend is alive as far as TCP knows but silent (request timeout, unanswered health checks), so
-   * one of the reads in flight may be what keeps it busy (see Slot.stalls).
+   * one of the reads in flight may be what keeps it busy (see Slot.stalls). `notDown`: the failure
+   * is the connection's own, the backend is not taken out.
    */
-  fail(reason: string, stalled = false): void {
+  fail(reason: string, stalled = false, notDown = false): void {
     if (this.closed) return;
     this.closed = true;
     this.failedStalled = stalled;
+    this.failedNotDown = notDown;
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.sock.destroy();
     const pending: Slot[] = [];
     for (let s = this.q.shift(); s !== undefined; s = this.q.shift()) if (s.owner) pending.push(s);
     this.events.connFailed(this, pending, reason);
+  }
+
+  /**
+   * Takes no new requests (the pool opens another connection): the backend refused a SELECT the
+   * proxy sent, so this one is in another db than the proxy believes. Closes when nothing is in flight.
+   */
+  retire(): void {
+    if (this.retired || this.closed) return;
+    this.retired = true;
+    log().warn({ backend: this.addr.name }, 'backend refused SELECT: its shared connection is replaced');
+    if (this.q.length === 0) this.close();
   }
 
   /** Closes without reporting (the owner is going away). */

@@ -84,8 +84,9 @@ const MASTER_STATE = new Set(['touch', 'object|idletime', 'object|freq']);
 /**
  * SCRIPT KILL / FUNCTION KILL: the busy script runs on a shared master connection, which the master
  * does not read until the script ends; they need a connection of their own (as blocking commands).
+ * CLIENT UNPAUSE likewise: on the shared connection it waits behind the paused writes.
  */
-const OWN_CONNECTION = new Set(['script|kill', 'function|kill']);
+const OWN_CONNECTION = new Set(['script|kill', 'function|kill', 'client|unpause']);
 const SUB = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
 
 /** The route of a known command (or subcommand). */

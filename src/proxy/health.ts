@@ -18,6 +18,8 @@ export interface HealthOptions {
   fall: number;
   requestTimeoutMs: number;
   conn: ConnOptions;
+  /** The proxy's `databases`: each check selects the highest, which the backend must allow. */
+  databases: number;
 }
 
 /**
@@ -57,11 +59,16 @@ class Probe {
   private readonly request: Buffer;
 
   constructor(readonly b: Backend, private readonly h: HealthChecker) {
-    const parts = [encodeCommand(['PING']), encodeCommand(['INFO', 'replication']), encodeCommand(['INFO', 'persistence'])];
+    // SELECT first: a backend that refuses the proxy's highest db (fewer databases, an ACL user
+    // without +select) would run a client's requests in another db after refusing the proxy's
+    // SELECT (pipelined behind it); it serves nothing, with the reason.
+    const parts = [encodeCommand(['SELECT', String(h.opts.databases - 1)]), encodeCommand(['PING']), encodeCommand(['INFO', 'replication']), encodeCommand(['INFO', 'persistence'])];
     const o = h.opts.conn;
     if (o.password) parts.unshift(encodeCommand(o.username ? ['AUTH', o.username, o.password] : ['AUTH', o.password]));
     this.request = Buffer.concat(parts);
+    this.replyCount = parts.length;
   }
+  private readonly replyCount: number;
 
   /** Starts a check unless one is still running; a check running too long fails. */
   tick(now: number): void {
@@ -74,7 +81,7 @@ class Probe {
     }
     this.sentAt = now;
     this.replies = [];
-    this.expect = this.h.opts.conn.password ? 4 : 3;
+    this.expect = this.replyCount;
     if (!this.sock) this.connect();
     else this.sock.write(this.request);
   }
@@ -107,7 +114,12 @@ class Probe {
       this.replies = [];
       // Wrong backend credentials: say so, rather than the NOAUTH that every later command gets.
       if (auth instanceof ReplyError) return this.h.failure(this.b, `AUTH with backend-password failed: ${auth.message}`);
-      this.h.result(this.b, r);
+      const select = r[0];
+      // BUSY or LOADING: the backend's state of the moment, which PING reports as well.
+      if (select instanceof ReplyError && !/^(BUSY|LOADING) /.test(select.message)) {
+        return this.h.failure(this.b, `SELECT ${this.h.opts.databases - 1} refused (${select.message}): the backend must allow SELECT of every db the proxy's databases setting allows`);
+      }
+      this.h.result(this.b, r.slice(1));
     }
   }
 

@@ -6,7 +6,7 @@ import { REDIS_VERSION } from '../resp/commands';
 import { ReplyDecoder } from '../resp/decoder';
 import type { Pool } from './pool';
 import { stats } from './stats';
-import { bulkReply } from './replies';
+import { bulkReply, errorReply, PE, R_OK } from './replies';
 import type { Slot } from './slot';
 
 /** What CLIENT INFO/LIST needs to know about a session. */
@@ -195,13 +195,47 @@ export function infoPost(pool: Pool, startedAt: number, port: () => number = () 
  * proxy's own, as a Redis shows its own to an authenticated client) and port is the proxy's.
  * RESP2 arrays and RESP3 maps of bulk strings; anything else (an error) passes unchanged.
  */
-export function configFilter(requirepass: string, port: () => number): (reply: Buffer) => Buffer {
-  const own = (name: string): string | null => {
+/**
+ * The value CONFIG GET shows for a setting that is the proxy's own (its port and password; the
+ * backends' replication credentials are hidden), or null for one passed through. Lower-case names.
+ */
+export type ConfigOwn = (name: string) => string | null;
+
+/** ConfigOwn for a proxy with this requirepass and port. */
+export function configOwn(requirepass: string, port: () => number): ConfigOwn {
+  return (name) => {
     if (name === 'requirepass') return requirepass;
     if (name === 'masterauth' || name === 'masteruser') return '';
     if (name === 'port') return String(port());
     return null;
   };
+}
+
+/**
+ * CONFIG SET through the proxy: a setting CONFIG GET shows the proxy's value of may be set to that
+ * value (nothing changes: what a GET-then-SET round trip, as Redis's own test suite makes, does);
+ * any other value would reconfigure the backend behind the proxy (move the master's port, drop its
+ * password) and is refused. Returns null (send as it is), the arguments without those settings,
+ * R_OK when none is left, or the refusal.
+ */
+export function configSetArgs(own: ConfigOwn, args: Buffer[]): Buffer[] | Buffer | null {
+  if (args.length < 4 || args.length % 2 !== 0) return null; // the master's arity or syntax error
+  let keep: Buffer[] | null = null;
+  for (let i = 2; i < args.length; i += 2) {
+    const name = args[i].latin1Slice(0, args[i].length).toLowerCase();
+    const shown = own(name);
+    if (shown === null) {
+      keep?.push(args[i], args[i + 1]);
+      continue;
+    }
+    if (args[i + 1].latin1Slice(0, args[i + 1].length) !== shown) return errorReply(PE.CONFIG_SET_OWN(name));
+    keep ??= args.slice(0, i);
+  }
+  if (keep === null) return null;
+  return keep.length === 2 ? R_OK : keep;
+}
+
+export function configFilter(own: ConfigOwn): (reply: Buffer) => Buffer {
   return (reply) => {
     const t = reply[0];
     if (t !== 42 /* '*' */ && t !== 37 /* '%' */) return reply;

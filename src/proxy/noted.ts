@@ -7,8 +7,16 @@ import type { Pool } from './pool';
 import type { ScriptCache } from './scripts';
 import type { PostFn } from './slot';
 
-/** The commands (full names) routed as K.NOTED. */
-export const NOTED = new Set(['script|load', 'script|flush', 'client|pause', 'client|unpause']);
+/**
+ * The commands (full names) routed as K.NOTED. CLIENT UNPAUSE is noted too, but routed on a
+ * connection of its own (K.BLOCK): on the shared one it would wait behind the writes it unpauses.
+ */
+export const NOTED = new Set(['script|load', 'script|flush', 'client|pause']);
+
+/** Whether the proxy takes note of this command once the master ran it (Noted.command). */
+export function isNoted(r: { kind: number; name: string }): boolean {
+  return NOTED.has(r.name) || r.name === 'client|unpause';
+}
 
 export class Noted {
   constructor(private readonly scripts: ScriptCache, private readonly pool: Pool) {}

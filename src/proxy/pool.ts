@@ -139,7 +139,10 @@ export class Pool implements ConnEvents {
   private runPass = -1;
   /** Reads taken in the current turn. */
   private turnN = 0;
-  /** RESP3 clients' own replica connections: the stall check covers them as it does shared ones. */
+  /**
+   * RESP3 clients' own replica connections, and retired shared connections still answering: the
+   * stall check covers them as it does shared ones.
+   */
   private readonly ownReads = new Set<BackendConn>();
 
   constructor(master: { host: string; port: number }, replicas: Array<{ host: string; port: number }>, readonly opts: PoolOptions) {
@@ -206,7 +209,12 @@ export class Pool implements ConnEvents {
   /** The backend's shared connection, (re)opened if it has none. */
   private sharedConn(b: Backend): BackendConn {
     const c = b.shared;
-    return c === null || c.closed ? (b.shared = new BackendConn(b, this.opts.conn, this)) : c;
+    if (c !== null && !c.closed && !c.retired) return c;
+    // A retired one still has requests in flight: the stall check keeps watching it.
+    if (c !== null && c.retired && !c.closed) this.ownReads.add(c);
+    const n = (b.shared = new BackendConn(b, this.opts.conn, this));
+    n.shared = true;
+    return n;
   }
 
   /** A new dedicated connection (transactions, blocking commands, pub/sub: the master; RESP3 clients: any backend). */
@@ -227,7 +235,7 @@ export class Pool implements ConnEvents {
     // over or errs if the backend is really gone); the health checks see a dead one within a period.
     // A master whose requests time out while its checks pass is slow (CLIENT PAUSE WRITE, a long
     // command), not gone: its writes in flight get the error, new ones still go to it.
-    if ((pending.length > 0 || !conn.closedCleanly) && !(b.isMaster && conn.failedStalled)) this.markDown(b, `passive: ${reason}`);
+    if ((pending.length > 0 || !conn.closedCleanly) && !(b.isMaster && conn.failedStalled) && !conn.failedNotDown) this.markDown(b, `passive: ${reason}`);
     for (const s of pending) {
       const req = s.kind === K.READ && s.tries < this.all.length + 1 ? (s.scanRestart ?? s.request()) : null;
       if (req !== null && conn.failedStalled && stalledTwice(s, b)) continue;
@@ -394,8 +402,10 @@ export class Pool implements ConnEvents {
     const now = Date.now();
     for (const c of conns) {
       if (c.closed) continue;
-      // Paused by CLIENT PAUSE: its requests wait for the pause's end, as they would on Redis.
-      if (c.pending === 0 || c.progress !== c.lastSeen || (c.addr as Backend).pausedUntil > now) {
+      // Paused by CLIENT PAUSE: its requests wait for the pause's end, as they would on Redis. A
+      // master whose checks answer BUSY runs a long script: alive, it answers them when it ends.
+      const b = c.addr as Backend;
+      if (c.pending === 0 || c.progress !== c.lastSeen || b.pausedUntil > now || (b.isMaster && b.busy)) {
         c.lastSeen = c.progress;
         c.stalledMs = 0;
         continue;

@@ -11,7 +11,7 @@ import { Session } from './session';
 import type { ProxyContext } from './context';
 import { stats } from './stats';
 import { PE, errorReply } from './replies';
-import { configFilter, infoPost, scanPost } from './local';
+import { configFilter, configOwn, infoPost, scanPost } from './local';
 import { ScriptCache } from './scripts';
 import { Noted } from './noted';
 
@@ -41,9 +41,11 @@ export class ProxyServer {
       fall: cfg.fall,
       requestTimeoutMs: cfg.requestTimeoutMs,
       conn,
+      databases: cfg.databases,
     });
     const startedAt = Date.now();
-    const filter = configFilter(cfg.requirepass, () => this.port);
+    const own = configOwn(cfg.requirepass, () => this.port);
+    const filter = configFilter(own);
     const scripts = new ScriptCache();
     this.ctx = {
       cfg,
@@ -56,6 +58,7 @@ export class ProxyServer {
       scanPost: scanPost(this.pool.all.length),
       infoPost: infoPost(this.pool, startedAt, () => this.port),
       configFilter: filter,
+      configOwn: own,
       configPost: (_slot, reply) => filter(reply),
     };
     this.server = net.createServer((sock) => this.accept(sock));

@@ -153,6 +153,9 @@ function asWithoutIt(name: string, args: Buffer[]): Buffer | null {
       return a2 === 'off' ? R_OK : a2 === 'on' ? null : errorReply(E.SYNTAX);
     case 'client|caching':
       return errorReply('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
+    case 'client|reply':
+      // Replies are on (OFF and SKIP are refused): ON changes nothing.
+      return args.length === 3 && a2 === 'on' ? R_OK : null;
     case 'script|debug':
       // YES/SYNC would turn the shared master connection into one client's debugger session.
       return a2 === 'no' ? R_OK : a2 === 'yes' || a2 === 'sync' ? null : errorReply('ERR Use SCRIPT DEBUG YES/SYNC/NO');

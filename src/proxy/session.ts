@@ -18,10 +18,11 @@ import { stalledTwice, type Backend } from './pool';
 import type { ProxyContext } from './context';
 import { stats } from './stats';
 import { readClient } from '../common/client-reads';
-import { PE, errorReply, multiRefusal, R_NO_BACKEND, R_NOAUTH, R_EXECABORT, roScriptPost } from './replies';
+import { PE, errorReply, multiRefusal, R_NO_BACKEND, R_NOAUTH, R_EXECABORT, R_CONFIG_SET_OWN_MULTI, roScriptPost } from './replies';
 import { Tunnel, type TunnelOwner } from './tunnel';
-import { mapElements, type ClientView } from './local';
+import { mapElements, configSetArgs, type ClientView } from './local';
 import { handleLocal, parseDb, refuse, type LocalSession } from './session-local';
+import { isNoted } from './noted';
 import { configGet, info, scan, type RewriteSession } from './session-rewrite';
 import { inputAfterClose } from '../common/close-after-reply';
 
@@ -36,11 +37,12 @@ const DISCARD_CMD = encodeCommand(['DISCARD']);
 /**
  * Sent before WAIT on a dedicated connection. WAIT waits for the replicas to acknowledge the
  * connection's last write, and a fresh dedicated connection has none: the client's writes went over
- * the shared connection. PUBLISH is always propagated to replicas (even with no subscriber), so it
+ * the shared connection. SPUBLISH is always propagated to replicas (even with no subscriber), so it
  * moves the connection's write offset to the master's current offset, past every earlier write of
- * this client (the barrier before WAIT has seen all of them answered).
+ * this client (the barrier before WAIT has seen all of them answered). A shard channel, so no
+ * pattern subscriber (PSUBSCRIBE *) sees it, as none would see WAIT on Redis.
  */
-const WAIT_OFFSET_MARK = encodeCommand(['PUBLISH', '__resplit__:wait', '']);
+const WAIT_OFFSET_MARK = encodeCommand(['SPUBLISH', '__resplit__:wait', '']);
 
 let lastId = 0;
 
@@ -336,6 +338,18 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       this.local(R_NOAUTH);
       return;
     }
+    if (r.name === 'config|set') {
+      const x = configSetArgs(this.ctx.configOwn, args);
+      if (x !== null) {
+        // Inside MULTI only a plain pass-through can be queued: anything else aborts the transaction.
+        if (Buffer.isBuffer(x) || this.inMulti) {
+          if (this.inMulti) this.multiFailed = true;
+          return this.local(Buffer.isBuffer(x) && (x[0] === 45 /* '-' */ || !this.inMulti) ? x : R_CONFIG_SET_OWN_MULTI);
+        }
+        args = x;
+        raw = null;
+      }
+    }
     if (this.pinned) {
       this.handlePinned(args, raw, r);
       return;
@@ -355,7 +369,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       case K.LOCAL:
         return handleLocal(this, args, raw, r);
       case K.BLOCK:
-        return this.blocking(args, raw);
+        return this.blocking(args, raw, isNoted(r) ? this.ctx.noted.after(r.name, args) : null);
       case K.WAIT:
         return this.wait(args, raw);
       case K.XREAD:
@@ -724,10 +738,10 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   }
 
   /** Blocking commands get the client's own master connection, with barriers on both sides. */
-  private blocking(args: Buffer[], raw: Buffer | null): void {
+  private blocking(args: Buffer[], raw: Buffer | null, post: PostFn | null = null): void {
     if (!this.drained(args, raw)) return;
     if (!this.dedicatedConn()) return this.masterDown();
-    this.sendDedicated(args, raw, K.BLOCK);
+    this.sendDedicated(args, raw, K.BLOCK).post = post;
     this.halted = this.haltWrote = true;
   }
 
@@ -736,7 +750,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (!this.drained(args, raw)) return;
     const c = this.dedicatedConn();
     if (!c) return this.masterDown();
-    c.sendInternal(WAIT_OFFSET_MARK, 'PUBLISH');
+    c.sendInternal(WAIT_OFFSET_MARK, 'SPUBLISH');
     this.sendDedicated(args, raw, K.BLOCK);
     this.halted = this.haltWrote = true;
   }
@@ -822,7 +836,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       }
       const kind = r.kind;
       // Copied: the arguments may be views of a read buffer that is reused.
-      const noted = kind === K.NOTED ? args.map((a) => Buffer.from(a)) : null;
+      const noted = isNoted(r) ? args.map((a) => Buffer.from(a)) : null;
       this.sendDedicated(args, raw, K.WRITE).post = (_slot, reply) => {
         if (reply.length === R_QUEUED.length && reply.equals(R_QUEUED)) {
           if (kind === K.CONFIG_GET) (this.multiConfig ??= []).push(this.multiQueued);
@@ -857,14 +871,14 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       return this.subscribe(args, raw);
     }
     // WATCH is active: earlier writes of this client may have gone over the shared connection.
-    if (r.kind === K.WAIT) this.dedicated!.sendInternal(WAIT_OFFSET_MARK, 'PUBLISH');
+    if (r.kind === K.WAIT) this.dedicated!.sendInternal(WAIT_OFFSET_MARK, 'SPUBLISH');
     this.sendPinned(args, raw, r);
   }
 
   /** A pinned client's command on its dedicated connection, with what its route adds (filter, copies). */
   private sendPinned(args: Buffer[], raw: Buffer | null, r: Route): void {
     const s = this.sendDedicated(args, raw, K.WRITE);
-    if (r.kind === K.NOTED) s.post = this.ctx.noted.after(r.name, args);
+    if (isNoted(r)) s.post = this.ctx.noted.after(r.name, args);
     if (r.kind === K.CONFIG_GET) s.post = this.ctx.configPost;
   }
 
