@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { startStoreProcess, tmpDir, type ChildServer } from './helpers/servers';
-import { REQUIRED, suiteDir, harnessPort, runFile } from './helpers/redis-suite';
+import { REQUIRED, suiteDir, runSuiteFile } from './helpers/redis-suite';
 import { SUITE_PLAN } from './redis-suite-plan';
 
 describe("Redis's own test suite (external mode)", function () {
@@ -29,9 +29,7 @@ describe("Redis's own test suite (external mode)", function () {
       let srv: ChildServer | null = null;
       try {
         srv = await startStoreProcess(['--save', '', '--dir', tmpDir(), '--enable-debug-command', 'yes', '--enable-protected-configs', 'yes']);
-        let r = await runFile(dir!, entry.file, srv.port, await harnessPort(), entry.skip, (entry.timeoutMs ?? 180000) - 5000);
-        // The harness's port taken between the check and tclsh's bind: once more on another.
-        if (r.output.includes("couldn't open socket: address already in use")) r = await runFile(dir!, entry.file, srv.port, await harnessPort(), entry.skip, (entry.timeoutMs ?? 180000) - 5000);
+        const r = await runSuiteFile(dir!, entry.file, srv.port, entry.skip, (entry.timeoutMs ?? 180000) - 5000);
         assert.deepEqual(r.failed, [], `${entry.file}: ${r.failed.length} failed\n${r.output.slice(-3000)}`);
         assert.ok(r.ok >= entry.minOk, `${entry.file}: only ${r.ok} tests passed (expected at least ${entry.minOk})\n${r.output.slice(-2000)}`);
       } finally {

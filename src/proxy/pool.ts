@@ -392,6 +392,15 @@ export class Pool implements ConnEvents {
     log().info({ backend: m.name, until: until === 0 ? null : new Date(m.pausedUntil).toISOString() }, until === 0 ? 'master unpaused' : 'master paused by CLIENT PAUSE');
   }
 
+  /** Whether the master is paused by a CLIENT PAUSE sent through the proxy (forgets one that ended). */
+  masterPausedNow(): boolean {
+    const m = this.master;
+    if (m.pausedUntil === 0) return false;
+    if (m.pausedUntil > Date.now()) return true;
+    m.pausedUntil = 0;
+    return false;
+  }
+
   /** Fails shared connections stalled for longer than the request timeout (passive check). */
   checkStalls(tickMs: number, timeoutMs: number): void {
     // Closed connections leave the set on every tick, also when no timeout is set.

@@ -222,7 +222,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
         b = toMaster && pool.master.eligible ? pool.master : pool.readBackend();
         if (b === null) break;
       } else if (kind === K.WRITE) {
-        if (!pool.master.eligible) break;
+        if (!pool.master.eligible || pool.master.pausedUntil !== 0) break;
         b = pool.master;
         toMaster ||= this.readsFollowWrites;
       } else break;
@@ -640,6 +640,10 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
 
   /** Not private: RewriteSession (SCAN with a cursor that is not one). */
   write(args: Buffer[], raw: Buffer | null): void {
+    // During a CLIENT PAUSE the master holds writes: on the shared connection one would hold every
+    // client's requests behind it (INFO, reads served by the master). Each goes on its client's
+    // own connection instead, as a blocking command does.
+    if (this.ctx.pool.masterPausedNow()) return this.blocking(args, raw);
     this.writeSlot(args, raw);
   }
 

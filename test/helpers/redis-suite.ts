@@ -67,3 +67,10 @@ export function runFile(dir: string, file: string, port: number, basePort: numbe
   });
 }
 
+
+/** runFile on a fresh harness port, once more on another if tclsh found it taken meanwhile. */
+export async function runSuiteFile(dir: string, file: string, port: number, skips: readonly string[], timeoutMs: number): Promise<FileResult> {
+  const r = await runFile(dir, file, port, await harnessPort(), skips, timeoutMs);
+  if (!r.output.includes("couldn't open socket: address already in use")) return r;
+  return runFile(dir, file, port, await harnessPort(), skips, timeoutMs);
+}
