@@ -7,23 +7,14 @@
 
 import assert from 'node:assert/strict';
 import { startRedis, type ChildServer } from './helpers/servers';
-import { REQUIRED, suiteDir, runSuiteFile } from './helpers/redis-suite';
+import { useSuiteDir, runSuiteFile } from './helpers/redis-suite';
 import { startProxy } from './proxy-helpers';
 import { PROXY_SUITE_PLAN } from './redis-suite-proxy-plan';
 import type { ProxyServer } from '../src/proxy/server';
 
 describe("Redis's own test suite through the proxy (external mode, a real redis-server behind it)", function () {
   this.timeout(30 * 60 * 1000);
-  let dir: string | null = null;
-
-  before(function () {
-    const s = suiteDir();
-    if (!s.dir) {
-      if (REQUIRED) throw new Error(s.why);
-      this.skip();
-    }
-    dir = s.dir;
-  });
+  const dir = useSuiteDir();
 
   for (const entry of PROXY_SUITE_PLAN) {
     it(`${entry.file}: every test passes (${entry.skip.length} skipped: ${entry.why || 'none'})`, async function () {
@@ -36,7 +27,7 @@ describe("Redis's own test suite through the proxy (external mode, a real redis-
         // The defaults but faster checks: the suite's DEBUG SLEEPs and slow scripts are a busy
         // master, not a dead one.
         proxy = await startProxy(redis!.port, [], { 'health-check-interval-ms': 100, 'health-check-timeout-ms': 1000, fall: 3, rise: 1 });
-        const r = await runSuiteFile(dir!, entry.file, proxy.port, entry.skip, (entry.timeoutMs ?? 180000) - 5000);
+        const r = await runSuiteFile(dir(), entry.file, proxy.port, entry.skip, (entry.timeoutMs ?? 180000) - 5000);
         assert.deepEqual(r.failed, [], `${entry.file}: ${r.failed.length} failed\n${r.output.slice(-3000)}`);
         assert.ok(r.ok >= entry.minOk, `${entry.file}: only ${r.ok} tests passed (expected at least ${entry.minOk})\n${r.output.slice(-2000)}`);
       } finally {

@@ -7,21 +7,12 @@
 
 import assert from 'node:assert/strict';
 import { startStoreProcess, tmpDir, type ChildServer } from './helpers/servers';
-import { REQUIRED, suiteDir, runSuiteFile } from './helpers/redis-suite';
+import { useSuiteDir, runSuiteFile } from './helpers/redis-suite';
 import { SUITE_PLAN } from './redis-suite-plan';
 
 describe("Redis's own test suite (external mode)", function () {
   this.timeout(30 * 60 * 1000);
-  let dir: string | null = null;
-
-  before(function () {
-    const s = suiteDir();
-    if (!s.dir) {
-      if (REQUIRED) throw new Error(s.why);
-      this.skip();
-    }
-    dir = s.dir;
-  });
+  const dir = useSuiteDir();
 
   for (const entry of SUITE_PLAN) {
     it(`${entry.file}: every test passes (${entry.skip.length} skipped: ${entry.why || 'none'})`, async function () {
@@ -29,7 +20,7 @@ describe("Redis's own test suite (external mode)", function () {
       let srv: ChildServer | null = null;
       try {
         srv = await startStoreProcess(['--save', '', '--dir', tmpDir(), '--enable-debug-command', 'yes', '--enable-protected-configs', 'yes']);
-        const r = await runSuiteFile(dir!, entry.file, srv.port, entry.skip, (entry.timeoutMs ?? 180000) - 5000);
+        const r = await runSuiteFile(dir(), entry.file, srv.port, entry.skip, (entry.timeoutMs ?? 180000) - 5000);
         assert.deepEqual(r.failed, [], `${entry.file}: ${r.failed.length} failed\n${r.output.slice(-3000)}`);
         assert.ok(r.ok >= entry.minOk, `${entry.file}: only ${r.ok} tests passed (expected at least ${entry.minOk})\n${r.output.slice(-2000)}`);
       } finally {
