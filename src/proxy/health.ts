@@ -116,6 +116,7 @@ class Probe {
       if (auth instanceof ReplyError) return this.h.failure(this.b, `AUTH with backend-password failed: ${auth.message}`);
       const select = r[0];
       // BUSY or LOADING: the backend's state of the moment, which PING reports as well.
+      if (select instanceof ReplyError && /^NOAUTH /.test(select.message)) return this.h.failure(this.b, `backend requires a password (backend-password): ${select.message}`);
       if (select instanceof ReplyError && !/^(BUSY|LOADING) /.test(select.message)) {
         return this.h.failure(this.b, `SELECT ${this.h.opts.databases - 1} refused (${select.message}): the backend must allow SELECT of every db the proxy's databases setting allows`);
       }

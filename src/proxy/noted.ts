@@ -24,8 +24,11 @@ export class Noted {
   /** The master ran `name` (a NOTED command) with these arguments. */
   command(name: string, args: Buffer[]): void {
     if (name === 'client|pause') {
-      const ms = Number(args[2].latin1Slice(0, args[2].length));
-      if (Number.isFinite(ms) && ms >= 0) this.pool.masterPaused(Date.now() + ms);
+      // Only a pause Redis accepts (EXEC's array may hold its error): a timeout of decimal digits, WRITE or ALL.
+      const t = args[2].latin1Slice(0, args[2].length);
+      const mode = args.length === 4 ? args[3].latin1Slice(0, args[3].length).toLowerCase() : 'all';
+      const ms = Number(t);
+      if (args.length <= 4 && /^\d{1,15}$/.test(t) && (mode === 'all' || mode === 'write')) this.pool.masterPaused(Date.now() + ms);
     } else if (name === 'client|unpause') this.pool.masterPaused(0);
     else this.scripts.command(name, args);
   }
