@@ -359,11 +359,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       case K.READ:
         r3 ? this.read3(args, raw) : this.read(args, raw);
         return;
-      case K.SCRIPT_RO: {
-        const s = r3 ? this.read3(args, raw) : this.read(args, raw);
-        if (s !== null) s.post = roScriptPost;
-        return;
-      }
+      case K.SCRIPT_RO:
+        return this.readScriptRo(args, raw);
       case K.WRITE:
         return r3 ? this.write3(args, raw) : this.write(args, raw);
       case K.LOCAL:
@@ -390,11 +387,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       }
       case K.EVALSHA_RO: {
         const ev = this.ctx.scripts.asEvalRo(args);
-        if (ev !== null) {
-          const s = r3 ? this.read3(ev, null) : this.read(ev, null);
-          if (s !== null) s.post = roScriptPost;
-          return;
-        }
+        if (ev !== null) return this.readScriptRo(ev, null);
         return r3 ? this.write3(args, raw) : this.write(args, raw);
       }
       case K.SUB:
@@ -620,6 +613,12 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   }
 
   // ---- routing ----
+
+  /** EVAL_RO/FCALL_RO (and EVALSHA_RO as EVAL_RO): a read whose write-flag error is the master's. */
+  private readScriptRo(args: Buffer[], raw: Buffer | null): void {
+    const s = this.resp === 3 ? this.read3(args, raw) : this.read(args, raw);
+    if (s !== null) s.post = roScriptPost;
+  }
 
   /** A read for a replica (or the master behind an unanswered write); its slot, or null when no backend serves. */
   private read(args: Buffer[], raw: Buffer | null): Slot | null {
