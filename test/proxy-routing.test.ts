@@ -428,6 +428,11 @@ describe('proxy routing', function () {
       ['CLIENT', 'GETREDIR'], ['CLIENT', 'TRACKINGINFO'], ['CLIENT', 'NO-EVICT', 'on'], ['CLIENT', 'NO-EVICT', 'OFF'], ['CLIENT', 'NO-EVICT', 'x'],
       ['CLIENT', 'TRACKING', 'off'], ['CLIENT', 'TRACKING', 'x'], ['CLIENT', 'TRACKING'], ['CLIENT', 'CACHING', 'yes'], ['CLIENT', 'CACHING', 'x'],
       ['SCRIPT', 'DEBUG', 'no'], ['SCRIPT', 'DEBUG', 'x'], ['SCRIPT', 'DEBUG'], ['CLIENT', 'REPLY', 'on'],
+      // TRACKING's options are checked before ON/OFF, as Redis does.
+      ['CLIENT', 'TRACKING', 'off', 'BCAST'], ['CLIENT', 'TRACKING', 'OFF', 'optin', 'noloop', 'prefix', 'a', 'optout'],
+      ['CLIENT', 'TRACKING', 'off', 'bogus'], ['CLIENT', 'TRACKING', 'on', 'bogus'], ['CLIENT', 'TRACKING', 'off', 'prefix'],
+      ['CLIENT', 'TRACKING', 'off', 'redirect', 'abc'], ['CLIENT', 'TRACKING', 'off', 'redirect', '987654321'],
+      ['CLIENT', 'TRACKING', 'x', 'bcast'], ['CLIENT', 'REPLY', 'x'], ['CLIENT', 'REPLY', 'on', 'x'],
     ];
     for (const cmd of asRedis) {
       assert.equal(await c.str(...cmd), await ask(st.master.port, ...cmd), cmd.join(' '));
@@ -448,6 +453,9 @@ describe('proxy routing', function () {
     assert.equal(await c.str('SCRIPT', 'DEBUG', 'SYNC'), "-ERR resplit: 'SCRIPT DEBUG' is not supported through the proxy\r\n");
     assert.equal(await c.str('EVAL', 'return 1', '0'), ':1\r\n');
     assert.equal(await c.str('CLIENT', 'TRACKING', 'on'), "-ERR resplit: 'CLIENT TRACKING' is not supported through the proxy\r\n");
+    // A REDIRECT target is one of the proxy's clients (the ids its clients see).
+    assert.equal(await c.str('CLIENT', 'TRACKING', 'off', 'REDIRECT', me), '+OK\r\n');
+    assert.equal(await c.str('CLIENT', 'TRACKING', 'off', 'REDIRECT', me, 'redirect', me), '-ERR A client can only redirect to a single other client\r\n');
     assert.equal(await calls(st.master.port, 'script|debug'), 0);
     assert.equal(await calls(st.master.port, 'shutdown'), 0);
     assert.equal(await c.str('CLIENT', 'LIST', 'TYPE', 'bogus'), "-ERR Unknown client type 'bogus'\r\n");
@@ -532,6 +540,24 @@ describe('proxy requirepass', function () {
         assert.match(await c.str('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru', k, v), new RegExp(`^-ERR resplit: CONFIG SET ${k} through the proxy may only repeat`));
       }
       assert.equal(await ask(st.master.port, 'CONFIG', 'GET', 'maxmemory-policy'), `*2\r\n${bulk('maxmemory-policy')}${bulk('noeviction')}`);
+      // bind is the proxy's too (a new one would move the master's listener).
+      const masterBind = await ask(st.master.port, 'CONFIG', 'GET', 'bind');
+      assert.equal(await c.str('CONFIG', 'GET', 'bind'), `*2\r\n${bulk('bind')}${bulk('127.0.0.1')}`);
+      assert.equal(await c.str('CONFIG', 'SET', 'bind', '127.0.0.1'), '+OK\r\n');
+      assert.match(await c.str('CONFIG', 'SET', 'bind', '127.0.0.1 ::1'), /^-ERR resplit: CONFIG SET bind through the proxy may only repeat/);
+      assert.equal(await ask(st.master.port, 'CONFIG', 'GET', 'bind'), masterBind);
+      // A setting named twice: the master's own refusal, nothing applied.
+      for (const args of [['port', String(st.port), 'PORT', String(st.port)], ['maxmemory-policy', 'allkeys-lru', 'port', String(st.port), 'maxmemory-policy', 'allkeys-lru']]) {
+        assert.match(await c.str('CONFIG', 'SET', ...args), /^-ERR CONFIG SET failed \(possibly related to argument '(PORT|maxmemory-policy)'\) - duplicate parameter\r\n$/);
+      }
+      assert.equal(await ask(st.master.port, 'CONFIG', 'GET', 'maxmemory-policy'), `*2\r\n${bulk('maxmemory-policy')}${bulk('noeviction')}`);
+      // The user the proxy logs in to the backends as (here default) is not changed through it;
+      // other users are the master's business.
+      assert.match(await c.str('ACL', 'SETUSER', 'default', '>pw'), /^-ERR resplit: ACL SETUSER of 'default', the user the proxy logs in to the backends as/);
+      assert.match(await c.str('ACL', 'DELUSER', 'someone', 'default'), /^-ERR resplit: ACL DELUSER of 'default'/);
+      assert.equal(await c.str('ACL', 'SETUSER', 'someone', 'on', '>pw'), '+OK\r\n');
+      assert.equal(await c.str('ACL', 'DELUSER', 'someone'), ':1\r\n');
+      assert.equal(await ask(st.master.port, 'PING'), '+PONG\r\n');
       // The other settings of the same CONFIG SET reach the master.
       assert.equal(await c.str('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru', 'port', String(st.port)), '+OK\r\n');
       assert.equal(await ask(st.master.port, 'CONFIG', 'GET', 'maxmemory-policy'), `*2\r\n${bulk('maxmemory-policy')}${bulk('allkeys-lru')}`);
@@ -585,6 +611,15 @@ describe('proxy requirepass', function () {
       assert.ok(replies.includes(`%1\r\n${bulk('masterauth')}$0\r\n\r\n`), replies.join('|'));
       assert.ok(replies.some((r) => r.startsWith('>3\r\n') && r.includes('hello')), replies.join('|'));
       assert.ok(replies.indexOf('+PONG\r\n') < replies.indexOf(`$5\r\nafter\r\n`));
+      // CONFIG SET and ACL SETUSER are guarded in the tunnel as elsewhere, in order with the rest.
+      c.write(`CONFIG SET port 1\r\nCONFIG SET port ${st.port}\r\nCONFIG SET maxmemory-policy noeviction port ${st.port}\r\nACL SETUSER default >pw\r\nPING x\r\n`);
+      assert.deepEqual((await c.read(5)).map(String), [
+        "-ERR resplit: CONFIG SET port through the proxy may only repeat the value CONFIG GET shows (the proxy's own); connect to the backend to change it there\r\n",
+        '+OK\r\n', '+OK\r\n',
+        "-ERR resplit: ACL SETUSER of 'default', the user the proxy logs in to the backends as, is not supported through the proxy; connect to the backend to change it there\r\n",
+        '$1\r\nx\r\n',
+      ]);
+      assert.equal(await ask(st.master.port, 'CONFIG', 'GET', 'port'), `*2\r\n${bulk('port')}${bulk(String(st.master.port))}`);
       // Inside MULTI (no barrier can pass a transaction): refused, so EXEC aborts; nothing hangs.
       assert.equal(await c.str('MULTI'), '+OK\r\n');
       assert.match(await c.str('CONFIG', 'GET', 'masterauth'), /^-ERR unknown command 'resplit:config-get-is-not-supported-in-a-subscribed-transaction'/);

@@ -8,7 +8,7 @@ import type { PostFn } from './slot';
 import type { Session } from './session';
 import type { ScriptCache } from './scripts';
 import type { Noted } from './noted';
-import type { ConfigOwn } from './local';
+import type { BackendGuard } from './local';
 
 /** What every session shares: configuration, backends, the session registry. */
 export interface ProxyContext {
@@ -26,8 +26,8 @@ export interface ProxyContext {
   infoPost: PostFn;
   /** CONFIG GET: the proxy's values instead of the backend's credentials and port. */
   configFilter: (reply: Buffer) => Buffer;
-  /** The proxy's own values of the settings CONFIG GET shows them for (CONFIG SET checks against them). */
-  configOwn: ConfigOwn;
+  /** CONFIG SET and ACL SETUSER/DELUSER that would change how the proxy reaches its backends: checked before sending. */
+  backendGuard: BackendGuard;
   /** configFilter as a slot's post. */
   configPost: PostFn;
 }

@@ -6,7 +6,7 @@ import { REDIS_VERSION } from '../resp/commands';
 import { ReplyDecoder } from '../resp/decoder';
 import type { Pool } from './pool';
 import { stats } from './stats';
-import { bulkReply, errorReply, PE, R_OK } from './replies';
+import { bulkReply, displayName, errorReply, PE, R_OK } from './replies';
 import type { Slot } from './slot';
 
 /** What CLIENT INFO/LIST needs to know about a session. */
@@ -202,11 +202,12 @@ export function infoPost(pool: Pool, startedAt: number, port: () => number = () 
 export type ConfigOwn = (name: string) => string | null;
 
 /** ConfigOwn for a proxy with this requirepass and port. */
-export function configOwn(requirepass: string, port: () => number): ConfigOwn {
+export function configOwn(requirepass: string, bind: string, port: () => number): ConfigOwn {
   return (name) => {
     if (name === 'requirepass') return requirepass;
     if (name === 'masterauth' || name === 'masteruser') return '';
     if (name === 'port') return String(port());
+    if (name === 'bind') return bind;
     return null;
   };
 }
@@ -221,9 +222,14 @@ export function configOwn(requirepass: string, port: () => number): ConfigOwn {
 export function configSetArgs(own: ConfigOwn, args: Buffer[]): Buffer[] | Buffer | null {
   if (args.length < 4 || args.length % 2 !== 0) return null; // the master's arity or syntax error
   let keep: Buffer[] | null = null;
+  const seen = new Set<string>();
   for (let i = 2; i < args.length; i += 2) {
     const name = args[i].latin1Slice(0, args[i].length).toLowerCase();
     const shown = own(name);
+    // A setting named twice: the master refuses the whole CONFIG SET before applying any of it
+    // (Redis's "duplicate parameter"), so it goes as it is and the error is the master's.
+    if (seen.has(name)) return null;
+    seen.add(name);
     if (shown === null) {
       keep?.push(args[i], args[i + 1]);
       continue;
@@ -233,6 +239,27 @@ export function configSetArgs(own: ConfigOwn, args: Buffer[]): Buffer[] | Buffer
   }
   if (keep === null) return null;
   return keep.length === 2 ? R_OK : keep;
+}
+
+/**
+ * Requests that would change how the proxy reaches its backends, checked before they are sent
+ * (normal, pinned and tunnel paths alike): CONFIG SET of a setting that is the proxy's own
+ * (configSetArgs), ACL SETUSER/DELUSER of the user the proxy logs in to the backends as (a new
+ * password or rules there would lock the proxy's next connections out). Same results as
+ * configSetArgs: null (send as it is), new arguments, or the reply.
+ */
+export type BackendGuard = (name: string, args: Buffer[]) => Buffer[] | Buffer | null;
+
+/** The BackendGuard of a proxy that shows `own` and logs in to its backends as `backendUser`. */
+export function backendGuard(own: ConfigOwn, backendUser: string): BackendGuard {
+  return (name, args) => {
+    if (name === 'config|set') return configSetArgs(own, args);
+    if (name === 'acl|setuser' || name === 'acl|deluser') {
+      const users = name === 'acl|setuser' ? args.slice(2, 3) : args.slice(2);
+      for (const u of users) if (u.latin1Slice(0, u.length) === backendUser) return errorReply(PE.ACL_BACKEND_USER(backendUser, displayName(name)));
+    }
+    return null;
+  };
 }
 
 export function configFilter(own: ConfigOwn): (reply: Buffer) => Buffer {

@@ -14,6 +14,7 @@ export const PE = {
   MONITOR: 'ERR resplit: MONITOR is not supported through the proxy; connect to a backend directly',
   REFUSED: (name: string) => `ERR resplit: '${name}' is not supported through the proxy`,
   CONFIG_SET_OWN: (name: string) => `ERR resplit: CONFIG SET ${name} through the proxy may only repeat the value CONFIG GET shows (the proxy's own); connect to the backend to change it there`,
+  ACL_BACKEND_USER: (user: string, cmd: string) => `ERR resplit: ${cmd} of '${user}', the user the proxy logs in to the backends as, is not supported through the proxy; connect to the backend to change it there`,
   HELLO_SUBSCRIBED: "ERR resplit: 'HELLO' is not supported while subscribed through the proxy (RESET or unsubscribe first)",
   IN_MULTI: (name: string) => `ERR resplit: '${name}' is not supported inside MULTI through the proxy`,
   READMODE: "ERR resplit: syntax is RESPLIT READMODE MASTER|REPLICA",
@@ -42,7 +43,7 @@ export const R_EXEC_NO_MULTI = errorReply(E.EXEC_NO_MULTI);
 export const R_DISCARD_NO_MULTI = errorReply(E.DISCARD_NO_MULTI);
 export const R_EXECABORT = errorReply(E.EXECABORT);
 /** CONFIG SET of a setting CONFIG GET shows the proxy's value of, queued in MULTI (where it cannot be answered alone). */
-export const R_CONFIG_SET_OWN_MULTI = errorReply("ERR resplit: CONFIG SET of port, requirepass, masterauth or masteruser is not supported inside MULTI through the proxy");
+export const R_CONFIG_SET_OWN_MULTI = errorReply("ERR resplit: CONFIG SET of port, bind, requirepass, masterauth or masteruser is not supported inside MULTI through the proxy");
 
 /** "client|kill" as clients write it: "CLIENT KILL". */
 export function displayName(n: string): string {

@@ -11,7 +11,7 @@ import { Session } from './session';
 import type { ProxyContext } from './context';
 import { stats } from './stats';
 import { PE, errorReply } from './replies';
-import { configFilter, configOwn, infoPost, scanPost } from './local';
+import { backendGuard, configFilter, configOwn, infoPost, scanPost } from './local';
 import { ScriptCache } from './scripts';
 import { Noted } from './noted';
 
@@ -44,7 +44,7 @@ export class ProxyServer {
       databases: cfg.databases,
     });
     const startedAt = Date.now();
-    const own = configOwn(cfg.requirepass, () => this.port);
+    const own = configOwn(cfg.requirepass, cfg.bind, () => this.port);
     const filter = configFilter(own);
     const scripts = new ScriptCache();
     this.ctx = {
@@ -58,7 +58,7 @@ export class ProxyServer {
       scanPost: scanPost(this.pool.all.length),
       infoPost: infoPost(this.pool, startedAt, () => this.port),
       configFilter: filter,
-      configOwn: own,
+      backendGuard: backendGuard(own, cfg.backendUsername || 'default'),
       configPost: (_slot, reply) => filter(reply),
     };
     this.server = net.createServer((sock) => this.accept(sock));

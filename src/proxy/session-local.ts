@@ -136,7 +136,7 @@ export function handleLocal(ses: LocalSession, args: Buffer[], raw: Buffer | nul
 /** Commands the proxy does not pass on; a wrong argument count still gets Redis's arity error first. */
 export function refuse(ses: LocalSession, r: Route, args?: Buffer[]): void {
   if (args && !(r.arity > 0 ? args.length === r.arity : args.length >= -r.arity)) return ses.local(errorReply(errArity(r.name)));
-  const answer = args ? asWithoutIt(r.name, args) : null;
+  const answer = args ? asWithoutIt(r.name, args, (id) => ses.ctx.sessions.has(id)) : null;
   ses.local(answer ?? errorReply(refusal(r)));
 }
 
@@ -145,23 +145,51 @@ export function refuse(ses: LocalSession, r: Route, args?: Buffer[]): void {
  * what the proxy never turns on (client tracking, the Lua debugger) and Redis's errors for what would
  * fail anyway. null: refuse.
  */
-function asWithoutIt(name: string, args: Buffer[]): Buffer | null {
+function asWithoutIt(name: string, args: Buffer[], clientExists: (id: number) => boolean): Buffer | null {
   const a2 = args.length > 2 ? args[2].latin1Slice(0, args[2].length).toLowerCase() : '';
   switch (name) {
-    case 'client|tracking':
-      if (args.length !== 3) return null;
+    case 'client|tracking': {
+      // As Redis: the options are checked first (whatever ON/OFF says), then ON/OFF.
+      const bad = trackingOptionsError(args, clientExists);
+      if (bad !== null) return errorReply(bad);
       return a2 === 'off' ? R_OK : a2 === 'on' ? null : errorReply(E.SYNTAX);
+    }
     case 'client|caching':
       return errorReply('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
     case 'client|reply':
-      // Replies are on (OFF and SKIP are refused): ON changes nothing.
-      return args.length === 3 && a2 === 'on' ? R_OK : null;
+      // Replies are on (OFF and SKIP are refused): ON changes nothing; anything else is Redis's syntax error.
+      return a2 === 'on' ? R_OK : a2 === 'off' || a2 === 'skip' ? null : errorReply(E.SYNTAX);
     case 'script|debug':
       // YES/SYNC would turn the shared master connection into one client's debugger session.
       return a2 === 'no' ? R_OK : a2 === 'yes' || a2 === 'sync' ? null : errorReply('ERR Use SCRIPT DEBUG YES/SYNC/NO');
     default:
       return null;
   }
+}
+
+/**
+ * CLIENT TRACKING's option list as Redis parses it before looking at ON/OFF: the first error's text,
+ * or null. A REDIRECT target must be a client of the proxy (the ids clients see are the proxy's).
+ */
+function trackingOptionsError(args: Buffer[], clientExists: (id: number) => boolean): string | null {
+  let redirected = false;
+  for (let j = 3; j < args.length; j++) {
+    const opt = args[j].latin1Slice(0, args[j].length).toLowerCase();
+    const more = j < args.length - 1;
+    if (opt === 'redirect' && more) {
+      j++;
+      if (redirected) return 'ERR A client can only redirect to a single other client';
+      redirected = true;
+      const v = args[j].latin1Slice(0, args[j].length);
+      if (!/^(0|-?[1-9][0-9]{0,18})$/.test(v) || BigInt(v) > 9223372036854775807n || BigInt(v) < -9223372036854775808n) return E.NOT_INTEGER;
+      if (!clientExists(Number(v))) return 'ERR The client ID you want redirect to does not exist';
+    } else if (opt === 'prefix' && more) {
+      j++;
+    } else if (opt !== 'bcast' && opt !== 'optin' && opt !== 'optout' && opt !== 'noloop') {
+      return E.SYNTAX;
+    }
+  }
+  return null;
 }
 
 /** A SELECT index, or Redis's error text. */

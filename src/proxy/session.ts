@@ -20,7 +20,7 @@ import { stats } from './stats';
 import { readClient } from '../common/client-reads';
 import { PE, errorReply, multiRefusal, R_NO_BACKEND, R_NOAUTH, R_EXECABORT, R_CONFIG_SET_OWN_MULTI, roScriptPost } from './replies';
 import { Tunnel, type TunnelOwner } from './tunnel';
-import { mapElements, configSetArgs, type ClientView } from './local';
+import { mapElements, type ClientView } from './local';
 import { handleLocal, parseDb, refuse, type LocalSession } from './session-local';
 import { isNoted } from './noted';
 import { configGet, info, scan, type RewriteSession } from './session-rewrite';
@@ -338,8 +338,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       this.local(R_NOAUTH);
       return;
     }
-    if (r.name === 'config|set') {
-      const x = configSetArgs(this.ctx.configOwn, args);
+    if (r.name === 'config|set' || r.name === 'acl|setuser' || r.name === 'acl|deluser') {
+      const x = this.ctx.backendGuard(r.name, args);
       if (x !== null) {
         // Inside MULTI only a plain pass-through can be queued: anything else aborts the transaction.
         if (Buffer.isBuffer(x) || this.inMulti) {
@@ -790,6 +790,11 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   /** TunnelOwner: a CONFIG GET reply as clients of the proxy see it. */
   filterConfig(reply: Buffer): Buffer {
     return this.ctx.configFilter(reply);
+  }
+
+  /** TunnelOwner: the proxy's guard against reconfiguring a backend. */
+  guard(name: string, args: Buffer[]): Buffer[] | Buffer | null {
+    return this.ctx.backendGuard(name, args);
   }
 
   /** TunnelOwner: a command the proxy answers itself, from a subscribed RESP3 client. */

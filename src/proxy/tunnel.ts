@@ -63,6 +63,8 @@ export interface TunnelOwner extends Flushable {
   runLocal(args: Buffer[], raw: Buffer | null, r: Route): void;
   /** A SELECT the tunnel forwarded: the client's db once it leaves the tunnel. */
   selected(args: Buffer[]): void;
+  /** ProxyContext.backendGuard: CONFIG SET or ACL SETUSER that would reconfigure the backend. */
+  guard(name: string, args: Buffer[]): Buffer[] | Buffer | null;
 }
 
 export class Tunnel {
@@ -137,6 +139,14 @@ export class Tunnel {
         return this.barrier(SYNC_LOCAL, EMPTY);
       }
       if (r.name === 'select' && !this.inMulti) this.owner.selected(args);
+      if (r.name === 'config|set' || r.name === 'acl|setuser' || r.name === 'acl|deluser') {
+        const x = this.owner.guard(r.name, args);
+        if (Buffer.isBuffer(x)) return this.inMulti ? this.conn.sendUntracked(notInTransaction(r.name)) : this.barrier(SYNC_ANSWER, x);
+        if (x !== null) {
+          args = x;
+          raw = null;
+        }
+      }
     }
     // A RESP3 subscribed client may run CONFIG GET (RESP2 ones are refused by the backend): sent
     // once everything before it is answered, so its reply is known and filtered like any other.
