@@ -385,7 +385,6 @@ describe('proxy: CLIENT PAUSE through the proxy', function () {
     st = s!;
   });
   after(async () => {
-    if (st) await ask(st.master.port, 'CLIENT', 'UNPAUSE');
     await st?.stop();
   });
 
@@ -429,6 +428,40 @@ describe('proxy: CLIENT PAUSE through the proxy', function () {
       c.close();
       w.close();
       r.close();
+    }
+  });
+
+  it('a master that hangs under a WRITE pause is still taken out; a restart ends an ALL pause\'s allowance', async () => {
+    const c = await RawClient.connect(st.port);
+    let restarted: ChildServer | null = null;
+    try {
+      // WRITE: checks are not held by it, so a master that stops answering them is a hang.
+      assert.equal(await c.str('CLIENT', 'PAUSE', '60000', 'WRITE'), '+OK\r\n');
+      assert.equal(st.proxy.pool.master.pauseAll, false);
+      assert.ok(st.proxy.pool.master.pausedUntil > Date.now());
+      st.master.proc.kill('SIGSTOP');
+      try {
+        await waitFor('the hung master to be taken out', () => !st.proxy.pool.master.eligible, 10000);
+        assert.equal(st.proxy.pool.master.pausedUntil, 0);
+      } finally {
+        st.master.proc.kill('SIGCONT');
+      }
+      assert.equal(await ask(st.master.port, 'CLIENT', 'UNPAUSE'), '+OK\r\n');
+      await waitFor('the master to serve again', () => st.proxy.pool.master.eligible, 10000);
+      assert.equal(await c.str('SET', 'after-hang', '1'), '+OK\r\n');
+      // ALL (Redis 7.0 holds even CLIENT UNPAUSE then), and the master restarts: the pause did not
+      // survive it, nor does the proxy's allowance.
+      assert.equal(await c.str('CLIENT', 'PAUSE', '60000'), '+OK\r\n');
+      assert.equal(st.proxy.pool.master.pauseAll, true);
+      const port = st.master.port;
+      st.master.proc.kill('SIGKILL');
+      await waitFor('the allowance to end', () => st.proxy.pool.master.pausedUntil === 0, 5000);
+      assert.equal(st.proxy.pool.master.pauseAll, false);
+      restarted = await startRedis([], { port });
+      await waitFor('writes to resume', async () => (await c.str('SET', 'after-restart', '1')) === '+OK\r\n', 10000);
+    } finally {
+      c.close();
+      await restarted?.stop();
     }
   });
 });

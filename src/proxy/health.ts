@@ -73,9 +73,9 @@ class Probe {
   /** Starts a check unless one is still running; a check running too long fails. */
   tick(now: number): void {
     if (this.expect > 0) {
-      // A check sent while the backend is paused by CLIENT PAUSE is answered after the pause: its
-      // time counts from the pause's end.
-      const from = Math.max(this.sentAt, this.b.pausedUntil);
+      // A check sent while the backend is paused by CLIENT PAUSE ALL is answered after the pause:
+      // its time counts from the pause's end. (A WRITE pause does not hold checks.)
+      const from = this.b.pauseAll ? Math.max(this.sentAt, this.b.pausedUntil) : this.sentAt;
       if (now - from >= this.h.opts.timeoutMs) this.failed(`${CHECK_TIMEOUT} after ${this.h.opts.timeoutMs} ms`);
       return;
     }
@@ -120,11 +120,16 @@ class Probe {
       if (select instanceof ReplyError && !/^(BUSY|LOADING) /.test(select.message)) {
         return this.h.failure(this.b, `SELECT ${this.h.opts.databases - 1} refused (${select.message}): the backend must allow SELECT of every db the proxy's databases setting allows`);
       }
+      // Answered during an ALL pause it learnt of before sending: the master is not paused any
+      // more (CLIENT UNPAUSE sent to it directly, or a restart); the allowance would hide a hang.
+      if (this.b.pauseAll && this.b.pausedUntil !== 0 && this.sentAt > this.b.pausedAt) this.h.pool.masterPaused(0, false, 'the master answered a health check during the pause');
       this.h.result(this.b, r.slice(1));
     }
   }
 
   failed(reason: string): void {
+    // A pause does not outlive the master's connection (a restart ends it).
+    if (reason !== 'closing' && this.b.pausedUntil !== 0) this.h.pool.masterPaused(0, false, `health check failed: ${reason}`);
     if (this.sock) {
       const s = this.sock;
       this.sock = null;

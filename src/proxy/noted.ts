@@ -28,7 +28,7 @@ export class Noted {
       const t = args[2].latin1Slice(0, args[2].length);
       const mode = args.length === 4 ? args[3].latin1Slice(0, args[3].length).toLowerCase() : 'all';
       const ms = Number(t);
-      if (args.length <= 4 && /^\d{1,15}$/.test(t) && (mode === 'all' || mode === 'write')) this.pool.masterPaused(Date.now() + ms);
+      if (args.length <= 4 && /^\d{1,15}$/.test(t) && (mode === 'all' || mode === 'write')) this.pool.masterPaused(Date.now() + ms, mode === 'all');
     } else if (name === 'client|unpause') this.pool.masterPaused(0);
     else this.scripts.command(name, args);
   }

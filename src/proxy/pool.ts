@@ -73,6 +73,13 @@ export class Backend implements BackendAddr {
    * timeouts count from the pause's end).
    */
   pausedUntil = 0;
+  /**
+   * The pause holds every command (ALL), not only writes (WRITE): only then are its health checks
+   * held too, and exempt from their timeout (under a WRITE pause a silent check is a hang).
+   */
+  pauseAll = false;
+  /** When the proxy learnt of the pause: a check sent later and answered during an ALL pause means it ended. */
+  pausedAt = 0;
   /** Requests routed to it. */
   routed = 0;
   /** Reads it may still take in its turn (negative: reads it took beyond its share). */
@@ -386,10 +393,19 @@ export class Pool implements ConnEvents {
    * The master ran CLIENT PAUSE (until `until`, ms since the epoch) or CLIENT UNPAUSE (0). As Redis,
    * a second pause never shortens the first.
    */
-  masterPaused(until: number): void {
+  masterPaused(until: number, all = false, why = 'CLIENT UNPAUSE'): void {
     const m = this.master;
-    m.pausedUntil = until === 0 ? 0 : Math.max(m.pausedUntil, until);
-    log().info({ backend: m.name, until: until === 0 ? null : new Date(m.pausedUntil).toISOString() }, until === 0 ? 'master unpaused' : 'master paused by CLIENT PAUSE');
+    if (until === 0) {
+      m.pausedUntil = 0;
+      m.pauseAll = false;
+      log().info({ backend: m.name, why }, 'master unpaused');
+      return;
+    }
+    // As Redis's pauseClients: the later end and the stricter mode of the two.
+    m.pausedUntil = Math.max(m.pausedUntil, until);
+    m.pauseAll ||= all;
+    m.pausedAt = Date.now();
+    log().info({ backend: m.name, until: new Date(m.pausedUntil).toISOString(), mode: m.pauseAll ? 'all' : 'write' }, 'master paused by CLIENT PAUSE');
   }
 
   /** Whether the master is paused by a CLIENT PAUSE sent through the proxy (forgets one that ended). */
@@ -398,6 +414,7 @@ export class Pool implements ConnEvents {
     if (m.pausedUntil === 0) return false;
     if (m.pausedUntil > Date.now()) return true;
     m.pausedUntil = 0;
+    m.pauseAll = false;
     return false;
   }
 
