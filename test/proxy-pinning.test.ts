@@ -155,6 +155,34 @@ describe('proxy pinning', function () {
       c.write('*3\r\n$5\r\nRPUSH\r\n$1\r\nq\r\n$1\r\nx\r\n');
       assert.deepEqual((await c.read(2, 5000)).map(String), ['*-1\r\n', ':1\r\n']);
     });
+
+    it('CLIENT LIST shows a client blocked on its own connection with flag b, as Redis does', async () => {
+      const id = (await c.str('CLIENT', 'ID')).slice(1, -2);
+      const other = await RawClient.connect(ctx.stack.port);
+      const flags = async () => /flags=(\w+)/.exec(await other.str('CLIENT', 'LIST', 'ID', id))![1];
+      try {
+        assert.equal(await flags(), 'N');
+        c.write('*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n5\r\n');
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(await flags(), 'b');
+        assert.equal(await other.str('RPUSH', 'q', 'x'), ':1\r\n');
+        assert.deepEqual((await c.read(1, 5000)).map(String), ['*2\r\n$1\r\nq\r\n$1\r\nx\r\n']);
+        assert.equal(await flags(), 'N');
+        // Under WATCH (its own connection already) too; MULTI is x.
+        assert.equal(await c.str('WATCH', 'w'), '+OK\r\n');
+        c.write('*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n5\r\n');
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(await flags(), 'b');
+        assert.equal(await other.str('RPUSH', 'q', 'y'), ':1\r\n');
+        assert.equal((await c.read(1, 5000)).map(String)[0], '*2\r\n$1\r\nq\r\n$1\r\ny\r\n');
+        assert.equal(await c.str('MULTI'), '+OK\r\n');
+        assert.equal(await flags(), 'x');
+        assert.equal(await c.str('DISCARD'), '+OK\r\n');
+        assert.equal(await flags(), 'N');
+      } finally {
+        other.close();
+      }
+    });
   });
 
   describe('MULTI', () => {

@@ -142,6 +142,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   tunnel: Tunnel | null = null;
   /** Ordering barrier: parse nothing more until every reply so far has arrived. */
   private halted = false;
+  /** A command blocking on the client's own connection, until its reply is written (CLIENT LIST's flag b). */
+  private blockedOn: Slot | null = null;
   private deferred: Buffer[] | null = null;
   private deferredRaw: Buffer | null = null;
   /** The loop stopped on a barrier or a full FIFO (a completed reply restarts it). */
@@ -176,7 +178,10 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   }
 
   get flags(): string {
-    return this.tunnel ? 'P' : this.inMulti ? 'x' : 'N';
+    if (this.tunnel) return 'P';
+    // Redis's order: x (MULTI), b (blocked: a blocking command, WAIT or a write held by a pause).
+    const f = (this.inMulti ? 'x' : '') + (this.blockedOn !== null ? 'b' : '');
+    return f === '' ? 'N' : f;
   }
 
   private onData(d: Buffer): void {
@@ -449,6 +454,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       this.writeParts(h);
       this.out.rawRef(h.reply);
       h.reply = null;
+      if (h === this.blockedOn) this.blockedOn = null;
       const n: Slot | null = h.next;
       h.next = null;
       this.count -= h.count;
@@ -744,7 +750,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private blocking(args: Buffer[], raw: Buffer | null, post: PostFn | null = null): void {
     if (!this.drained(args, raw)) return;
     if (!this.dedicatedConn()) return this.masterDown();
-    this.sendDedicated(args, raw, K.BLOCK).post = post;
+    const s = (this.blockedOn = this.sendDedicated(args, raw, K.BLOCK));
+    s.post = post;
     this.halted = this.haltWrote = true;
   }
 
@@ -754,7 +761,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     const c = this.dedicatedConn();
     if (!c) return this.masterDown();
     c.sendInternal(WAIT_OFFSET_MARK, 'SPUBLISH');
-    this.sendDedicated(args, raw, K.BLOCK);
+    this.blockedOn = this.sendDedicated(args, raw, K.BLOCK);
     this.halted = this.haltWrote = true;
   }
 
@@ -886,6 +893,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   /** A pinned client's command on its dedicated connection, with what its route adds (filter, copies). */
   private sendPinned(args: Buffer[], raw: Buffer | null, r: Route): void {
     const s = this.sendDedicated(args, raw, K.WRITE);
+    if (!this.inMulti && (r.kind === K.BLOCK || r.kind === K.WAIT || (r.kind === K.XREAD && xreadBlocks(args)))) this.blockedOn = s;
     if (isNoted(r)) s.post = this.ctx.noted.after(r.name, args);
     if (r.kind === K.CONFIG_GET) s.post = this.ctx.configPost;
   }
