@@ -431,6 +431,31 @@ describe('proxy: CLIENT PAUSE through the proxy', function () {
     }
   });
 
+  it('writes held by a pause share one master connection (not one per client), closed after the pause', async () => {
+    const clients = await Promise.all(Array.from({ length: 20 }, () => RawClient.connect(st.port)));
+    const c = await RawClient.connect(st.port);
+    const connected = async () => Number(/connected_clients:(\d+)/.exec(await ask(st.master.port, 'INFO', 'clients'))![1]);
+    try {
+      // Every client has written once, so the shared connection is open before counting.
+      for (const k of clients) assert.equal(await k.str('SET', 'pre', '1'), '+OK\r\n');
+      const before = await connected();
+      assert.equal(await c.str('CLIENT', 'PAUSE', '1500', 'WRITE'), '+OK\r\n');
+      const writes = clients.map((k, i) => k.str('SET', `held${i}`, String(i)));
+      await sleep(300);
+      // The pause connection, and CLIENT PAUSE's own one, at most.
+      const during = await connected();
+      assert.ok(during - before <= 2, `${during - before} more master connections during the pause`);
+      // Reads from the master (INFO through the proxy) are not held behind the writes.
+      assert.match(await c.str('INFO', 'server'), /redis_version/);
+      for (const [i, w] of writes.entries()) assert.equal(await w, '+OK\r\n', `write ${i}`);
+      assert.equal(await ask(st.master.port, 'GET', 'held7'), '$1\r\n7\r\n');
+      await waitFor('the pause connection to close', async () => (await connected()) <= before + 1, 5000);
+    } finally {
+      for (const k of clients) k.close();
+      c.close();
+    }
+  });
+
   it('a master that hangs under a WRITE pause is still taken out; a restart ends an ALL pause\'s allowance', async () => {
     const c = await RawClient.connect(st.port);
     let restarted: ChildServer | null = null;

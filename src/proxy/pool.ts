@@ -151,6 +151,13 @@ export class Pool implements ConnEvents {
    * stall check covers them as it does shared ones.
    */
   private readonly ownReads = new Set<BackendConn>();
+  /**
+   * During a CLIENT PAUSE: the master connection every client's writes wait on, so that the shared
+   * one keeps answering the master's reads (INFO, READMODE MASTER) and a client need not open a
+   * connection of its own per held write (thousands of clients would exhaust the master's
+   * maxclients). Closed once the pause is over and it is idle.
+   */
+  private pauseWrites: BackendConn | null = null;
 
   constructor(master: { host: string; port: number }, replicas: Array<{ host: string; port: number }>, readonly opts: PoolOptions) {
     this.master = new Backend(0, master.host, master.port, true);
@@ -211,6 +218,22 @@ export class Pool implements ConnEvents {
     if (b.isMaster) stats.commandsMaster += slot.count;
     else stats.commandsReplica += slot.count;
     this.sharedConn(b).send(slot, raw, copy);
+  }
+
+  /** Sends a write held by the master's CLIENT PAUSE on the pause connection (pauseWrites). */
+  sendPaused(slot: Slot, raw: Buffer): void {
+    const b = this.master;
+    slot.backend = b.index;
+    slot.tries++;
+    b.routed += slot.count;
+    stats.commandsMaster += slot.count;
+    let c = this.pauseWrites;
+    if (c === null || c.closed || c.retired) {
+      if (c !== null && c.retired && !c.closed) this.ownReads.add(c);
+      c = this.pauseWrites = new BackendConn(b, this.opts.conn, this);
+      c.shared = true;
+    }
+    c.send(slot, raw);
   }
 
   /** The backend's shared connection, (re)opened if it has none. */
@@ -359,6 +382,8 @@ export class Pool implements ConnEvents {
       const c = b.shared;
       const waitOn = b.isMaster && b.silent && (this.opts.requestTimeoutMs ?? 0) > 0;
       if (!b.up && c !== null && !c.closed && c.pending > 0 && !waitOn) c.fail(`backend down: ${reason}`, b.silent);
+      const pw = this.pauseWrites;
+      if (b.isMaster && !b.up && pw !== null && !pw.closed && pw.pending > 0 && !waitOn) pw.fail(`backend down: ${reason}`, b.silent);
       // RESP3 clients' own replica connections too (their sessions fail the reads over).
       if (!b.up && !b.isMaster) for (const o of this.ownReads) if (o.addr === b && !o.closed && o.pending > 0) o.fail(`backend down: ${reason}`, b.silent);
     }
@@ -422,8 +447,14 @@ export class Pool implements ConnEvents {
   checkStalls(tickMs: number, timeoutMs: number): void {
     // Closed connections leave the set on every tick, also when no timeout is set.
     for (const c of this.ownReads) if (c.closed) this.ownReads.delete(c);
+    let pw = this.pauseWrites;
+    if (pw !== null && (pw.closed || (pw.pending === 0 && !this.masterPausedNow()))) {
+      pw.close();
+      pw = this.pauseWrites = null;
+    }
     if (timeoutMs <= 0) return;
     const conns: BackendConn[] = [...this.ownReads];
+    if (pw !== null) conns.push(pw);
     for (const b of this.all) if (b.shared) conns.push(b.shared);
     const now = Date.now();
     for (const c of conns) {
@@ -447,5 +478,7 @@ export class Pool implements ConnEvents {
       b.shared?.close();
       b.shared = null;
     }
+    this.pauseWrites?.close();
+    this.pauseWrites = null;
   }
 }

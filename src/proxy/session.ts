@@ -646,10 +646,22 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   /** Not private: RewriteSession (SCAN with a cursor that is not one). */
   write(args: Buffer[], raw: Buffer | null): void {
     // During a CLIENT PAUSE the master holds writes: on the shared connection one would hold every
-    // client's requests behind it (INFO, reads served by the master). Each goes on its client's
-    // own connection instead, as a blocking command does.
-    if (this.ctx.pool.masterPausedNow()) return this.blocking(args, raw);
+    // client's requests behind it (INFO, reads served by the master).
+    if (this.ctx.pool.masterPausedNow()) return this.pausedWrite(args, raw);
     this.writeSlot(args, raw);
+  }
+
+  /**
+   * A write while the master is paused: on the pool's pause connection, with barriers on both sides
+   * as a blocking command has (the client's next request waits for it, as on its own connection to
+   * a paused Redis).
+   */
+  private pausedWrite(args: Buffer[], raw: Buffer | null): void {
+    if (!this.drained(args, raw)) return;
+    if (!this.ctx.pool.master.eligible) return this.masterDown();
+    const s = (this.blockedOn = this.enqueue(K.WRITE));
+    this.ctx.pool.sendPaused(s, raw ?? encodeCommand(args));
+    this.halted = this.haltWrote = true;
   }
 
   /** A plain write to the master; its slot, or null when refused (master down). */
