@@ -115,6 +115,35 @@ describe('RequestParser: chunk boundaries', () => {
       assert.deepEqual(parseChunks(chunks), reqs);
     }
   });
+  it('a request of many small arguments arriving in many chunks holds only its unparsed tail (linear, not quadratic)', () => {
+    const args = ['RPUSH', 'k', ...Array.from({ length: 300000 }, (_, i) => `v${i % 100000}`)];
+    const bytes = encodeCommand(args);
+    for (const mode of ['string', 'buffer'] as const) {
+      const p = new RequestParser<Buffer | string>(mode);
+      let maxHeld = 0;
+      let got: Array<Buffer | string> | null = null;
+      for (let pos = 0; pos < bytes.length; pos += 16384) {
+        p.feed(bytes.subarray(pos, pos + 16384));
+        const r = p.next();
+        maxHeld = Math.max(maxHeld, p.heldBytes);
+        if (r !== null) got = r as Array<Buffer | string>;
+      }
+      assert.ok(bytes.length > 3_000_000);
+      // The parsed prefix is let go once past 256 KB (Buffer mode keeps it that long for raw bytes).
+      assert.ok(maxHeld < 300 * 1024, `${mode}: held ${maxHeld} bytes of a ${bytes.length}-byte request`);
+      assert.ok(got !== null);
+      assert.deepEqual(got!.map(String), args);
+      if (mode === 'buffer') assert.equal((p as RequestParser<Buffer>).raw, null);
+    }
+    // A small request split at a chunk boundary still has its raw bytes (the proxy forwards them).
+    const small = encodeCommand(['MSET', ...Array.from({ length: 200 }, (_, i) => `k${i}`)]);
+    const q = new RequestParser();
+    q.feed(small.subarray(0, 700));
+    assert.equal(q.next(), null);
+    q.feed(small.subarray(700));
+    assert.ok(Array.isArray(q.next()));
+    assert.deepEqual(q.raw, small);
+  });
   it('fuzz: truncated or corrupted input never throws', () => {
     const base = Buffer.concat([encodeCommand(['SET', 'a', 'b']), encodeCommand(['MGET', 'x', 'y'])]);
     for (let i = 0; i < base.length; i++) {

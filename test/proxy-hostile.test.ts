@@ -17,7 +17,7 @@ describe('proxy hostile clients', function () {
   before(async function () {
     const s = await startStack({
       replicas: 1,
-      proxy: { 'client-output-pause-bytes': 1 << 20, 'client-output-limit-bytes': 16 << 20, 'max-pending-per-client': 64 },
+      proxy: { 'client-output-pause-bytes': 1 << 20, 'client-output-limit-bytes': 16 << 20, 'max-pending-per-client': 64, 'client-query-buffer-limit': 4 << 20 },
     });
     if (!s) this.skip();
     st = s!;
@@ -91,6 +91,52 @@ describe('proxy hostile clients', function () {
     slow.write('*2\r\n$3\r\nGET\r\n$536870000\r\nabc');
     for (let i = 0; i < 20; i++) assert.equal(await good.str('SET', 'g', String(i)), '+OK\r\n');
     slow.close();
+  });
+
+  it('a request that never ends is cut off at client-query-buffer-limit (its bytes and arguments); a big one under it runs', async () => {
+    const before = stats.queryBufferLimitCloses;
+    const endless = await RawClient.connect(st.port);
+    endless.write('*2000000000\r\n$3\r\nDEL\r\n');
+    const block = Buffer.from('$1\r\na\r\n'.repeat(8192));
+    let sent = 0;
+    while (!endless.closed && !endless.sock.destroyed && sent < 20 << 20) {
+      await new Promise<void>((r) => endless.sock.write(block, () => r()));
+      sent += block.length;
+    }
+    await waitFor('the endless request to be cut off', () => stats.queryBufferLimitCloses > before, 5000);
+    // 4 MB of arguments at 128 + 1 bytes each: about 31 k arguments, 220 kB on the wire (what the
+    // socket buffers took besides is counted in `sent`); without the limit it reads all 20 MB.
+    assert.ok(sent < 16 << 20, `${sent} bytes were sent`);
+    endless.close();
+    assert.match(await good.str('INFO', 'proxy'), new RegExp(`proxy_query_buffer_limit_disconnections:${before + 1}\r\n`));
+    const args = ['RPUSH', 'qbl', ...Array.from({ length: 20000 }, (_, i) => String(i))];
+    assert.equal(await good.str(...args), ':20000\r\n');
+    assert.equal(await good.str('DEL', 'qbl'), ':1\r\n');
+  });
+
+  it("the proxy's own replies stop being made at client-output-pause-bytes (one chunk of pipelined CLIENT LIST does not pass the limit)", async () => {
+    const idle = await Promise.all(Array.from({ length: 60 }, () => RawClient.connect(st.port)));
+    const hog = await RawClient.connect(st.port);
+    await waitFor('the clients to be accepted', () => st.proxy.ctx.sessions.size >= 62, 5000);
+    const closesBefore = stats.outputLimitCloses;
+    try {
+      hog.sock.pause();
+      const one = (await good.str('CLIENT', 'LIST')).length;
+      const n = 4000;
+      // n replies of `one` bytes: several times the 16 MB limit, all asked in one write.
+      assert.ok(n * one > 3 * (16 << 20), `${n * one}`);
+      hog.sock.write(Buffer.from('CLIENT LIST\r\n'.repeat(n)));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(stats.outputLimitCloses, closesBefore, 'the client was cut off at the output limit');
+      hog.sock.resume();
+      const replies = await hog.read(n, 20000);
+      assert.equal(replies.length, n);
+      assert.ok(replies.every((r) => r.toString('latin1', 0, 1) === '$'));
+      assert.equal(await hog.str('PING'), '+PONG\r\n');
+    } finally {
+      hog.close();
+      for (const c of idle) c.close();
+    }
   });
 
   it('a client that never reads is paused, then dropped at the output limit; others are unaffected', async () => {

@@ -71,6 +71,14 @@ export const SETTINGS: Setting[] = [
   },
   { key: 'client-output-pause-bytes', kind: 'int', def: 8388608, min: 1024, max: Number.MAX_SAFE_INTEGER, doc: "reply bytes held for a client (unsent, or waiting behind earlier replies) before the proxy stops reading that client's requests" },
   { key: 'client-output-limit-bytes', kind: 'int', def: 268435456, min: 1024, max: Number.MAX_SAFE_INTEGER, doc: 'reply bytes held for a client (unsent, or waiting behind earlier replies) before it is disconnected' },
+  {
+    key: 'client-query-buffer-limit',
+    kind: 'int',
+    def: 1073741824,
+    min: 1048576,
+    max: Number.MAX_SAFE_INTEGER,
+    doc: "a request still being received that holds more than this (its bytes, plus 128 per argument) closes its client, as Redis's limit of the same name",
+  },
   { key: 'proto-max-bulk-len', kind: 'int', def: 536870912, min: 1024, max: 536870912, doc: 'largest bulk argument accepted from clients' },
   { key: 'log-level', kind: 'enum', def: 'info', values: ['debug', 'info', 'warn', 'error', 'silent'], doc: 'pino log level' },
   { key: 'log-file', kind: 'string', def: '', doc: 'log to this file instead of stdout' },
@@ -103,6 +111,7 @@ export interface ProxyConfig {
   tcpUserTimeoutMs: number;
   maxPendingPerClient: number;
   maxPendingBytesPerClient: number;
+  clientQueryBufferLimit: number;
   clientOutputPauseBytes: number;
   clientOutputLimitBytes: number;
   protoMaxBulkLen: number;

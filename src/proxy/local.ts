@@ -86,6 +86,7 @@ export function proxySection(pool: Pool, startedAt: number): string {
     `proxy_health_transitions:${stats.healthTransitions}`,
     `proxy_protocol_errors:${stats.protocolErrors}`,
     `proxy_output_limit_disconnections:${stats.outputLimitCloses}`,
+    `proxy_query_buffer_limit_disconnections:${stats.queryBufferLimitCloses}`,
   ];
   for (const b of pool.all) {
     const role = b.isMaster ? 'master' : `replica${b.index - 1}`;

@@ -28,6 +28,11 @@ import { inputAfterClose } from '../common/close-after-reply';
 
 const log = lazyLogger('proxy-session');
 
+/**
+ * What one argument of a request still being received costs the proxy beyond its bytes (a Buffer
+ * view: about 110 bytes of heap), counted against client-query-buffer-limit.
+ */
+const ARG_COST = 128;
 /** Parsed-but-unhandled bytes at which a waiting client stops being read. */
 const QBUF_PAUSE = 256 * 1024;
 /** How long a closing client's socket may wait for the peer to take its last replies (as the store). */
@@ -196,6 +201,21 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     }
     this.parser.feed(this.sharedReads ? Buffer.from(d) : d);
     this.loop();
+    const p = this.parser;
+    if (!p.idle && p.partialBytes + p.partialArgs * ARG_COST > this.ctx.cfg.clientQueryBufferLimit) this.queryBufferLimit();
+  }
+
+  /**
+   * A request still being received holds more than client-query-buffer-limit (its bytes, and its
+   * arguments at ARG_COST each): closed without a reply, as Redis closes a client past its query
+   * buffer limit. Without it one request that never ends (`*2000000000` and endless arguments)
+   * grew the proxy until it died.
+   */
+  private queryBufferLimit(): void {
+    stats.queryBufferLimitCloses++;
+    log().warn({ client: this.id, addr: this.addr, bytes: this.parser.partialBytes, args: this.parser.partialArgs }, 'closing client that reached max query buffer length');
+    this.sock.destroy();
+    this.release();
   }
 
   /**
@@ -269,7 +289,13 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     const max = this.ctx.cfg.maxPendingPerClient;
     const maxBytes = this.ctx.cfg.maxPendingBytesPerClient;
     try {
-      while (!this.closing) {
+      while (!this.closing && !this.closed) {
+        // Output past client-output-pause-bytes: no more requests are taken (the proxy's own
+        // replies to one chunk of pipelined CLIENT LIST could reach gigabytes) until it drains.
+        if (this.outPaused) {
+          this.waiting = true;
+          break;
+        }
         if (this.halted) {
           if (this.count > 0) {
             this.waiting = true;
@@ -434,6 +460,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     stats.commandsLocal++;
     if (this.count === 0) {
       this.out.rawRef(reply);
+      this.checkOutput();
       scheduleFlush(this);
     } else this.enqueue(0).complete(reply);
   }
@@ -532,6 +559,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (this.writer.pending > 0 || this.held * 2 > this.ctx.cfg.clientOutputPauseBytes) return;
     this.outPaused = false;
     this.updatePause();
+    // Requests already read wait in the parser (or deferred) for the loop.
+    if (this.waiting) this.loop();
   }
 
   flush(): void {

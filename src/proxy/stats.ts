@@ -25,6 +25,8 @@ export const stats = {
   protocolErrors: 0,
   /** Clients closed for exceeding the output limit. */
   outputLimitCloses: 0,
+  /** Clients closed for a request past client-query-buffer-limit. */
+  queryBufferLimitCloses: 0,
   /** What the proxy held for the last client closed at the output limit (unsent plus unwritten replies). */
   outputLimitLastBytes: 0,
 };
