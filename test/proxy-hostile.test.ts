@@ -93,6 +93,32 @@ describe('proxy hostile clients', function () {
     slow.close();
   });
 
+  it('a client that shuts down its side after sending gets every reply, then the connection closes (as Redis); a blocked one is closed at once', async () => {
+    const net = await import('node:net');
+    const run = (bytes: string) =>
+      new Promise<{ got: string; ms: number }>((resolve, reject) => {
+        const t0 = Date.now();
+        const chunks: Buffer[] = [];
+        const s = net.connect(st.port, '127.0.0.1', () => s.end(bytes));
+        s.on('data', (d) => chunks.push(d));
+        s.on('error', reject);
+        s.on('close', () => resolve({ got: Buffer.concat(chunks).toString('latin1'), ms: Date.now() - t0 }));
+      });
+    const a = await run('SET hc x\r\nGET nosuch\r\nECHO hi\r\nMULTI\r\nINCR n\r\nEXEC\r\n');
+    assert.equal(a.got, '+OK\r\n$-1\r\n$2\r\nhi\r\n+OK\r\n+QUEUED\r\n*1\r\n:1\r\n');
+    await replicasCaughtUp(st);
+    assert.equal(await good.str('GET', 'n'), '$1\r\n1\r\n');
+    // Blocked when the end arrives: Redis frees it (no reply), so the proxy closes it without waiting.
+    const b = await run('BLPOP nosuch 10\r\n');
+    assert.equal(b.got, '');
+    assert.ok(b.ms < 3000, `closed after ${b.ms} ms`);
+    // Blocked only once the write before it is answered: that reply, then the close.
+    const c = await run('SET hc y\r\nBLPOP nosuch 10\r\n');
+    assert.equal(c.got, '+OK\r\n');
+    assert.ok(c.ms < 3000, `closed after ${c.ms} ms`);
+    assert.equal(await good.str('DEL', 'hc', 'n'), ':2\r\n');
+  });
+
   it('a request that never ends is cut off at client-query-buffer-limit (its bytes and arguments); a big one under it runs', async () => {
     const before = stats.queryBufferLimitCloses;
     const endless = await RawClient.connect(st.port);

@@ -198,4 +198,30 @@ describe('proxy input: request bytes in flight', function () {
       c.close();
     }
   });
+
+  it("a subscribed client's requests to a stalled master are read only up to the same budget (RESP2 and RESP3)", async () => {
+    for (const proto of [2, 3]) {
+      const c = await RawClient.connect(st!.port);
+      try {
+        if (proto === 3) assert.match(await c.str('HELLO', '3'), /^%/);
+        assert.match(await c.str('SUBSCRIBE', 'ch'), proto === 3 ? /^>3\r\n/ : /^\*3\r\n/);
+        const ping = encodeCommand(['PING', 'x'.repeat(1000)]);
+        const n = 10000; // 10 MB
+        st!.master.proc.kill('SIGSTOP');
+        c.write(Buffer.concat(Array.from({ length: n }, () => ping)));
+        await new Promise((r) => setTimeout(r, 1500));
+        const ses = [...st!.proxy.ctx.sessions.values()].find((x) => x.tunnel !== null)!;
+        // The budget, what the kernel took of the tunnel's connection, one chunk and the parser's 256 KB.
+        assert.ok(ses.sock.bytesRead < 6 * MB, `RESP${proto}: the proxy read ${ses.sock.bytesRead} bytes of a subscribed pipeline to a stalled master`);
+        st!.master.proc.kill('SIGCONT');
+        const replies = await c.read(n, 30000);
+        assert.equal(replies.length, n);
+        assert.equal(await c.str('UNSUBSCRIBE'), proto === 3 ? '>3\r\n$11\r\nunsubscribe\r\n$2\r\nch\r\n:0\r\n' : '*3\r\n$11\r\nunsubscribe\r\n$2\r\nch\r\n:0\r\n');
+        assert.equal(await c.str('PING'), '+PONG\r\n');
+      } finally {
+        st!.master.proc.kill('SIGCONT');
+        c.close();
+      }
+    }
+  });
 });

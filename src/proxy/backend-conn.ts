@@ -96,6 +96,8 @@ export class BackendConn implements Flushable {
   shared = false;
   /** Takes no new requests; closed once those in flight are answered (see retire). */
   retired = false;
+  /** Called once every request byte has gone to the kernel after some had to wait (a tunnel's client is read again). */
+  onDrain: (() => void) | null = null;
   /** Pub/sub tunnel: once the queue is empty every byte received goes here. */
   passthrough: ((chunk: Buffer) => void) | null = null;
   private readonly dec = new ReplyDecoder(false);
@@ -145,7 +147,7 @@ export class BackendConn implements Flushable {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.connectTimer = null;
     this.ready = true;
-    this.writer = new SocketWriter(this.sock, () => undefined);
+    this.writer = new SocketWriter(this.sock, () => this.onDrain?.());
     applyKeepalive(this.sock, this.opts);
     scheduleFlush(this);
   }
@@ -198,6 +200,13 @@ export class BackendConn implements Flushable {
     if (!this.ready || this.closed) return;
     const b = this.out.take();
     if (b) this.writer!.write(b);
+    // Bytes held before the connection was up went at once: no drain event will say so.
+    if (this.onDrain !== null && this.writer!.pending === 0) this.onDrain();
+  }
+
+  /** Request bytes not yet taken by the kernel (held here, or queued in libuv). */
+  get unsent(): number {
+    return this.out.pending + (this.writer === null ? 0 : this.writer.pending);
   }
 
   private onRead(n: number, buf: Uint8Array): boolean {

@@ -61,7 +61,9 @@ export class ProxyServer {
       backendGuard: backendGuard(own, cfg.backendUsername || 'default'),
       configPost: (_slot, reply) => filter(reply),
     };
-    this.server = net.createServer((sock) => this.accept(sock));
+    // Half-open: a client that sends its requests and shuts down its side (`nc -N`, a script's
+    // end()) still gets their replies; the session ends its side once they are written.
+    this.server = net.createServer({ allowHalfOpen: true }, (sock) => this.accept(sock));
     this.server.on('error', (err) => log().error({ err: err.message }, 'listener error'));
   }
 

@@ -147,6 +147,10 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   tunnel: Tunnel | null = null;
   /** Ordering barrier: parse nothing more until every reply so far has arrived. */
   private halted = false;
+  /** The client shut down its sending side: the connection ends once its requests are answered. */
+  private peerEnded = false;
+  /** The tunnel's connection holds max-pending-bytes-per-client unsent: the client is not read until it drains. */
+  private tunnelFull = false;
   /** A command blocking on the client's own connection, until its reply is written (CLIENT LIST's flag b). */
   private blockedOn: Slot | null = null;
   private deferred: Buffer[] | null = null;
@@ -180,6 +184,38 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     this.writer = new SocketWriter(sock, () => this.onDrain());
     sock.on('error', () => undefined);
     sock.on('close', () => this.onClose());
+    sock.on('end', () => this.onEnd());
+  }
+
+  /**
+   * The client shut down its side (the listener allows half-open sockets). As Redis, which runs
+   * what it read before the end: requests already received are answered, then the connection
+   * closes. A client blocked (BLPOP, WAIT) or subscribed is closed at once, as Redis frees it.
+   */
+  private onEnd(): void {
+    if (this.closing || this.closed) return;
+    this.peerEnded = true;
+    if (this.blockedOn !== null || this.tunnel !== null) {
+      this.sock.destroy();
+      this.release();
+      return;
+    }
+    this.loop();
+    this.endIfDone();
+  }
+
+  /** After the client's end: once every request it sent is answered, our side ends too. */
+  private endIfDone(): void {
+    if (this.peerEnded && !this.closed && this.blockedOn !== null) {
+      // It blocked on a request it sent before its end (after earlier replies came).
+      this.sock.destroy();
+      this.release();
+      return;
+    }
+    if (this.peerEnded && !this.closing && !this.closed && !this.inLoop && !this.waiting && this.count === 0 && this.deferred === null) {
+      this.closing = true;
+      scheduleFlush(this);
+    }
   }
 
   get flags(): string {
@@ -296,6 +332,12 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
           this.waiting = true;
           break;
         }
+        // A subscribed client's requests are not counted in the FIFO: bounded by what its tunnel's
+        // connection has not sent yet (a stalled master, a pipeline of slow scripts).
+        if (this.tunnel !== null && this.tunnel.conn.unsent >= maxBytes) {
+          this.waiting = this.tunnelFull = true;
+          break;
+        }
         if (this.halted) {
           if (this.count > 0) {
             this.waiting = true;
@@ -344,7 +386,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
 
   private updatePause(): void {
     if (this.closed) return;
-    const want = this.outPaused || this.closing || (this.waiting && this.parser.pendingBytes >= QBUF_PAUSE);
+    const want = this.outPaused || this.tunnelFull || this.closing || (this.waiting && this.parser.pendingBytes >= QBUF_PAUSE);
     if (want && !this.sockPaused) {
       this.sockPaused = true;
       this.sock.pause();
@@ -570,6 +612,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     this.checkOutput();
     if (this.closed) return;
     if (this.outPaused) this.resumeOutput();
+    if (this.peerEnded) this.endIfDone();
     if (this.closing && this.count === 0) this.finish();
   }
 
@@ -817,6 +860,11 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     this.dedicated = null;
     this.pinned = this.inMulti = false;
     const t = (this.tunnel = new Tunnel(c, this, this.out));
+    c.onDrain = () => {
+      if (!this.tunnelFull || c !== this.tunnel?.conn) return;
+      this.tunnelFull = false;
+      this.loop();
+    };
     stats.commandsMaster++;
     t.open(raw ?? encodeCommand(args), this.db);
   }
@@ -832,6 +880,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   endTunnel(): void {
     const t = this.tunnel;
     this.tunnel = null;
+    this.tunnelFull = false;
     if (t) t.close();
   }
 
@@ -1036,6 +1085,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (t !== null && conn === t.conn) {
       // The backend closed the tunnel (QUIT, or it went away): close the client after what it sent.
       this.tunnel = null;
+      this.tunnelFull = false;
       this.closing = true;
       // A barrier that will not return: the replies before it are lost, the client closes.
       t.lost();
