@@ -17,7 +17,7 @@ describe('proxy hostile clients', function () {
   before(async function () {
     const s = await startStack({
       replicas: 1,
-      proxy: { 'client-output-pause-bytes': 1 << 20, 'client-output-limit-bytes': 16 << 20, 'max-pending-per-client': 64, 'client-query-buffer-limit': 4 << 20 },
+      proxy: { 'client-output-pause-bytes': 1 << 20, 'client-output-limit-bytes': 16 << 20, 'max-pending-per-client': 64, 'client-query-buffer-limit': 4 << 20, 'client-output-limit-pubsub-bytes': 4 << 20 },
     });
     if (!s) this.skip();
     st = s!;
@@ -162,6 +162,24 @@ describe('proxy hostile clients', function () {
     } finally {
       hog.close();
       for (const c of idle) c.close();
+    }
+  });
+
+  it("a subscriber that never reads is dropped at the pubsub class's limit (lower than the others')", async () => {
+    const sub = await RawClient.connect(st.port);
+    const pub = await RawClient.connect(st.port);
+    const closesBefore = stats.outputLimitCloses;
+    try {
+      assert.match(await sub.str('SUBSCRIBE', 'flood'), /^\*3\r\n/);
+      sub.sock.pause();
+      const msg = 'm'.repeat(16 * 1024);
+      for (let i = 0; i < 2000 && stats.outputLimitCloses === closesBefore; i++) assert.match(await pub.str('PUBLISH', 'flood', msg), /^:[01]\r\n$/);
+      assert.ok(stats.outputLimitCloses > closesBefore, 'the subscriber was never disconnected');
+      // 4 MB here against 16 MB for other clients.
+      assert.ok(stats.outputLimitLastBytes < 8 << 20, `cut off at ${stats.outputLimitLastBytes} bytes`);
+    } finally {
+      sub.close();
+      pub.close();
     }
   });
 

@@ -79,6 +79,14 @@ export const SETTINGS: Setting[] = [
     max: Number.MAX_SAFE_INTEGER,
     doc: "a request still being received that holds more than this (its bytes, plus 128 per argument) closes its client, as Redis's limit of the same name",
   },
+  {
+    key: 'client-output-limit-pubsub-bytes',
+    kind: 'int',
+    def: 33554432,
+    min: 1024,
+    max: Number.MAX_SAFE_INTEGER,
+    doc: "client-output-limit-bytes for a subscribed client (Redis's pubsub class hard limit: 32 MB)",
+  },
   { key: 'proto-max-bulk-len', kind: 'int', def: 536870912, min: 1024, max: 536870912, doc: 'largest bulk argument accepted from clients' },
   { key: 'log-level', kind: 'enum', def: 'info', values: ['debug', 'info', 'warn', 'error', 'silent'], doc: 'pino log level' },
   { key: 'log-file', kind: 'string', def: '', doc: 'log to this file instead of stdout' },
@@ -112,6 +120,7 @@ export interface ProxyConfig {
   maxPendingPerClient: number;
   maxPendingBytesPerClient: number;
   clientQueryBufferLimit: number;
+  clientOutputLimitPubsubBytes: number;
   clientOutputPauseBytes: number;
   clientOutputLimitBytes: number;
   protoMaxBulkLen: number;

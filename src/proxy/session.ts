@@ -581,7 +581,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private checkOutput(): void {
     const n = this.held + this.out.pending + this.writer.pending;
     const cfg = this.ctx.cfg;
-    if (n > cfg.clientOutputLimitBytes) {
+    // A subscriber has Redis's pubsub class limit (a publisher's messages pile up there).
+    if (n > (this.tunnel === null ? cfg.clientOutputLimitBytes : cfg.clientOutputLimitPubsubBytes)) {
       stats.outputLimitCloses++;
       stats.outputLimitLastBytes = n;
       log().warn({ client: this.id, addr: this.addr, bytes: n }, 'client output limit exceeded, closing the client');
