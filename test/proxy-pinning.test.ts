@@ -156,6 +156,38 @@ describe('proxy pinning', function () {
       assert.deepEqual((await c.read(2, 5000)).map(String), ['*-1\r\n', ':1\r\n']);
     });
 
+    it('a tunnel barrier refused with BUSY (a script runs on the master) does not hang the client: one reply per request, as Redis', async () => {
+      const m = ctx.stack.master.port;
+      assert.equal(await ask(m, 'CONFIG', 'SET', 'busy-reply-threshold', '100'), '+OK\r\n');
+      const script = "local t=tonumber(redis.call('TIME')[1])+2 while tonumber(redis.call('TIME')[1])<t do end return 1";
+      const busy = await RawClient.connect(m);
+      const c3 = await RawClient.connect(ctx.stack.port);
+      try {
+        assert.equal(await c.str('SUBSCRIBE', 'a'), sub('subscribe', 'a', 1));
+        assert.match(await c3.str('HELLO', '3'), /^%/);
+        assert.match(await c3.str('SUBSCRIBE', 'b'), /^>3\r\n/);
+        const ran = busy.str('EVAL', script, '0');
+        await new Promise((r) => setTimeout(r, 300));
+        // RESP2: UNSUBSCRIBE is refused (its barrier PING too, which the client never sees).
+        c.write('*2\r\n$11\r\nUNSUBSCRIBE\r\n$1\r\na\r\n');
+        // RESP3: RESET is allowed during a script on Redis; through the proxy it comes after its barrier.
+        c3.write('*1\r\n$5\r\nRESET\r\n');
+        const [r1] = (await c.read(1, 10000)).map(String);
+        assert.match(r1, /^-BUSY /);
+        assert.equal((await c3.read(1, 10000)).map(String)[0], '+RESET\r\n');
+        assert.equal(await ran, ':1\r\n');
+        // Nothing more is owed, and both clients go on.
+        assert.equal(await c.str('PING'), '*2\r\n$4\r\npong\r\n$0\r\n\r\n');
+        assert.equal(await c.str('UNSUBSCRIBE', 'a'), sub('unsubscribe', 'a', 0));
+        assert.equal(await c.str('PING'), '+PONG\r\n');
+        assert.equal(await c3.str('PING'), '+PONG\r\n');
+      } finally {
+        busy.close();
+        c3.close();
+        await ask(m, 'CONFIG', 'SET', 'busy-reply-threshold', '5000');
+      }
+    });
+
     it('CLIENT LIST shows a client blocked on its own connection with flag b, as Redis does', async () => {
       const id = (await c.str('CLIENT', 'ID')).slice(1, -2);
       const other = await RawClient.connect(ctx.stack.port);

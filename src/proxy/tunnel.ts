@@ -20,11 +20,33 @@ import type { Slot } from './slot';
  * client's own PING cannot pass for it.
  */
 const SYNC_TOKEN = `__resplit__:sync:${randomBytes(12).toString('hex')}`;
-const SYNC_PING = encodeCommand(['PING', SYNC_TOKEN]);
+/** Each barrier PING carries its own number, so an echo says which PING it answers (see Tunnel.probe). */
+let pingSeq = 0;
+/** A barrier PING: its request and the two forms of its echo. */
+interface Ping {
+  req: Buffer;
+  bulk: Buffer;
+  sub: Buffer;
+}
+function newPing(): Ping {
+  const token = `${SYNC_TOKEN}:${++pingSeq}`;
+  const bulk = bulkReply(token);
+  return { req: encodeCommand(['PING', token]), bulk, sub: Buffer.concat([PONG_PREFIX, bulk]) };
+}
+const TOKEN_BUF = Buffer.from(SYNC_TOKEN);
+/** Whether a reply is the echo of some barrier PING (a short reply holding the process's token). */
+function isEcho(r: Buffer): boolean {
+  return r.length < 128 && r.indexOf(TOKEN_BUF) >= 0;
+}
+/**
+ * While a barrier is in flight and an error came back, a further PING goes this often: the error
+ * may have been the barrier's own (a PING refused with BUSY while the master runs a script), after
+ * which nothing would ever answer it.
+ */
+const PROBE_MS = 50;
 /** Ends the backend's transaction before a RESET's or protocol error's barrier (its reply is dropped). */
 const DISCARD = encodeCommand(['DISCARD']);
-const SYNC_REPLY = bulkReply(SYNC_TOKEN);
-const SYNC_REPLY_SUB = Buffer.concat([Buffer.from('*2\r\n$4\r\npong\r\n'), SYNC_REPLY]);
+const PONG_PREFIX = Buffer.from('*2\r\n$4\r\npong\r\n');
 const EMPTY = Buffer.alloc(0);
 /** What happens once the tunnel has answered everything before the barrier. */
 const SYNC_LEAVE = 1; // no subscription left: back to normal routing (unless the client subscribed again)
@@ -91,6 +113,16 @@ export class Tunnel {
   /** A CONFIG GET waiting for its barrier, then: its reply is the next reply that is not a push. */
   private configRequest: Buffer = EMPTY;
   private configNext = false;
+  /** Barrier PINGs sent and not yet answered, oldest first (the barrier's, then probes). */
+  private pings: Ping[] = [];
+  /**
+   * Replies held since an error came back while a barrier was in flight: the error may be a PING's
+   * (see probe). An echo settles it: the errors of the PINGs before it are dropped, the rest given.
+   */
+  private heldErr: Buffer[] = [];
+  /** Replies still owed to PINGs sent after the one whose echo completed a barrier: dropped. */
+  private stale = 0;
+  private probeTimer: NodeJS.Timeout | null = null;
   /** A command for the owner to answer once its barrier returns (SYNC_LOCAL). */
   private localReq: { args: Buffer[]; raw: Buffer | null; r: Route } | null = null;
 
@@ -182,31 +214,100 @@ export class Tunnel {
     try {
       while (d.skip(1) === 1) {
         const r = d.take();
-        if (this.sync !== null && ((r.length === SYNC_REPLY.length && r.equals(SYNC_REPLY)) || (r.length === SYNC_REPLY_SUB.length && r.equals(SYNC_REPLY_SUB)))) {
-          this.synced();
+        if (this.stale > 0 && (r[0] === 45 /* '-' */ || isEcho(r))) {
+          // A probe sent after the PING that completed a barrier: its echo or error is no one's
+          // (it comes before the replies to anything sent since; messages may come in between).
+          this.stale--;
+          continue;
+        }
+        const j = this.pings.length > 0 ? this.echoOf(r) : -1;
+        if (j >= 0) {
+          this.echoed(j);
           if (this !== this.owner.tunnel) return;
           continue;
         }
-        if (this.configNext && r[0] !== 62 /* '>' */) {
-          this.configNext = false;
-          this.out.raw(this.owner.filterConfig(r));
+        if (this.pings.length > 0 && (this.heldErr.length > 0 || r[0] === 45 /* '-' */)) {
+          this.heldErr.push(r);
+          if (r[0] === 45) this.probe();
           continue;
         }
-        if (this.discarding) {
-          if (r[0] !== 62 /* '>' */) {
-            for (const h of this.held) this.forward(h);
-            this.held = [r];
-          } else if (this.held.length) this.held.push(r);
-          else this.forward(r);
-          continue;
-        }
-        this.forward(r);
+        this.deliver(r);
       }
     } catch (err) {
       this.conn.fail(`bad reply stream: ${(err as Error).message}`);
       return;
     }
     scheduleFlush(this.owner);
+  }
+
+  /** A reply that is not a barrier PING's: to the client (filtered, held behind a DISCARD, or as it is). */
+  private deliver(r: Buffer): void {
+    if (this.configNext && r[0] !== 62 /* '>' */) {
+      this.configNext = false;
+      this.out.raw(this.owner.filterConfig(r));
+      return;
+    }
+    if (this.discarding) {
+      if (r[0] !== 62 /* '>' */) {
+        for (const h of this.held) this.forward(h);
+        this.held = [r];
+      } else if (this.held.length) this.held.push(r);
+      else this.forward(r);
+      return;
+    }
+    this.forward(r);
+  }
+
+  /** Which outstanding PING `r` is the echo of (-1: none). */
+  private echoOf(r: Buffer): number {
+    for (let i = 0; i < this.pings.length; i++) {
+      const p = this.pings[i];
+      if ((r.length === p.bulk.length && r.equals(p.bulk)) || (r.length === p.sub.length && r.equals(p.sub))) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * The echo of pings[j]: the j PINGs before it were refused (their errors are the last j errors
+   * held, since every request before the barrier was answered before any PING), so the other held
+   * replies are given, the PINGs after it are stale, and the barrier is complete.
+   */
+  private echoed(j: number): void {
+    const held = this.heldErr;
+    this.heldErr = [];
+    let drop = j;
+    for (let i = held.length - 1; i >= 0 && drop > 0; i--) {
+      if (held[i][0] === 45 /* '-' */) {
+        held.splice(i, 1);
+        drop--;
+      }
+    }
+    this.stale += this.pings.length - j - 1;
+    this.pings = [];
+    if (this.probeTimer !== null) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
+    for (const r of held) this.deliver(r);
+    if (this.sync !== null) this.synced();
+  }
+
+  /** Sends a barrier PING. */
+  private ping(): void {
+    const p = newPing();
+    this.pings.push(p);
+    this.conn.sendUntracked(p.req);
+  }
+
+  /**
+   * An error came back while a barrier PING is unanswered: it may be that PING's (BUSY during a
+   * script, LOADING), after which no echo would come and the client would wait for good. Another
+   * PING goes shortly (while none is pending), until one is echoed.
+   */
+  private probe(): void {
+    if (this.probeTimer !== null) return;
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = null;
+      if (this === this.owner.tunnel && this.pings.length > 0 && this.heldErr.length > 0) this.ping();
+    }, PROBE_MS);
   }
 
   /** Gives the client one reply of the tunnel and notes what it says about subscriptions. */
@@ -245,7 +346,7 @@ export class Tunnel {
       this.discarding = true;
       this.conn.sendUntracked(DISCARD);
     }
-    this.conn.sendUntracked(SYNC_PING);
+    this.ping();
   }
 
   /** The barrier returned: everything forwarded before it has been answered. */
@@ -260,7 +361,7 @@ export class Tunnel {
       this.configRequest = EMPTY;
       this.configNext = true;
       this.syncAction = SYNC_LEAVE;
-      this.conn.sendUntracked(SYNC_PING);
+      this.ping();
       return;
     }
     this.sync = null;
@@ -290,6 +391,8 @@ export class Tunnel {
 
   /** Leaves tunnel mode: the connection is closed (requests forwarded raw may have changed its state, its db). */
   close(): void {
+    if (this.probeTimer !== null) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
     this.subCount = this.shardCount = 0;
     this.conn.passthrough = null;
     this.conn.close();
@@ -300,8 +403,11 @@ export class Tunnel {
    * not return, the replies before it are lost, and only a protocol error's reply is still given.
    */
   lost(): void {
+    if (this.probeTimer !== null) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
     this.discarding = false;
     this.held = [];
+    this.heldErr = [];
     const s = this.sync;
     if (s !== null) {
       this.sync = null;
