@@ -376,6 +376,21 @@ describe('proxy routing', function () {
     await waitFor('every backend serving again', () => st.proxy.pool.all.every((b) => b.eligible));
   });
 
+  it('WAIT from a client that has not written counts every replica at once, as Redis (no offset mark)', async () => {
+    const fresh = await RawClient.connect(st.port);
+    try {
+      // A new connection's write offset is 0 on Redis: every online replica has acknowledged it.
+      const direct = await ask(st.master.port, 'WAIT', '0', '0');
+      assert.equal(direct, ':2\r\n');
+      assert.equal(await fresh.str('WAIT', '0', '0'), direct);
+      // Once it has written, WAIT waits for that write (the mark), and both replicas take it.
+      assert.equal(await fresh.str('SET', 'wait-fresh', '1'), '+OK\r\n');
+      assert.equal(await fresh.str('WAIT', '2', '5000'), ':2\r\n');
+    } finally {
+      fresh.close();
+    }
+  });
+
   it("keeps each replica's offset as the master acknowledges it (RESPLIT BACKENDS ack_offset)", async () => {
     for (let i = 0; i < 20; i++) assert.equal(await c.str('SET', `ack${i}`, 'v'), '+OK\r\n');
     const pool = st.proxy.pool;

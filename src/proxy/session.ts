@@ -48,6 +48,9 @@ const DISCARD_CMD = encodeCommand(['DISCARD']);
  * pattern subscriber (PSUBSCRIBE *) sees it, as none would see WAIT on Redis.
  */
 const WAIT_OFFSET_MARK = encodeCommand(['SPUBLISH', '__resplit__:wait', '']);
+// Only when the connection may not cover the client's writes (Session.uncovered): otherwise the
+// mark moves the offset past what the replicas have acknowledged for nothing, and WAIT 0 0 counts
+// no replica where Redis counts them all.
 
 let lastId = 0;
 
@@ -147,6 +150,12 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   tunnel: Tunnel | null = null;
   /** Ordering barrier: parse nothing more until every reply so far has arrived. */
   private halted = false;
+  /**
+   * For WAIT: the client has written (anywhere), and some write may have gone over a connection
+   * other than its own current one (shared, pause, an earlier own connection) since the last mark.
+   */
+  private wroteAny = false;
+  private uncovered = false;
   /** The client shut down its sending side: the connection ends once its requests are answered. */
   private peerEnded = false;
   /** The tunnel's connection holds max-pending-bytes-per-client unsent: the client is not read until it drains. */
@@ -314,6 +323,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     // A read keeps its bytes for a retry; from the shared read buffer, the backend connection
     // replaces them with its own copy (BackendConn.send with copy).
     if (kind === K.READ) s.raw = bytes;
+    else this.wroteAny = this.uncovered = true;
     this.ctx.pool.send(b, s, bytes, this.sharedReads);
   }
 
@@ -733,6 +743,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (!this.drained(args, raw)) return;
     if (!this.ctx.pool.master.eligible) return this.masterDown();
     const s = (this.blockedOn = this.enqueue(K.WRITE));
+    this.wroteAny = this.uncovered = true;
     this.ctx.pool.sendPaused(s, raw ?? encodeCommand(args));
     this.halted = this.haltWrote = true;
   }
@@ -745,6 +756,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       return null;
     }
     const s = this.enqueue(K.WRITE);
+    this.wroteAny = this.uncovered = true;
     pool.send(pool.master, s, raw ?? encodeCommand(args));
     return s;
   }
@@ -759,6 +771,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   dedicatedConn(): BackendConn | null {
     if (this.dedicated && !this.dedicated.closed) return this.dedicated;
     if (!this.ctx.pool.master.eligible) return null;
+    // A new connection's write offset covers none of the client's earlier writes.
+    if (this.wroteAny) this.uncovered = true;
     return (this.dedicated = this.ctx.pool.dedicated(this, this.resp === 3));
   }
 
@@ -826,9 +840,17 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   /** Sends on the client's own master connection (it must be open: dedicatedConn). Not private: RewriteSession. */
   sendDedicated(args: Buffer[], raw: Buffer | null, kind: number): Slot {
     stats.commandsMaster++;
+    this.wroteAny = true;
     const s = this.enqueue(kind);
     this.dedicated!.send(s, raw ?? encodeCommand(args));
     return s;
+  }
+
+  /** Before WAIT on the client's own connection: covers its writes that went elsewhere (WAIT_OFFSET_MARK). */
+  private markWaitOffset(c: BackendConn): void {
+    if (!this.uncovered) return;
+    this.uncovered = false;
+    c.sendInternal(WAIT_OFFSET_MARK, 'SPUBLISH');
   }
 
   /** Blocking commands get the client's own master connection, with barriers on both sides. */
@@ -845,7 +867,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (!this.drained(args, raw)) return;
     const c = this.dedicatedConn();
     if (!c) return this.masterDown();
-    c.sendInternal(WAIT_OFFSET_MARK, 'SPUBLISH');
+    this.markWaitOffset(c);
     this.blockedOn = this.sendDedicated(args, raw, K.BLOCK);
     this.halted = this.haltWrote = true;
   }
@@ -977,7 +999,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       return this.subscribe(args, raw);
     }
     // WATCH is active: earlier writes of this client may have gone over the shared connection.
-    if (r.kind === K.WAIT) this.dedicated!.sendInternal(WAIT_OFFSET_MARK, 'SPUBLISH');
+    if (r.kind === K.WAIT) this.markWaitOffset(this.dedicated!);
     this.sendPinned(args, raw, r);
   }
 
