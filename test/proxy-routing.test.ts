@@ -529,6 +529,24 @@ describe('proxy requirepass', function () {
     }
   });
 
+  it('answers a client that has not authenticated as Redis does: unknown command, arity, then NOAUTH; RESET allowed', async function () {
+    const ref = await startRedis(['--requirepass', 'secret']);
+    if (!ref) this.skip();
+    const p = await RawClient.connect(st.port);
+    const d = await RawClient.connect(ref!.port);
+    try {
+      const seq = [
+        ['RESET'], ['EXEC'], ['EXEC', 'x'], ['NOSUCH', 'a', 'b'], ['SET'], ['SET', 'a', 'b'], ['CLIENT'], ['CLIENT', 'NOSUCH'],
+        ['CLIENT', 'SETNAME'], ['CLIENT', 'SETNAME', 'x'], ['GET', 'a'], ['PING'], ['MULTI'], ['ECHO'], ['DISCARD'], ['HELLO', '3'], ['RESET'],
+      ];
+      for (const cmd of seq) assert.equal(await p.str(...cmd), await d.str(...cmd), cmd.join(' '));
+    } finally {
+      p.close();
+      d.close();
+      await ref!.stop();
+    }
+  });
+
   it("CONFIG GET shows the proxy's password and port, never the backend's credentials", async () => {
     await ask(st.master.port, 'CONFIG', 'SET', 'masterauth', 'backend-secret');
     await ask(st.master.port, 'CONFIG', 'SET', 'masteruser', 'backend-user');

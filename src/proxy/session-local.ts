@@ -4,8 +4,9 @@
 // session keeps routing, its FIFO and its connections; these read and set the per-client state
 // through the narrow LocalSession view and answer with LocalSession.local.
 
-import { E, errArity } from '../resp/errors';
+import { E, errArity, errUnknownCommand, errUnknownSubcommand } from '../resp/errors';
 import type { Route } from './classify';
+import { arityOk, resolveCommand } from '../resp/commands';
 import { clientLine, clientListFilter, clientType, helloReply, roleReply, textReply, validClientName, type ClientView } from './local';
 import { PE, errorReply, refusal, bulkReply, intReply, R_OK, R_NIL, R_NULL3, R_PONG, R_RESET, R_EXEC_NO_MULTI, R_DISCARD_NO_MULTI } from './replies';
 import type { ProxyContext } from './context';
@@ -190,6 +191,23 @@ function trackingOptionsError(args: Buffer[], clientExists: (id: number) => bool
     }
   }
   return null;
+}
+
+/**
+ * The reply to a command from a client that has not authenticated, in Redis's order (processCommand):
+ * an unknown command or subcommand, then a wrong argument count, then NOAUTH; EXEC's as the abort
+ * of a transaction (Redis's rejectCommand).
+ */
+export function preAuthReply(args: Buffer[], r: Route): Buffer {
+  const s = (b: Buffer) => b.latin1Slice(0, b.length);
+  let err: string;
+  const cmd = resolveCommand(args);
+  if (cmd === undefined) err = errUnknownCommand(s(args[0]), args.slice(1).map(s));
+  else if (cmd.subs && !cmd.parent && args.length >= 2) err = errUnknownSubcommand(cmd.fullName, s(args[1]));
+  else if (!arityOk(cmd, args.length)) err = errArity(cmd.fullName);
+  else err = E.NOAUTH;
+  // Redis's own texts (unknown command, arity) come without their "ERR " there; NOAUTH keeps its code.
+  return errorReply(r.name === 'exec' ? `EXECABORT Transaction discarded because of: ${err.replace(/^ERR /, '')}` : err);
 }
 
 /** A SELECT index, or Redis's error text. */

@@ -18,10 +18,10 @@ import { stalledTwice, type Backend } from './pool';
 import type { ProxyContext } from './context';
 import { stats } from './stats';
 import { readClient } from '../common/client-reads';
-import { PE, errorReply, multiRefusal, R_NO_BACKEND, R_NOAUTH, R_EXECABORT, R_CONFIG_SET_OWN_MULTI, roScriptPost } from './replies';
+import { PE, errorReply, multiRefusal, R_NO_BACKEND, R_EXECABORT, R_CONFIG_SET_OWN_MULTI, roScriptPost } from './replies';
 import { Tunnel, type TunnelOwner } from './tunnel';
 import { mapElements, type ClientView } from './local';
-import { handleLocal, parseDb, refuse, type LocalSession } from './session-local';
+import { handleLocal, parseDb, preAuthReply, refuse, type LocalSession } from './session-local';
 import { isNoted } from './noted';
 import { configGet, info, scan, type RewriteSession } from './session-rewrite';
 import { inputAfterClose } from '../common/close-after-reply';
@@ -417,8 +417,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (r.container) r = resolveRoute(args);
     // CLIENT LIST's cmd=: the full name, as Redis's lastcmd ("client|list"; NULL when unknown).
     this.lastCmd = r.name !== '' ? r.name : 'NULL';
-    if (!this.authed && !(r.kind === K.LOCAL && (r.name === 'auth' || r.name === 'hello' || r.name === 'quit'))) {
-      this.local(R_NOAUTH);
+    // Redis's no_auth commands; RESET too (it logs the client out, which it is already).
+    if (!this.authed && !(r.kind === K.LOCAL && (r.name === 'auth' || r.name === 'hello' || r.name === 'quit' || r.name === 'reset'))) {
+      this.local(preAuthReply(args, r));
       return;
     }
     if (r.name === 'config|set' || r.name === 'acl|setuser' || r.name === 'acl|deluser') {
