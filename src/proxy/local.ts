@@ -158,12 +158,15 @@ export function textReply(resp: number, s: string): Buffer {
 
 /**
  * The master's INFO as the proxy's clients should read it: the fields that describe the endpoint
- * they are connected to (its port, its client count) are the proxy's.
+ * they are connected to (its port, its client counts) are the proxy's. blocked_clients counts the
+ * proxy's clients waiting on a blocking command, WAIT or a write held by a pause: the master sees
+ * one connection for all the writes a pause holds (the proxy's pause connection).
  */
-function asProxy(body: string, port: number): string {
+function asProxy(body: string, port: number, blocked: number): string {
   return body
     .replace(/^tcp_port:\d+\r$/m, `tcp_port:${port}\r`)
     .replace(/^connected_clients:\d+\r$/m, `connected_clients:${stats.connectionsCurrent}\r`)
+    .replace(/^blocked_clients:\d+\r$/m, `blocked_clients:${blocked}\r`)
     .replace(/^total_connections_received:\d+\r$/m, `total_connections_received:${stats.connectionsTotal}\r`)
     .replace(/^rejected_connections:\d+\r$/m, `rejected_connections:${stats.connectionsRejected}\r`);
 }
@@ -172,7 +175,7 @@ function asProxy(body: string, port: number): string {
  * INFO replies (RESP2 bulk or RESP3 verbatim string): the proxy's port and client count, and the
  * proxy section appended when the request asked for it (slot.arg 1).
  */
-export function infoPost(pool: Pool, startedAt: number, port: () => number = () => 0): (slot: Slot, reply: Buffer) => Buffer {
+export function infoPost(pool: Pool, startedAt: number, port: () => number = () => 0, blocked: () => number = () => 0): (slot: Slot, reply: Buffer) => Buffer {
   return (slot, reply) => {
     const section = slot.arg === 1 ? proxySection(pool, startedAt) : '';
     const join = (body: string) => (body.length && section ? body + '\r\n' : body) + section;
@@ -180,12 +183,12 @@ export function infoPost(pool: Pool, startedAt: number, port: () => number = () 
       const nl = reply.indexOf(13);
       const len = Number(reply.latin1Slice(1, nl));
       if (nl < 0 || !Number.isInteger(len) || len < 4) return reply;
-      const body = asProxy(reply.latin1Slice(nl + 2 + 4, nl + 2 + len), port());
+      const body = asProxy(reply.latin1Slice(nl + 2 + 4, nl + 2 + len), port(), blocked());
       return verbatimReply(join(body));
     }
     const r = bulkAt(reply, 0);
     if (!r) return reply;
-    const body = asProxy(reply.latin1Slice(r[0], r[1]), port());
+    const body = asProxy(reply.latin1Slice(r[0], r[1]), port(), blocked());
     return bulkReply(join(body));
   };
 }

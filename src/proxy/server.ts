@@ -56,7 +56,11 @@ export class ProxyServer {
       startedAt,
       masterDown: errorReply(PE.MASTER_DOWN(master.name)),
       scanPost: scanPost(this.pool.all.length),
-      infoPost: infoPost(this.pool, startedAt, () => this.port),
+      infoPost: infoPost(this.pool, startedAt, () => this.port, () => {
+        let n = 0;
+        for (const s of this.ctx.sessions.values()) if (s.blocked) n++;
+        return n;
+      }),
       configFilter: filter,
       backendGuard: backendGuard(own, cfg.backendUsername || 'default'),
       configPost: (_slot, reply) => filter(reply),

@@ -143,6 +143,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private multiQueued = 0;
   private multiConfig: number[] | null = null;
   private multiNoted: Array<[Buffer[], string]> | null = null;
+  /** The transaction queued a command that is not a read: a WRITE pause holds its EXEC. */
+  private multiWrites = false;
   /**
    * Subscribed: every request goes through the tunnel's dedicated connection as it is, until no
    * subscription is left. Not private: the tunnel checks it is still the session's (TunnelOwner).
@@ -225,6 +227,11 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       this.closing = true;
       scheduleFlush(this);
     }
+  }
+
+  /** Waiting on a blocking command, WAIT or a write held by a pause (INFO's blocked_clients). */
+  get blocked(): boolean {
+    return this.blockedOn !== null;
   }
 
   get flags(): string {
@@ -946,6 +953,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
           if (n === 'exec') {
             s.arg = this.multiDb;
             s.post = this.execPost;
+            if (this.heldByPause(this.multiWrites)) this.blockedOn = s;
           }
         }
         this.unpin();
@@ -964,6 +972,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
         if (typeof db === 'number') this.multiDb = db;
       }
       const kind = r.kind;
+      if (kind !== K.READ && kind !== K.LOCAL) this.multiWrites = true;
       // Copied: the arguments may be views of a read buffer that is reused.
       const noted = isNoted(r) ? args.map((a) => Buffer.from(a)) : null;
       this.sendDedicated(args, raw, K.WRITE).post = (_slot, reply) => {
@@ -1007,13 +1016,20 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   /** A pinned client's command on its dedicated connection, with what its route adds (filter, copies). */
   private sendPinned(args: Buffer[], raw: Buffer | null, r: Route): void {
     const s = this.sendDedicated(args, raw, K.WRITE);
-    if (!this.inMulti && (r.kind === K.BLOCK || r.kind === K.WAIT || (r.kind === K.XREAD && xreadBlocks(args)))) this.blockedOn = s;
+    if (!this.inMulti && (r.kind === K.BLOCK || r.kind === K.WAIT || (r.kind === K.XREAD && xreadBlocks(args)) || this.heldByPause(r.kind !== K.READ))) this.blockedOn = s;
     if (isNoted(r)) s.post = this.ctx.noted.after(r.name, args);
     if (r.kind === K.CONFIG_GET) s.post = this.ctx.configPost;
   }
 
+  /** Whether the master holds a command now for a pause the proxy knows of (ALL: any; WRITE: a write). */
+  private heldByPause(write: boolean): boolean {
+    const pool = this.ctx.pool;
+    return pool.masterPausedNow() && (write || pool.master.pauseAll);
+  }
+
   /** A transaction starts: nothing queued yet. */
   private startMulti(): void {
+    this.multiWrites = false;
     this.multiDb = -1;
     this.multiFailed = false;
     this.multiQueued = 0;
