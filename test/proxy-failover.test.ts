@@ -491,6 +491,33 @@ describe('proxy: CLIENT PAUSE through the proxy', function () {
   });
 });
 
+describe('proxy: a RESP3 client whose own master connection never connects', function () {
+  this.timeout(30000);
+  let st: Stack;
+  before(async function () {
+    // Checks that would take minutes to give up: the proxy still takes the master as serving.
+    const s = await stackWithKey(800, { fall: 100 });
+    if (!s) this.skip();
+    st = s!;
+  });
+  after(async () => {
+    await st?.stop();
+  });
+
+  it('gets the master-down error (nothing was sent), not the lost-reply one', async () => {
+    const c = await RawClient.connect(st.port);
+    try {
+      assert.match(await c.str('HELLO', '3'), /^%/);
+      st.master.proc.kill('SIGKILL');
+      await sleep(200);
+      assert.equal(st.proxy.pool.master.eligible, true);
+      assert.match(await c.str('SET', 'down', '1'), /^-MASTERDOWN resplit: the master /);
+    } finally {
+      c.close();
+    }
+  });
+});
+
 describe('proxy: a busy master and a short request timeout', function () {
   this.timeout(30000);
   let st: Stack;

@@ -1144,7 +1144,14 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       this.readConn = null;
       return this.readFailover(conn, pending);
     }
+    // Never connected: nothing was sent, so the outcome is known (a master that is gone), as the
+    // pool answers for its shared connections.
+    const neverSent = !conn.ready && (conn.addr as Backend).isMaster;
     for (const s of pending) {
+      if (neverSent) {
+        s.fail(this.ctx.masterDown);
+        continue;
+      }
       stats.backendLostReplies += s.count - s.got;
       s.fail(errorReply(PE.BACKEND_LOST(conn.addr.name)));
     }
