@@ -42,7 +42,9 @@ export function runFile(dir: string, file: string, port: number, basePort: numbe
   const args = ['tests/test_helper.tcl', '--host', '127.0.0.1', '--port', String(port), '--single', file, '--clients', '1', '--timeout', '120', '--durable', '--baseport', String(basePort)];
   for (const s of skips) args.push('--skiptest', s);
   return new Promise((resolve, reject) => {
-    const p = spawn('tclsh', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: at the limit the harness's test clients (tclsh children holding the
+    // pipes) are killed with it, so 'close' comes and the caller stops its servers.
+    const p = spawn('tclsh', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     const keep = (d: Buffer) => {
       out += d.toString('latin1');
@@ -50,7 +52,13 @@ export function runFile(dir: string, file: string, port: number, basePort: numbe
     };
     p.stdout.on('data', keep);
     p.stderr.on('data', keep);
-    const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    const t = setTimeout(() => {
+      try {
+        process.kill(-p.pid!, 'SIGKILL');
+      } catch {
+        p.kill('SIGKILL');
+      }
+    }, timeoutMs);
     p.on('error', reject);
     p.on('close', () => {
       clearTimeout(t);
