@@ -119,6 +119,37 @@ describe('proxy hostile clients', function () {
     assert.equal(await good.str('DEL', 'hc', 'n'), ':2\r\n');
   });
 
+  it('replies made when paused output resumes are written before the close (QUIT), and a half-closed transaction gets its end', async () => {
+    const net = await import('node:net');
+    const run = (bytes: Buffer, half: boolean) =>
+      new Promise<{ got: Buffer; ended: boolean }>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let ended = false;
+        const s = net.connect(st.port, '127.0.0.1', () => (half ? s.end(bytes) : s.write(bytes)));
+        s.on('data', (d) => chunks.push(d));
+        s.on('end', () => (ended = true));
+        s.on('error', reject);
+        const t = setTimeout(() => s.destroy(), 5000);
+        s.on('close', () => {
+          clearTimeout(t);
+          resolve({ got: Buffer.concat(chunks), ended });
+        });
+      });
+    // A 2 MB echo pauses the output (client-output-pause-bytes 1 MB); PING and QUIT are answered
+    // when it resumes, and must still go before the FIN.
+    const big = 'x'.repeat(2 << 20);
+    const a = await run(Buffer.concat([encodeCommand(['PING', big]), encodeCommand(['PING']), encodeCommand(['QUIT'])]), false);
+    assert.ok(a.ended);
+    assert.equal(a.got.subarray(-14).toString('latin1'), '\r\n+PONG\r\n+OK\r\n');
+    // MULTI/EXEC with a reply past the pause, then the client's end: all of it, then our end.
+    await good.str('SET', 'hbig', big);
+    await replicasCaughtUp(st);
+    const b = await run(Buffer.concat([encodeCommand(['MULTI']), encodeCommand(['GET', 'hbig']), encodeCommand(['EXEC'])]), true);
+    assert.ok(b.ended, 'the proxy never ended its side');
+    assert.equal(b.got.length, '+OK\r\n+QUEUED\r\n*1\r\n'.length + `$${big.length}\r\n`.length + big.length + 2);
+    assert.equal(await good.str('DEL', 'hbig'), ':1\r\n');
+  });
+
   it('a request that never ends is cut off at client-query-buffer-limit (its bytes and arguments); a big one under it runs', async () => {
     const before = stats.queryBufferLimitCloses;
     const endless = await RawClient.connect(st.port);

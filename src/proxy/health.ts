@@ -122,7 +122,7 @@ class Probe {
       }
       // Answered during an ALL pause it learnt of before sending: the master is not paused any
       // more (CLIENT UNPAUSE sent to it directly, or a restart); the allowance would hide a hang.
-      if (this.b.pauseAll && this.b.pausedUntil !== 0 && this.sentAt > this.b.pausedAt) this.h.pool.masterPaused(0, false, 'the master answered a health check during the pause');
+      if (this.b.pauseAll && this.b.pausedUntil > Date.now() && this.sentAt > this.b.pausedAt) this.h.pool.masterPaused(0, false, 'the master answered a health check during the pause');
       this.h.result(this.b, r.slice(1));
     }
   }

@@ -264,6 +264,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
    * grew the proxy until it died.
    */
   private queryBufferLimit(): void {
+    if (this.closed) return;
     stats.queryBufferLimitCloses++;
     log().warn({ client: this.id, addr: this.addr, bytes: this.parser.partialBytes, args: this.parser.partialArgs }, 'closing client that reached max query buffer length');
     this.sock.destroy();
@@ -643,6 +644,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
    * used to stay forever.)
    */
   private finish(): void {
+    // Replies made since flush took the output (a loop restarted by resumeOutput) go first.
+    const b = this.out.take();
+    if (b) this.writer.write(b);
     this.closedAt = Date.now();
     this.sock.end();
     this.release();
@@ -654,6 +658,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
 
   private onDrain(): void {
     if (this.outPaused) this.resumeOutput();
+    // A loop restarted here may have answered the half-closed client's last request.
+    if (this.peerEnded) this.endIfDone();
   }
 
   private onClose(): void {
