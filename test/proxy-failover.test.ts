@@ -456,6 +456,24 @@ describe('proxy: CLIENT PAUSE through the proxy', function () {
     }
   });
 
+  it('a write held by a pause whose client leaves meanwhile is never run, as Redis frees a paused client', async () => {
+    const c = await RawClient.connect(st.port);
+    const w = await RawClient.connect(st.port);
+    try {
+      assert.equal(await c.str('CLIENT', 'PAUSE', '800', 'WRITE'), '+OK\r\n');
+      w.write(encodeCommand(['SET', 'left-during-pause', '1']));
+      const stays = c.str('SET', 'stayed-during-pause', '1');
+      await sleep(200);
+      w.close();
+      assert.equal(await stays, '+OK\r\n');
+      assert.equal(await ask(st.master.port, 'EXISTS', 'left-during-pause', 'stayed-during-pause'), ':1\r\n');
+      assert.equal(await ask(st.master.port, 'GET', 'stayed-during-pause'), '$1\r\n1\r\n');
+    } finally {
+      c.close();
+      w.close();
+    }
+  });
+
   it('a master that hangs under a WRITE pause is still taken out; a restart ends an ALL pause\'s allowance', async () => {
     const c = await RawClient.connect(st.port);
     let restarted: ChildServer | null = null;

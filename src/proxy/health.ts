@@ -75,7 +75,7 @@ class Probe {
     if (this.expect > 0) {
       // A check sent while the backend is paused by CLIENT PAUSE ALL is answered after the pause:
       // its time counts from the pause's end. (A WRITE pause does not hold checks.)
-      const from = this.b.pauseAll ? Math.max(this.sentAt, this.b.pausedUntil) : this.sentAt;
+      const from = Math.max(this.sentAt, this.b.allPauseEnd);
       if (now - from >= this.h.opts.timeoutMs) this.failed(`${CHECK_TIMEOUT} after ${this.h.opts.timeoutMs} ms`);
       return;
     }

@@ -78,6 +78,12 @@ export class Backend implements BackendAddr {
    * held too, and exempt from their timeout (under a WRITE pause a silent check is a hang).
    */
   pauseAll = false;
+  /**
+   * When the last ALL pause ends (or ended): a check sent before then is answered after it, so its
+   * timeout counts from here. Kept when the pause expires (pausedUntil goes back to 0 at the first
+   * look after its end, which can come before the held check's answer).
+   */
+  allPauseEnd = 0;
   /** When the proxy learnt of the pause: a check sent later and answered during an ALL pause means it ended. */
   pausedAt = 0;
   /** Requests routed to it. */
@@ -220,20 +226,59 @@ export class Pool implements ConnEvents {
     this.sharedConn(b).send(slot, raw, copy);
   }
 
-  /** Sends a write held by the master's CLIENT PAUSE on the pause connection (pauseWrites). */
-  sendPaused(slot: Slot, raw: Buffer): void {
+  /**
+   * A write during a CLIENT PAUSE the proxy knows of. One Redis surely holds (`hold`: the command
+   * has the write flag) is kept here until the pause ends, then sent on the pause connection
+   * (pauseWrites): a client that leaves during the pause then has no effect, as Redis frees a
+   * paused client with its command unrun (`gone` says whether it left). The rest (a script flagged
+   * no-writes runs during a WRITE pause) goes on the pause connection at once.
+   */
+  sendPaused(slot: Slot, raw: Buffer, gone: () => boolean, hold: boolean): void {
     const b = this.master;
     slot.backend = b.index;
     slot.tries++;
     b.routed += slot.count;
     stats.commandsMaster += slot.count;
+    if (!hold) return this.pauseConn().send(slot, raw);
+    this.heldWrites.push({ slot, bytes: Buffer.from(raw), gone });
+    this.armRelease();
+  }
+
+  /** Held writes (sendPaused), oldest first, and the timer that sends them at the pause's end. */
+  private heldWrites: Array<{ slot: Slot; bytes: Buffer; gone: () => boolean }> = [];
+  private releaseTimer: NodeJS.Timeout | null = null;
+
+  private armRelease(): void {
+    if (this.releaseTimer !== null) clearTimeout(this.releaseTimer);
+    const wait = Math.max(0, this.master.pausedUntil - Date.now());
+    this.releaseTimer = setTimeout(() => {
+      this.releaseTimer = null;
+      // Extended meanwhile (a later CLIENT PAUSE): wait on.
+      if (this.masterPausedNow()) this.armRelease();
+      else this.releaseHeld();
+    }, wait + 1);
+  }
+
+  /** The pause is over (or ended early): held writes of clients still there are sent. */
+  private releaseHeld(): void {
+    if (this.releaseTimer !== null) clearTimeout(this.releaseTimer);
+    this.releaseTimer = null;
+    const held = this.heldWrites;
+    if (held.length === 0) return;
+    this.heldWrites = [];
+    const c = this.pauseConn();
+    for (const h of held) if (!h.gone()) c.send(h.slot, h.bytes);
+  }
+
+  /** The pause connection, (re)opened if needed. */
+  private pauseConn(): BackendConn {
     let c = this.pauseWrites;
     if (c === null || c.closed || c.retired) {
       if (c !== null && c.retired && !c.closed) this.ownReads.add(c);
-      c = this.pauseWrites = new BackendConn(b, this.opts.conn, this);
+      c = this.pauseWrites = new BackendConn(this.master, this.opts.conn, this);
       c.shared = true;
     }
-    c.send(slot, raw);
+    return c;
   }
 
   /** The backend's shared connection, (re)opened if it has none. */
@@ -384,6 +429,12 @@ export class Pool implements ConnEvents {
       if (!b.up && c !== null && !c.closed && c.pending > 0 && !waitOn) c.fail(`backend down: ${reason}`, b.silent);
       const pw = this.pauseWrites;
       if (b.isMaster && !b.up && pw !== null && !pw.closed && pw.pending > 0 && !waitOn) pw.fail(`backend down: ${reason}`, b.silent);
+      // Writes held for a pause were never sent: their outcome is known.
+      if (b.isMaster && !b.up && this.heldWrites.length > 0) {
+        const held = this.heldWrites;
+        this.heldWrites = [];
+        for (const h of held) h.slot.fail(errorReply(PE.MASTER_DOWN(b.name)));
+      }
       // RESP3 clients' own replica connections too (their sessions fail the reads over).
       if (!b.up && !b.isMaster) for (const o of this.ownReads) if (o.addr === b && !o.closed && o.pending > 0) o.fail(`backend down: ${reason}`, b.silent);
     }
@@ -423,12 +474,15 @@ export class Pool implements ConnEvents {
     if (until === 0) {
       m.pausedUntil = 0;
       m.pauseAll = false;
+      m.allPauseEnd = Math.min(m.allPauseEnd, Date.now());
       log().info({ backend: m.name, why }, 'master unpaused');
+      this.releaseHeld();
       return;
     }
     // As Redis's pauseClients: the later end and the stricter mode of the two.
     m.pausedUntil = Math.max(m.pausedUntil, until);
     m.pauseAll ||= all;
+    if (m.pauseAll) m.allPauseEnd = m.pausedUntil;
     m.pausedAt = Date.now();
     log().info({ backend: m.name, until: new Date(m.pausedUntil).toISOString(), mode: m.pauseAll ? 'all' : 'write' }, 'master paused by CLIENT PAUSE');
   }
@@ -448,7 +502,7 @@ export class Pool implements ConnEvents {
     // Closed connections leave the set on every tick, also when no timeout is set.
     for (const c of this.ownReads) if (c.closed) this.ownReads.delete(c);
     let pw = this.pauseWrites;
-    if (pw !== null && (pw.closed || (pw.pending === 0 && !this.masterPausedNow()))) {
+    if (pw !== null && (pw.closed || (pw.pending === 0 && this.heldWrites.length === 0 && !this.masterPausedNow()))) {
       pw.close();
       pw = this.pauseWrites = null;
     }
@@ -480,5 +534,8 @@ export class Pool implements ConnEvents {
     }
     this.pauseWrites?.close();
     this.pauseWrites = null;
+    if (this.releaseTimer !== null) clearTimeout(this.releaseTimer);
+    this.releaseTimer = null;
+    this.heldWrites = [];
   }
 }

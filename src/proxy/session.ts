@@ -5,6 +5,7 @@
 
 import type net from 'node:net';
 import { RequestParser, ProtocolError, DEFAULT_LIMITS } from '../resp/parser';
+import { F, arityOk, resolveCommand } from '../resp/commands';
 import { scanFrame, frame } from '../resp/frame-scan';
 import { ReplyWriter, encodeCommand, R_QUEUED } from '../resp/encode';
 import { lazyLogger } from './log';
@@ -419,6 +420,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     const name = a0.latin1Slice(0, a0.length);
     if (this.tunnel) {
       this.lastCmd = name.toLowerCase();
+      // A RESP3 subscriber may write through its tunnel: a later WAIT marks its offset.
+      this.wroteAny = this.uncovered = true;
       return this.tunnel.request(name, args, raw);
     }
     let r = routeByName(name);
@@ -758,7 +761,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (!this.ctx.pool.master.eligible) return this.masterDown();
     const s = (this.blockedOn = this.enqueue(K.WRITE));
     this.wroteAny = this.uncovered = true;
-    this.ctx.pool.sendPaused(s, raw ?? encodeCommand(args));
+    const cmd = resolveCommand(args);
+    // Redis holds a write it would run; a malformed one (its arity) is answered at once.
+    this.ctx.pool.sendPaused(s, raw ?? encodeCommand(args), () => this.closed, cmd !== undefined && (cmd.bits & F.write) !== 0 && arityOk(cmd, args.length));
     this.halted = this.haltWrote = true;
   }
 
