@@ -876,8 +876,12 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   private blocking(args: Buffer[], raw: Buffer | null, post: PostFn | null = null): void {
     if (!this.drained(args, raw)) return;
     if (!this.dedicatedConn()) return this.masterDown();
-    const s = (this.blockedOn = this.sendDedicated(args, raw, K.BLOCK));
+    const s = this.sendDedicated(args, raw, K.BLOCK);
     s.post = post;
+    // Blocked as Redis counts it: a blocking command (BLPOP, XREAD BLOCK, ...), not SCRIPT KILL or
+    // CLIENT UNPAUSE, which only need a connection of their own.
+    const cmd = resolveCommand(args);
+    if (cmd !== undefined && (cmd.bits & F.blocking) !== 0) this.blockedOn = s;
     this.halted = this.haltWrote = true;
   }
 

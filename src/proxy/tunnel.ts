@@ -44,6 +44,8 @@ function isEcho(r: Buffer): boolean {
  * which nothing would ever answer it.
  */
 const PROBE_MS = 50;
+/** Replies held behind an unanswered barrier before the tunnel gives up (the client is closed). */
+const MAX_HELD = 65536;
 /** Ends the backend's transaction before a RESET's or protocol error's barrier (its reply is dropped). */
 const DISCARD = encodeCommand(['DISCARD']);
 const PONG_PREFIX = Buffer.from('*2\r\n$4\r\npong\r\n');
@@ -227,6 +229,8 @@ export class Tunnel {
           continue;
         }
         if (this.pings.length > 0 && (this.heldErr.length > 0 || r[0] === 45 /* '-' */)) {
+          // A PING refused for good (a backend user without +ping) would hold replies forever.
+          if (this.heldErr.length >= MAX_HELD) return this.conn.fail('tunnel barrier never answered');
           this.heldErr.push(r);
           if (r[0] === 45) this.probe();
           continue;
