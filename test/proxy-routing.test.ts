@@ -376,6 +376,13 @@ describe('proxy routing', function () {
     await waitFor('every backend serving again', () => st.proxy.pool.all.every((b) => b.eligible));
   });
 
+  it("health checks select the proxy's highest db once per connection, not on every check (a client's commandstats stay its own)", async () => {
+    assert.equal(await ask(st.master.port, 'CONFIG', 'RESETSTAT'), '+OK\r\n');
+    await new Promise((r) => setTimeout(r, 2500)); // two check intervals or more
+    assert.match(await ask(st.master.port, 'INFO', 'commandstats'), /cmdstat_ping:calls=[1-9]/);
+    assert.doesNotMatch(await ask(st.master.port, 'INFO', 'commandstats'), /cmdstat_select:/);
+  });
+
   it('WAIT from a client that has not written counts every replica at once, as Redis (no offset mark)', async () => {
     const fresh = await RawClient.connect(st.port);
     try {

@@ -62,13 +62,24 @@ class Probe {
     // SELECT first: a backend that refuses the proxy's highest db (fewer databases, an ACL user
     // without +select) would run a client's requests in another db after refusing the proxy's
     // SELECT (pipelined behind it); it serves nothing, with the reason.
-    const parts = [encodeCommand(['SELECT', String(h.opts.databases - 1)]), encodeCommand(['PING']), encodeCommand(['INFO', 'replication']), encodeCommand(['INFO', 'persistence'])];
+    // AUTH and SELECT once per connection (the first check on it): sent with every check they
+    // showed in the backend's commandstats between a client's CONFIG RESETSTAT and its reading
+    // (Redis's own suite counts SELECT calls). A refusal closes the connection, so the next check
+    // asks again.
+    const check = [encodeCommand(['PING']), encodeCommand(['INFO', 'replication']), encodeCommand(['INFO', 'persistence'])];
+    const first = [encodeCommand(['SELECT', String(h.opts.databases - 1)]), ...check];
     const o = h.opts.conn;
-    if (o.password) parts.unshift(encodeCommand(o.username ? ['AUTH', o.username, o.password] : ['AUTH', o.password]));
-    this.request = Buffer.concat(parts);
-    this.replyCount = parts.length;
+    if (o.password) first.unshift(encodeCommand(o.username ? ['AUTH', o.username, o.password] : ['AUTH', o.password]));
+    this.request = Buffer.concat(check);
+    this.firstRequest = Buffer.concat(first);
+    this.replyCount = check.length;
+    this.firstCount = first.length;
   }
   private readonly replyCount: number;
+  private readonly firstRequest: Buffer;
+  private readonly firstCount: number;
+  /** The check in flight is the connection's first (AUTH, SELECT in front). */
+  private first = false;
 
   /** Starts a check unless one is still running; a check running too long fails. */
   tick(now: number): void {
@@ -81,7 +92,8 @@ class Probe {
     }
     this.sentAt = now;
     this.replies = [];
-    this.expect = this.replyCount;
+    this.first = !this.sock;
+    this.expect = this.first ? this.firstCount : this.replyCount;
     if (!this.sock) this.connect();
     else this.sock.write(this.request);
   }
@@ -92,7 +104,7 @@ class Probe {
     s.setNoDelay(true);
     s.on('connect', () => {
       applyKeepalive(s, this.h.opts.conn);
-      s.write(this.request);
+      s.write(this.firstRequest);
     });
     s.on('data', (d: Buffer) => this.onData(d));
     s.on('error', (err) => this.failed(err.message));
@@ -109,34 +121,43 @@ class Probe {
     }
     if (this.expect > 0 && this.replies.length >= this.expect) {
       this.expect = 0;
-      const auth = this.h.opts.conn.password ? this.replies[0] : null;
-      const r = auth !== null ? this.replies.slice(1) : this.replies;
+      let r = this.replies;
       this.replies = [];
-      // Wrong backend credentials: say so, rather than the NOAUTH that every later command gets.
-      if (auth instanceof ReplyError) return this.h.failure(this.b, `AUTH with backend-password failed: ${auth.message}`);
-      const select = r[0];
-      // BUSY or LOADING: the backend's state of the moment, which PING reports as well.
-      if (select instanceof ReplyError && /^NOAUTH /.test(select.message)) return this.h.failure(this.b, `backend requires a password (backend-password): ${select.message}`);
-      if (select instanceof ReplyError && !/^(BUSY|LOADING) /.test(select.message)) {
-        return this.h.failure(this.b, `SELECT ${this.h.opts.databases - 1} refused (${select.message}): the backend must allow SELECT of every db the proxy's databases setting allows`);
+      if (this.first) {
+        const auth = this.h.opts.conn.password ? r[0] : null;
+        const select = r[auth !== null ? 1 : 0];
+        r = r.slice(auth !== null ? 2 : 1);
+        // Refused: the next check asks again, on a new connection.
+        if (auth instanceof ReplyError || select instanceof ReplyError) this.dropSocket();
+        // Wrong backend credentials: say so, rather than the NOAUTH that every later command gets.
+        if (auth instanceof ReplyError) return this.h.failure(this.b, `AUTH with backend-password failed: ${auth.message}`);
+        // BUSY or LOADING: the backend's state of the moment, which PING reports as well.
+        if (select instanceof ReplyError && /^NOAUTH /.test(select.message)) return this.h.failure(this.b, `backend requires a password (backend-password): ${select.message}`);
+        if (select instanceof ReplyError && !/^(BUSY|LOADING) /.test(select.message)) {
+          return this.h.failure(this.b, `SELECT ${this.h.opts.databases - 1} refused (${select.message}): the backend must allow SELECT of every db the proxy's databases setting allows`);
+        }
       }
       // Answered during an ALL pause it learnt of before sending: the master is not paused any
       // more (CLIENT UNPAUSE sent to it directly, or a restart); the allowance would hide a hang.
       if (this.b.pauseAll && this.b.pausedUntil > Date.now() && this.sentAt > this.b.pausedAt) this.h.pool.masterPaused(0, false, 'the master answered a health check during the pause');
-      this.h.result(this.b, r.slice(1));
+      this.h.result(this.b, r);
     }
+  }
+
+  /** Closes the check's connection without a verdict (the next check opens another). */
+  private dropSocket(): void {
+    if (!this.sock) return;
+    const s = this.sock;
+    this.sock = null;
+    s.removeAllListeners();
+    s.on('error', () => undefined);
+    s.destroy();
   }
 
   failed(reason: string): void {
     // A pause does not outlive the master's connection (a restart ends it).
     if (reason !== 'closing' && this.b.pausedUntil !== 0) this.h.pool.masterPaused(0, false, `health check failed: ${reason}`);
-    if (this.sock) {
-      const s = this.sock;
-      this.sock = null;
-      s.removeAllListeners();
-      s.on('error', () => undefined);
-      s.destroy();
-    }
+    this.dropSocket();
     if (this.expect > 0) {
       this.expect = 0;
       this.h.failure(this.b, reason);
