@@ -218,11 +218,7 @@ export class Pool implements ConnEvents {
 
   /** Sends a slot's request on a backend's shared connection (`copy`: see BackendConn.send). */
   send(b: Backend, slot: Slot, raw: Buffer, copy = false): void {
-    slot.backend = b.index;
-    slot.tries++;
-    b.routed += slot.count;
-    if (b.isMaster) stats.commandsMaster += slot.count;
-    else stats.commandsReplica += slot.count;
+    routedTo(b, slot);
     this.sharedConn(b).send(slot, raw, copy);
   }
 
@@ -234,11 +230,7 @@ export class Pool implements ConnEvents {
    * no-writes runs during a WRITE pause) goes on the pause connection at once.
    */
   sendPaused(slot: Slot, raw: Buffer, gone: () => boolean, hold: boolean): void {
-    const b = this.master;
-    slot.backend = b.index;
-    slot.tries++;
-    b.routed += slot.count;
-    stats.commandsMaster += slot.count;
+    routedTo(this.master, slot);
     if (!hold) return this.pauseConn().send(slot, raw);
     this.heldWrites.push({ slot, bytes: Buffer.from(raw), gone });
     this.armRelease();
@@ -272,22 +264,21 @@ export class Pool implements ConnEvents {
 
   /** The pause connection, (re)opened if needed. */
   private pauseConn(): BackendConn {
-    let c = this.pauseWrites;
-    if (c === null || c.closed || c.retired) {
-      if (c !== null && c.retired && !c.closed) this.ownReads.add(c);
-      c = this.pauseWrites = new BackendConn(this.master, this.opts.conn, this);
-      c.shared = true;
-    }
-    return c;
+    const c = this.pauseWrites;
+    return c !== null && !c.closed && !c.retired ? c : (this.pauseWrites = this.replaceShared(this.master, c));
   }
 
   /** The backend's shared connection, (re)opened if it has none. */
   private sharedConn(b: Backend): BackendConn {
     const c = b.shared;
-    if (c !== null && !c.closed && !c.retired) return c;
+    return c !== null && !c.closed && !c.retired ? c : (b.shared = this.replaceShared(b, c));
+  }
+
+  /** A new pool-owned connection to `b` in place of `old` (closed, retired or none). */
+  private replaceShared(b: Backend, old: BackendConn | null): BackendConn {
     // A retired one still has requests in flight: the stall check keeps watching it.
-    if (c !== null && c.retired && !c.closed) this.ownReads.add(c);
-    const n = (b.shared = new BackendConn(b, this.opts.conn, this));
+    if (old !== null && old.retired && !old.closed) this.ownReads.add(old);
+    const n = new BackendConn(b, this.opts.conn, this);
     n.shared = true;
     return n;
   }
@@ -538,4 +529,13 @@ export class Pool implements ConnEvents {
     this.releaseTimer = null;
     this.heldWrites = [];
   }
+}
+
+/** Counts a slot as sent to `b` (its backend, its tries, the backend's and the proxy's counters). */
+function routedTo(b: Backend, slot: Slot): void {
+  slot.backend = b.index;
+  slot.tries++;
+  b.routed += slot.count;
+  if (b.isMaster) stats.commandsMaster += slot.count;
+  else stats.commandsReplica += slot.count;
 }
