@@ -63,6 +63,14 @@ function argvBytes(args: Buffer[]): number {
   return n;
 }
 
+/**
+ * Whether Redis counts a K.BLOCK command as blocked (BLPOP, XREAD BLOCK, ...): not SCRIPT KILL or
+ * CLIENT UNPAUSE, which are routed alike only for a connection of their own.
+ */
+function blocksInRedis(args: Buffer[]): boolean {
+  const cmd = resolveCommand(args);
+  return cmd !== undefined && (cmd.bits & F.blocking) !== 0;
+}
 const execAbortPost: PostFn = (_s, reply) => (reply[0] === 43 /* '+' */ ? R_EXECABORT : reply);
 
 export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, TunnelOwner, LocalSession, RewriteSession {
@@ -878,10 +886,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (!this.dedicatedConn()) return this.masterDown();
     const s = this.sendDedicated(args, raw, K.BLOCK);
     s.post = post;
-    // Blocked as Redis counts it: a blocking command (BLPOP, XREAD BLOCK, ...), not SCRIPT KILL or
-    // CLIENT UNPAUSE, which only need a connection of their own.
-    const cmd = resolveCommand(args);
-    if (cmd !== undefined && (cmd.bits & F.blocking) !== 0) this.blockedOn = s;
+    if (blocksInRedis(args)) this.blockedOn = s;
     this.halted = this.haltWrote = true;
   }
 
@@ -1031,7 +1036,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   /** A pinned client's command on its dedicated connection, with what its route adds (filter, copies). */
   private sendPinned(args: Buffer[], raw: Buffer | null, r: Route): void {
     const s = this.sendDedicated(args, raw, K.WRITE);
-    if (!this.inMulti && (r.kind === K.BLOCK || r.kind === K.WAIT || (r.kind === K.XREAD && xreadBlocks(args)) || this.heldByPause(r.kind !== K.READ))) this.blockedOn = s;
+    if (!this.inMulti && ((r.kind === K.BLOCK && blocksInRedis(args)) || r.kind === K.WAIT || (r.kind === K.XREAD && xreadBlocks(args)) || this.heldByPause(r.kind !== K.READ))) this.blockedOn = s;
     if (isNoted(r)) s.post = this.ctx.noted.after(r.name, args);
     if (r.kind === K.CONFIG_GET) s.post = this.ctx.configPost;
   }
