@@ -237,6 +237,45 @@ describe('ReplyDecoder: runs of replies (skip/take, as the proxy matches pipelin
     const b = Buffer.from(`:1\r\n$${v.length}\r\n${v}\r\n+OK\r\n`, 'latin1');
     for (let i = 0; i <= b.length; i += 1999) assert.deepEqual(runs([b.subarray(0, i), b.subarray(i)], [3]), [b.toString('latin1')]);
   });
+  it('long lines and long runs in many small reads (appended into spare room): the same values and runs, and bytes already taken stay as they were', () => {
+    const status = 's'.repeat(200_000);
+    const err = 'ERR ' + 'e'.repeat(150_000);
+    const arr = Array.from({ length: 20_000 }, (_, i) => `:${i}\r\n`).join('');
+    const b = Buffer.from(`+${status}\r\n:1\r\n-${err}\r\n*20000\r\n${arr}$3\r\nabc\r\n+OK\r\n`, 'latin1');
+    const whole = decodeAll([b], true);
+    assert.equal((whole[0] as string).length, status.length);
+    assert.equal((whole[3] as number[]).length, 20000);
+    for (const size of [997, 4096, 16384, 65536, 70001]) {
+      const chunks: Buffer[] = [];
+      for (let pos = 0; pos < b.length; pos += size) chunks.push(b.subarray(pos, pos + size));
+      assert.equal(show(decodeAll(chunks, true)), show(whole), `values, reads of ${size}`);
+      // Raw mode: each take() kept by reference, compared once every read is in.
+      const d = new ReplyDecoder(false);
+      const taken: Buffer[] = [];
+      for (const ch of chunks) {
+        d.feed(Buffer.from(ch)); // a fresh buffer per read, as a socket gives
+        while (d.skip(1) === 1) taken.push(d.take());
+      }
+      assert.equal(taken.length, 6);
+      assert.equal(Buffer.concat(taken).toString('latin1'), b.toString('latin1'), `raw, reads of ${size}`);
+    }
+  });
+  it('a bulk larger than 512 MB is only a length: accepted by default (the backend set its proto-max-bulk-len)', () => {
+    const d = new ReplyDecoder(false);
+    d.feed(Buffer.from(`$${600 * 1024 * 1024}\r\nab`));
+    assert.equal(d.skip(1), 0); // waits for the rest, no error
+    const small = new ReplyDecoder(false, 1000);
+    small.feed(Buffer.from('$1001\r\nab'));
+    assert.throws(() => small.skip(1), /bulk too large/);
+  });
+  it('replies before a malformed one are returned whole; the error comes with the next skip', () => {
+    const d = new ReplyDecoder(false);
+    d.feed(Buffer.from('+OK\r\n*1\r\n:1\r\n?\r\n+later\r\n'));
+    assert.equal(d.skip(5), 2);
+    assert.equal(d.take().toString(), '+OK\r\n*1\r\n:1\r\n');
+    assert.equal(d.isBroken, true);
+    assert.throws(() => d.skip(1), /unexpected reply type byte 63/);
+  });
   it('a malformed length throws as nextRaw does', () => {
     for (const bad of ['$x\r\nab\r\n', '$\r\n', '*z\r\n', '?\r\n']) {
       const d = new ReplyDecoder(false);

@@ -103,7 +103,9 @@ class FakeBackend {
           }
           answered++;
           this.served++;
-          out += cmd === 'SET' ? '+OK\r\n' : bulk(`v:${r[1]}`);
+          // A reply the proxy cannot read (as a bulk past what it can hold would be).
+          if (cmd === 'GET' && r[1] === 'unreadable') out += '?\r\n';
+          else out += cmd === 'SET' ? '+OK\r\n' : bulk(`v:${r[1]}`);
         } else out += `-ERR fake backend: ${cmd}\r\n`;
       }
       if (out) s.write(out);
@@ -153,5 +155,21 @@ describe('proxy runs when a backend dies mid-run (scripted backends)', function 
     assert.ok(stats.readFailovers - before >= 11, `read failovers counted ${stats.readFailovers - before}`);
     // Replies already received may be with the client (a run's replies go out as they come): each GET is answered once.
     assert.equal([master, ...replicas].reduce((n, b) => n + b.served, 0), 16);
+  });
+
+  it('a reply the proxy cannot read: that request gets the error, sent nowhere else; the backend stays in service; the rest of the run is served', async () => {
+    const before = [master, ...replicas].reduce((n, b) => n + b.served, 0);
+    const out = stats.healthTransitions;
+    c.write(Buffer.concat([encodeCommand(['GET', 'a']), encodeCommand(['GET', 'unreadable']), ...Array.from({ length: 6 }, (_, i) => encodeCommand(['GET', `k${i}`]))]));
+    const replies = (await c.read(8)).map(String);
+    assert.equal(replies[0], bulk('v:a'));
+    assert.match(replies[1], /^-ERR resplit: the reply from backend 127\.0\.0\.1:\d+ could not be passed on \(Protocol error: unexpected reply type byte 63\)\r\n$/);
+    assert.deepEqual(replies.slice(2), Array.from({ length: 6 }, (_, i) => bulk(`v:k${i}`)));
+    // The unreadable GET went to one backend only (no failover of it), the rest of its run elsewhere.
+    const served = [master, ...replicas].reduce((n, b) => n + b.served, 0) - before;
+    assert.ok(served >= 8 && served <= 14, `served ${served}`);
+    assert.equal(stats.healthTransitions, out, 'a backend was taken out');
+    assert.ok(proxy.pool.replicas.every((r) => r.eligible));
+    assert.equal(await c.str('GET', 'after'), bulk('v:after'));
   });
 });

@@ -12,6 +12,7 @@ import { Ring } from './ring';
 import { Slot } from './slot';
 import { scheduleFlush, type Flushable } from './flush';
 import { SocketWriter } from '../common/socket-writer';
+import { PE, errorReply } from './replies';
 
 const log = lazyLogger('proxy-backend');
 
@@ -239,7 +240,8 @@ export class BackendConn implements Flushable {
         if (k < want) {
           // Part of a run: keep what arrived, wait for the rest.
           s.partial(k, dec.take());
-          return;
+          if (!dec.isBroken) return;
+          continue; // the next skip() throws: the rest of the run is handled below
         }
         this.q.shift();
         s.complete(dec.take());
@@ -252,7 +254,22 @@ export class BackendConn implements Flushable {
         }
       }
     } catch (err) {
-      this.fail(`bad reply stream: ${(err as Error).message}`);
+      // A reply the proxy cannot take (a bulk past what one Buffer holds) or a stream it cannot read.
+      // The request it answers gets the error rather than being sent elsewhere (it would fail there
+      // too), and the backend is not taken out for it: one client's request must not take every
+      // backend out in turn. The rest in flight go as for a lost connection (reads elsewhere).
+      const msg = (err as Error).message;
+      const head = this.q.peek();
+      if (head !== undefined && head.owner !== null) {
+        const e = errorReply(PE.BAD_REPLY(this.addr.name, msg));
+        // One reply of a run: the rest of the run (unanswered) goes on with the others.
+        if (head.count - head.got > 1) head.partial(1, e);
+        else {
+          this.q.shift();
+          head.complete(e);
+        }
+      }
+      this.fail(`bad reply stream: ${msg}`, false, true);
     }
   }
 

@@ -10,6 +10,7 @@ export const PE = {
   MASTER_DOWN: (addr: string) => `MASTERDOWN resplit: the master ${addr} is unavailable; writes are refused until it returns`,
   NO_BACKEND: 'CLUSTERDOWN resplit: no healthy backend can serve this read',
   BACKEND_LOST: (addr: string) => `ERR resplit: connection to backend ${addr} lost before the reply`,
+  BAD_REPLY: (addr: string, why: string) => `ERR resplit: the reply from backend ${addr} could not be passed on (${why})`,
   READ_STALLED: (addr: string) => `ERR resplit: the read was in flight on two backends that went silent (the last ${addr}); it was not sent again`,
   MONITOR: 'ERR resplit: MONITOR is not supported through the proxy; connect to a backend directly',
   REFUSED: (name: string) => `ERR resplit: '${name}' is not supported through the proxy`,

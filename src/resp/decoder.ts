@@ -3,9 +3,10 @@
 // It is resumable: a chunk that ends inside a reply keeps the partial state (a stack of open
 // aggregates), so no byte is scanned twice, and a large bulk is copied once into a buffer of its size.
 
-/** An error reply (-ERR ... or RESP3 blob error). */
+import { constants as bufferConstants } from 'node:buffer';
 import { E } from './errors';
 
+/** An error reply (-ERR ... or RESP3 blob error). */
 export class ReplyError extends Error {
   constructor(message: string) {
     super(message);
@@ -48,6 +49,17 @@ interface Frame {
 
 const EMPTY = Buffer.alloc(0);
 const BIG = 32 * 1024;
+/**
+ * The largest bulk accepted by default: what one Buffer can hold, less room for the rest of a read
+ * (take() returns a reply with the other bytes of its chunk in one buffer). Backends' replies are
+ * Redis's to limit (its proto-max-bulk-len can be raised past 512 MB); the decoder only has to hold them.
+ */
+export const MAX_REPLY_BULK = bufferConstants.MAX_LENGTH - 1024 * 1024;
+/**
+ * Unconsumed bytes past which a chunk is appended into spare room instead of being joined with
+ * them: a long line (a 20 MB status reply) arriving in 64 KB reads was copied whole with every read.
+ */
+const GROW_AT = 64 * 1024;
 
 /** Redis's replies of a replica that cannot serve reads (server.h's shared.masterdownerr, shared.loadingerr). */
 const MASTERDOWN_TEXT = E.MASTERDOWN;
@@ -70,9 +82,17 @@ export class ReplyDecoder {
   private bulkKind = 0;
   private big: Buffer | null = null;
   private bigFill = 0;
+  /**
+   * `buf` is the start of `room` and the rest of `room` is free: later chunks are copied in after
+   * it (nothing handed out by take() or kept in rawParts lies there). Null when buf is someone else's.
+   */
+  private room: Buffer | null = null;
+  /** The line starting at `crLine` has no CR before `crFrom` (a line split over reads is scanned once). */
+  private crLine = -1;
+  private crFrom = 0;
 
   /** @param values false: only find reply boundaries (nextRaw); true: build values (next). */
-  constructor(private readonly values = true, readonly maxBulkLen = 512 * 1024 * 1024) {}
+  constructor(private readonly values = true, readonly maxBulkLen = MAX_REPLY_BULK) {}
 
   feed(chunk: Buffer): void {
     if (this.big) {
@@ -85,12 +105,48 @@ export class ReplyDecoder {
     if (this.pos >= this.buf.length) {
       if (!this.values && this.frameStart < this.buf.length) this.pushRaw(this.buf.subarray(this.frameStart));
       this.buf = chunk;
+      this.room = null;
       this.pos = this.frameStart = 0;
+      this.crLine = -1;
+      return;
+    }
+    const len = this.buf.length;
+    const room = this.room;
+    if (room !== null && room.length - len >= chunk.length) {
+      // Appended in place: positions in buf stay valid, and so does the CR scan.
+      chunk.copy(room, len);
+      this.buf = room.subarray(0, len + chunk.length);
       return;
     }
     if (!this.values && this.frameStart < this.pos) this.pushRaw(this.buf.subarray(this.frameStart, this.pos));
-    this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    const rest = len - this.pos;
+    if (this.crLine === this.pos) {
+      this.crLine = 0;
+      this.crFrom -= this.pos;
+    } else this.crLine = -1;
+    if (rest + chunk.length <= GROW_AT) {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      this.room = null;
+    } else {
+      // A long reply part: room for as much again, so a long line costs copies in proportion to its length.
+      const r = Buffer.allocUnsafe(2 * (rest + chunk.length));
+      this.buf.copy(r, 0, this.pos);
+      chunk.copy(r, rest);
+      this.buf = r.subarray(0, rest + chunk.length);
+      this.room = r;
+    }
     this.pos = this.frameStart = 0;
+  }
+
+  /** Where a line starting at `pos` ends (its CR), or -1; resumes where the last look at it stopped. */
+  private lineEnd(b: Buffer, pos: number): number {
+    const nl = b.indexOf(13, this.crLine === pos ? this.crFrom : pos);
+    if (nl < 0 || nl + 1 >= b.length) {
+      this.crLine = pos;
+      this.crFrom = nl < 0 ? b.length : nl;
+      return -1;
+    }
+    return nl;
   }
 
   /** Bytes buffered and not yet consumed. */
@@ -135,6 +191,8 @@ export class ReplyDecoder {
   }
 
   skip(n: number): number {
+    const broken = this.broken;
+    if (broken !== null) throw broken;
     let k = 0;
     while (k < n) {
       if (this.stack.length === 0 && this.bulkLen < 0 && this.big === null) {
@@ -169,9 +227,8 @@ export class ReplyDecoder {
             }
           }
         } else if (t === 43 /* + */ || t === 58 /* : */ || t === 45 /* - */) {
-          let i = pos + 1;
-          while (i < len && b[i] !== 13) i++;
-          if (i + 1 >= len) break;
+          const i = this.lineEnd(b, pos);
+          if (i < 0) break;
           // A replica that cannot serve reads says so in every reply: noted for the proxy's health.
           if (t === 45 && (b[pos + 1] === 77 /* M */ || b[pos + 1] === 76 /* L */)) this.noteRefusal(b, pos + 1, i);
           this.pos = i + 2;
@@ -180,11 +237,26 @@ export class ReplyDecoder {
           continue;
         }
       }
-      if (this.step() === NEED_MORE) break;
+      try {
+        if (this.step() === NEED_MORE) break;
+      } catch (err) {
+        // The replies before the bad one are whole: they are returned, the error comes next call.
+        if (k === 0) throw err;
+        this.broken = err as Error;
+        break;
+      }
       this.done = this.rawLen + this.pos - this.frameStart;
       k++;
     }
     return k;
+  }
+
+  /** A malformed reply found after complete ones in one skip(): thrown by the next skip(). */
+  private broken: Error | null = null;
+
+  /** Whether the next skip() throws (the stream is malformed after what was taken). */
+  get isBroken(): boolean {
+    return this.broken !== null;
   }
 
   /**
@@ -244,6 +316,8 @@ export class ReplyDecoder {
   drain(): Buffer {
     const out = this.buf.subarray(this.pos);
     this.buf = EMPTY;
+    this.room = null;
+    this.crLine = -1;
     this.pos = this.frameStart = this.done = this.rawLen = 0;
     this.rawParts = [];
     return out;
@@ -302,6 +376,8 @@ export class ReplyDecoder {
       this.pushRaw(this.big);
     }
     this.buf = EMPTY;
+    this.room = null;
+    this.crLine = -1;
     this.pos = this.frameStart = 0;
     this.bulkLen = -1;
   }
@@ -330,8 +406,8 @@ export class ReplyDecoder {
   private header(): ReplyValue | undefined | typeof NEED_MORE {
     const b = this.buf;
     if (this.pos >= b.length) return NEED_MORE;
-    const nl = b.indexOf(13, this.pos);
-    if (nl < 0 || nl + 1 >= b.length) return NEED_MORE;
+    const nl = this.lineEnd(b, this.pos);
+    if (nl < 0) return NEED_MORE;
     const t = b[this.pos];
     const s = this.pos + 1;
     this.pos = nl + 2;
