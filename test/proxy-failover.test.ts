@@ -464,11 +464,37 @@ describe('proxy: CLIENT PAUSE through the proxy', function () {
       w.write(encodeCommand(['SET', 'left-during-pause', '1']));
       const stays = c.str('SET', 'stayed-during-pause', '1');
       await sleep(200);
+      assert.equal(st.proxy.pool.heldWriteCount, 2);
       w.close();
+      // Dropped when its client goes, not at the pause's end (clients coming and going during a long
+      // pause grew the proxy by their held writes' bytes).
+      await waitFor('the held write of the client gone to be dropped', () => st.proxy.pool.heldWriteCount === 1);
       assert.equal(await stays, '+OK\r\n');
       assert.equal(await ask(st.master.port, 'EXISTS', 'left-during-pause', 'stayed-during-pause'), ':1\r\n');
       assert.equal(await ask(st.master.port, 'GET', 'stayed-during-pause'), '$1\r\n1\r\n');
     } finally {
+      c.close();
+      w.close();
+    }
+  });
+
+  it('a pause longer than a Node timer can wait (2^31 ms) holds writes without spinning; UNPAUSE sends them', async () => {
+    const c = await RawClient.connect(st.port);
+    const w = await RawClient.connect(st.port);
+    const warnings: string[] = [];
+    const onWarning = (e: Error) => warnings.push(e.name);
+    process.on('warning', onWarning);
+    try {
+      assert.equal(await c.str('CLIENT', 'PAUSE', '3000000000', 'WRITE'), '+OK\r\n');
+      const held = w.str('SET', 'long-pause', '1');
+      await sleep(300);
+      assert.equal(st.proxy.pool.heldWriteCount, 1);
+      assert.deepEqual(warnings, []);
+      assert.equal(await c.str('CLIENT', 'UNPAUSE'), '+OK\r\n');
+      assert.equal(await held, '+OK\r\n');
+      assert.equal(await ask(st.master.port, 'GET', 'long-pause'), '$1\r\n1\r\n');
+    } finally {
+      process.off('warning', onWarning);
       c.close();
       w.close();
     }

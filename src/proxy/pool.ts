@@ -138,6 +138,9 @@ export function stalledTwice(s: Slot, from: Backend): boolean {
   return true;
 }
 
+/** Node's longest timer (a longer delay fires at once, with a warning): a longer pause is waited out in steps. */
+const MAX_TIMER_MS = 0x7fffffff;
+
 export class Pool implements ConnEvents {
   readonly all: Backend[];
   readonly master: Backend;
@@ -226,18 +229,28 @@ export class Pool implements ConnEvents {
    * A write during a CLIENT PAUSE the proxy knows of. One Redis surely holds (`hold`: the command
    * has the write flag) is kept here until the pause ends, then sent on the pause connection
    * (pauseWrites): a client that leaves during the pause then has no effect, as Redis frees a
-   * paused client with its command unrun (`gone` says whether it left). The rest (a script flagged
+   * paused client with its command unrun (its session calls forgetHeld). The rest (a script flagged
    * no-writes runs during a WRITE pause) goes on the pause connection at once.
    */
-  sendPaused(slot: Slot, raw: Buffer, gone: () => boolean, hold: boolean): void {
+  sendPaused(slot: Slot, raw: Buffer, hold: boolean): void {
     routedTo(this.master, slot);
     if (!hold) return this.pauseConn().send(slot, raw);
-    this.heldWrites.push({ slot, bytes: Buffer.from(raw), gone });
+    this.heldWrites.set(slot, Buffer.from(raw));
     this.armRelease();
   }
 
-  /** Held writes (sendPaused), oldest first, and the timer that sends them at the pause's end. */
-  private heldWrites: Array<{ slot: Slot; bytes: Buffer; gone: () => boolean }> = [];
+  /** Writes held for a pause now (sendPaused). */
+  get heldWriteCount(): number {
+    return this.heldWrites.size;
+  }
+
+  /** The client of a held write left: the write is dropped with its bytes, as Redis frees it. */
+  forgetHeld(slot: Slot): void {
+    this.heldWrites.delete(slot);
+  }
+
+  /** Held writes (sendPaused) in the order they came, and the timer that sends them at the pause's end. */
+  private heldWrites = new Map<Slot, Buffer>();
   private releaseTimer: NodeJS.Timeout | null = null;
 
   private armRelease(): void {
@@ -248,7 +261,7 @@ export class Pool implements ConnEvents {
       // Extended meanwhile (a later CLIENT PAUSE): wait on.
       if (this.masterPausedNow()) this.armRelease();
       else this.releaseHeld();
-    }, wait + 1);
+    }, Math.min(wait + 1, MAX_TIMER_MS));
   }
 
   /** The pause is over (or ended early): held writes of clients still there are sent. */
@@ -256,10 +269,10 @@ export class Pool implements ConnEvents {
     if (this.releaseTimer !== null) clearTimeout(this.releaseTimer);
     this.releaseTimer = null;
     const held = this.heldWrites;
-    if (held.length === 0) return;
-    this.heldWrites = [];
+    if (held.size === 0) return;
+    this.heldWrites = new Map();
     const c = this.pauseConn();
-    for (const h of held) if (!h.gone()) c.send(h.slot, h.bytes);
+    for (const [slot, bytes] of held) c.send(slot, bytes);
   }
 
   /** The pause connection, (re)opened if needed. */
@@ -421,10 +434,10 @@ export class Pool implements ConnEvents {
       const pw = this.pauseWrites;
       if (b.isMaster && !b.up && pw !== null && !pw.closed && pw.pending > 0 && !waitOn) pw.fail(`backend down: ${reason}`, b.silent);
       // Writes held for a pause were never sent: their outcome is known.
-      if (b.isMaster && !b.up && this.heldWrites.length > 0) {
+      if (b.isMaster && !b.up && this.heldWrites.size > 0) {
         const held = this.heldWrites;
-        this.heldWrites = [];
-        for (const h of held) h.slot.fail(errorReply(PE.MASTER_DOWN(b.name)));
+        this.heldWrites = new Map();
+        for (const slot of held.keys()) slot.fail(errorReply(PE.MASTER_DOWN(b.name)));
       }
       // RESP3 clients' own replica connections too (their sessions fail the reads over).
       if (!b.up && !b.isMaster) for (const o of this.ownReads) if (o.addr === b && !o.closed && o.pending > 0) o.fail(`backend down: ${reason}`, b.silent);
@@ -493,7 +506,7 @@ export class Pool implements ConnEvents {
     // Closed connections leave the set on every tick, also when no timeout is set.
     for (const c of this.ownReads) if (c.closed) this.ownReads.delete(c);
     let pw = this.pauseWrites;
-    if (pw !== null && (pw.closed || (pw.pending === 0 && this.heldWrites.length === 0 && !this.masterPausedNow()))) {
+    if (pw !== null && (pw.closed || (pw.pending === 0 && this.heldWrites.size === 0 && !this.masterPausedNow()))) {
       pw.close();
       pw = this.pauseWrites = null;
     }
@@ -527,7 +540,7 @@ export class Pool implements ConnEvents {
     this.pauseWrites = null;
     if (this.releaseTimer !== null) clearTimeout(this.releaseTimer);
     this.releaseTimer = null;
-    this.heldWrites = [];
+    this.heldWrites.clear();
   }
 }
 

@@ -683,6 +683,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     this.closed = true;
     this.ctx.sessions.delete(this.id);
     stats.connectionsCurrent--;
+    // A write held for a pause is dropped with its client, as Redis frees a paused client.
+    if (this.blockedOn !== null) this.ctx.pool.forgetHeld(this.blockedOn);
     this.dedicated?.close();
     this.tunnel?.conn.close();
     this.readConn?.close();
@@ -771,7 +773,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     this.wroteAny = this.uncovered = true;
     const cmd = resolveCommand(args);
     // Redis holds a write it would run; a malformed one (its arity) is answered at once.
-    this.ctx.pool.sendPaused(s, raw ?? encodeCommand(args), () => this.closed, cmd !== undefined && (cmd.bits & F.write) !== 0 && arityOk(cmd, args.length));
+    this.ctx.pool.sendPaused(s, raw ?? encodeCommand(args), cmd !== undefined && (cmd.bits & F.write) !== 0 && arityOk(cmd, args.length));
     this.halted = this.haltWrote = true;
   }
 
