@@ -74,6 +74,7 @@ function selectCmd(db: number): Buffer {
   return selectCache[db] ?? (selectCache[db] = encodeCommand(['SELECT', String(db)]));
 }
 
+/** A pipelined connection to one backend: a pool's shared one, or a dedicated one (Pool.dedicated). */
 export class BackendConn implements Flushable {
   flushQueued = false;
   readonly toBackend = true;

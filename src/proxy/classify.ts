@@ -41,6 +41,7 @@ export const K = {
   SCRIPT_RO: 15,
 } as const;
 
+/** Where a command goes (a K kind) and what the session needs to handle it. */
 export interface Route {
   kind: number;
   /** Lower-case full name ("get", "client|setname"); "" for unknown commands. */

@@ -92,6 +92,7 @@ export const SETTINGS: Setting[] = [
   { key: 'log-file', kind: 'string', def: '', doc: 'log to this file instead of stdout' },
 ];
 
+/** The settings as the proxy uses them: one camel-cased field per SETTINGS entry (buildConfig). */
 export interface ProxyConfig {
   port: number;
   bind: string;

@@ -16,6 +16,7 @@ import type { Addr } from './config';
 
 const log = lazyLogger('proxy-embedded');
 
+/** Running embedded backends: where to reach them, and how to stop them. */
 export interface Embedded {
   master: Addr;
   replicas: Addr[];
@@ -24,6 +25,7 @@ export interface Embedded {
   stop(): Promise<void>;
 }
 
+/** What startEmbedded runs: data directory, ports, number of replicas, log level. */
 export interface EmbeddedOptions {
   /** Data directory; each server gets dir/<name> (master, replica1, ...). */
   dir: string;

@@ -11,6 +11,7 @@ import { CHECK_TIMEOUT, type Backend, type Pool } from './pool';
 
 const log = lazyLogger('proxy-health');
 
+/** Check timing, rise/fall thresholds and the credentials of the check connections (from the proxy's configuration). */
 export interface HealthOptions {
   intervalMs: number;
   timeoutMs: number;
@@ -170,6 +171,7 @@ class Probe {
   }
 }
 
+/** Runs the checks of every backend on a timer and applies their results to the pool (up/down, replica state); also drives the pool's stall check. */
 export class HealthChecker {
   private readonly probes: Probe[];
   private timer: NodeJS.Timeout | null = null;

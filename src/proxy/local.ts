@@ -194,12 +194,6 @@ export function infoPost(pool: Pool, startedAt: number, port: () => number = () 
 }
 
 /**
- * CONFIG GET replies from the master, as a client of the proxy should see them: the backend
- * credentials never reach clients (masterauth and masteruser read as empty; requirepass is the
- * proxy's own, as a Redis shows its own to an authenticated client) and port is the proxy's.
- * RESP2 arrays and RESP3 maps of bulk strings; anything else (an error) passes unchanged.
- */
-/**
  * The value CONFIG GET shows for a setting that is the proxy's own (its port and password; the
  * backends' replication credentials are hidden), or null for one passed through. Lower-case names.
  */
@@ -266,6 +260,12 @@ export function backendGuard(own: ConfigOwn, backendUser: string): BackendGuard 
   };
 }
 
+/**
+ * CONFIG GET replies from the master, as a client of the proxy should see them: the backend
+ * credentials never reach clients (masterauth and masteruser read as empty; requirepass is the
+ * proxy's own, as a Redis shows its own to an authenticated client) and port is the proxy's.
+ * RESP2 arrays and RESP3 maps of bulk strings; anything else (an error) passes unchanged.
+ */
 export function configFilter(own: ConfigOwn): (reply: Buffer) => Buffer {
   return (reply) => {
     const t = reply[0];

@@ -6,6 +6,7 @@ import { configureLogging, logger } from '../common/log';
 import { ProxyServer } from './server';
 import { startEmbedded, type Embedded } from './embedded';
 
+/** Runs the proxy with these command-line arguments until SIGTERM/SIGINT; a bad configuration exits with status 2. */
 export async function main(argv: string[]): Promise<void> {
   let cfg;
   try {

@@ -18,6 +18,7 @@ export function isNoted(r: { kind: number; name: string }): boolean {
   return NOTED.has(r.name) || r.name === 'client|unpause';
 }
 
+/** Applies a NOTED command the master ran to the proxy's own state: the script cache or the pool's pause. */
 export class Noted {
   constructor(private readonly scripts: ScriptCache, private readonly pool: Pool) {}
 

@@ -116,6 +116,7 @@ export class Backend implements BackendAddr {
   }
 }
 
+/** Backend connection settings and the thresholds the pool routes by (from the proxy's configuration). */
 export interface PoolOptions {
   conn: ConnOptions;
   rise: number;
@@ -141,6 +142,7 @@ export function stalledTwice(s: Slot, from: Backend): boolean {
 /** Node's longest timer (a longer delay fires at once, with a warning): a longer pause is waited out in steps. */
 const MAX_TIMER_MS = 0x7fffffff;
 
+/** The backends, their shared and dedicated connections, and which backend serves each read (see the module comment). */
 export class Pool implements ConnEvents {
   readonly all: Backend[];
   readonly master: Backend;

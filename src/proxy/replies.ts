@@ -31,17 +31,27 @@ export function errorReply(text: string): Buffer {
   return Buffer.from(`-${text.replace(/[\r\n]/g, ' ')}\r\n`, 'latin1');
 }
 
+/** +OK. */
 export const R_OK = Buffer.from('+OK\r\n');
+/** PING's reply without an argument. */
 export const R_PONG = Buffer.from('+PONG\r\n');
+/** RESET's reply. */
 export const R_RESET = Buffer.from('+RESET\r\n');
+/** RESP2 null bulk (CLIENT GETNAME without a name). */
 export const R_NIL = Buffer.from('$-1\r\n');
+/** The refusal of MONITOR. */
 export const R_MONITOR = errorReply(PE.MONITOR);
+/** A read no healthy backend can serve. */
 export const R_NO_BACKEND = errorReply(PE.NO_BACKEND);
 /** RESP3 null (CLIENT GETNAME without a name). */
 export const R_NULL3 = Buffer.from('_\r\n');
+/** Redis's NOAUTH error. */
 export const R_NOAUTH = errorReply(E.NOAUTH);
+/** EXEC outside a transaction. */
 export const R_EXEC_NO_MULTI = errorReply(E.EXEC_NO_MULTI);
+/** DISCARD outside a transaction. */
 export const R_DISCARD_NO_MULTI = errorReply(E.DISCARD_NO_MULTI);
+/** EXEC of a transaction that had a command refused while queueing. */
 export const R_EXECABORT = errorReply(E.EXECABORT);
 /** CONFIG SET of a setting CONFIG GET shows the proxy's value of, queued in MULTI (where it cannot be answered alone). */
 export const R_CONFIG_SET_OWN_MULTI = errorReply("ERR resplit: CONFIG SET of port, bind, requirepass, masterauth or masteruser is not supported inside MULTI through the proxy");

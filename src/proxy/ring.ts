@@ -1,6 +1,7 @@
 // A growable FIFO ring of references. Backend connections match replies to requests with it (Redis
 // answers in order); Array.shift() is O(n), this is O(1) and allocates only when it doubles.
 
+/** The FIFO (see the module comment); its capacity is a power of two, as indexes wrap with a mask. */
 export class Ring<T> {
   private items: Array<T | undefined>;
   private head = 0;

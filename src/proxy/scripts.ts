@@ -12,6 +12,7 @@ import { LRUCache } from 'lru-cache';
 const MAX_BYTES = 64 * 1024 * 1024;
 const EVAL_RO = Buffer.from('EVAL_RO');
 
+/** The script bodies loaded through the proxy, by SHA1, for sending EVALSHA_RO to a replica as EVAL_RO. */
 export class ScriptCache {
   private readonly bodies = new LRUCache<string, Buffer>({ maxSize: MAX_BYTES, sizeCalculation: (b) => Math.max(1, b.length) });
 

@@ -17,6 +17,7 @@ import { Noted } from './noted';
 
 const log = lazyLogger('proxy');
 
+/** The proxy: its listener, pool, health checker and the context its sessions share; start() and stop(). */
 export class ProxyServer {
   readonly pool: Pool;
   readonly health: HealthChecker;

@@ -233,6 +233,7 @@ function checkAuth(requirepass: string, user: string, pass: string, oneArg: bool
   return E.WRONGPASS;
 }
 
+/** AUTH [user] password against the proxy's requirepass (its only user is default), with Redis's replies. */
 export function auth(ses: LocalSession, args: Buffer[]): void {
   if (args.length > 3) return ses.local(errorReply(E.SYNTAX));
   const s = args.map((a) => a.latin1Slice(0, a.length));

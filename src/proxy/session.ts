@@ -73,6 +73,7 @@ function blocksInRedis(args: Buffer[]): boolean {
 }
 const execAbortPost: PostFn = (_s, reply) => (reply[0] === 43 /* '+' */ ? R_EXECABORT : reply);
 
+/** One client connection of the proxy (see the module comment). */
 export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, TunnelOwner, LocalSession, RewriteSession {
   flushQueued = false;
   readonly id = ++lastId;

@@ -19,6 +19,7 @@ export interface SlotOwner {
 /** Rewrites a reply before the client sees it (SCAN cursors, INFO's proxy section). */
 export type PostFn = (slot: Slot, reply: Buffer) => Buffer;
 
+/** One request or pipelined run in flight (see the module comment): its request bytes, routing state and reply. */
 export class Slot {
   /** The reply bytes once known. */
   reply: Buffer | null = null;

@@ -1,6 +1,7 @@
 // Proxy-wide counters, reported in the `# Proxy` section of INFO. Kept as plain numbers in one object
 // so the hot path only increments a field.
 
+/** The counters, incremented where things happen and read by proxySection (local.ts). */
 export const stats = {
   connectionsTotal: 0,
   connectionsCurrent: 0,
@@ -31,4 +32,5 @@ export const stats = {
   outputLimitLastBytes: 0,
 };
 
+/** The type of the counters object. */
 export type ProxyStats = typeof stats;

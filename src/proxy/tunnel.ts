@@ -91,6 +91,7 @@ export interface TunnelOwner extends Flushable {
   guard(name: string, args: Buffer[]): Buffer[] | Buffer | null;
 }
 
+/** One subscribed client's tunnel (see the module comment), created and ended by its session. */
 export class Tunnel {
   /** Finds the tunnel's reply boundaries (replies are forwarded byte for byte). */
   private readonly dec = new ReplyDecoder(false);

@@ -2,8 +2,10 @@
 // (captured from redis-server 7.0.15). Do not edit by hand: change the generator or re-capture.
 import type { CommandRow } from './command-types';
 
+/** The redis-server version the table was captured from, which the store and the proxy report (INFO, HELLO). */
 export const REDIS_VERSION = "7.0.15";
 
+/** Every command with its subcommands nested, as COMMAND INFO and COMMAND DOCS describe it, sorted by name. */
 export const COMMAND_ROWS: CommandRow[] = [{"name":"acl","arity":-2,"flags":[],"firstKey":0,"lastKey":0,"step":0,"acl":["@slow"],"tips":[],"keySpecs":[],"doc":{"summary":"A container for Access List Control commands ","since":"6.0.0","group":"server","complexity":"Depends on subcommand."},"subcommands":[{"name":"acl|help","arity":2,"flags":["loading","stale"],"firstKey":0,"lastKey":0,"step":0,"acl":["@slow"],"tips":[],"keySpecs":[],"doc":{"summary":"Show helpful text about the different subcommands","since":"6.0.0","group":"server","complexity":"O(1)"}},
 {"name":"acl|getuser","arity":3,"flags":["admin","noscript","loading","stale"],"firstKey":0,"lastKey":0,"step":0,"acl":["@admin","@slow","@dangerous"],"tips":[],"keySpecs":[],"doc":{"summary":"Get the rules for a specific ACL user","since":"6.0.0","group":"server","complexity":"O(N). Where N is the number of password, command and pattern rules that the user has.","history":[["6.2.0","Added Pub/Sub channel patterns."],["7.0.0","Added selectors and changed the format of key and channel patterns from a list to their rule representation."]],"arguments":[{"name":"username","type":"string"}]}},
 {"name":"acl|load","arity":2,"flags":["admin","noscript","loading","stale"],"firstKey":0,"lastKey":0,"step":0,"acl":["@admin","@slow","@dangerous"],"tips":[],"keySpecs":[],"doc":{"summary":"Reload the ACLs from the configured ACL file","since":"6.0.0","group":"server","complexity":"O(N). Where N is the number of configured users."}},

@@ -6,6 +6,7 @@
 import { COMMAND_ROWS, REDIS_VERSION } from './command-table.data';
 import type { CommandRow } from './command-types';
 
+/** Re-exported: users of the command table take its types and Redis version from this module. */
 export type { CommandRow, KeySpec } from './command-types';
 export { REDIS_VERSION };
 

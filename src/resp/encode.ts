@@ -9,7 +9,9 @@ const EMPTY = Buffer.alloc(0);
 
 /** Replies encoded once: constant answers cost a copy, not an encode. */
 export const R_OK = Buffer.from('+OK\r\n');
+/** PING's reply without an argument. */
 export const R_PONG = Buffer.from('+PONG\r\n');
+/** The reply to a command queued inside MULTI. */
 export const R_QUEUED = Buffer.from('+QUEUED\r\n');
 
 /**

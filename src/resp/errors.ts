@@ -2,6 +2,7 @@
 // copied exactly from redis/src/server.c, networking.c and the type files (7.0). Each constant is the
 // full reply text without the leading '-'.
 
+/** The texts by name. */
 export const E = {
   SYNTAX: 'ERR syntax error',
   WRONGTYPE: 'WRONGTYPE Operation against a key holding the wrong kind of value',

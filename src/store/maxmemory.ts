@@ -29,6 +29,7 @@ import { SERVER_INIT_HOOKS } from './registry';
 import { metricsOf } from './info/metrics';
 import { nextRandomKey, nextRandomVolatileKey } from './commands/random-key';
 
+/** Redis's error for a command that adds data when nothing more can be evicted. */
 export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
 
 /**

@@ -18,6 +18,7 @@ import { RdbError } from './rdb/constants';
 import { persistenceState, type PersistenceState } from './rdb/state';
 import { persistenceFields } from './info/persistence';
 
+/** Redis's error for a write refused after a failed background save (stop-writes-on-bgsave-error). */
 export const MISCONF =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 

@@ -22,6 +22,7 @@ export function parseBigInt(s: string): bigint | null {
 
 /** int64 bounds: Redis's integer replies and INCR arithmetic overflow at these. */
 export const LLONG_MAX = 9223372036854775807n;
+/** The lowest int64 (Redis's LLONG_MIN). */
 export const LLONG_MIN = -9223372036854775808n;
 
 /** Parses a double as Redis's string2d / strtod: "inf", "-inf", "+inf" allowed, no spaces, not NaN. */

@@ -13,6 +13,7 @@ import { parseInteger } from './args';
 
 /** List ends (Redis's LIST_HEAD/LIST_TAIL), shared with the blocking list commands. */
 export const HEAD = 0;
+/** The right end (RPUSH, RPOP). */
 export const TAIL = 1;
 
 const E_POSITIVE = 'ERR value is out of range, must be positive';

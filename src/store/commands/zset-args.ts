@@ -75,6 +75,7 @@ export interface LexItem {
   ex: boolean;
 }
 
+/** A parsed ZRANGEBYLEX-style range: its two ends (parseLexRange). */
 export interface LexRange {
   min: LexItem;
   max: LexItem;
@@ -128,10 +129,12 @@ export function lexRangeEmpty(r: LexRange): boolean {
   return a.value > b.value || (a.value === b.value && (a.ex || b.ex));
 }
 
+/** Whether a score is at or above the range's minimum (zslValueGteMin). */
 export function scoreGteMin(s: number, r: ScoreRange): boolean {
   return r.minex ? s > r.min : s >= r.min;
 }
 
+/** Whether a score is at or below the range's maximum (zslValueLteMax). */
 export function scoreLteMax(s: number, r: ScoreRange): boolean {
   return r.maxex ? s < r.max : s <= r.max;
 }

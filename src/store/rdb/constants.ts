@@ -6,6 +6,7 @@ export const RDB_VERSION = 10;
 /** Highest version we read from files (7.2's 11 adds SET_LISTPACK, which we accept). */
 export const RDB_MAX_READ_VERSION = 11;
 
+/** Object type bytes (RDB_TYPE_*): the byte before each key says how its value is encoded. */
 export const T = {
   STRING: 0,
   LIST: 1,
@@ -33,6 +34,7 @@ export const T = {
 /** Type names for error messages. */
 export const TYPE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(T).map(([k, v]) => [v, k.toLowerCase()]));
 
+/** Opcodes (RDB_OPCODE_*): bytes that start a record other than a key (aux field, SELECTDB, expiry, EOF, ...). */
 export const OP = {
   SLOT_INFO: 244,
   FUNCTION2: 245,
@@ -50,12 +52,16 @@ export const OP = {
 
 /** Quicklist 2 node containers. */
 export const QUICKLIST_NODE_PLAIN = 1;
+/** A node holding a listpack (PLAIN: one large element as it is). */
 export const QUICKLIST_NODE_PACKED = 2;
 
 /** Special string encodings (the 6 low bits after a 0b11 length prefix). */
 export const ENC_INT8 = 0;
+/** 16-bit integer. */
 export const ENC_INT16 = 1;
+/** 32-bit integer. */
 export const ENC_INT32 = 2;
+/** LZF-compressed string. */
 export const ENC_LZF = 3;
 
 /** Redis's version string written in the redis-ver aux field. */

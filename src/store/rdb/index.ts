@@ -8,6 +8,7 @@ import { Snapshot, type SnapshotOptions } from './snapshot';
 import { parseRdb, installRdb } from './load';
 import { persistenceState } from './state';
 
+/** Re-exported: the rest of the store reaches the RDB module through this file. */
 export { RdbError } from './constants';
 export { dumpPayload, restorePayload } from './dump-payload';
 export { Snapshot, type SnapshotOptions } from './snapshot';
@@ -80,6 +81,7 @@ export function loadRdb(server: Server, data: Buffer): { replId?: string; replOf
   return out;
 }
 
+/** Whether an error is an RdbError (a refused file or payload) rather than an I/O or other failure. */
 export function isRdbError(e: unknown): e is RdbError {
   return e instanceof RdbError;
 }

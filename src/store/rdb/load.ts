@@ -26,6 +26,7 @@ export interface ParsedRdb {
   idles?: Map<number, Map<string, number>>;
 }
 
+/** How parseRdb validates a file and which keys it keeps. */
 export interface ParseOptions {
   /** Number of databases configured; a SELECTDB at or beyond it is refused. */
   databases: number;

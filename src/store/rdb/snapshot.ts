@@ -43,6 +43,7 @@ import { objectFreq } from '../commands/object';
 /** `pre` marker: the key is already in the file (later occurrences in the iteration are skipped). */
 const DONE = 0;
 
+/** What a snapshot writes besides the data (replication aux fields) and how it runs (slice and chunk sizes). */
 export interface SnapshotOptions {
   replId?: string;
   replOffset?: number;

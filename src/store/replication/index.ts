@@ -20,6 +20,7 @@ import { dropWaiter } from './wait';
 /** The component logger, looked up when used: modules load before the process configures logging. */
 const log = (): ReturnType<typeof logger> => logger('replication');
 
+/** Re-exported for code outside replication/ that reads a server's replication state (MEMORY STATS, MEMORY DOCTOR). */
 export { replState } from './state';
 
 /** Replication metadata found in an RDB loaded at start-up (aux fields repl-id, repl-offset, repl-stream-db). */

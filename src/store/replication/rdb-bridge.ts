@@ -25,4 +25,5 @@ export function loadPayload(s: Server, data: Buffer): RdbReplInfo {
   return loadRdb(s, data);
 }
 
+/** Re-exported so that replication code can tell a refused payload (loadPayload) from other failures. */
 export { RdbError };
