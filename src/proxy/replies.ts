@@ -39,14 +39,10 @@ export const R_PONG = Buffer.from('+PONG\r\n');
 export const R_RESET = Buffer.from('+RESET\r\n');
 /** RESP2 null bulk (CLIENT GETNAME without a name). */
 export const R_NIL = Buffer.from('$-1\r\n');
-/** The refusal of MONITOR. */
-export const R_MONITOR = errorReply(PE.MONITOR);
 /** A read no healthy backend can serve. */
 export const R_NO_BACKEND = errorReply(PE.NO_BACKEND);
 /** RESP3 null (CLIENT GETNAME without a name). */
 export const R_NULL3 = Buffer.from('_\r\n');
-/** Redis's NOAUTH error. */
-export const R_NOAUTH = errorReply(E.NOAUTH);
 /** EXEC outside a transaction. */
 export const R_EXEC_NO_MULTI = errorReply(E.EXEC_NO_MULTI);
 /** DISCARD outside a transaction. */
