@@ -455,6 +455,13 @@ describe('proxy routing', function () {
       ['CLIENT', 'TRACKING', 'off', 'bogus'], ['CLIENT', 'TRACKING', 'on', 'bogus'], ['CLIENT', 'TRACKING', 'off', 'prefix'],
       ['CLIENT', 'TRACKING', 'off', 'redirect', 'abc'], ['CLIENT', 'TRACKING', 'off', 'redirect', '987654321'],
       ['CLIENT', 'TRACKING', 'x', 'bcast'], ['CLIENT', 'REPLY', 'x'], ['CLIENT', 'REPLY', 'on', 'x'],
+      // Integers as Redis's string2ll reads them (no leading zero, no "-0", no '+', 64 bits), and
+      // EXEC's arity error as an EXECABORT.
+      ['CLIENT', 'LIST', 'ID', '007'], ['CLIENT', 'LIST', 'ID', '-0'], ['CLIENT', 'LIST', 'ID', '+5'], ['CLIENT', 'LIST', 'ID', '99999999999999999999'],
+      ['CLIENT', 'LIST', 'ID', '9223372036854775807'], ['CLIENT', 'LIST', 'ID', '-5'],
+      ['HELLO', '-0'], ['HELLO', '03'], ['HELLO', '+3'], ['HELLO', '1000000000000000000'], ['HELLO', '99999999999999999999'], ['HELLO', '1'],
+      ['SELECT', '-0'], ['SELECT', '99999999999999999999'], ['SELECT', '9223372036854775807'],
+      ['EXEC', 'foo'], ['DISCARD', 'foo'],
     ];
     for (const cmd of asRedis) {
       assert.equal(await c.str(...cmd), await ask(st.master.port, ...cmd), cmd.join(' '));

@@ -8,6 +8,7 @@ import type { Pool } from './pool';
 import { stats } from './stats';
 import { bulkReply, displayName, errorReply, PE, R_OK } from './replies';
 import type { Slot } from './slot';
+import { string2ll } from '../resp/integers';
 
 /** What CLIENT INFO/LIST needs to know about a session. */
 export interface ClientView {
@@ -52,8 +53,9 @@ export function clientListFilter(args: string[]): { type?: string; ids?: number[
   if (args.length > 3 && opt === 'id') {
     const ids: number[] = [];
     for (let i = 3; i < args.length; i++) {
-      if (!/^-?\d{1,19}$/.test(args[i])) return 'ERR Invalid client ID';
-      ids.push(Number(args[i]));
+      const id = string2ll(args[i]);
+      if (id === null) return 'ERR Invalid client ID';
+      ids.push(Number(id));
     }
     return { ids };
   }

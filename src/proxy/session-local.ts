@@ -10,6 +10,7 @@ import { arityOk, resolveCommand } from '../resp/commands';
 import { clientLine, clientListFilter, clientType, helloReply, roleReply, textReply, validClientName, type ClientView } from './local';
 import { PE, errorReply, refusal, bulkReply, intReply, R_OK, R_NIL, R_NULL3, R_PONG, R_RESET, R_EXEC_NO_MULTI, R_DISCARD_NO_MULTI } from './replies';
 import type { ProxyContext } from './context';
+import { string2ll } from '../resp/integers';
 
 const R_MINUS_ONE = Buffer.from(':-1\r\n');
 /** CLIENT TRACKINGINFO with tracking off, as Redis 7.0 shapes it (flags a set in RESP3). */
@@ -39,7 +40,7 @@ export interface LocalSession extends ClientView {
 
 /** A command the proxy answers itself (the session is not pinned, or it is QUIT/RESET). */
 export function handleLocal(ses: LocalSession, args: Buffer[], raw: Buffer | null, r: Route): void {
-  if (!(r.arity > 0 ? args.length === r.arity : args.length >= -r.arity)) return ses.local(errorReply(errArity(r.name)));
+  if (!(r.arity > 0 ? args.length === r.arity : args.length >= -r.arity)) return ses.local(rejection(r.name, errArity(r.name)));
   switch (r.name) {
     case 'ping':
       if (args.length > 2) return ses.local(errorReply(errArity('ping')));
@@ -206,17 +207,23 @@ export function preAuthReply(args: Buffer[], r: Route): Buffer {
   else if (cmd.subs && !cmd.parent && args.length >= 2) err = errUnknownSubcommand(cmd.fullName, s(args[1]));
   else if (!arityOk(cmd, args.length)) err = errArity(cmd.fullName);
   else err = E.NOAUTH;
-  // Redis's own texts (unknown command, arity) come without their "ERR " there; NOAUTH keeps its code.
-  return errorReply(r.name === 'exec' ? `EXECABORT Transaction discarded because of: ${err.replace(/^ERR /, '')}` : err);
+  return rejection(r.name, err);
+}
+
+/**
+ * A command refused before it runs, as Redis's rejectCommand answers it: EXEC's refusal is an
+ * EXECABORT (in or out of a transaction), whose text carries Redis's own without its "ERR "
+ * (NOAUTH keeps its code).
+ */
+function rejection(name: string, err: string): Buffer {
+  return errorReply(name === 'exec' ? `EXECABORT Transaction discarded because of: ${err.replace(/^ERR /, '')}` : err);
 }
 
 /** A SELECT index, or Redis's error text. */
 export function parseDb(a: Buffer, databases: number): number | string {
   // As getIntFromObjectOrReply: a strict long long (string2ll: no "-0", no sign on 0), then an int.
-  const s = a.latin1Slice(0, a.length);
-  if (!/^(0|-?[1-9][0-9]{0,18})$/.test(s)) return PE.SELECT_NOT_INT;
-  const big = BigInt(s);
-  if (big > 9223372036854775807n || big < -9223372036854775808n) return PE.SELECT_NOT_INT;
+  const big = string2ll(a.latin1Slice(0, a.length));
+  if (big === null) return PE.SELECT_NOT_INT;
   if (big > 2147483647n || big < -2147483648n) return PE.SELECT_INT_RANGE;
   const n = Number(big);
   if (n < 0 || n >= databases) return E.DB_INDEX;
@@ -250,8 +257,10 @@ export function hello(ses: LocalSession, args: Buffer[], raw: Buffer | null): vo
   let i = 1;
   let proto: 2 | 3 = ses.resp;
   if (s.length >= 2) {
-    if (!/^-?(0|[1-9][0-9]{0,17})$/.test(s[1])) return ses.local(errorReply(PE.HELLO_NOT_INT));
-    const ver = Number(s[1]);
+    // As getLongLongFromObjectOrReply, then the range.
+    const v = string2ll(s[1]);
+    if (v === null) return ses.local(errorReply(PE.HELLO_NOT_INT));
+    const ver = Number(v);
     if (ver < 2 || ver > 3) return ses.local(errorReply(E.NOPROTO));
     proto = ver as 2 | 3;
     i = 2;

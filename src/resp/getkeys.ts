@@ -5,6 +5,7 @@
 // read with atoi, and EVAL-like keys come with no flags.
 
 import type { CommandRow, KeySpec } from './command-types';
+import { string2ll } from './integers';
 
 /** One key: its argument position and the flags GETKEYSANDFLAGS prints (in Redis's order). */
 export interface KeyRef {
@@ -18,11 +19,10 @@ function str(a: string | Buffer): string {
   return typeof a === 'string' ? a : a.latin1Slice(0, a.length);
 }
 
-/** string2ll: an optional minus, no leading zeros, no spaces, within 64 bits. */
-function string2ll(s: string): number | null {
-  if (!/^(0|-?[1-9]\d*)$/.test(s)) return null;
-  const n = BigInt(s);
-  return n > 9223372036854775807n || n < -9223372036854775808n ? null : Number(n);
+/** string2ll as a number (precision past 2^53 does not matter for key counts). */
+function ll(s: string): number | null {
+  const n = string2ll(s);
+  return n === null ? null : Number(n);
 }
 
 /** C's atoi as glibc does it ((int) strtol): leading spaces, a sign, digits up to the first other byte. */
@@ -79,7 +79,7 @@ function keysFromSpec(cmd: CommandRow, spec: KeySpec, argv: Args, argc: number, 
   } else if (spec.fk.type === 'keynum') {
     step = spec.fk.keystep!;
     if (spec.fk.keynumidx! >= argc || first + spec.fk.keynumidx! >= argc) return 'invalid';
-    const n = string2ll(str(argv[first + spec.fk.keynumidx!]));
+    const n = ll(str(argv[first + spec.fk.keynumidx!]));
     if (n === null || n < 0) return 'invalid';
     first += spec.fk.firstkey!;
     last = first + n - 1;
