@@ -3,10 +3,29 @@ import pino from 'pino';
 
 let root: pino.Logger | null = null;
 
+/**
+ * Log bytes held for a destination that does not keep up (a stopped terminal, a full pipe): past
+ * it lines are dropped and counted rather than held without bound (clients can cause log lines).
+ */
+export const LOG_BUFFER_MAX = 16 * 1024 * 1024;
+let dropped = 0;
+
+/** Log lines dropped because the destination did not take them (LOG_BUFFER_MAX). */
+export function droppedLogLines(): number {
+  return dropped;
+}
+
+/** The asynchronous, bounded destination of the root logger: a file, or stdout. */
+export function logDestination(file?: string): ReturnType<typeof pino.destination> {
+  const opts = { sync: false, maxLength: LOG_BUFFER_MAX };
+  const dest = file ? pino.destination({ ...opts, dest: file, mkdir: true }) : pino.destination({ ...opts, fd: 1 });
+  dest.on('drop', () => dropped++);
+  return dest;
+}
+
 /** Options for the root logger; set once by the process entry point before anything logs. */
 export function configureLogging(opts: { level?: string; file?: string; name?: string }): pino.Logger {
-  const dest = opts.file ? pino.destination({ dest: opts.file, sync: false, mkdir: true }) : pino.destination({ fd: 1, sync: false });
-  root = pino({ level: opts.level ?? 'info', name: opts.name, base: { pid: process.pid } }, dest);
+  root = pino({ level: opts.level ?? 'info', name: opts.name, base: { pid: process.pid } }, logDestination(opts.file));
   return root;
 }
 
