@@ -610,7 +610,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
    * O(1), on every reply.
    */
   private checkOutput(): void {
-    const n = this.held + this.out.pending + this.writer.pending;
+    // A tunnel's replies held behind its barrier count too.
+    const n = this.held + this.out.pending + this.writer.pending + (this.tunnel !== null ? this.tunnel.heldBytes : 0);
     const cfg = this.ctx.cfg;
     // A subscriber has Redis's pubsub class limit (a publisher's messages pile up there).
     if (n > (this.tunnel === null ? cfg.clientOutputLimitBytes : cfg.clientOutputLimitPubsubBytes)) {

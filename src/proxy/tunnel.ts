@@ -123,6 +123,8 @@ export class Tunnel {
    * (see probe). An echo settles it: the errors of the PINGs before it are dropped, the rest given.
    */
   private heldErr: Buffer[] = [];
+  /** Bytes in `held` and `heldErr`: the owner counts them against its output limit (pubsub class). */
+  heldBytes = 0;
   /** Replies still owed to PINGs sent after the one whose echo completed a barrier: dropped. */
   private stale = 0;
   private probeTimer: NodeJS.Timeout | null = null;
@@ -233,6 +235,7 @@ export class Tunnel {
           // A PING refused for good (a backend user without +ping) would hold replies forever.
           if (this.heldErr.length >= MAX_HELD) return this.conn.fail('tunnel barrier never answered');
           this.heldErr.push(r);
+          this.heldBytes += r.length;
           if (r[0] === 45) this.probe();
           continue;
         }
@@ -256,11 +259,22 @@ export class Tunnel {
       if (r[0] !== 62 /* '>' */) {
         for (const h of this.held) this.forward(h);
         this.held = [r];
-      } else if (this.held.length) this.held.push(r);
-      else this.forward(r);
+        this.recount();
+      } else if (this.held.length) {
+        this.held.push(r);
+        this.heldBytes += r.length;
+      } else this.forward(r);
       return;
     }
     this.forward(r);
+  }
+
+  /** heldBytes after replies left `held` or `heldErr`. */
+  private recount(): void {
+    let n = 0;
+    for (const r of this.held) n += r.length;
+    for (const r of this.heldErr) n += r.length;
+    this.heldBytes = n;
   }
 
   /** Which outstanding PING `r` is the echo of (-1: none). */
@@ -280,6 +294,7 @@ export class Tunnel {
   private echoed(j: number): void {
     const held = this.heldErr;
     this.heldErr = [];
+    this.recount();
     let drop = j;
     for (let i = held.length - 1; i >= 0 && drop > 0; i--) {
       if (held[i][0] === 45 /* '-' */) {
@@ -386,6 +401,7 @@ export class Tunnel {
       // (Only RESET and a protocol error discard: the tunnel ends here, its counts no longer matter.)
       for (let i = 1; i < this.held.length; i++) this.out.raw(this.held[i]);
       this.held = [];
+      this.recount();
     }
     if (action === SYNC_RESET) {
       this.owner.endTunnel();
@@ -413,6 +429,7 @@ export class Tunnel {
     this.discarding = false;
     this.held = [];
     this.heldErr = [];
+    this.heldBytes = 0;
     const s = this.sync;
     if (s !== null) {
       this.sync = null;
