@@ -10,6 +10,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { ScriptCache } from '../src/proxy/scripts';
+import { Ring } from '../src/proxy/ring';
 import net from 'node:net';
 import { logDestination, droppedLogLines, LOG_BUFFER_MAX } from '../src/common/log';
 import { RequestParser, ProtocolError } from '../src/resp/parser';
@@ -117,5 +118,25 @@ describe('proxy limits: a tunnel whose barrier is never answered', function () {
       await proxy.stop();
       await master.stop();
     }
+  });
+});
+
+describe('proxy limits: the request ring of a backend connection', () => {
+  it('keeps order through growth and wrap-around, and gives its slots back once emptied after a burst', () => {
+    const r = new Ring<number>();
+    let next = 0;
+    let want = 0;
+    // Wrapped: the head moves before growth.
+    for (let i = 0; i < 40; i++) r.push(next++);
+    for (let i = 0; i < 30; i++) assert.equal(r.shift(), want++);
+    for (let i = 0; i < 100_000; i++) r.push(next++);
+    assert.ok(r.capacity >= 100_000);
+    assert.equal(r.peek(), want);
+    while (r.length > 0) assert.equal(r.shift(), want++);
+    assert.equal(want, next);
+    assert.equal(r.capacity, 64);
+    assert.equal(r.shift(), undefined);
+    r.push(7);
+    assert.equal(r.shift(), 7);
   });
 });
