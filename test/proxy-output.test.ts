@@ -135,6 +135,57 @@ describe('proxy output: big pipelined replies and the output limit', function ()
     }
   });
 
+  it('one reply far larger than the limit streams to a reading client as it arrives (bulk and array), intact and in order', async () => {
+    const huge = Buffer.alloc(40 * MB, 'h');
+    huge.write('start', 0, 'latin1');
+    huge.write('end', huge.length - 3, 'latin1');
+    assert.equal(await good.str('SET', 'huge', huge), '+OK\r\n');
+    // An array reply of many small elements: streamed line by line, not as one bulk.
+    for (let i = 0; i < 5; i++) assert.match(await good.str('RPUSH', 'longlist', ...Array.from({ length: 50000 }, (_, j) => `e${i * 50000 + j}`)), /^:\d+\r\n$/);
+    await replicasCaughtUp(st);
+    const c = await RawClient.connect(st.port);
+    try {
+      c.write(Buffer.concat([encodeCommand(['GET', 'huge']), encodeCommand(['GET', 'small']), encodeCommand(['LRANGE', 'longlist', '0', '-1']), encodeCommand(['GET', 'huge'])]));
+      const [a, b, l, d] = await c.read(4, 30000);
+      const expected = encodeBulk(huge);
+      assert.ok(a.equals(expected), 'first GET huge differs');
+      assert.equal(b.toString(), '$5\r\nhello\r\n');
+      const list = l.toString('latin1').split('\r\n');
+      assert.equal(list[0], '*250000');
+      assert.equal(list[2], 'e0');
+      assert.equal(list[list.length - 2], 'e249999');
+      assert.ok(d.equals(expected), 'second GET huge differs');
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a client that never reads one reply far larger than the limit is dropped while it still arrives, not once it is whole', async () => {
+    const closesBefore = stats.outputLimitCloses;
+    const hog = await RawClient.connect(st.port);
+    hog.sock.pause();
+    hog.write(encodeCommand(['GET', 'huge']));
+    try {
+      const dropped = waitFor('the hog to be disconnected', () => stats.outputLimitCloses > closesBefore, 20000);
+      await whileServing(good, dropped);
+      // Counted as it came: past the limit by at most a read or two, not the 40 MB reply.
+      const held = stats.outputLimitLastBytes;
+      assert.ok(held > LIMIT && held <= LIMIT + 4 * MB, `held ${held} bytes at the disconnect (limit ${LIMIT})`);
+      // The shared connection is in step: the next reads are answered right.
+      assert.equal(await good.str('GET', 'small'), '$5\r\nhello\r\n');
+      const c = await RawClient.connect(st.port);
+      try {
+        c.write(encodeCommand(['GET', 'huge']));
+        const [r] = await c.read(1, 20000);
+        assert.equal(r.length, 40 * MB + 13);
+      } finally {
+        c.close();
+      }
+    } finally {
+      hog.close();
+    }
+  });
+
   it('replies waiting behind a slow reply count too: a run held behind a busy master is cut off at the limit', async () => {
     const closesBefore = stats.outputLimitCloses;
     const hog = await RawClient.connect(st.port);

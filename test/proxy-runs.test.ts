@@ -105,6 +105,11 @@ class FakeBackend {
           this.served++;
           // A reply the proxy cannot read (as a bulk past what it can hold would be).
           if (cmd === 'GET' && r[1] === 'unreadable') out += '?\r\n';
+          else if (cmd === 'GET' && r[1] === 'torn') {
+            // 3 MB of a 10 MB value, then the connection drops.
+            s.write(out + '$10000000\r\n' + 't'.repeat(3_000_000), () => s.destroy());
+            return;
+          }
           else out += cmd === 'SET' ? '+OK\r\n' : bulk(`v:${r[1]}`);
         } else out += `-ERR fake backend: ${cmd}\r\n`;
       }
@@ -171,5 +176,20 @@ describe('proxy runs when a backend dies mid-run (scripted backends)', function 
     assert.equal(stats.healthTransitions, out, 'a backend was taken out');
     assert.ok(proxy.pool.replicas.every((r) => r.eligible));
     assert.equal(await c.str('GET', 'after'), bulk('v:after'));
+  });
+
+  it('a connection lost in the middle of a reply already streamed to the client closes that client (no error can follow half a reply); others go on', async () => {
+    const other = await RawClient.connect(proxy.port);
+    try {
+      c.write(encodeCommand(['GET', 'torn']));
+      await c.waitClose(10000);
+      // What it received is a prefix of the reply, never an error reply after it.
+      const got = c.received().toString('latin1');
+      assert.ok(got.startsWith('$10000000\r\nttt'), `received ${got.slice(0, 20)}`);
+      assert.ok(!got.includes('-ERR'));
+      assert.equal(await other.str('GET', 'k1'), bulk('v:k1'));
+    } finally {
+      other.close();
+    }
   });
 });

@@ -64,6 +64,8 @@ class Swallow extends Slot {
   }
 }
 
+/** Bytes of one reply in progress past which they are passed on before the reply is complete (streamHead). */
+const STREAM_AT = 1024 * 1024;
 /** The read buffer every backend connection shares (reads are handled one at a time). */
 const READ_BUF = Buffer.allocUnsafe(64 * 1024);
 const STREAM_READS = process.env.RESPLIT_CLIENT_IO === 'stream';
@@ -235,13 +237,13 @@ export class BackendConn implements Flushable {
         }
         const want = s.count - s.got;
         const k = dec.skip(want);
-        if (k === 0) return;
+        if (k === 0) return this.streamHead(s);
         const refusal = dec.takeRefusal();
         if (refusal !== '' && this.events.refused) this.events.refused(this, refusal);
         if (k < want) {
           // Part of a run: keep what arrived, wait for the rest.
           s.partial(k, dec.take());
-          if (!dec.isBroken) return;
+          if (!dec.isBroken) return this.streamHead(s);
           continue; // the next skip() throws: the rest of the run is handled below
         }
         this.q.shift();
@@ -261,7 +263,10 @@ export class BackendConn implements Flushable {
       // backend out in turn. The rest in flight go as for a lost connection (reads elsewhere).
       const msg = (err as Error).message;
       const head = this.q.peek();
-      if (head !== undefined && head.owner !== null) {
+      if (head !== undefined && head.torn) {
+        this.q.shift();
+        head.lostTorn();
+      } else if (head !== undefined && head.owner !== null) {
         const e = errorReply(PE.BAD_REPLY(this.addr.name, msg));
         // One reply of a run: the rest of the run (unanswered) goes on with the others.
         if (head.count - head.got > 1) head.partial(1, e);
@@ -272,6 +277,15 @@ export class BackendConn implements Flushable {
       }
       this.fail(`bad reply stream: ${msg}`, false, true);
     }
+  }
+
+  /**
+   * A reply in progress for the slot at the head of this connection: once STREAM_AT of it has come
+   * and its client can take it now, what came goes on (a 500 MB GET is not held whole, and counts
+   * against its client's output limit as it arrives).
+   */
+  private streamHead(s: Slot): void {
+    if (this.dec.progressBytes >= STREAM_AT && s.owner !== null && s.owner.canStream(s)) s.stream(this.dec.takeProgress());
   }
 
   /**

@@ -318,6 +318,10 @@ export class Pool implements ConnEvents {
     // command), not gone: its writes in flight get the error, new ones still go to it.
     if ((pending.length > 0 || !conn.closedCleanly) && !(b.isMaster && conn.failedStalled) && !conn.failedNotDown) this.markDown(b, `passive: ${reason}`);
     for (const s of pending) {
+      if (s.torn) {
+        s.lostTorn();
+        continue;
+      }
       const req = s.kind === K.READ && s.tries < this.all.length + 1 ? (s.scanRestart ?? s.request()) : null;
       if (req !== null && conn.failedStalled && stalledTwice(s, b)) continue;
       if (req !== null) {

@@ -592,6 +592,18 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     return sent || this.closed;
   }
 
+  canStream(s: Slot): boolean {
+    return this.closed || (s === this.head && s.post === null);
+  }
+
+  /** Part of a reply went to the client and the rest never will: closed, as its Redis connection would drop. */
+  slotTorn(s: Slot): void {
+    if (this.closed) return;
+    log().warn({ client: this.id, addr: this.addr, backend: s.backend }, 'backend connection lost in the middle of a reply being streamed: closing the client');
+    this.sock.destroy();
+    this.release();
+  }
+
   /** Passes a slot's kept replies to `out`, in order, and stops counting them as held. */
   private writeParts(h: Slot): void {
     const parts = h.parts;
@@ -1121,6 +1133,10 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     stats.backendConnFailures++;
     const from = conn.addr as Backend;
     for (const s of pending) {
+      if (s.torn) {
+        s.lostTorn();
+        continue;
+      }
       const bytes = s.request();
       if (bytes && s.kind === K.READ && conn.failedStalled && stalledTwice(s, from)) continue;
       const c = bytes && s.kind === K.READ && s.tries < this.ctx.pool.all.length + 1 ? this.readConnection(from) : null;
@@ -1172,6 +1188,10 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     // pool answers for its shared connections.
     const neverSent = !conn.ready && (conn.addr as Backend).isMaster;
     for (const s of pending) {
+      if (s.torn) {
+        s.lostTorn();
+        continue;
+      }
       if (neverSent) {
         s.fail(this.ctx.masterDown);
         continue;

@@ -14,6 +14,13 @@ export interface SlotOwner {
    * false when the slot must keep them.
    */
   slotPartial(slot: Slot, bytes: Buffer): boolean;
+  /**
+   * Whether bytes of a reply still arriving may go on now: the slot's bytes would be written at
+   * once (the head of its FIFO, nothing to rewrite), or dropped (the client is gone).
+   */
+  canStream(slot: Slot): boolean;
+  /** The slot's connection failed after part of a reply went to the client (Slot.torn): the client is closed. */
+  slotTorn(slot: Slot): void;
 }
 
 /** Rewrites a reply before the client sees it (SCAN cursors, INFO's proxy section). */
@@ -66,12 +73,32 @@ export class Slot {
    * still unanswered, because replies already received may have gone to the client.
    */
   skipped = 0;
+  /**
+   * Part of the reply in progress has gone to the client (a big reply streamed as it comes): if its
+   * connection fails now, no error or retry can follow those bytes, and the client is closed, as its
+   * own Redis connection would drop.
+   */
+  torn = false;
 
   constructor(readonly owner: SlotOwner | null) {}
+
+  /** Bytes of a reply still arriving, passed on as they come (owner.canStream said so). */
+  stream(parts: Buffer[]): void {
+    if (this.owner === null) return;
+    this.torn = true;
+    for (const p of parts) this.owner.slotPartial(this, p);
+  }
+
+  /** The connection failed mid-reply after stream(): see torn. */
+  lostTorn(): void {
+    this.torn = false;
+    this.owner?.slotTorn(this);
+  }
 
   /** Some of a run's replies arrived (k of them, in `bytes`); the rest follow. */
   partial(k: number, bytes: Buffer): void {
     this.got += k;
+    this.torn = false;
     if (this.owner !== null && this.owner.slotPartial(this, bytes)) return;
     if (this.parts) this.parts.push(bytes);
     else this.parts = [bytes];
@@ -88,6 +115,7 @@ export class Slot {
       this.parts = null;
     }
     this.got = this.count;
+    this.torn = false;
     this.reply = this.post ? this.post(this, reply) : reply;
     this.raw = this.keptBuf = null;
     if (this.owner) this.owner.slotDone(this);

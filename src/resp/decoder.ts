@@ -82,6 +82,9 @@ export class ReplyDecoder {
   private bulkKind = 0;
   private big: Buffer | null = null;
   private bigFill = 0;
+  /** Raw mode: a big bulk being passed through (its bytes go to rawParts), and how many are still to come. */
+  private passing = false;
+  private passLeft = 0;
   /**
    * `buf` is the start of `room` and the rest of `room` is free: later chunks are copied in after
    * it (nothing handed out by take() or kept in rawParts lies there). Null when buf is someone else's.
@@ -95,6 +98,14 @@ export class ReplyDecoder {
   constructor(private readonly values = true, readonly maxBulkLen = MAX_REPLY_BULK) {}
 
   feed(chunk: Buffer): void {
+    if (this.passLeft > 0) {
+      // Raw mode, a big bulk's body: kept as the read's own bytes, never copied.
+      const n = Math.min(this.passLeft, chunk.length);
+      this.pushRaw(n === chunk.length ? chunk : chunk.subarray(0, n));
+      this.passLeft -= n;
+      if (n === chunk.length) return;
+      chunk = chunk.subarray(n);
+    }
     if (this.big) {
       const n = Math.min(this.big.length - this.bigFill, chunk.length);
       chunk.copy(this.big, this.bigFill, 0, n);
@@ -195,7 +206,7 @@ export class ReplyDecoder {
     if (broken !== null) throw broken;
     let k = 0;
     while (k < n) {
-      if (this.stack.length === 0 && this.bulkLen < 0 && this.big === null) {
+      if (this.stack.length === 0 && this.bulkLen < 0 && this.big === null && !this.passing) {
         const b = this.buf;
         const len = b.length;
         const pos = this.pos;
@@ -312,12 +323,37 @@ export class ReplyDecoder {
     return out;
   }
 
+  /**
+   * Raw mode, with every complete reply taken: bytes of the reply in progress held so far (those
+   * takeProgress would hand out).
+   */
+  get progressBytes(): number {
+    return this.done === 0 ? this.rawLen + this.pos - this.frameStart : 0;
+  }
+
+  /**
+   * Raw mode, with every complete reply taken: hands out the bytes of the reply in progress seen so
+   * far, so that they need not be kept (the proxy streams a big reply to its client); the next
+   * take() returns the rest of it.
+   */
+  takeProgress(): Buffer[] {
+    if (this.done !== 0) return [];
+    const out = this.rawParts;
+    if (this.frameStart < this.pos) out.push(this.buf.subarray(this.frameStart, this.pos));
+    this.rawParts = [];
+    this.rawLen = 0;
+    this.frameStart = this.pos;
+    return out;
+  }
+
   /** Everything buffered and not consumed; the decoder is left empty. */
   drain(): Buffer {
     const out = this.buf.subarray(this.pos);
     this.buf = EMPTY;
     this.room = null;
     this.crLine = -1;
+    this.passLeft = 0;
+    this.passing = false;
     this.pos = this.frameStart = this.done = this.rawLen = 0;
     this.rawParts = [];
     return out;
@@ -326,7 +362,11 @@ export class ReplyDecoder {
   private step(): ReplyValue | typeof NEED_MORE {
     for (;;) {
       let v: ReplyValue | undefined;
-      if (this.big) {
+      if (this.passing) {
+        if (this.passLeft > 0) return NEED_MORE;
+        this.passing = false;
+        v = null;
+      } else if (this.big) {
         if (this.bigFill < this.big.length) return NEED_MORE;
         v = this.finishBulk(this.big, 0, this.big.length - 2);
         this.big = null;
@@ -366,14 +406,17 @@ export class ReplyDecoder {
   }
 
   private startBig(): void {
-    this.big = Buffer.allocUnsafe(this.bulkLen + 2);
     const have = this.buf.length - this.pos;
-    this.buf.copy(this.big, 0, this.pos);
-    this.bigFill = have;
-    if (!this.values) {
-      // raw mode keeps what it already saw of this frame
-      if (this.frameStart < this.pos) this.pushRaw(this.buf.subarray(this.frameStart, this.pos));
-      this.pushRaw(this.big);
+    if (this.values) {
+      this.big = Buffer.allocUnsafe(this.bulkLen + 2);
+      this.buf.copy(this.big, 0, this.pos);
+      this.bigFill = have;
+    } else {
+      // Raw mode needs no value: what it saw of the frame is kept as it is, the rest of the body
+      // as the reads bring it (feed), and the reply can be taken in pieces (takeProgress).
+      if (this.frameStart < this.buf.length) this.pushRaw(this.buf.subarray(this.frameStart));
+      this.passLeft = this.bulkLen + 2 - have;
+      this.passing = true;
     }
     this.buf = EMPTY;
     this.room = null;
