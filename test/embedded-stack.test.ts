@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { RawClient } from './helpers/raw';
 import { ROOT, freePort, tmpDir, waitForPing } from './helpers/servers';
@@ -259,6 +260,76 @@ describe('embedded stack when the proxy dies', function () {
       await waitFor('the embedded servers to exit', () => st.pids.every((p) => !alive(p)), 10000);
     } finally {
       for (const pid of st.pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      fs.rmSync(st.dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('embedded stack and ports held by other processes', function () {
+  this.timeout(60000);
+
+  it('refuses to start on an embedded port another server answers on, leaving its data alone', async () => {
+    const dir = tmpDir('resplit-embedded-');
+    const foreign = net.createServer((c) => c.end('-ERR not yours\r\n'));
+    await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', () => r()));
+    const fport = (foreign.address() as net.AddressInfo).port;
+    try {
+      const out = await new Promise<{ code: number | null; text: string }>((resolve) => {
+        const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'resplit'), '--port', '0', '--embedded-port', String(fport), '--embedded-replicas', '1', '--embedded-dir', path.join(dir, 'data'), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let text = '';
+        proc.stdout!.on('data', (d) => (text += d));
+        proc.stderr!.on('data', (d) => (text += d));
+        proc.once('exit', (code) => resolve({ code, text }));
+      });
+      assert.equal(out.code, 1);
+      assert.match(out.text, new RegExp(`embedded-port: 127\\.0\\.0\\.1:${fport} is already in use`));
+      // Nothing was started against it.
+      assert.ok(!fs.existsSync(path.join(dir, 'data', 'replica1')), 'a replica was started');
+    } finally {
+      foreign.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a dead master whose port another process took is not restarted, nor its data rotated, until the port is free", async () => {
+    const st = await startResplit(2);
+    let holder: net.Server | null = null;
+    try {
+      assert.equal(await ask(st.port, 'SET', 'k', 'v'), '+OK\r\n');
+      assert.equal(await ask(st.ports[0], 'SAVE'), '+OK\r\n');
+      const mdir = path.join(st.dir, 'data', 'master');
+      const own = fs.readFileSync(path.join(mdir, 'dump.rdb'));
+      // The proxy is stopped while its master dies and another process takes the port.
+      st.proc.kill('SIGSTOP');
+      try {
+        process.kill(st.pids[0], 'SIGKILL');
+        // (A zombie until the stopped proxy reaps it, but its port is free once it is dead.)
+        holder = net.createServer((c) => c.destroy());
+        const h = holder;
+        await waitFor('the port to be taken over', () => new Promise<boolean>((r) => {
+          h.once('error', () => r(false));
+          h.listen(st.ports[0], '127.0.0.1', () => r(true));
+        }), 5000);
+      } finally {
+        st.proc.kill('SIGCONT');
+      }
+      await waitFor('the proxy to see the port taken', () => /embedded master cannot restart: its port is in use by another process/.test(st.output()), 10000);
+      assert.ok(!fs.existsSync(path.join(mdir, 'dump.rdb.before-recovery')), 'the master snapshot was rotated');
+      assert.ok(fs.readFileSync(path.join(mdir, 'dump.rdb')).equals(own));
+      await waitFor('writes to get the master-down error', async () => /^-MASTERDOWN /.test(await ask(st.port, 'SET', 'k2', 'v')), 10000);
+      // Freed: the master comes back (from a replica's data) and writes resume.
+      await new Promise<void>((r) => holder!.close(() => r()));
+      holder = null;
+      await waitFor('writes to resume', async () => (await ask(st.port, 'SET', 'k2', 'v')) === '+OK\r\n', 40000);
+      assert.equal(await ask(st.port, 'GET', 'k'), '$1\r\nv\r\n');
+      const pid = Number(await infoField(st.ports[0], 'server', 'process_id'));
+      st.pids.push(pid);
+    } finally {
+      holder?.close();
+      st.proc.kill('SIGTERM');
+      await waitFor('the embedded servers to exit', () => st.pids.every((p) => !alive(p)), 15000).catch(() => undefined);
+      for (const pid of st.pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      if (alive(st.proc.pid!)) st.proc.kill('SIGKILL');
       fs.rmSync(st.dir, { recursive: true, force: true });
     }
   });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { startStore, startRedis, tmpDir, freePort, startStoreProcess, ROOT, type InProcessStore } from './helpers/servers';
 import { RawClient } from './helpers/raw';
+import { encodeCommand } from '../src/resp/encode';
 import { Server } from '../src/store/server';
 import { Config } from '../src/store/config';
 import { HashValue } from '../src/store/types/hash';
@@ -210,6 +211,33 @@ describe('persistence (RDB files)', function () {
     assert.equal(await run('3600 1', false), false);
     assert.equal(await run('', null), false);
     assert.equal(await run('', true), true);
+  });
+
+  it("a final save that fails stops the shutdown, as Redis: SHUTDOWN gets an error, SIGTERM is survived, SHUTDOWN FORCE exits", async () => {
+    const d = dir();
+    const srv = await startStoreProcess(['--dir', d, '--dbfilename', 'x.rdb', '--save', '3600 1']);
+    try {
+      const c = await RawClient.connect(srv.port);
+      assert.equal(await c.str('SET', 'a', '1'), '+OK\r\n');
+      // The snapshot cannot replace a directory of its name.
+      fs.mkdirSync(path.join(d, 'x.rdb'));
+      assert.equal(await c.str('SHUTDOWN'), '-ERR Errors trying to SHUTDOWN. Check logs.\r\n');
+      assert.equal(await c.str('GET', 'a'), '$1\r\n1\r\n');
+      srv.proc.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(srv.proc.exitCode, null, 'exited on SIGTERM with its data unsaved');
+      const c2 = await RawClient.connect(srv.port);
+      assert.equal(await c2.str('PING'), '+PONG\r\n');
+      assert.match(srv.output(), /Error trying to save the DB, can't exit\./);
+      const exited = new Promise((r) => srv.proc.once('exit', r));
+      c2.write(encodeCommand(['SHUTDOWN', 'FORCE']));
+      await exited;
+      assert.match(srv.output(), /Error trying to save the DB\. Exit anyway\./);
+      c.close();
+      c2.close();
+    } finally {
+      await srv.stop();
+    }
   });
 
   it('loads dir/dbfilename at start and refuses to start (non-zero exit, logged reason) on a bad file', async () => {

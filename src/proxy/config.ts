@@ -3,6 +3,7 @@
 // refused at start with a message naming the setting.
 
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import YAML from 'yaml';
 import { Command } from 'commander';
@@ -164,7 +165,8 @@ function convert(s: Setting, v: unknown): unknown {
       if (s.nonEmpty && String(v).trim() === '') throw new ConfigError(`${key}: may not be empty`);
       return String(v);
     case 'enum': {
-      const t = String(v).toLowerCase();
+      if (typeof v !== 'string') throw new ConfigError(`${key}: expected one of ${s.values!.join(', ')}, got ${JSON.stringify(v)}`);
+      const t = v.toLowerCase();
       if (!s.values!.includes(t)) throw new ConfigError(`${key}: expected one of ${s.values!.join(', ')}, got ${JSON.stringify(v)}`);
       return t;
     }
@@ -200,6 +202,13 @@ export function buildConfig(...layers: Array<Record<string, unknown>>): ProxyCon
   if (new Set(names).size !== names.length) throw new ConfigError('replicas: a backend is listed twice');
   if (cfg.healthCheckTimeoutMs > cfg.healthCheckIntervalMs * 10) {
     throw new ConfigError('health-check-timeout-ms: must not exceed ten health-check intervals');
+  }
+  // bind: an address the listener can take (Redis's bind takes addresses, not names).
+  if (net.isIP(cfg.bind) === 0 && cfg.bind !== 'localhost') throw new ConfigError(`bind: expected an IP address, got ${JSON.stringify(cfg.bind)}`);
+  if (!cfg.master && cfg.embeddedPort !== 0) {
+    const last = cfg.embeddedPort + cfg.embeddedReplicas;
+    if (last > 65535) throw new ConfigError(`embedded-port: ${cfg.embeddedPort} leaves no room for ${cfg.embeddedReplicas} replicas on the next ports (up to ${last})`);
+    if (cfg.port >= cfg.embeddedPort && cfg.port <= last) throw new ConfigError(`embedded-port: the embedded servers' ports ${cfg.embeddedPort}-${last} include the proxy's port ${cfg.port}`);
   }
   if (cfg.backendUsername && !cfg.backendPassword) throw new ConfigError('backend-username: needs backend-password (the proxy logs in with both)');
   if (cfg.clientOutputLimitBytes < cfg.clientOutputPauseBytes) {

@@ -37,6 +37,14 @@ export interface EmbeddedOptions {
   serverBin?: string;
 }
 
+/** Wait before the n-th quick restart of a server (1 s doubling to 30 s). */
+function backoff(n: number): number {
+  return Math.min(30_000, 1000 * 2 ** Math.min(5, n));
+}
+
+/** How long a server may take to answer after it starts: loading a big snapshot comes first. */
+const START_WAIT_MS = 600_000;
+
 /** The proxy's pino level as a redis.conf loglevel. */
 const SERVER_LOGLEVEL: Record<string, string> = { debug: 'debug', info: 'notice', warn: 'warning', error: 'warning', silent: 'warning' };
 
@@ -45,33 +53,48 @@ function addr(port: number): Addr {
 }
 
 
-/** Resolves when the port answers PING (any reply), rejects after timeoutMs or if the child exits. */
+/** Whether nothing listens on 127.0.0.1:port (it can be bound). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** The process id a local server reports (INFO server), or null when it does not answer. */
+async function serverPid(port: number, timeoutMs = 1000): Promise<number | null> {
+  try {
+    const v = await command(port, ['INFO', 'server'], timeoutMs);
+    const m = /process_id:(\d+)/.exec(Buffer.isBuffer(v) ? v.latin1Slice() : '');
+    return m ? Number(m[1]) : -1;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Resolves when `child` itself answers on the port (INFO's process_id is its pid); rejects if another
+ * process answers there (it would be taken for the embedded server and its data for ours), if the
+ * child exits, or after timeoutMs. A server loading a big snapshot listens only once loaded: the wait
+ * is long, and ends at once if the child dies.
+ */
 function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
-    const attempt = () => {
+    const attempt = async () => {
       if (child.exitCode !== null || child.signalCode !== null) {
         return reject(new Error(`embedded server on port ${port} exited (${child.exitCode ?? child.signalCode})`));
       }
-      const s = net.connect(port, '127.0.0.1');
-      let done = false;
-      const retry = () => {
-        if (done) return;
-        done = true;
-        s.destroy();
-        if (Date.now() > deadline) reject(new Error(`embedded server on port ${port} did not answer within ${timeoutMs} ms`));
-        else setTimeout(attempt, 50);
-      };
-      s.once('connect', () => s.write('PING\r\n'));
-      s.once('data', () => {
-        done = true;
-        s.destroy();
-        resolve();
-      });
-      s.once('error', retry);
-      s.setTimeout(1000, retry);
+      const pid = await serverPid(port);
+      if (pid === child.pid) return resolve();
+      if (pid !== null && child.exitCode === null) {
+        return reject(new Error(`port ${port} is answered by another server (pid ${pid}), not the embedded one; stop it or choose another embedded-port`));
+      }
+      if (Date.now() > deadline) reject(new Error(`embedded server on port ${port} did not answer within ${timeoutMs} ms`));
+      else setTimeout(() => void attempt(), 50);
     };
-    attempt();
+    void attempt();
   });
 }
 
@@ -132,37 +155,49 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     child.stdin!.on('error', () => undefined);
     const startedAt = Date.now();
     child.on('exit', (code, sig) => {
-      if (stopping) return log().info({ name, port, code, signal: sig }, 'embedded server stopped');
+      if (stopping) return log().info({ server: name, port, code, signal: sig }, 'embedded server stopped');
+      const i = children.indexOf(child);
+      if (i >= 0) children.splice(i, 1);
+      // Backoff if it keeps dying right after starting.
+      const n = Date.now() - startedAt > 30_000 ? 0 : (restarts.get(name) ?? 0);
+      restarts.set(name, n + 1);
       if (!respawn) {
         // The master is restarted with its data taken from the most advanced replica: restarted
         // from its own last snapshot it would make its replicas resync from that and drop every
         // write made since. Meanwhile the replicas serve reads and writes get the master-down error.
-        const i = children.indexOf(child);
-        if (i >= 0) children.splice(i, 1);
-        const n = Date.now() - startedAt > 30_000 ? 0 : (restarts.get(name) ?? 0);
-        restarts.set(name, n + 1);
-        const delay = n === 0 ? 0 : Math.min(30_000, 1000 * 2 ** Math.min(5, n));
-        log().error({ name, port, code, signal: sig, recoverInMs: delay }, 'embedded master exited; restarting it with the data of the most advanced replica');
+        const delay = n === 0 ? 0 : backoff(n);
+        log().error({ server: name, port, code, signal: sig, recoverInMs: delay }, 'embedded master exited; restarting it with the data of the most advanced replica');
         setTimeout(() => void recoverMaster(port, extra), delay).unref();
         return;
       }
       // A replica is restarted: it resyncs from the master (partially when it can), its reads move
-      // to the others meanwhile. Backoff if it keeps dying right after starting.
-      const quick = restarts.get(name) ?? 0;
-      const n = Date.now() - startedAt > 30_000 ? 0 : quick;
-      restarts.set(name, n + 1);
-      const delay = Math.min(30_000, 1000 * 2 ** Math.min(5, n));
-      log().warn({ name, port, code, signal: sig, restartInMs: delay }, 'embedded replica exited; restarting it');
-      setTimeout(() => {
-        if (stopping) return;
-        const i = children.indexOf(child);
-        if (i >= 0) children.splice(i, 1);
-        start(name, port, extra, true);
-      }, delay).unref();
+      // to the others meanwhile.
+      log().warn({ server: name, port, code, signal: sig, restartInMs: backoff(n) }, 'embedded replica exited; restarting it');
+      restartReplica(name, port, extra, n);
     });
     children.push(child);
-    log().info({ name, port, dir, pid: child.pid }, 'embedded server started');
+    byName.set(name, child);
+    log().info({ server: name, port, dir, serverPid: child.pid }, 'embedded server started');
     return child;
+  };
+  /** Each server's current process, by name (master, replica1, ...). */
+  const byName = new Map<string, ChildProcess>();
+  /**
+   * Whether the master has served since its last recovery: only then is its snapshot its own work,
+   * kept aside by the next recovery (a master that keeps failing to come back must not rotate the
+   * original away with every attempt).
+   */
+  let masterServed = true;
+  /** Starts a replica again after the backoff; while another process holds its port, waits on. */
+  const restartReplica = (name: string, port: number, extra: string[], n: number): void => {
+    setTimeout(async () => {
+      if (stopping) return;
+      if (!(await portFree(port))) {
+        log().error({ server: name, port, retryInMs: backoff(n + 1) }, 'embedded replica cannot restart: its port is in use by another process');
+        return restartReplica(name, port, extra, n + 1);
+      }
+      if (!stopping) start(name, port, extra, true);
+    }, backoff(n)).unref();
   };
   /** Restarts per server name (for the backoff). */
   const restarts = new Map<string, number>();
@@ -173,11 +208,22 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
    * there, the file copied into the master's directory), or from its own last snapshot when no
    * replica answers. The replicas, which keep reconnecting to the master's port, resync from it.
    */
-  const recoverMaster = async (port: number, extra: string[]): Promise<void> => {
+  const recoverMaster = async (port: number, extra: string[], attempt = 0): Promise<void> => {
     if (stopping) return;
+    // Another process on the master's port: nothing is restarted or copied until it is free (the
+    // restarted master could not listen, and a recovery per attempt would rotate snapshots away).
+    if (!(await portFree(port))) {
+      const delay = backoff(attempt);
+      log().error({ port, retryInMs: delay }, 'embedded master cannot restart: its port is in use by another process');
+      setTimeout(() => void recoverMaster(port, extra, attempt + 1), delay).unref();
+      return;
+    }
     const candidates: Array<{ name: string; port: number; offset: number }> = [];
     for (const r of replicaPorts) {
       try {
+        // Only this stack's own replica: whatever else answers on its port is not our data.
+        const own = byName.get(r.name);
+        if (own === undefined || (await serverPid(r.port, 2000)) !== own.pid) continue;
         const offset = await replicaOffset(r.port);
         if (offset > 0) candidates.push({ ...r, offset });
       } catch {
@@ -194,8 +240,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
         const from = path.resolve(opts.dir, c.name, 'dump.rdb');
         const to = path.resolve(opts.dir, 'master', 'dump.rdb');
         fs.copyFileSync(from, `${to}.recover`);
-        // The master's own last snapshot is kept beside it, never destroyed by a recovery.
-        if (fs.existsSync(to)) fs.renameSync(to, `${to}.before-recovery`);
+        // The master's own last snapshot is kept beside it, never destroyed by a recovery (nor by
+        // the next one, unless the master has served since).
+        if (fs.existsSync(to) && masterServed) fs.renameSync(to, `${to}.before-recovery`);
         fs.renameSync(`${to}.recover`, to);
         log().warn({ from: c.name, offset: c.offset }, 'embedded master: data recovered from a replica');
         recovered = true;
@@ -206,7 +253,12 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     }
     if (!recovered) log().error('embedded master: no replica holds a complete copy; restarting it from its own last snapshot');
     if (stopping) return;
-    start('master', port, extra);
+    masterServed = false;
+    const m = start('master', port, extra);
+    waitForPort(port, START_WAIT_MS, m).then(
+      () => (masterServed = true),
+      (err) => log().error({ err: (err as Error).message }, 'embedded master did not come back'),
+    );
   };
   // Last resort when the proxy exits without stop() (uncaught error, process.exit elsewhere).
   const killAll = () => {
@@ -231,19 +283,23 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     );
     process.off('exit', killAll);
   };
-  const portOf = async (i: number) => (opts.basePort === 0 ? freePort() : opts.basePort + i);
+  const portOf = async (i: number) => {
+    const port = opts.basePort === 0 ? await freePort() : opts.basePort + i;
+    if (!(await portFree(port))) throw new Error(`embedded-port: 127.0.0.1:${port} is already in use (another resplit, or a Redis?); stop it or set embedded-port to free ports`);
+    return port;
+  };
   try {
     const mport = await portOf(0);
     // No diskless-sync delay: the replicas start right after the master and should serve reads at once.
     const m = start('master', mport, ['--repl-diskless-sync-delay', '0']);
-    await waitForPort(mport, 15000, m);
+    await waitForPort(mport, START_WAIT_MS, m);
     const reps: Addr[] = [];
     const waits: Array<Promise<void>> = [];
     for (let i = 1; i <= opts.replicas; i++) {
       const port = await portOf(i);
       const c = start(`replica${i}`, port, ['--replicaof', '127.0.0.1', String(mport)], true);
       replicaPorts.push({ name: `replica${i}`, port });
-      waits.push(waitForPort(port, 15000, c));
+      waits.push(waitForPort(port, START_WAIT_MS, c));
       reps.push(addr(port));
     }
     await Promise.all(waits);

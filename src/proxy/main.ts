@@ -4,7 +4,17 @@
 import { configFromArgs, ConfigError } from './config';
 import { configureLogging, logger } from '../common/log';
 import { ProxyServer } from './server';
+import net from 'node:net';
 import { startEmbedded, type Embedded } from './embedded';
+
+/** Whether a listener can take host:port now. */
+function canListen(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
 
 /** Runs the proxy with these command-line arguments until SIGTERM/SIGINT; a bad configuration exits with status 2. */
 export async function main(argv: string[]): Promise<void> {
@@ -24,6 +34,8 @@ export async function main(argv: string[]): Promise<void> {
   let master = cfg.master;
   let replicas = cfg.replicas;
   if (!master) {
+    // The proxy's own port first: taken, nothing is started (the stack would start, sync and stop for nothing).
+    if (cfg.port !== 0 && !(await canListen(cfg.port, cfg.bind))) throw new Error(`port: ${cfg.bind}:${cfg.port} is already in use`);
     embedded = await startEmbedded({ dir: cfg.embeddedDir, basePort: cfg.embeddedPort, replicas: cfg.embeddedReplicas, logLevel: cfg.logLevel });
     master = embedded.master;
     replicas = embedded.replicas;

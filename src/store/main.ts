@@ -37,7 +37,10 @@ export async function main(argv: string[]): Promise<Server> {
   const stop = (sig: string) => {
     log.info({ signal: sig }, 'received signal, scheduling shutdown');
     server.shutdown({ save: null }).then(
-      () => process.exit(0),
+      (done) => {
+        // The final save failed: the server goes on, as Redis does on SIGTERM (a later signal tries again).
+        if (done) process.exit(0);
+      },
       (err) => {
         log.error({ err }, 'shutdown failed');
         process.exit(1);

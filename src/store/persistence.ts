@@ -355,12 +355,20 @@ SERVER_INIT_HOOKS.push((s) => {
     abortBgsaveNow(s);
     if (savePoints(s).length) saveSync(s);
   });
-  s.shutdownHooks.push(async (opts) => {
+  s.shutdownChecks.push(async (opts) => {
     await abortBgsave(s);
     if ((savePoints(s).length && opts.save !== false) || opts.save === true) {
       s.log.info('Saving the final RDB snapshot before exiting.');
-      if (!saveSync(s)) s.log.error('Error trying to save the DB before exiting');
+      if (!saveSync(s)) {
+        // Redis's texts: without FORCE it stays up rather than lose what the snapshot missed.
+        if (!opts.force) {
+          s.log.warn("Error trying to save the DB, can't exit.");
+          return false;
+        }
+        s.log.warn('Error trying to save the DB. Exit anyway.');
+      }
     }
+    return true;
   });
   s.writeGates.push((c, cmd) => {
     if (st.lastBgsaveOk || c.isMaster) return null;

@@ -102,6 +102,8 @@ export interface SlowlogEntry {
 export interface ShutdownOptions {
   save: boolean | null;
   now?: boolean;
+  /** SHUTDOWN FORCE: exit even if the final save fails. */
+  force?: boolean;
 }
 
 /** One store instance: tests run several in one process, so all state hangs off it (no module globals). */
@@ -164,6 +166,11 @@ export class Server implements DbHost {
   readonly shutdownHooks: Array<(opts: ShutdownOptions) => Promise<void> | void> = [];
   /** Run before every shutdown hook (before the final save): lagging replicas catch up. */
   readonly shutdownWaits: Array<(opts: ShutdownOptions) => Promise<void>> = [];
+  /**
+   * Run after the waits and before anything is torn down: one answering false stops the shutdown
+   * and the server goes on (the final save failed, as Redis's "can't exit").
+   */
+  readonly shutdownChecks: Array<(opts: ShutdownOptions) => Promise<boolean> | boolean> = [];
   /**
    * INFO section providers contributed by features (persistence, replication): name (lower case) ->
    * fields in print order. The INFO command prints these in Redis's section order.
@@ -631,14 +638,24 @@ export class Server implements DbHost {
   // ---- shutdown ----
 
   /** Stops listening, runs shutdown hooks (replicas catch up, save, ...), closes clients, removes the pidfile. */
-  async shutdown(opts: ShutdownOptions = { save: null }): Promise<void> {
-    if (this.closing) return;
+  async shutdown(opts: ShutdownOptions = { save: null }): Promise<boolean> {
+    if (this.closing) return true;
     this.closing = true;
     this.log.info('shutting down');
     if (this.cron) clearInterval(this.cron);
     this.loopMonitor.stop();
     for (const l of this.listeners) l.close();
+    this.listeners = [];
     for (const w of this.shutdownWaits) await w(opts);
+    for (const c of this.shutdownChecks) {
+      if (await c(opts)) continue;
+      // As Redis: the server goes on as it was (the final save failed, and no FORCE).
+      this.closing = false;
+      await this.bindListeners().catch((err) => this.log.error({ err }, 'could not listen again after the aborted shutdown'));
+      this.startCron();
+      this.loopMonitor.start();
+      return false;
+    }
     for (const h of this.shutdownHooks) await h(opts);
     for (const c of [...this.clients.values()]) {
       this.flush(c);
@@ -647,6 +664,7 @@ export class Server implements DbHost {
     const pf = this.config.get('pidfile');
     if (pf) fs.rmSync(pf, { force: true });
     this.log.info('bye');
+    return true;
   }
 
   get isClosing(): boolean {

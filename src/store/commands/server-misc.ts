@@ -36,9 +36,16 @@ register({
     // No reply: the connection closes when the server goes away.
     c.blocked = true;
     // Only NOW skips waiting for lagging replicas (FORCE is about errors saving, as in Redis).
-    s.shutdown({ save, now }).then(
-      () => {
-        if (s.ext.mainProcess) process.exit(0);
+    s.shutdown({ save, now, force }).then(
+      (done) => {
+        if (done) {
+          if (s.ext.mainProcess) process.exit(0);
+          return;
+        }
+        // Not shut down (the final save failed): the client is answered, as Redis answers it.
+        c.blocked = false;
+        c.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+        s.flush(c);
       },
       (err) => {
         s.log.error({ err }, 'shutdown failed');
