@@ -286,6 +286,10 @@ describe('admin commands (differential)', function () {
     await d.check(['COMMAND', 'nosuch']);
   });
 
+  it('cluster commands on a standalone server: the same refusal as Redis (clients probe with them)', async () => {
+    await d.seq([['CLUSTER', 'INFO'], ['CLUSTER', 'SLOTS'], ['CLUSTER', 'HELP'], ['CLUSTER', 'foo'], ['CLUSTER'], ['READONLY'], ['READWRITE'], ['ASKING'], ['READONLY', 'x']]);
+  });
+
   it('COMMAND subcommands and their errors', async () => {
     await d.seq([
       ['COMMAND', 'COUNT'],

@@ -50,10 +50,14 @@ describe('config files', () => {
     const c = new Config();
     const f1 = write(dir, 'unknown.conf', 'port 7002\nrequirepas secret\n');
     assert.throws(() => loadConfigArgs(c, [f1]), (e: Error) => e instanceof ConfigError && /unknown\.conf:2: Bad directive or wrong number of arguments \('requirepas'\)/.test(e.message));
-    const f0 = write(dir, 'redisonly.conf', 'port 7002\ndisable-thp yes\ndaemonize yes\n');
+    const f0 = write(dir, 'redisonly.conf', 'port 7002\ndisable-thp yes\ndaemonize yes\nunixsocket /tmp/r.sock\nnotify-keyspace-events KEA\nnotify-keyspace-events ""\n');
     const w = loadConfigArgs(new Config(), [f0]).warnings.join('\n');
     assert.match(w, /redisonly\.conf:2: directive 'disable-thp' is accepted but has no effect/);
     assert.match(w, /redisonly\.conf:3: daemonize yes is not supported/);
+    // Settings that would silently do nothing are said to.
+    assert.match(w, /redisonly\.conf:4: unixsocket is not supported/);
+    assert.match(w, /redisonly\.conf:5: notify-keyspace-events is accepted but resplit-server sends no keyspace notifications/);
+    assert.doesNotMatch(w, /redisonly\.conf:6/);
     const fa = write(dir, 'aof.conf', 'appendonly yes\n');
     assert.throws(() => loadConfigArgs(new Config(), [fa]), /aof\.conf:1: the append-only file is not supported by resplit-server/);
     const fr = write(dir, 'rename.conf', 'rename-command nosuchcmd x\n');
@@ -344,7 +348,7 @@ describe('CONFIG SET port and bind', function () {
     }
     if (fs.existsSync('/etc/redis/redis.conf')) {
       const r = loadConfigArgs(new Config(), ['/etc/redis/redis.conf']);
-      assert.ok(r.warnings.every((w) => /has no effect|daemonize yes is not supported/.test(w)), r.warnings.join('\n'));
+      assert.ok(r.warnings.every((w) => /has no effect|daemonize yes is not supported|unixsocket is not supported/.test(w)), r.warnings.join('\n'));
     }
   });
 });

@@ -241,6 +241,10 @@ export class Server implements DbHost {
       if (name === 'active-expire-enabled') this.activeExpire = this.config.getBool(name);
       if (name === 'hz') this.startCron();
       if (name === 'maxclients') for (const l of this.listeners) l.maxConnections = this.config.getInt(name) + 32;
+      // Accepted as Redis accepts it (clients and tools set it), but nothing is sent: said once per change.
+      if (name === 'notify-keyspace-events' && this.config.get(name) !== '') {
+        this.log.warn({ value: this.config.get(name) }, 'notify-keyspace-events is accepted but resplit-server sends no keyspace notifications');
+      }
     });
     this.stats.resetHooks.push(() => this.loopMonitor.reset());
     for (const h of SERVER_INIT_HOOKS) h(this);

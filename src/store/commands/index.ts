@@ -20,6 +20,7 @@ import './debug-digest';
 import './debug-object';
 import './debug-protocol';
 import './server-misc';
+import './cluster';
 import './persistence';
 import './dump';
 import './sort';
