@@ -57,6 +57,8 @@ class FakeBackend {
   /** Drop the connection once, after answering this many GET/SET requests on it (0: never). */
   dropAfter = 0;
   served = 0;
+  /** RESP3 connections (opened with HELLO 3) still open. */
+  resp3Open = 0;
   private readonly socks = new Set<net.Socket>();
 
   constructor(readonly role: 'master' | 'slave') {
@@ -95,6 +97,12 @@ class FakeBackend {
         if (cmd === 'PING') out += '+PONG\r\n';
         else if (cmd === 'INFO') out += bulk(this.info(r[1] ?? ''));
         else if (cmd === 'SELECT') out += '+OK\r\n';
+        else if (cmd === 'HELLO') {
+          // A RESP3 connection of a client's own: counted while open.
+          this.resp3Open++;
+          s.once('close', () => this.resp3Open--);
+          out += '%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n';
+        }
         else if (cmd === 'SET' || cmd === 'GET') {
           if (this.dropAfter > 0 && answered === this.dropAfter) {
             this.dropAfter = 0;
@@ -190,6 +198,19 @@ describe('proxy runs when a backend dies mid-run (scripted backends)', function 
       assert.equal(await other.str('GET', 'k1'), bulk('v:k1'));
     } finally {
       other.close();
+    }
+  });
+
+  it('a RESP3 client closed mid-stream leaves no connection behind (its other reads are not sent on)', async () => {
+    const r3 = await RawClient.connect(proxy.port);
+    try {
+      assert.match(await r3.str('HELLO', '3'), /^%/);
+      r3.write(Buffer.concat([encodeCommand(['GET', 'torn']), encodeCommand(['GET', 'k1']), encodeCommand(['GET', 'k2'])]));
+      await r3.waitClose(10000);
+      await new Promise((res) => setTimeout(res, 300));
+      assert.deepEqual([master, ...replicas].map((b) => b.resp3Open), [0, 0, 0]);
+    } finally {
+      r3.close();
     }
   });
 });

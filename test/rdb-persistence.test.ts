@@ -240,6 +240,29 @@ describe('persistence (RDB files)', function () {
     }
   });
 
+  it('an aborted shutdown lifts the write pause it set for a lagging replica (writes go on at once, as Redis)', async () => {
+    const d = dir();
+    const m = await startStoreProcess(['--dir', d, '--dbfilename', 'x.rdb', '--save', '3600 1', '--shutdown-timeout', '1', '--repl-diskless-sync-delay', '0']);
+    const r = await startStoreProcess(['--replicaof', '127.0.0.1', String(m.port), '--save', '']);
+    const c = await RawClient.connect(m.port);
+    try {
+      const online = async () => /slave0:.*state=online/.test(await c.str('INFO', 'replication'));
+      for (let i = 0; i < 100 && !(await online()); i++) await new Promise((res) => setTimeout(res, 50));
+      assert.ok(await online(), 'the replica never synced');
+      r.proc.kill('SIGSTOP');
+      assert.equal(await c.str('SET', 'k', 'v'), '+OK\r\n');
+      fs.mkdirSync(path.join(d, 'x.rdb'));
+      assert.equal(await c.str('SHUTDOWN'), '-ERR Errors trying to SHUTDOWN. Check logs.\r\n');
+      // Held for an hour before: the shutdown's pause outlived the aborted shutdown.
+      assert.equal(await c.str('SET', 'k2', 'v2'), '+OK\r\n');
+    } finally {
+      c.close();
+      r.proc.kill('SIGCONT');
+      await r.stop();
+      await m.stop();
+    }
+  });
+
   it('loads dir/dbfilename at start and refuses to start (non-zero exit, logged reason) on a bad file', async () => {
     const d = dir();
     const src = freshServer();

@@ -322,6 +322,8 @@ export class Pool implements ConnEvents {
         s.lostTorn();
         continue;
       }
+      // Its client is gone: nothing to retry or answer.
+      if (s.owner !== null && s.owner.closed) continue;
       const req = s.kind === K.READ && s.tries < this.all.length + 1 ? (s.scanRestart ?? s.request()) : null;
       if (req !== null && conn.failedStalled && stalledTwice(s, b)) continue;
       if (req !== null) {

@@ -1133,10 +1133,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     stats.backendConnFailures++;
     const from = conn.addr as Backend;
     for (const s of pending) {
-      if (s.torn) {
-        s.lostTorn();
-        continue;
-      }
+      if (s.torn) s.lostTorn();
+      // Closed (by that, or before): the rest are dropped, no connection is opened for them.
+      if (this.closed) return;
       const bytes = s.request();
       if (bytes && s.kind === K.READ && conn.failedStalled && stalledTwice(s, from)) continue;
       const c = bytes && s.kind === K.READ && s.tries < this.ctx.pool.all.length + 1 ? this.readConnection(from) : null;

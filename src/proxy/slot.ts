@@ -7,6 +7,8 @@ import { scanFrame, frame } from '../resp/frame-scan';
 
 /** Who is told when a slot has its reply (the client session). */
 export interface SlotOwner {
+  /** The client is gone: its slots' replies are dropped and its reads not sent again. */
+  readonly closed: boolean;
   slotDone(slot: Slot): void;
   /**
    * Some replies of a run arrived before the rest: true when the owner took the bytes (written on to

@@ -283,7 +283,8 @@ export class ReplyDecoder {
     if (this.rawLen === 0) {
       const out = this.buf.subarray(this.frameStart, this.frameStart + n);
       this.frameStart += n;
-      return out;
+      // A view of the spare-room buffer would keep all of it (twice the long reply) alive.
+      return this.room === null ? out : Buffer.from(out);
     }
     const parts = this.rawParts;
     const out: Buffer[] = [];

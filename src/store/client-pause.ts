@@ -36,6 +36,21 @@ export function pauseClients(s: Server, ms: number, mode: 'all' | 'write'): void
   s.pauseState = { until, mode, timer, held: [] };
 }
 
+/**
+ * Sets a pause back to what it was before a later pauseClients extended it (`prev`; null: there was
+ * none, so it ends now), as Redis lifts only the shutdown's own pause when a shutdown is aborted.
+ */
+export function restorePause(s: Server, prev: { until: number; mode: 'all' | 'write' } | null): void {
+  const cur = s.pauseState;
+  if (!cur) return;
+  if (prev === null || prev.until <= Date.now()) return unpauseClients(s);
+  clearTimeout(cur.timer);
+  cur.until = prev.until;
+  cur.mode = prev.mode;
+  cur.timer = setTimeout(() => unpauseClients(s), Math.max(0, prev.until - Date.now()));
+  cur.timer.unref();
+}
+
 /** Ends the pause and runs the held commands. */
 export function unpauseClients(s: Server): void {
   const st = s.pauseState;

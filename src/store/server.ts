@@ -171,6 +171,8 @@ export class Server implements DbHost {
    * and the server goes on (the final save failed, as Redis's "can't exit").
    */
   readonly shutdownChecks: Array<(opts: ShutdownOptions) => Promise<boolean> | boolean> = [];
+  /** Undo what the waits did when a check stops the shutdown (the write pause for lagging replicas). */
+  readonly shutdownAborts: Array<() => void> = [];
   /**
    * INFO section providers contributed by features (persistence, replication): name (lower case) ->
    * fields in print order. The INFO command prints these in Redis's section order.
@@ -655,6 +657,7 @@ export class Server implements DbHost {
       if (await c(opts)) continue;
       // As Redis: the server goes on as it was (the final save failed, and no FORCE).
       this.closing = false;
+      for (const a of this.shutdownAborts) a();
       await this.bindListeners().catch((err) => this.log.error({ err }, 'could not listen again after the aborted shutdown'));
       this.startCron();
       this.loopMonitor.start();

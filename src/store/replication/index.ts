@@ -12,7 +12,7 @@ import { SERVER_INIT_HOOKS } from '../registry';
 import { logger } from '../../common/log';
 import { ReplState, replState } from './state';
 import { feedCommand, detachReplica, masterCron, refreshGoodReplicas, sendGetAck } from './master';
-import { pauseClients } from '../client-pause';
+import { pauseClients, restorePause } from '../client-pause';
 import { replicaCron, connectToMaster } from './replica';
 import { replicationInfo } from './info';
 import { dropWaiter } from './wait';
@@ -71,7 +71,9 @@ async function waitForReplicas(s: Server, st: ReplState, now: boolean): Promise<
   log().warn('Waiting for replicas before shutting down.');
   // Writes stay held until the process exits (the pause outlasts the wait): one acknowledged now
   // would be in neither the final save nor, perhaps, the replicas.
+  const before = s.pauseState === null ? null : { until: s.pauseState.until, mode: s.pauseState.mode };
   pauseClients(s, timeoutMs + SHUTDOWN_PAUSE_EXTRA_MS, 'write');
+  st.shutdownPausedFrom = { prev: before };
   const deadline = Date.now() + timeoutMs;
   let asked = 0;
   while (lagging().length > 0 && Date.now() < deadline) {
@@ -165,6 +167,12 @@ export function attachReplication(s: Server): void {
     });
   }
   s.shutdownWaits.push((opts) => waitForReplicas(s, st, opts.now === true));
+  s.shutdownAborts.push(() => {
+    // The shutdown did not happen: writes go on (a CLIENT PAUSE of before keeps its own end).
+    const p = st.shutdownPausedFrom;
+    st.shutdownPausedFrom = null;
+    if (p !== null) restorePause(s, p.prev);
+  });
   s.shutdownHooks.push(() => {
     const link = st.link;
     st.masterHost = null;

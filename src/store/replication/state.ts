@@ -76,6 +76,8 @@ export class ReplState {
   readonly replicas = new Map<Client, ReplicaLink>();
   /** DB of the last SELECT emitted to the stream (-1: emit SELECT before the next command). */
   selDb = -1;
+  /** A shutdown paused writes for lagging replicas: the pause it found (null: none), restored if the shutdown is aborted. */
+  shutdownPausedFrom: { prev: { until: number; mode: 'all' | 'write' } | null } | null = null;
   masterHost: string | null = null;
   masterPort = 0;
   linkState: LinkState = 'none';
