@@ -291,6 +291,41 @@ describe('embedded stack and ports held by other processes', function () {
     }
   });
 
+  it('refuses a port taken on a replica before starting any server, and a data directory another running resplit holds', async () => {
+    const dir = tmpDir('resplit-embedded-');
+    const data = path.join(dir, 'data');
+    const base = await freePort();
+    // Taken: the second replica's port. Nothing may start (a started master saves over its snapshot when stopped).
+    const foreign = net.createServer((c) => c.destroy());
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; text: string }>((resolve) => {
+        const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'resplit'), '--port', '0', '--embedded-dir', data, '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let text = '';
+        proc.stdout!.on('data', (d) => (text += d));
+        proc.stderr!.on('data', (d) => (text += d));
+        proc.once('exit', (code) => resolve({ code, text }));
+      });
+    try {
+      const taken = await new Promise<number>((r, j) => foreign.once('error', j).listen(base + 2, '127.0.0.1', () => r(base + 2))).catch(() => 0);
+      if (taken) {
+        const out = await run(['--embedded-port', String(base), '--embedded-replicas', '2']);
+        assert.equal(out.code, 1);
+        assert.match(out.text, new RegExp(`embedded-port: 127\\.0\\.0\\.1:${taken} is already in use`));
+        assert.ok(!fs.existsSync(path.join(data, 'master')), 'the master was started before the ports were checked');
+      }
+      // A live process holds the directory: refused, naming it.
+      fs.mkdirSync(data, { recursive: true });
+      fs.writeFileSync(path.join(data, 'resplit.pid'), `${process.pid}\n`);
+      const held = await run(['--embedded-port', '0', '--embedded-replicas', '1']);
+      assert.equal(held.code, 1);
+      assert.match(held.text, new RegExp(`embedded-dir: .* is in use by another resplit \\(pid ${process.pid}\\)`));
+      assert.ok(!fs.existsSync(path.join(data, 'master')));
+    } finally {
+      foreign.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a dead master whose port another process took is not restarted, nor its data rotated, until the port is free", async () => {
     const st = await startResplit(2);
     let holder: net.Server | null = null;

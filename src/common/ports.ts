@@ -4,6 +4,20 @@
 
 import net from 'node:net';
 
+/** Why a listener cannot take host:port now (EADDRINUSE, EADDRNOTAVAIL, ...), or null when it can. */
+export function listenError(port: number, host = '127.0.0.1'): Promise<string | null> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+    srv.listen(port, host, () => srv.close(() => resolve(null)));
+  });
+}
+
+/** Whether a listener can take host:port now (nothing else listens there). */
+export async function canListen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return (await listenError(port, host)) === null;
+}
+
 /** An ephemeral loopback port that was free a moment ago (for programs that cannot bind port 0 themselves). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { lazyLogger } from './log';
 import { encodeCommand } from '../resp/encode';
 import { NEED_MORE, ReplyDecoder, ReplyError, type ReplyValue } from '../resp/decoder';
-import { freePort } from '../common/ports';
+import { canListen, freePort } from '../common/ports';
 import type { Addr } from './config';
 
 const log = lazyLogger('proxy-embedded');
@@ -42,6 +42,56 @@ function backoff(n: number): number {
   return Math.min(30_000, 1000 * 2 ** Math.min(5, n));
 }
 
+/** How long a recovered master must run before its snapshot counts as its own (see masterServed). */
+const SERVED_AFTER_MS = 30_000;
+
+/** The file that marks an embedded data directory as one running stack's. */
+function lockPath(dir: string): string {
+  return path.resolve(dir, 'resplit.pid');
+}
+
+/**
+ * Claims the data directory for this process: two stacks on one directory would each save over the
+ * other's snapshots. A lock left by a process that is gone (killed with -9) is taken over.
+ */
+function takeDirLock(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new Error(`embedded-dir: cannot create ${dir}: ${(err as Error).message}`);
+  }
+  const file = lockPath(dir);
+  let holder = 0;
+  try {
+    holder = Number(fs.readFileSync(file, 'latin1').trim()) || 0;
+  } catch {
+    // No lock yet.
+  }
+  if (holder > 0 && holder !== process.pid && alive(holder)) {
+    throw new Error(`embedded-dir: ${path.resolve(dir)} is in use by another resplit (pid ${holder}); stop it or set embedded-dir to another directory`);
+  }
+  fs.writeFileSync(file, `${process.pid}\n`);
+}
+
+/** Gives the data directory back (only a lock that is still this process's). */
+function releaseDirLock(dir: string): void {
+  try {
+    if (Number(fs.readFileSync(lockPath(dir), 'latin1').trim()) === process.pid) fs.rmSync(lockPath(dir), { force: true });
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Whether a process exists (signal 0; EPERM: it exists under another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** How long a server may take to answer after it starts: loading a big snapshot comes first. */
 const START_WAIT_MS = 600_000;
 
@@ -52,15 +102,6 @@ function addr(port: number): Addr {
   return { host: '127.0.0.1', port, name: `127.0.0.1:${port}` };
 }
 
-
-/** Whether nothing listens on 127.0.0.1:port (it can be bound). */
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
 
 /** The process id a local server reports (INFO server), or null when it does not answer. */
 async function serverPid(port: number, timeoutMs = 1000): Promise<number | null> {
@@ -192,7 +233,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
   const restartReplica = (name: string, port: number, extra: string[], n: number): void => {
     setTimeout(async () => {
       if (stopping) return;
-      if (!(await portFree(port))) {
+      if (!(await canListen(port))) {
         log().error({ server: name, port, retryInMs: backoff(n + 1) }, 'embedded replica cannot restart: its port is in use by another process');
         return restartReplica(name, port, extra, n + 1);
       }
@@ -212,7 +253,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     if (stopping) return;
     // Another process on the master's port: nothing is restarted or copied until it is free (the
     // restarted master could not listen, and a recovery per attempt would rotate snapshots away).
-    if (!(await portFree(port))) {
+    if (!(await canListen(port))) {
       const delay = backoff(attempt);
       log().error({ port, retryInMs: delay }, 'embedded master cannot restart: its port is in use by another process');
       setTimeout(() => void recoverMaster(port, extra, attempt + 1), delay).unref();
@@ -256,7 +297,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     masterServed = false;
     const m = start('master', port, extra);
     waitForPort(port, START_WAIT_MS, m).then(
-      () => (masterServed = true),
+      // Served for a while, not just answered once: a crash loop must not set the original aside.
+      () => setTimeout(() => (masterServed ||= m.exitCode === null && m.signalCode === null), SERVED_AFTER_MS).unref(),
       (err) => log().error({ err: (err as Error).message }, 'embedded master did not come back'),
     );
   };
@@ -282,21 +324,27 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       ),
     );
     process.off('exit', killAll);
+    releaseDirLock(opts.dir);
   };
   const portOf = async (i: number) => {
     const port = opts.basePort === 0 ? await freePort() : opts.basePort + i;
-    if (!(await portFree(port))) throw new Error(`embedded-port: 127.0.0.1:${port} is already in use (another resplit, or a Redis?); stop it or set embedded-port to free ports`);
+    if (!(await canListen(port))) throw new Error(`embedded-port: 127.0.0.1:${port} is already in use (another resplit, or a Redis?); stop it or set embedded-port to free ports`);
     return port;
   };
+  // Before any server starts (a server started and stopped again saves its snapshot on the way out):
+  // the data directory is this stack's alone, and every port is free.
+  takeDirLock(opts.dir);
   try {
-    const mport = await portOf(0);
+    const ports: number[] = [];
+    for (let i = 0; i <= opts.replicas; i++) ports.push(await portOf(i));
+    const mport = ports[0];
     // No diskless-sync delay: the replicas start right after the master and should serve reads at once.
     const m = start('master', mport, ['--repl-diskless-sync-delay', '0']);
     await waitForPort(mport, START_WAIT_MS, m);
     const reps: Addr[] = [];
     const waits: Array<Promise<void>> = [];
     for (let i = 1; i <= opts.replicas; i++) {
-      const port = await portOf(i);
+      const port = ports[i];
       const c = start(`replica${i}`, port, ['--replicaof', '127.0.0.1', String(mport)], true);
       replicaPorts.push({ name: `replica${i}`, port });
       waits.push(waitForPort(port, START_WAIT_MS, c));

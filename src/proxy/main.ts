@@ -4,17 +4,8 @@
 import { configFromArgs, ConfigError } from './config';
 import { configureLogging, logger } from '../common/log';
 import { ProxyServer } from './server';
-import net from 'node:net';
 import { startEmbedded, type Embedded } from './embedded';
-
-/** Whether a listener can take host:port now. */
-function canListen(port: number, host: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, host, () => srv.close(() => resolve(true)));
-  });
-}
+import { listenError } from '../common/ports';
 
 /** Runs the proxy with these command-line arguments until SIGTERM/SIGINT; a bad configuration exits with status 2. */
 export async function main(argv: string[]): Promise<void> {
@@ -35,7 +26,8 @@ export async function main(argv: string[]): Promise<void> {
   let replicas = cfg.replicas;
   if (!master) {
     // The proxy's own port first: taken, nothing is started (the stack would start, sync and stop for nothing).
-    if (cfg.port !== 0 && !(await canListen(cfg.port, cfg.bind))) throw new Error(`port: ${cfg.bind}:${cfg.port} is already in use`);
+    const why = cfg.port === 0 ? null : await listenError(cfg.port, cfg.bind);
+    if (why !== null) throw new Error(`port: cannot listen on ${cfg.bind}:${cfg.port}: ${why === 'EADDRINUSE' ? 'already in use' : why === 'EADDRNOTAVAIL' ? 'bind is not an address of this machine' : why}`);
     embedded = await startEmbedded({ dir: cfg.embeddedDir, basePort: cfg.embeddedPort, replicas: cfg.embeddedReplicas, logLevel: cfg.logLevel });
     master = embedded.master;
     replicas = embedded.replicas;

@@ -413,7 +413,7 @@ export class Server implements DbHost {
 
   private accept(sock: net.Socket): void {
     this.stats.totalConnections++;
-    if (this.closing || this.clients.size >= this.config.getInt('maxclients')) {
+    if (this.clients.size >= this.config.getInt('maxclients')) {
       this.stats.rejectedConnections++;
       sock.end(`-${E.MAX_CLIENTS}\r\n`);
       return;
@@ -650,19 +650,20 @@ export class Server implements DbHost {
     this.log.info('shutting down');
     if (this.cron) clearInterval(this.cron);
     this.loopMonitor.stop();
-    for (const l of this.listeners) l.close();
-    this.listeners = [];
+    // Clients are still accepted while replicas catch up and the final save runs (as Redis: new
+    // writes wait in the shutdown's pause); the listeners close once the shutdown is sure.
     for (const w of this.shutdownWaits) await w(opts);
     for (const c of this.shutdownChecks) {
       if (await c(opts)) continue;
       // As Redis: the server goes on as it was (the final save failed, and no FORCE).
       this.closing = false;
       for (const a of this.shutdownAborts) a();
-      await this.bindListeners().catch((err) => this.log.error({ err }, 'could not listen again after the aborted shutdown'));
       this.startCron();
       this.loopMonitor.start();
       return false;
     }
+    for (const l of this.listeners) l.close();
+    this.listeners = [];
     for (const h of this.shutdownHooks) await h(opts);
     for (const c of [...this.clients.values()]) {
       this.flush(c);
