@@ -326,6 +326,36 @@ describe('embedded stack and ports held by other processes', function () {
     }
   });
 
+  it('while a dead master waits to restart (crash-loop backoff), its port is held so nothing else can take it', async () => {
+    const st = await startResplit(1);
+    try {
+      assert.equal(await ask(st.port, 'SET', 'k', 'v'), '+OK\r\n');
+      process.kill(st.pids[0], 'SIGKILL');
+      await waitFor('writes to resume', async () => (await ask(st.port, 'SET', 'k', 'v2')) === '+OK\r\n', 30000);
+      const second = Number(await infoField(st.ports[0], 'server', 'process_id'));
+      st.pids.push(second);
+      // A second crash within 30 s: restarted after a 2 s backoff, during which the port is the stand-in's.
+      process.kill(second, 'SIGKILL');
+      await waitFor('the master to be gone', async () => (await ask(st.port, 'SET', 'k', 'v3')) !== '+OK\r\n', 5000);
+      for (let i = 0; i < 5; i++) {
+        const got = await new Promise<boolean>((r) => {
+          const probe = net.createServer();
+          probe.once('error', () => r(false));
+          probe.listen(st.ports[0], '127.0.0.1', () => probe.close(() => r(true)));
+        });
+        assert.equal(got, false, 'the dead master\'s port could be taken');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await waitFor('writes to resume after the backoff', async () => (await ask(st.port, 'SET', 'k', 'v4')) === '+OK\r\n', 30000);
+      st.pids.push(Number(await infoField(st.ports[0], 'server', 'process_id')));
+    } finally {
+      st.proc.kill('SIGTERM');
+      await waitFor('the embedded servers to exit', () => st.pids.every((p) => !alive(p)), 15000).catch(() => undefined);
+      for (const pid of st.pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      fs.rmSync(st.dir, { recursive: true, force: true });
+    }
+  });
+
   it("a dead master whose port another process took is not restarted, nor its data rotated, until the port is free", async () => {
     const st = await startResplit(2);
     let holder: net.Server | null = null;

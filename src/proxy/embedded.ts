@@ -208,7 +208,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
         // write made since. Meanwhile the replicas serve reads and writes get the master-down error.
         const delay = n === 0 ? 0 : backoff(n);
         log().error({ server: name, port, code, signal: sig, recoverInMs: delay }, 'embedded master exited; restarting it with the data of the most advanced replica');
-        setTimeout(() => void recoverMaster(port, extra), delay).unref();
+        // Its port is held until it restarts: the replicas keep dialling it, and whatever else
+        // listened there meanwhile would be synced from (their data flushed) and taken for the master.
+        void holdPort(port).then(() => setTimeout(() => void recoverMaster(port, extra), delay).unref());
         return;
       }
       // A replica is restarted: it resyncs from the master (partially when it can), its reads move
@@ -221,6 +223,30 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     log().info({ server: name, port, dir, serverPid: child.pid }, 'embedded server started');
     return child;
   };
+  /**
+   * While the master is down, a listener of the proxy's own holds its port (connections are closed
+   * at once): released right before the master starts again.
+   */
+  let standIn: net.Server | null = null;
+  /** Takes the port with the stand-in; false when another process has it. */
+  const holdPort = (port: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (standIn !== null) return resolve(true);
+      const srv = net.createServer((sock) => sock.destroy());
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => {
+        if (stopping) return srv.close(() => resolve(false));
+        standIn = srv;
+        resolve(true);
+      });
+    });
+  const releasePort = (): Promise<void> =>
+    new Promise((resolve) => {
+      const srv = standIn;
+      standIn = null;
+      if (srv === null) return resolve();
+      srv.close(() => resolve());
+    });
   /** Each server's current process, by name (master, replica1, ...). */
   const byName = new Map<string, ChildProcess>();
   /**
@@ -251,9 +277,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
    */
   const recoverMaster = async (port: number, extra: string[], attempt = 0): Promise<void> => {
     if (stopping) return;
-    // Another process on the master's port: nothing is restarted or copied until it is free (the
-    // restarted master could not listen, and a recovery per attempt would rotate snapshots away).
-    if (!(await canListen(port))) {
+    // Another process on the master's port (it took it before the stand-in could): nothing is
+    // restarted or copied until it is free (the restarted master could not listen, and a recovery
+    // per attempt would rotate snapshots away).
+    if (standIn === null && !(await holdPort(port))) {
       const delay = backoff(attempt);
       log().error({ port, retryInMs: delay }, 'embedded master cannot restart: its port is in use by another process');
       setTimeout(() => void recoverMaster(port, extra, attempt + 1), delay).unref();
@@ -295,6 +322,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     if (!recovered) log().error('embedded master: no replica holds a complete copy; restarting it from its own last snapshot');
     if (stopping) return;
     masterServed = false;
+    await releasePort();
     const m = start('master', port, extra);
     waitForPort(port, START_WAIT_MS, m).then(
       // Served for a while, not just answered once: a crash loop must not set the original aside.
@@ -309,6 +337,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
   process.once('exit', killAll);
   const stop = async () => {
     stopping = true;
+    await releasePort();
     await Promise.all(
       children.map(
         (c) =>
