@@ -96,6 +96,10 @@ describe('proxy configuration', function () {
     assert.equal(r2.code, 2);
     assert.match(r2.out, /health-check-interval-ms: -5 is out of range/);
     fs.rmSync(dir, { recursive: true });
+    // Two names of one server (what the name check cannot see).
+    const r3 = await runResplit(['--port', '0', '--master', 'localhost:6390', '--replicas', '127.0.0.1:6391,127.0.0.1:6390']);
+    assert.equal(r3.code, 2);
+    assert.match(r3.out, /bad configuration: replicas: localhost:6390 and 127\.0\.0\.1:6390 are the same server \(127\.0\.0\.1:6390\)/);
   });
 
   it('bin/resplit serves external backends from a config file and stops on SIGTERM', async function () {
