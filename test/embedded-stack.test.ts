@@ -265,6 +265,17 @@ describe('embedded stack when the proxy dies', function () {
   });
 });
 
+/** Runs bin/resplit (proxy on a free port) until it exits on its own: its status and output. */
+function runToExit(args: string[]): Promise<{ code: number | null; text: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'resplit'), '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    proc.stdout!.on('data', (d) => (text += d));
+    proc.stderr!.on('data', (d) => (text += d));
+    proc.once('exit', (code) => resolve({ code, text }));
+  });
+}
+
 describe('embedded stack and ports held by other processes', function () {
   this.timeout(60000);
 
@@ -274,13 +285,7 @@ describe('embedded stack and ports held by other processes', function () {
     await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', () => r()));
     const fport = (foreign.address() as net.AddressInfo).port;
     try {
-      const out = await new Promise<{ code: number | null; text: string }>((resolve) => {
-        const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'resplit'), '--port', '0', '--embedded-port', String(fport), '--embedded-replicas', '1', '--embedded-dir', path.join(dir, 'data'), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
-        let text = '';
-        proc.stdout!.on('data', (d) => (text += d));
-        proc.stderr!.on('data', (d) => (text += d));
-        proc.once('exit', (code) => resolve({ code, text }));
-      });
+      const out = await runToExit(['--embedded-port', String(fport), '--embedded-replicas', '1', '--embedded-dir', path.join(dir, 'data')]);
       assert.equal(out.code, 1);
       assert.match(out.text, new RegExp(`embedded-port: 127\\.0\\.0\\.1:${fport} is already in use`));
       // Nothing was started against it.
@@ -297,14 +302,7 @@ describe('embedded stack and ports held by other processes', function () {
     const base = await freePort();
     // Taken: the second replica's port. Nothing may start (a started master saves over its snapshot when stopped).
     const foreign = net.createServer((c) => c.destroy());
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; text: string }>((resolve) => {
-        const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'resplit'), '--port', '0', '--embedded-dir', data, '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-        let text = '';
-        proc.stdout!.on('data', (d) => (text += d));
-        proc.stderr!.on('data', (d) => (text += d));
-        proc.once('exit', (code) => resolve({ code, text }));
-      });
+    const run = (args: string[]) => runToExit(['--embedded-dir', data, ...args]);
     try {
       const taken = await new Promise<number>((r, j) => foreign.once('error', j).listen(base + 2, '127.0.0.1', () => r(base + 2))).catch(() => 0);
       if (taken) {
@@ -336,7 +334,9 @@ describe('embedded stack and ports held by other processes', function () {
       st.pids.push(second);
       // A second crash within 30 s: restarted after a 2 s backoff, during which the port is the stand-in's.
       process.kill(second, 'SIGKILL');
-      await waitFor('the master to be gone', async () => (await ask(st.port, 'SET', 'k', 'v3')) !== '+OK\r\n', 5000);
+      // Once resplit has seen it exit (the moment between the death and that is nobody's to hold).
+      await waitFor('resplit to see the second exit', () => (st.output().match(/embedded master exited/g) ?? []).length === 2, 5000);
+      await new Promise((r) => setTimeout(r, 200));
       for (let i = 0; i < 5; i++) {
         const got = await new Promise<boolean>((r) => {
           const probe = net.createServer();

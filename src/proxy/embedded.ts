@@ -12,6 +12,7 @@ import { lazyLogger } from './log';
 import { encodeCommand } from '../resp/encode';
 import { NEED_MORE, ReplyDecoder, ReplyError, type ReplyValue } from '../resp/decoder';
 import { canListen, freePort } from '../common/ports';
+import { takeDirLock, releaseDirLock } from './dir-lock';
 import type { Addr } from './config';
 
 const log = lazyLogger('proxy-embedded');
@@ -44,53 +45,6 @@ function backoff(n: number): number {
 
 /** How long a recovered master must run before its snapshot counts as its own (see masterServed). */
 const SERVED_AFTER_MS = 30_000;
-
-/** The file that marks an embedded data directory as one running stack's. */
-function lockPath(dir: string): string {
-  return path.resolve(dir, 'resplit.pid');
-}
-
-/**
- * Claims the data directory for this process: two stacks on one directory would each save over the
- * other's snapshots. A lock left by a process that is gone (killed with -9) is taken over.
- */
-function takeDirLock(dir: string): void {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw new Error(`embedded-dir: cannot create ${dir}: ${(err as Error).message}`);
-  }
-  const file = lockPath(dir);
-  let holder = 0;
-  try {
-    holder = Number(fs.readFileSync(file, 'latin1').trim()) || 0;
-  } catch {
-    // No lock yet.
-  }
-  if (holder > 0 && holder !== process.pid && alive(holder)) {
-    throw new Error(`embedded-dir: ${path.resolve(dir)} is in use by another resplit (pid ${holder}); stop it or set embedded-dir to another directory`);
-  }
-  fs.writeFileSync(file, `${process.pid}\n`);
-}
-
-/** Gives the data directory back (only a lock that is still this process's). */
-function releaseDirLock(dir: string): void {
-  try {
-    if (Number(fs.readFileSync(lockPath(dir), 'latin1').trim()) === process.pid) fs.rmSync(lockPath(dir), { force: true });
-  } catch {
-    // Already gone.
-  }
-}
-
-/** Whether a process exists (signal 0; EPERM: it exists under another user). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** How long a server may take to answer after it starts: loading a big snapshot comes first. */
 const START_WAIT_MS = 600_000;

@@ -54,7 +54,7 @@ const BIG = 32 * 1024;
  * (take() returns a reply with the other bytes of its chunk in one buffer). Backends' replies are
  * Redis's to limit (its proto-max-bulk-len can be raised past 512 MB); the decoder only has to hold them.
  */
-export const MAX_REPLY_BULK = bufferConstants.MAX_LENGTH - 1024 * 1024;
+const MAX_REPLY_BULK = bufferConstants.MAX_LENGTH - 1024 * 1024;
 /**
  * Unconsumed bytes past which a chunk is appended into spare room instead of being joined with
  * them: a long line (a 20 MB status reply) arriving in 64 KB reads was copied whole with every read.

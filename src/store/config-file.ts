@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { splitArgs } from '../resp/parser';
-import { type Config, findDirective } from './config';
+import { type Config, findDirective, NOTIFY_UNSUPPORTED } from './config';
 import { REDIS_ONLY_DIRECTIVES } from './redis-only-directives';
 import { lookupCommand } from '../resp/commands';
 
@@ -71,7 +71,7 @@ function applyLine(config: Config, args: string[], where: string, warnings: stri
     warnings.push(`${where}: unixsocket is not supported: resplit-server listens on TCP only`);
   }
   if (dir.name === 'notify-keyspace-events' && config.get('notify-keyspace-events') !== '') {
-    warnings.push(`${where}: notify-keyspace-events is accepted but resplit-server sends no keyspace notifications`);
+    warnings.push(`${where}: ${NOTIFY_UNSUPPORTED}`);
   }
 }
 

@@ -50,6 +50,9 @@ const d = (name: string, type: DirectiveType, def: string, mutable = true, more:
   ...more,
 });
 
+/** Said when notify-keyspace-events is set (from a file or CONFIG SET): accepted, but nothing is sent. */
+export const NOTIFY_UNSUPPORTED = 'notify-keyspace-events is accepted but resplit-server sends no keyspace notifications';
+
 /** Every directive the store knows, with Redis 7.0's defaults. */
 export const DIRECTIVES: Directive[] = [
   d('port', 'int', '6379', true, { min: 0, max: 65535 }),

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import crypto from 'node:crypto';
 import type pino from 'pino';
 import { Client } from './client';
-import { Config } from './config';
+import { Config, NOTIFY_UNSUPPORTED } from './config';
 import { readClient } from '../common/client-reads';
 import { Db, type DbHost, type EncodingLimits, type Value } from './db';
 import { dispatch } from './dispatch';
@@ -245,7 +245,7 @@ export class Server implements DbHost {
       if (name === 'maxclients') for (const l of this.listeners) l.maxConnections = this.config.getInt(name) + 32;
       // Accepted as Redis accepts it (clients and tools set it), but nothing is sent: said once per change.
       if (name === 'notify-keyspace-events' && this.config.get(name) !== '') {
-        this.log.warn({ value: this.config.get(name) }, 'notify-keyspace-events is accepted but resplit-server sends no keyspace notifications');
+        this.log.warn({ value: this.config.get(name) }, NOTIFY_UNSUPPORTED);
       }
     });
     this.stats.resetHooks.push(() => this.loopMonitor.reset());
