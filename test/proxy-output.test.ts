@@ -251,6 +251,8 @@ describe('proxy input: request bytes in flight', function () {
       st!.master.proc.kill('SIGCONT');
       const replies = await c.read(n, 20000);
       assert.deepEqual(replies.map(String), Array.from({ length: n }, () => '+OK\r\n'));
+      // EXISTS is a read (served by the replica): WAIT first, as the replica may trail the last +OK.
+      assert.equal(await c.str('WAIT', '1', '5000'), ':1\r\n');
       assert.equal(await c.str('EXISTS', 'p0', `p${n - 1}`), ':2\r\n');
     } finally {
       c.close();
