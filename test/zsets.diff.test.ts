@@ -74,6 +74,19 @@ describe('sorted sets (differential)', () => {
     ]);
   });
 
+  it('lex ranges over a listpack whose scores differ look at its two ends first (found by the fuzzer)', async () => {
+    // zzlIsInLexRange: the last member must be >= min and the first <= max, else nothing is in range.
+    await run(d, [
+      ['ZADD', 'z', '0', 'b', '-1', 'h'],
+      ['ZLEXCOUNT', 'z', '[d', '+'],
+      ['ZRANGEBYLEX', 'z', '[d', '+'],
+      ['ZREVRANGEBYLEX', 'z', '-', '[c'],
+      ['ZRANGE', 'z', '[d', '+', 'BYLEX'],
+      ['ZREMRANGEBYLEX', 'z', '[d', '+'],
+      ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+    ]);
+  });
+
   it('negative zero: a listpack keeps 0, a skiplist keeps -0, a store result is re-packed', async () => {
     await run(d, [
       ['ZADD', 'small', '-0', 'a', '1', 'b'],

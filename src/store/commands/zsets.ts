@@ -200,7 +200,7 @@ function collectRange(z: ZSetValue, q: RangeQuery): { members: string[]; scores:
     inMax = (_m, sc) => scoreLteMax(sc, r);
   } else {
     const r = q.lex!;
-    if (lexRangeEmpty(r)) return { members, scores };
+    if (!lexInRange(z, r)) return { members, scores };
     inMin = (m) => lexGteMin(m, r);
     inMax = (m) => lexLteMax(m, r);
   }
@@ -306,6 +306,16 @@ function storeZset(c: Client, s: Server, dst: string, members: string[], scores:
 
 // ---- counting and removing ranges ----
 
+/**
+ * zslIsInLexRange / zzlIsInLexRange: the range is not empty, the last member is at or above its
+ * minimum and the first at or below its maximum. Only these two ends are looked at, so a set whose
+ * scores differ (lex order undefined) can answer "nothing in range" as Redis does.
+ */
+function lexInRange(z: ZSetValue, r: LexRange): boolean {
+  const n = z.size();
+  return !lexRangeEmpty(r) && n > 0 && lexGteMin(z.at(n - 1)[0], r) && lexLteMax(z.at(0)[0], r);
+}
+
 function countInRange(z: ZSetValue, inMin: (m: string, s: number) => boolean, inMax: (m: string, s: number) => boolean): [number, number] {
   const first = z.firstWhere(inMin);
   const n = z.size();
@@ -356,7 +366,7 @@ function zremrange(c: Client, argv: string[], kind: 'rank' | 'score' | 'lex'): v
     if (!scoreRangeEmpty(r)) [first, count] = countInRange(z, (_m, sc) => scoreGteMin(sc, r), (_m, sc) => scoreLteMax(sc, r));
   } else {
     const r = lex!;
-    if (!lexRangeEmpty(r)) [first, count] = countInRange(z, (m) => lexGteMin(m, r), (m) => lexLteMax(m, r));
+    if (lexInRange(z, r)) [first, count] = countInRange(z, (m) => lexGteMin(m, r), (m) => lexLteMax(m, r));
   }
   if (count) {
     const doomed: string[] = [];
@@ -790,7 +800,7 @@ register({
     if (!r) return c.reply.error(ERR_NOT_LEX_RANGE);
     const z = readZset(c, argv[1]);
     if (z === undefined) return;
-    if (z === null || lexRangeEmpty(r)) return c.reply.int(0);
+    if (z === null || !lexInRange(z, r)) return c.reply.int(0);
     c.reply.int(countInRange(z, (m) => lexGteMin(m, r), (m) => lexLteMax(m, r))[1]);
   },
   zrank(c, argv) {
