@@ -86,6 +86,8 @@ function sortGeneric(c: Client, argv: string[], s: Server, readonly: boolean): v
     return c.reply.error(E.WRONGTYPE);
   }
   const type = v === undefined ? 'list' : v.type;
+  // Redis converts a listpack sorted set to a skiplist for SORT (and it stays one).
+  if (type === 'zset') (v as ZSetValue).convertToSkiplist();
   // A set has no stable order: when storing, sort it anyway so replicas get the same result.
   if (dontSort && type === 'set' && store !== null) {
     dontSort = false;

@@ -122,6 +122,11 @@ export class ZSetValue implements CollectionValue {
     if (ok) this.dropNegativeZeros();
   }
 
+  /** zsetConvert(o, OBJ_ENCODING_SKIPLIST): SORT converts a listpack sorted set, for good. */
+  convertToSkiplist(): void {
+    this.setEnc(Enc.Skiplist);
+  }
+
   /** Converting to a listpack turns -0 scores into 0 (see listpackScore). */
   private dropNegativeZeros(): void {
     const d = this.d;
