@@ -126,4 +126,21 @@ describe('SORT (differential)', () => {
     const stored = d.store.server.dbs[0].get('out');
     assert.equal(stored, undefined);
   });
+
+  it('SORT converts a listpack sorted set to a skiplist, and reads numbers as C strings (found by the fuzzer)', async () => {
+    await d.seq([
+      ['ZADD', 'z', '6', '\x00', '1', 'a'],
+      ['OBJECT', 'ENCODING', 'z'],
+      ['SORT', 'z', 'BY', 'nosort'],
+      ['OBJECT', 'ENCODING', 'z'],
+      ['ZADD', 'z2', '1', '1', '2', ''],
+      ['SORT_RO', 'z2'],
+      ['OBJECT', 'ENCODING', 'z2'],
+    ]);
+    // strtod stops at the first NUL byte: "", "\0" and "2\0x" are numbers, "x\0" is not.
+    await list('nul', ['2\x00x', '', '\x00', '-1']);
+    await d.seq([['SORT', 'nul'], ['SORT', 'nul', 'DESC'], ['SET', 'w_', '\x00'], ['SORT', 'nul', 'BY', 'w_*']]);
+    await list('nul2', ['x\x00', '1']);
+    await d.check(['SORT', 'nul2']);
+  });
 });

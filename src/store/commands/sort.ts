@@ -138,7 +138,9 @@ function sortGeneric(c: Client, argv: string[], s: Server, readonly: boolean): v
       if (alpha) {
         if (sortBy !== null) it.cmp = by;
       } else {
-        const r = strtod(by);
+        // strtod reads a C string: up to the first NUL byte (so "" and "\0x" are 0).
+        const nul = by.indexOf('\0');
+        const r = strtod(nul < 0 ? by : by.slice(0, nul));
         if (!r.complete || r.erange || Number.isNaN(r.value)) convError = true;
         else it.score = r.value;
       }
