@@ -151,6 +151,18 @@ describe('keys (differential)', () => {
     ]);
   });
 
+  it('error texts print an argument as C does: up to a NUL byte, newlines at the ends trimmed (found by the fuzzer)', async () => {
+    await d.seq([
+      ['SET', 'k', 'v'],
+      ['EXPIRE', 'k', '10', 'a\x00b'],
+      ['EXPIRE', 'k', '10', '\r\n'],
+      ['PEXPIRE', 'k', '10', 'NX', '\r\nx\r\n'],
+      ['NOSUCH\x00x', 'a\x00b', 'c'],
+      ['OBJECT', 'a\x00b', 'k'],
+      ['OBJECT', '\r\n'],
+    ]);
+  });
+
   it('KEYS with patterns, RANDOMKEY', async () => {
     await d.seq([['RANDOMKEY'], ['KEYS', '*']]);
     await d.check(['MSET', 'hello', '1', 'hallo', '2', 'hxllo', '3', 'world', '4', 'h*llo', '5']);

@@ -174,8 +174,9 @@ export class ReplyWriter {
   /** An error reply; `msg` is the full text including its code ("ERR ...", "WRONGTYPE ..."). */
   error(msg: string): void {
     this.errors++;
-    // Redis replaces newlines so that an error never breaks the protocol.
-    if (msg.indexOf('\n') >= 0 || msg.indexOf('\r') >= 0) msg = msg.replace(/[\r\n]/g, ' ');
+    // As addReplyErrorFormat: newlines at either end are trimmed, the others become spaces, so that
+    // an error never breaks the protocol.
+    if (msg.indexOf('\n') >= 0 || msg.indexOf('\r') >= 0) msg = msg.replace(/^[\r\n]+|[\r\n]+$/g, '').replace(/[\r\n]/g, ' ');
     this.lastError = msg;
     this.line('-', msg);
   }

@@ -43,21 +43,27 @@ export function errArity(fullName: string): string {
   return `ERR wrong number of arguments for '${fullName}' command`;
 }
 
+/** An argument as C's "%s" prints it: up to its first NUL byte. */
+export function cstr(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+}
+
 /** Arguments quoted as Redis quotes them in the unknown-command error (at most ~128 bytes). */
 function argsBeginning(args: ReadonlyArray<string>): string {
   let s = '';
-  for (let i = 0; i < args.length && s.length < 128; i++) s += `'${args[i].slice(0, 128 - s.length)}' `;
+  for (let i = 0; i < args.length && s.length < 128; i++) s += `'${cstr(args[i].slice(0, 128 - s.length))}' `;
   return s;
 }
 
 /** "ERR unknown command '<name>', with args beginning with: '<a1>' '<a2>' " */
 export function errUnknownCommand(name: string, args: ReadonlyArray<string>): string {
-  return `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${argsBeginning(args)}`;
+  return `ERR unknown command '${cstr(name.slice(0, 128))}', with args beginning with: ${argsBeginning(args)}`;
 }
 
 /** "ERR unknown subcommand '<sub>'. Try <CMD> HELP." */
 export function errUnknownSubcommand(container: string, sub: string): string {
-  return `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`;
+  return `ERR unknown subcommand '${cstr(sub.slice(0, 128))}'. Try ${container.toUpperCase()} HELP.`;
 }
 
 /** RESP2 subscriber-mode refusal. */

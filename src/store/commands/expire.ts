@@ -4,7 +4,7 @@
 // propagated as DEL (UNLINK with lazyfree-lazy-expire), as Redis 7.0 does.
 
 import { register } from '../registry';
-import { E } from '../../resp/errors';
+import { E, cstr } from '../../resp/errors';
 import type { Client } from '../client';
 import type { Server } from '../server';
 import { parseInteger, LLONG_MAX, LLONG_MIN } from './args';
@@ -25,7 +25,7 @@ function expireGeneric(c: Client, argv: string[], s: Server, fullName: string, r
     else if (opt === 'xx') flags |= EXP_XX;
     else if (opt === 'gt') flags |= EXP_GT;
     else if (opt === 'lt') flags |= EXP_LT;
-    else return c.reply.error(`ERR Unsupported option ${argv[j]}`);
+    else return c.reply.error(`ERR Unsupported option ${cstr(argv[j])}`);
   }
   if (flags & EXP_NX && flags & (EXP_XX | EXP_GT | EXP_LT)) return c.reply.error('ERR NX and XX, GT or LT options at the same time are not compatible');
   if (flags & EXP_GT && flags & EXP_LT) return c.reply.error('ERR GT and LT options at the same time are not compatible');
