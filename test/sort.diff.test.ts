@@ -143,4 +143,19 @@ describe('SORT (differential)', () => {
     await list('nul2', ['x\x00', '1']);
     await d.check(['SORT', 'nul2']);
   });
+
+  it('ALPHA compares C strings when replying (strcoll: a NUL ends the string), bytes when storing (found by the fuzzer)', async () => {
+    await list('l', ['b\x00c', 'a', 'b', 'b\x00a', '', '\x00x', 'c']);
+    await run([
+      ['SORT', 'l', 'ALPHA'],
+      ['SORT', 'l', 'ALPHA', 'DESC'],
+      ['SORT', 'l', 'ALPHA', 'LIMIT', '1', '3'],
+      ['SORT', 'l', 'ALPHA', 'STORE', 'o'],
+      ['LIST', 'o'],
+      ['MSET', 'w_a', 'b\x00z', 'w_b', 'b', 'w_c', 'b\x00y'],
+      ['SORT', 'l', 'BY', 'w_*', 'ALPHA'],
+      ['SORT', 'l', 'BY', 'w_*', 'ALPHA', 'STORE', 'o'],
+      ['LIST', 'o'],
+    ]);
+  });
 });

@@ -50,6 +50,13 @@ function cmpBytes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** strcoll, which ALPHA uses when not storing: C strings, so the bytes after a NUL are not compared. */
+function cmpColl(a: string, b: string): number {
+  const na = a.indexOf('\0');
+  const nb = b.indexOf('\0');
+  return cmpBytes(na < 0 ? a : a.slice(0, na), nb < 0 ? b : b.slice(0, nb));
+}
+
 function sortGeneric(c: Client, argv: string[], s: Server, readonly: boolean): void {
   let desc = false;
   let alpha = false;
@@ -146,13 +153,15 @@ function sortGeneric(c: Client, argv: string[], s: Server, readonly: boolean): v
       }
     }
     const sign = desc ? -1 : 1;
+    // ALPHA compares with strcoll when replying but binary-safe when storing (sortCompare).
+    const cmpAlpha = store === null ? cmpColl : cmpBytes;
     if (!alpha) items.sort((a, b) => sign * (a.score > b.score ? 1 : a.score < b.score ? -1 : cmpBytes(a.elem, b.elem)));
     else if (sortBy !== null) {
       items.sort((a, b) => {
         if (a.cmp === null || b.cmp === null) return sign * (a.cmp === b.cmp ? 0 : a.cmp === null ? -1 : 1);
-        return sign * cmpBytes(a.cmp, b.cmp);
+        return sign * cmpAlpha(a.cmp, b.cmp);
       });
-    } else items.sort((a, b) => sign * cmpBytes(a.elem, b.elem));
+    } else items.sort((a, b) => sign * cmpAlpha(a.elem, b.elem));
   }
   if (convError) return c.reply.error("ERR One or more scores can't be converted into double");
   items = end >= start ? items.slice(start, end + 1) : [];
