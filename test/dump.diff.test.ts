@@ -76,6 +76,24 @@ describe('DUMP / RESTORE (differential)', () => {
     }
   });
 
+  it('RESTORE: a relative TTL whose expiry time overflows wraps to the past, so the key expires (found by the fuzzer)', async () => {
+    await d.check(['SET', 'src', 'v']);
+    const p = (await d.theirs.value('DUMP', 'src')) as Buffer;
+    await d.seq([
+      ['RESTORE', 'a', '9223372036854775807', p],
+      ['EXISTS', 'a'],
+      ['RESTORE', 'b', '9223372036854000000', p],
+      ['EXISTS', 'b'],
+      ['RESTORE', 'c', '9000000000000000000', p],
+      ['EXISTS', 'c'],
+      ['SET', 'd', 'old'],
+      ['RESTORE', 'd', '9223372036854775807', p, 'REPLACE'],
+      ['EXISTS', 'd'],
+      ['RESTORE', 'e', '9223372036854775807', p, 'ABSTTL'],
+      ['EXISTS', 'e'],
+    ]);
+  });
+
   it('RESTORE options and errors match Redis', async () => {
     await d.both('SET', 'src', 'value');
     await d.both('SADD', 'set', 'a');

@@ -59,7 +59,8 @@ register({
       return c.reply.error('ERR Bad data format');
     }
     const deleted = replace ? db.delete(key) : false;
-    if (ttl && !absttl) ttl += s.cmdTime;
+    // Redis adds the time in a long long: a TTL that overflows wraps to the past (the key expires).
+    if (ttl && !absttl) ttl = ttl + s.cmdTime > 9.2e18 ? Number(BigInt.asIntN(64, BigInt(argv[2]) + BigInt(s.cmdTime))) : ttl + s.cmdTime;
     if (ttl && ttl <= s.cmdTime && !s.isReplica) {
       // Already expired: nothing is stored; a replaced key is gone, replicated as DEL.
       if (deleted) s.rewrittenArgv = ['DEL', key];
