@@ -87,6 +87,20 @@ describe('sorted sets (differential)', () => {
     ]);
   });
 
+  it('ZINTER: a NaN weighted score (inf * 0) of a later set goes into the aggregate uncleared (found by the fuzzer)', async () => {
+    await run(d, [
+      ['ZADD', 'a', '-1', 'm', '2', 'n', 'inf', 'o', '-inf', 'p'],
+      ['ZADD', 'b', '-5', 'm', '3', 'n', 'inf', 'o', '0', 'p'],
+      ['ZINTER', '2', 'a', 'b', 'WEIGHTS', 'inf', '0', 'WITHSCORES'],
+      ['ZINTER', '2', 'a', 'b', 'WEIGHTS', '0', 'inf', 'AGGREGATE', 'MIN', 'WITHSCORES'],
+      ['ZINTER', '2', 'a', 'b', 'WEIGHTS', '1', '0', 'AGGREGATE', 'MIN', 'WITHSCORES'],
+      ['ZINTER', '3', 'a', 'b', 'a', 'WEIGHTS', '2', 'inf', '0', 'WITHSCORES'],
+      ['ZINTERSTORE', 'd', '2', 'a', 'b', 'WEIGHTS', '1', '0', 'AGGREGATE', 'MAX'],
+      ['ZRANGE', 'd', '0', '-1', 'WITHSCORES'],
+      ['ZUNION', '2', 'a', 'b', 'WEIGHTS', 'inf', '0', 'WITHSCORES'],
+    ]);
+  });
+
   it('negative zero: a listpack keeps 0, a skiplist keeps -0, a store result is re-packed', async () => {
     await run(d, [
       ['ZADD', 'small', '-0', 'a', '1', 'b'],

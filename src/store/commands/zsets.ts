@@ -689,7 +689,9 @@ function zsetOp(c: Client, argv: string[], s: Server, cmd: Command, numkeysIdx: 
         for (let k = 1; k < sorted.length; k++) {
           const sc = srcScore(sorted[k], m);
           if (sc === undefined) continue outer;
-          score = aggregate(score, weighted(sorted[k].weight, sc), how);
+          // Only the first set's weighted score is cleared of NaN (inf * 0): a later NaN goes into
+          // the aggregate as is (SUM turns it to 0, MIN and MAX keep the score so far).
+          score = aggregate(score, sorted[k].weight * sc, how);
         }
         result.set(m, score);
         if (cardOnly && limit && result.size >= limit) break;
