@@ -46,6 +46,9 @@ interface Item {
   cmp: string | null;
 }
 
+/** The smallest normal double: strtod reports ERANGE for anything nonzero below it. */
+const DBL_MIN = 2.2250738585072014e-308;
+
 function cmpBytes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -148,7 +151,8 @@ function sortGeneric(c: Client, argv: string[], s: Server, readonly: boolean): v
         // strtod reads a C string: up to the first NUL byte (so "" and "\0x" are 0).
         const nul = by.indexOf('\0');
         const r = strtod(nul < 0 ? by : by.slice(0, nul));
-        if (!r.complete || r.erange || Number.isNaN(r.value)) convError = true;
+        // SORT tests errno == ERANGE alone: a subnormal result (5e-324) underflows and is refused too.
+        if (!r.complete || r.erange || Number.isNaN(r.value) || (r.value !== 0 && Math.abs(r.value) < DBL_MIN)) convError = true;
         else it.score = r.value;
       }
     }
