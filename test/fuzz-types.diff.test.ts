@@ -33,7 +33,7 @@ export function mulberry32(seed: number): () => number {
 }
 
 /** How a command's replies are compared. */
-export type Mode = 'exact' | 'elements' | 'pairs' | 'shape' | 'near' | 'scan' | 'spop' | 'dump' | 'sortnosort';
+export type Mode = 'exact' | 'elements' | 'pairs' | 'shape' | 'near' | 'scan' | 'spop' | 'dump' | 'sortnosort' | 'crossdump';
 export interface FuzzCommand {
   args: string[];
   mode: Mode;
@@ -116,8 +116,11 @@ class Gen {
   }
   float(): string {
     const r = this.rnd();
-    if (r < 0.5) return String(this.range(-5, 10));
-    if (r < 0.7) return this.pick(['0.5', '-1.5', '2.25', '0.1', '3.0000000000000004', '1e3', '.5', '1.', '10e-1']);
+    if (r < 0.4) return String(this.range(-5, 10));
+    if (r < 0.55) return this.pick(['0.5', '-1.5', '2.25', '0.1', '3.0000000000000004', '1e3', '.5', '1.', '10e-1']);
+    // Random decimals and exponents: the formatting of sums (%.17g, %.17Lg) differs on these.
+    if (r < 0.65) return (this.rnd() * 2000 - 1000).toFixed(this.range(0, 6));
+    if (r < 0.7) return `${this.range(-99, 99)}${this.pick(['e', 'E', '.5e'])}${this.range(-40, 40)}`;
     return this.pick(['inf', '-inf', '+inf', 'Infinity', '1e308', '-1e308', '1e309', '-0', '0', 'nan', 'NaN', '1e', ' 1', '0x10', '', 'x', '5e-324', '1.7976931348623157e308']);
   }
   /**
@@ -464,6 +467,7 @@ const GENERIC: Array<[number, (g: Gen) => FuzzCommand]> = [
   [3, (g) => c(['OBJECT', 'ENCODING', g.key()])],
   [2, (g) => c(['DEBUG', 'DIGEST-VALUE', ...g.keys(1, 2)])],
   [2, (g) => c(['DUMP', g.key()], 'dump')],
+  [2, (g) => c(['DUMP', g.key(), g.key()], 'crossdump')],
   [3, (g) => {
     const a = [g.chance(0.2) ? 'SORT_RO' : 'SORT', g.key()];
     if (g.chance(0.35)) a.push('BY', g.pick(['w_*', 'k*', 'nosort', 'h*->f', 'k*->a', 'missing_*']));
@@ -572,7 +576,8 @@ export async function runSequence(d: DiffPair, cmds: FuzzCommand[], label: strin
   const trace = process.env.FUZZ_TRACE === '1';
   const fmt = (a: string[]) => JSON.stringify(a);
   for (let i = 0; i < cmds.length; i++) {
-    const { args, mode } = cmds[i];
+    const { args } = cmds[i];
+    const mode: Mode = cmds[i].mode === 'crossdump' && args.length !== 3 ? 'dump' : cmds[i].mode;
     if (trace) console.log(`${label} #${i} ${fmt(args)}`);
     const where = `${label}, command #${i} ${fmt(args)}`;
     if (cmds[i].lexKey !== undefined && (await lexUndefined(d, args[cmds[i].lexKey!]))) continue;
@@ -587,6 +592,17 @@ export async function runSequence(d: DiffPair, cmds: FuzzCommand[], label: strin
       const [a, b] = await d.both(...args);
       const ok = a.equals(b) || (a[0] === 0x3a && b[0] === 0x3a && Math.abs(Number(a.toString().slice(1)) - Number(b.toString().slice(1))) <= (/^P/i.test(args[0]) ? 500 : 1));
       if (!ok) throw new FuzzFailure(`${where}\n  resplit: ${JSON.stringify(a.toString('latin1'))}\n  redis:   ${JSON.stringify(b.toString('latin1'))}`);
+    } else if (mode === 'crossdump') {
+      // DUMP <src> on each server, then RESTORE <dst> 0 <payload> REPLACE of each payload on the
+      // other: both payloads must load, and (by the digest checks) hold the same value.
+      const [pa, pb] = await d.both('DUMP', args[1]);
+      if (pa[0] !== pb[0]) throw new FuzzFailure(`${where}\n  resplit: ${JSON.stringify(pa.toString('latin1'))}\n  redis:   ${JSON.stringify(pb.toString('latin1'))}`);
+      if (pa[0] === 0x24 && !pa.equals(Buffer.from('$-1\r\n'))) {
+        const [ra, rb] = await Promise.all([d.ours.send('RESTORE', args[2], '0', decode(pb) as Buffer, 'REPLACE'), d.theirs.send('RESTORE', args[2], '0', decode(pa) as Buffer, 'REPLACE')]);
+        if (!ra.equals(rb)) throw new FuzzFailure(`${where} (RESTORE of the other server's payload)\n  resplit: ${JSON.stringify(ra.toString('latin1'))}\n  redis:   ${JSON.stringify(rb.toString('latin1'))}`);
+        const [ea, eb] = await d.both('OBJECT', 'ENCODING', args[2]);
+        if (!ea.equals(eb)) throw new FuzzFailure(`${where} (OBJECT ENCODING after RESTORE)\n  resplit: ${JSON.stringify(ea.toString('latin1'))}\n  redis:   ${JSON.stringify(eb.toString('latin1'))}`);
+      }
     } else if (mode === 'dump') {
       // A hash table's DUMP lists its entries in the server's own (seeded) hash order.
       const enc = (await d.theirs.str('OBJECT', 'ENCODING', args[1] ?? '')).split('\r\n')[1];
@@ -615,7 +631,7 @@ export async function runSequence(d: DiffPair, cmds: FuzzCommand[], label: strin
  * members are not in lex order, and Redis's answer depends on its random skip list levels). Such a
  * command is not sent. A listpack is scanned linearly, so its answer is defined and compared.
  */
-async function lexUndefined(d: DiffPair, key: string | undefined): Promise<boolean> {
+export async function lexUndefined(d: DiffPair, key: string | undefined): Promise<boolean> {
   if (key === undefined) return false;
   if ((await d.theirs.str('OBJECT', 'ENCODING', key)) !== '$8\r\nskiplist\r\n') return false;
   const [lo] = (await d.theirs.value('ZRANGE', key, '0', '0')) as Buffer[];
@@ -624,7 +640,7 @@ async function lexUndefined(d: DiffPair, key: string | undefined): Promise<boole
 }
 
 /** Copies redis-server's value of `key` (with its TTL) to both servers. */
-async function resync(d: DiffPair, key: string): Promise<void> {
+export async function resync(d: DiffPair, key: string): Promise<void> {
   const dump = await d.theirs.value('DUMP', key);
   if (dump === null || dump === undefined) {
     await d.both('DEL', key);
@@ -652,6 +668,14 @@ async function compareDigests(d: DiffPair, where: string): Promise<void> {
   for (const n of ['0', '1']) {
     await d.both('SELECT', n);
     await touchKeys(d);
+    // The digest does not see encodings: compare them here too.
+    for (const k of KEYS) {
+      const [ea, eb] = await d.both('OBJECT', 'ENCODING', k);
+      if (!ea.equals(eb)) {
+        await d.both('SELECT', cur);
+        throw new FuzzFailure(`encoding of ${k} in db ${n} differs after ${where}\n  resplit: ${JSON.stringify(ea.toString('latin1'))}\n  redis:   ${JSON.stringify(eb.toString('latin1'))}`);
+      }
+    }
   }
   await d.both('SELECT', cur);
   const [a, b] = await d.both('DEBUG', 'DIGEST');
