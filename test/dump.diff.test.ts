@@ -94,6 +94,20 @@ describe('DUMP / RESTORE (differential)', () => {
     ]);
   });
 
+  it('RESTORE decides the encoding as it loads: removing the member that needed a hash table keeps it one (found by the fuzzer)', async () => {
+    await d.seq([['SADD', 's', 'a', '1'], ['HSET', 'h', 'f', 'x'.repeat(65), 'g', '1']]);
+    const ps = (await d.theirs.value('DUMP', 's')) as Buffer;
+    const ph = (await d.theirs.value('DUMP', 'h')) as Buffer;
+    await d.seq([
+      ['RESTORE', 's2', '0', ps],
+      ['SREM', 's2', 'a'],
+      ['OBJECT', 'ENCODING', 's2'],
+      ['RESTORE', 'h2', '0', ph],
+      ['HDEL', 'h2', 'f'],
+      ['OBJECT', 'ENCODING', 'h2'],
+    ]);
+  });
+
   it('RESTORE options and errors match Redis', async () => {
     await d.both('SET', 'src', 'value');
     await d.both('SADD', 'set', 'a');

@@ -66,8 +66,10 @@ register({
       if (deleted) s.rewrittenArgv = ['DEL', key];
       return c.reply.ok();
     }
-    // A sorted set's encoding is decided now (a listpack drops the sign of -0), as RESTORE does in Redis.
+    // The encoding is decided now, from the value as loaded, as RESTORE does in Redis (a listpack drops
+    // the sign of -0); decided later, a removal first would make {a, 1} minus a an intset.
     if (v instanceof ZSetValue) v.recomputeEncoding(s.encodingLimits);
+    else if (typeof v !== 'string') v.encoding(s.encodingLimits);
     db.set(key, v);
     if (ttl) db.setExpire(key, ttl);
     // Replicas get the absolute expiry time, as Redis propagates it: RESTORE key <unix-ms> payload ... ABSTTL.
