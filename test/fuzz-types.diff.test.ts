@@ -9,7 +9,8 @@
 //   FUZZ_SEEDS=1,2,3 FUZZ_COMMANDS=20000 npx mocha dist/test/fuzz-types.diff.test.js
 //   FUZZ_SEEDS=random:20 ...   (20 random seeds, each printed in a failure message)
 // A failure names the seed and the index of the failing command; replay it with FUZZ_SEEDS=<seed>
-// and FUZZ_COMMANDS=<index + 1> (FUZZ_TRACE=1 prints every command as it is sent).
+// and FUZZ_COMMANDS=<index + 1> (FUZZ_TRACE=1 prints every command as it is sent; FUZZ_HISTORY=1
+// keeps the last 400 commands with both replies in the exported `history`, for a driver script).
 // Not generated (not implemented by the store, out of scope): Lua, streams, HyperLogLog, geo,
 // keyspace notifications. Not compared: OBJECT FREQ/IDLETIME, INFO, memory sizes.
 import assert from 'node:assert/strict';
@@ -225,6 +226,43 @@ const STRINGS: Array<[number, (g: Gen) => FuzzCommand]> = [
     if (g.chance(0.05)) a.push(g.pick(['LEN', 'BAD', 'MINMATCHLEN']));
     return c(a);
   }],
+];
+
+/** Bit commands on the string keys: offsets small enough to stay within a few bytes (and a few huge). */
+const BITS: Array<[number, (g: Gen) => FuzzCommand]> = [
+  [2, (g) => c(['SETBIT', g.key(), g.pick([String(g.range(0, 700)), String(g.range(0, 64)), '-1', '4294967296', 'x']), g.pick(['0', '1', '1', '2', 'x'])])],
+  [1, (g) => c(['GETBIT', g.key(), g.pick([String(g.range(0, 700)), '-1', '4294967296', 'x'])])],
+  [2, (g) => {
+    const a = ['BITCOUNT', g.key()];
+    if (g.chance(0.7)) a.push(g.index(), g.index());
+    if (a.length === 4 && g.chance(0.5)) a.push(g.pick(['BYTE', 'BIT', 'bit', 'BAD']));
+    return c(a);
+  }],
+  [2, (g) => {
+    const a = ['BITPOS', g.key(), g.pick(['0', '1', '1', '2'])];
+    if (g.chance(0.6)) a.push(g.index());
+    if (a.length === 4 && g.chance(0.6)) a.push(g.index());
+    if (a.length === 5 && g.chance(0.5)) a.push(g.pick(['BYTE', 'BIT', 'BAD']));
+    return c(a);
+  }],
+  [1, (g) => {
+    const op = g.pick(['AND', 'OR', 'XOR', 'NOT', 'NOT', 'nand']);
+    return c(['BITOP', op, g.key(), ...g.keys(1, op === 'NOT' ? 1 : 3)]);
+  }],
+  [2, (g) => {
+    const a = ['BITFIELD', g.key()];
+    for (let n = g.range(1, 3); n > 0; n--) {
+      const t = g.pick(['u8', 'i8', 'u1', 'i5', 'u63', 'i64', 'u64', 'i16', 'x8']);
+      const off = g.pick([String(g.range(0, 40)), `#${g.range(0, 5)}`, '-1', 'x']);
+      const sub = g.pick(['GET', 'SET', 'INCRBY', 'OVERFLOW']);
+      if (sub === 'OVERFLOW') a.push('OVERFLOW', g.pick(['WRAP', 'SAT', 'FAIL', 'BAD']));
+      else if (sub === 'GET') a.push('GET', t, off);
+      else a.push(sub, t, off, g.incr());
+    }
+    return c(a);
+  }],
+  [1, (g) => c(['BITFIELD_RO', g.key(), 'GET', g.pick(['u8', 'i8', 'u4']), g.pick(['0', '#1', '7'])])],
+  [1, (g) => c(['SUBSTR', g.key(), g.index(), g.index()])],
 ];
 
 const LISTS: Array<[number, (g: Gen) => FuzzCommand]> = [
@@ -493,6 +531,7 @@ const GENERIC: Array<[number, (g: Gen) => FuzzCommand]> = [
 /** Each family with the keys it prefers: sets and sorted sets share k6 (ZUNION and friends take sets). */
 const FAMILIES: Array<[readonly string[], Array<[number, (g: Gen) => FuzzCommand]>]> = [
   [['k0', 'k1'], STRINGS],
+  [['k0', 'k1'], BITS],
   [['k2', 'k3'], LISTS],
   [['k4'], HASHES],
   [['k5', 'k6'], SETS],
@@ -565,6 +604,14 @@ function isFirstPageLast(b: Buffer): boolean {
   return show((decode(b) as ReplyValue[])[0]) === '"0"';
 }
 
+/** With FUZZ_HISTORY=1, the last commands run and both replies (for debugging a failure). */
+export const history: Array<{ i: number; args: string[]; ours: string; redis: string }> = [];
+function remember(i: number, args: string[], a: Buffer | undefined, b: Buffer | undefined): void {
+  if (process.env.FUZZ_HISTORY !== '1') return;
+  history.push({ i, args, ours: a?.toString('latin1') ?? '', redis: b?.toString('latin1') ?? '' });
+  if (history.length > 400) history.shift();
+}
+
 /** A thrown failure: what differed, at which command. */
 export class FuzzFailure extends Error {}
 
@@ -612,6 +659,7 @@ export async function runSequence(d: DiffPair, cmds: FuzzCommand[], label: strin
     } else {
       let m: Mode = mode === 'sortnosort' ? 'shape' : mode;
       const [a, b] = await d.both(...args);
+      remember(i, args, a, b);
       // A whole collection in one SCAN call compares as a multiset; a page of a hash table (COUNT
       // cut off by a wrong-arity variant) holds whatever the server's seeded hash order put there.
       if (mode === 'scan' && a[0] !== 0x2d && b[0] !== 0x2d && !(isFirstPageLast(a) && isFirstPageLast(b))) m = 'shape';
