@@ -163,6 +163,20 @@ describe('keys (differential)', () => {
     ]);
   });
 
+  it('COPY of a shared integer gives the copy an object of its own (OBJECT REFCOUNT 1) (found by the fuzzer)', async () => {
+    await d.seq([
+      ['SET', 'a', '143'],
+      ['COPY', 'a', 'b'],
+      ['OBJECT', 'REFCOUNT', 'b'],
+      ['OBJECT', 'ENCODING', 'b'],
+      ['OBJECT', 'REFCOUNT', 'a'],
+      ['RENAME', 'b', 'c'],
+      ['OBJECT', 'REFCOUNT', 'c'],
+      ['INCR', 'c'],
+      ['OBJECT', 'REFCOUNT', 'c'],
+    ]);
+  });
+
   it('KEYS with patterns, RANDOMKEY', async () => {
     await d.seq([['RANDOMKEY'], ['KEYS', '*']]);
     await d.check(['MSET', 'hello', '1', 'hallo', '2', 'hxllo', '3', 'world', '4', 'h*llo', '5']);

@@ -9,7 +9,7 @@ import type { Server } from '../server';
 import { parseInteger } from './args';
 import { stringMatch } from '../glob';
 import { parseScanCursor, parseScanOptions, scanIterable } from '../scan';
-import { markStringEncoding, stringEncodingOverride } from './object';
+import { markStringEncoding, stringEncoding, stringEncodingOverride } from './object';
 import { nextRandomKey } from './random-key';
 import { takeKeyFreq, putKeyFreq } from '../lfu';
 import './expire';
@@ -144,9 +144,11 @@ register({
       if (!replace) return c.reply.int(0);
       dst.delete(newkey);
     }
-    // The copy of a string is allocated to fit (dupStringObject), whatever the original grew to.
+    // The copy of a string is allocated to fit (dupStringObject), whatever the original grew to; an
+    // integer gets an object of its own, even a shared one (0..9999).
     const enc = stringEncodingOverride(src, key);
-    place(dst, newkey, typeof v === 'string' ? v : v.clone(), expire, enc === 'grown' ? 'raw' : enc);
+    const own = typeof v === 'string' && enc === undefined && stringEncoding(src, key, v) === 'int' ? 'int' : enc;
+    place(dst, newkey, typeof v === 'string' ? v : v.clone(), expire, own === 'grown' ? 'raw' : own);
     c.reply.int(1);
   },
   keys(c, argv) {

@@ -15,9 +15,10 @@ import { keyFreqIn } from '../lfu';
 /**
  * An encoding that differs from what the string's content alone would give. 'grown' is "raw" too,
  * for a string APPEND/SETRANGE/SETBIT/BITFIELD extended in place: Redis grew its buffer greedily,
- * which MEMORY USAGE counts.
+ * which MEMORY USAGE counts. 'int' is an integer in an object of its own (COPY's dupStringObject),
+ * never one of the shared integers 0..9999 (OBJECT REFCOUNT 1, not INT_MAX).
  */
-export type StringEncoding = 'raw' | 'embstr' | 'grown';
+export type StringEncoding = 'raw' | 'embstr' | 'grown' | 'int';
 
 /** Per data map (so FLUSHDB's fresh map and SWAPDB's exchange need no bookkeeping). */
 const overrides = new WeakMap<Map<string, Value>, Map<string, StringEncoding>>();
@@ -77,7 +78,7 @@ export function stringEncoding(db: Db, key: string, v: string): string {
 
 /** Redis's shared integer objects (0..9999) report refcount INT_MAX unless an LRU/LFU policy is set. */
 function sharedInt(s: Server, db: Db, key: string, v: string): boolean {
-  if (stringEncoding(db, key, v) !== 'int') return false;
+  if (stringEncoding(db, key, v) !== 'int' || stringEncodingOverride(db, key) === 'int') return false;
   const n = Number(v);
   if (n < 0 || n >= 10000) return false;
   const policy = s.config.get('maxmemory-policy');
