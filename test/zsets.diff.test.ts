@@ -101,6 +101,15 @@ describe('sorted sets (differential)', () => {
     ]);
   });
 
+  it('BZMPOP checks numkeys, MIN|MAX and COUNT before its timeout (found by the fuzzer)', async () => {
+    await run(d, [
+      ['BZMPOP', '-1', 'x', 'z', 'MAX'],
+      ['BZMPOP', 'x', '1', 'z', 'MIN', 'COUNT', '0'],
+      ['BZMPOP', 'x', '1', 'z', 'MID'],
+      ['BZMPOP', 'x', '1', 'z', 'MIN'],
+    ]);
+  });
+
   it('negative zero: a listpack keeps 0, a skiplist keeps -0, a store result is re-packed', async () => {
     await run(d, [
       ['ZADD', 'small', '-0', 'a', '1', 'b'],

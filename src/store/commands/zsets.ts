@@ -533,10 +533,11 @@ function bzpop(c: Client, argv: string[], s: Server, max: boolean): void {
 }
 
 function bzmpop(c: Client, argv: string[], s: Server): void {
-  const t = parseBlockTimeout(argv[1]);
-  if (typeof t === 'string') return c.reply.error(t);
+  // zmpopGenericCommand parses numkeys, MIN|MAX and COUNT first; the timeout only after them.
   const p = parseMpop(c, argv, 2);
   if (!p) return;
+  const t = parseBlockTimeout(argv[1]);
+  if (typeof t === 'string') return c.reply.error(t);
   blockingPop(c, s, p.keys, argv[1], p.max, p.count, true);
 }
 
