@@ -4,7 +4,7 @@
 // Every CHECK_EVERY commands, and at the end, the whole dataset is compared with DEBUG DIGEST; on a
 // mismatch the first differing key is found with DEBUG DIGEST-VALUE and reported with both DUMPs.
 //
-// The committed budget is fixed (the seeds in DEFAULT_SEEDS, DEFAULT_COMMANDS commands each) so CI
+// The committed budget is fixed (the seeds in DEFAULT_SEEDS, DEFAULT_COMMANDS commands each: about 10 s) so CI
 // is deterministic. For longer local runs, override it:
 //   FUZZ_SEEDS=1,2,3 FUZZ_COMMANDS=20000 npx mocha dist/test/fuzz-types.diff.test.js
 //   FUZZ_SEEDS=random:20 ...   (20 random seeds, each printed in a failure message)
@@ -18,7 +18,7 @@ import { useDiff, decode, type DiffPair } from './helpers/diff';
 import type { ReplyValue } from '../src/resp/decoder';
 
 const DEFAULT_SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
-const DEFAULT_COMMANDS = 4000;
+const DEFAULT_COMMANDS = 3000;
 const CHECK_EVERY = 25;
 
 /** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
@@ -288,6 +288,15 @@ const LISTS: Array<[number, (g: Gen) => FuzzCommand]> = [
     if (g.chance(0.5)) a.push('COUNT', g.count());
     return c(a);
   }],
+  // Blocking forms: served at once when a list has elements, else a short timeout (nil on both).
+  [1, (g) => c([g.pick(['BLPOP', 'BRPOP']), ...g.keys(1, 2), g.pick(['0.001', '0.001', '-1', 'x', '0.01'])])],
+  [1, (g) => c(['BLMOVE', g.key(), g.key(), g.pick(['LEFT', 'RIGHT']), g.pick(['LEFT', 'RIGHT', 'UP']), g.pick(['0.001', '-1'])])],
+  [1, (g) => {
+    const keys = g.keys(1, 2);
+    const a = ['BLMPOP', g.pick(['0.001', '0.001', '-1']), g.numkeys(keys.length), ...keys, g.pick(['LEFT', 'RIGHT'])];
+    if (g.chance(0.5)) a.push('COUNT', g.count());
+    return c(a);
+  }],
   [3, (g) => {
     const a = [g.pick(['LPOP', 'RPOP']), g.key()];
     if (g.chance(0.5)) a.push(g.count());
@@ -441,6 +450,13 @@ const ZSETS: Array<[number, (g: Gen) => FuzzCommand]> = [
     return c(a);
   }],
   [2, (g) => c([g.pick(['ZPOPMIN', 'ZPOPMAX']), g.key(), ...(g.chance(0.5) ? [g.count()] : [])])],
+  [1, (g) => c([g.pick(['BZPOPMIN', 'BZPOPMAX']), ...g.keys(1, 2), g.pick(['0.001', '0.001', '-1', 'x'])])],
+  [1, (g) => {
+    const keys = g.keys(1, 2);
+    const a = ['BZMPOP', g.pick(['0.001', '0.001', '-1']), g.numkeys(keys.length), ...keys, g.pick(['MIN', 'MAX'])];
+    if (g.chance(0.5)) a.push('COUNT', g.count());
+    return c(a);
+  }],
   [2, (g) => {
     const keys = g.keys(1, 3);
     const a = ['ZMPOP', g.numkeys(keys.length), ...keys, g.chance(0.9) ? g.pick(['MIN', 'MAX', 'max']) : 'MID'];
@@ -560,7 +576,8 @@ export function generate(seed: number, n: number): FuzzCommand[] {
     }
     // Wrong arity now and then: a missing or an extra argument.
     if (g.chance(0.03) && cmd!.args.length > 1) cmd = { ...cmd!, args: cmd!.args.slice(0, g.range(1, cmd!.args.length - 1)) };
-    else if (g.chance(0.02)) cmd = { ...cmd!, args: [...cmd!.args, g.member()] };
+    // (Not for BLPOP-like commands: the extra argument would be their timeout, maybe seconds long.)
+    else if (g.chance(0.02) && !/^(BLPOP|BRPOP|BZPOPMIN|BZPOPMAX)$/.test(cmd!.args[0])) cmd = { ...cmd!, args: [...cmd!.args, g.member()] };
     out.push(cmd!);
   }
   return out;
@@ -652,6 +669,12 @@ export async function runSequence(d: DiffPair, cmds: FuzzCommand[], label: strin
         if (!ra.equals(rb)) throw new FuzzFailure(`${where} (RESTORE of the other server's payload)\n  resplit: ${JSON.stringify(ra.toString('latin1'))}\n  redis:   ${JSON.stringify(rb.toString('latin1'))}`);
         const [ea, eb] = await d.both('OBJECT', 'ENCODING', args[2]);
         if (!ea.equals(eb)) throw new FuzzFailure(`${where} (OBJECT ENCODING after RESTORE)\n  resplit: ${JSON.stringify(ea.toString('latin1'))}\n  redis:   ${JSON.stringify(eb.toString('latin1'))}`);
+        const [va, vb] = await d.both('DEBUG', 'DIGEST-VALUE', args[2]);
+        if (!va.equals(vb)) throw new FuzzFailure(`${where} (DEBUG DIGEST-VALUE after RESTORE)\n  resplit: ${JSON.stringify(va.toString('latin1'))}\n  redis:   ${JSON.stringify(vb.toString('latin1'))}`);
+        // A hash table's payload lists entries in its server's hash order, and a listpack loaded
+        // from it keeps that order: give both servers Redis's own copy from here on.
+        const hashTable = (p: Buffer) => [2, 4].includes(p[p.indexOf(10) + 1]); // RDB_TYPE_SET, RDB_TYPE_HASH
+        if (hashTable(pa) || hashTable(pb)) await resync(d, args[2]);
       }
     } else if (mode === 'dump') {
       // A hash table's DUMP lists its entries in the server's own (seeded) hash order.
