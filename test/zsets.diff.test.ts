@@ -110,6 +110,16 @@ describe('sorted sets (differential)', () => {
     ]);
   });
 
+  it('ZSCAN of a listpack answers an integral score as the integer it stores (found by the fuzzer)', async () => {
+    await run(d, [
+      ['ZADD', 'z', '-720000000000000000', 'd', '1e18', 'l', '0.1', 'h'],
+      ['ZSCAN', 'z', '0'],
+      ['ZADD', 'z', '4611686018427387904', 'j'],
+      ['ZSCAN', 'z', '0'],
+      ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+    ]);
+  });
+
   it('negative zero: a listpack keeps 0, a skiplist keeps -0, a store result is re-packed', async () => {
     await run(d, [
       ['ZADD', 'small', '-0', 'a', '1', 'b'],

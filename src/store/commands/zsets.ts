@@ -12,6 +12,7 @@ import { ZSetValue } from '../types/zset';
 import { SetValue } from '../types/set';
 import { parseInteger } from './args';
 import { formatDouble } from '../../resp/numfmt';
+import { scoreText } from '../rdb/writer';
 import { blockForKeys, parseBlockTimeout } from '../blocking';
 import { collectionScan } from '../scan';
 import {
@@ -737,14 +738,20 @@ function zsetOp(c: Client, argv: string[], s: Server, cmd: Command, numkeysIdx: 
 
 /** ZSCAN key cursor [MATCH p] [COUNT n] */
 function zscan(c: Client, argv: string[], s: Server): void {
-  collectionScan(c, argv, s, readZset, (z) => ({
-    compact: z.encoding(s.encodingLimits) === 'listpack',
-    all: () => z.ascending(),
-    owner: z,
-    iterate: () => z.unordered(),
-    name: (e: [string, number]) => e[0],
-    push: (e: [string, number], out: string[]) => out.push(e[0], formatDouble(e[1])),
-  }));
+  collectionScan(c, argv, s, readZset, (z) => {
+    // A listpack answers its scores as it stores them (an integral score within +-2^62 as an
+    // integer: -720000000000000000, not -7.2e+17); a skiplist formats them (%.17Lg).
+    const compact = z.encoding(s.encodingLimits) === 'listpack';
+    const text = compact ? scoreText : formatDouble;
+    return {
+      compact,
+      all: () => z.ascending(),
+      owner: z,
+      iterate: () => z.unordered(),
+      name: (e: [string, number]) => e[0],
+      push: (e: [string, number], out: string[]) => out.push(e[0], text(e[1])),
+    };
+  });
 }
 
 register({
