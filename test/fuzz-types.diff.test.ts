@@ -11,8 +11,8 @@
 // A failure names the seed and the index of the failing command; replay it with FUZZ_SEEDS=<seed>
 // and FUZZ_COMMANDS=<index + 1> (FUZZ_TRACE=1 prints every command as it is sent; FUZZ_HISTORY=1
 // keeps the last 400 commands with both replies in the exported `history`, for a driver script).
-// Odd seeds speak RESP3, even seeds RESP2. The encoding limits are small (FUZZ_DIRECTIVES) so that
-// conversions happen within a few commands.
+// Odd seeds speak RESP3, even seeds RESP2; now and then a few commands run in MULTI/EXEC. The
+// encoding limits are small (FUZZ_DIRECTIVES) so that conversions happen within a few commands.
 // Not generated (not implemented by the store, out of scope): Lua, streams, HyperLogLog, geo,
 // keyspace notifications. Not compared: OBJECT FREQ/IDLETIME, INFO, memory sizes. Where Redis's own
 // answer is undefined or random, the comparison is relaxed and says why where it is made (SPOP, BY
@@ -568,7 +568,7 @@ const TOTAL = ALL.reduce((n, [w]) => n + w, 0);
 export function generate(seed: number, n: number): FuzzCommand[] {
   const g = new Gen(mulberry32(seed));
   const out: FuzzCommand[] = [];
-  for (let i = 0; i < n; i++) {
+  const one = (): FuzzCommand => {
     let r = g.int(TOTAL);
     let cmd: FuzzCommand | undefined;
     for (const [w, f] of ALL) {
@@ -582,9 +582,25 @@ export function generate(seed: number, n: number): FuzzCommand[] {
     if (g.chance(0.03) && cmd!.args.length > 1) cmd = { ...cmd!, args: cmd!.args.slice(0, g.range(1, cmd!.args.length - 1)) };
     // (Not for BLPOP-like commands: the extra argument would be their timeout, maybe seconds long.)
     else if (g.chance(0.02) && !/^(BLPOP|BRPOP|BZPOPMIN|BZPOPMAX)$/.test(cmd!.args[0])) cmd = { ...cmd!, args: [...cmd!.args, g.member()] };
-    out.push(cmd!);
+    return cmd!;
+  };
+  while (out.length < n) {
+    // Now and then a transaction: MULTI, a few commands compared exactly (their replies come back
+    // in EXEC's), then EXEC or DISCARD. A wrong-arity command in it makes EXEC answer EXECABORT.
+    if (g.chance(0.01) && n - out.length >= 6) {
+      out.push(c(['MULTI']));
+      for (let k = g.range(1, 4); k > 0; ) {
+        const cmd = one();
+        if (cmd.mode !== 'exact' || cmd.lexKey !== undefined || /^(sort|sort_ro|debug|dbsize|multi|exec|discard)$/i.test(cmd.args[0])) continue;
+        out.push(cmd);
+        k--;
+      }
+      out.push(c([g.chance(0.9) ? 'EXEC' : 'DISCARD']));
+      continue;
+    }
+    out.push(one());
   }
-  return out;
+  return out.slice(0, n);
 }
 
 function show(v: ReplyValue): string {
@@ -646,6 +662,7 @@ export async function runSequence(d: DiffPair, cmds: FuzzCommand[], label: strin
   await d.both('HELLO', String(resp)); // (its reply names each server: not compared)
   const trace = process.env.FUZZ_TRACE === '1';
   const fmt = (a: string[]) => JSON.stringify(a);
+  let inMulti = false;
   for (let i = 0; i < cmds.length; i++) {
     const { args } = cmds[i];
     const mode: Mode = cmds[i].mode === 'crossdump' && args.length !== 3 ? 'dump' : cmds[i].mode;
@@ -700,7 +717,10 @@ export async function runSequence(d: DiffPair, cmds: FuzzCommand[], label: strin
       // A sort BY nosort with LIMIT or STORE takes the set's own order: make STORE's target equal.
       if (mode === 'sortnosort' && args.includes('STORE') && b[0] !== 0x2d) await resync(d, args[args.indexOf('STORE') + 1]);
     }
-    if ((i + 1) % checkEvery === 0 || i === cmds.length - 1) await compareDigests(d, where);
+    // (Not inside a transaction: the checks' own commands would be queued.)
+    if (/^multi$/i.test(args[0])) inMulti = true;
+    else if (/^(exec|discard)$/i.test(args[0])) inMulti = false;
+    if (!inMulti && ((i + 1) % checkEvery === 0 || i === cmds.length - 1)) await compareDigests(d, where);
   }
 }
 
