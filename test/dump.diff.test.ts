@@ -159,3 +159,11 @@ describe('DUMP / RESTORE (differential)', () => {
     assert.ok(Math.abs(Number(a.toString().slice(1)) - Number(b.toString().slice(1))) < 2000);
   });
 });
+
+describe('encodings decided while loading an RDB file (differential)', function () {
+  this.timeout(20000);
+  const d = useDiff({ 'enable-debug-command': 'yes' });
+  it('DEBUG RELOAD: removing the member that needed a hash table keeps it one, as RESTORE (found by the fuzzer)', async () => {
+    await d.seq([['SADD', 's', 'a', '1'], ['HSET', 'h', 'f', 'x'.repeat(65), 'g', '1'], ['DEBUG', 'RELOAD'], ['SREM', 's', 'a'], ['OBJECT', 'ENCODING', 's'], ['HDEL', 'h', 'f'], ['OBJECT', 'ENCODING', 'h']]);
+  });
+});

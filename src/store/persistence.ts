@@ -13,7 +13,7 @@ import type { Value } from './db';
 import { SERVER_INIT_HOOKS } from './registry';
 import { F } from '../resp/commands';
 import { Snapshot } from './rdb/snapshot';
-import { parseRdb, installRdb } from './rdb/load';
+import { parseRdb, installRdb, decideEncoding } from './rdb/load';
 import { RdbError } from './rdb/constants';
 import { persistenceState, type PersistenceState } from './rdb/state';
 import { persistenceFields } from './info/persistence';
@@ -287,6 +287,7 @@ function mergeRdb(s: Server, dbs: Map<number, { data: Map<string, Value>; expire
   for (const [id, d] of dbs) {
     const db = s.dbs[id];
     for (const [k, v] of d.data) {
+      decideEncoding(s, v);
       db.set(k, v);
       const at = d.expires.get(k);
       if (at !== undefined) db.setExpire(k, at);

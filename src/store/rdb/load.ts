@@ -160,6 +160,16 @@ function selectDb(out: ParsedRdb, id: number): { data: Map<string, Value>; expir
 }
 
 /**
+ * Gives a loaded value its encoding now, as Redis decides it while loading: a sorted set's listpack
+ * drops the sign of a -0 score, which reads must see; a set or hash decided later, after a removal
+ * (SREM of the only non-integer), would be an intset/listpack where Redis keeps a hashtable.
+ */
+export function decideEncoding(s: Server, v: Value): void {
+  if (v instanceof ZSetValue) v.recomputeEncoding(s.encodingLimits);
+  else if (typeof v !== 'string') v.encoding(s.encodingLimits);
+}
+
+/**
  * Replaces every database with the parsed contents: each database is flushed first (watchers are
  * signalled, flush hooks see the old maps), then the new maps are installed as they are. The dirty
  * counter is left as it was (loading is not a change to replicate or to save).
@@ -170,9 +180,7 @@ export function installRdb(s: Server, parsed: ParsedRdb): void {
     db.flush();
     const d = parsed.dbs.get(db.id);
     if (d) {
-      // Sorted sets get their encoding now, as Redis decides it while loading: a listpack drops
-      // the sign of a -0 score, which reads must see before anyone asks OBJECT ENCODING.
-      for (const v of d.data.values()) if (v instanceof ZSetValue) v.recomputeEncoding(s.encodingLimits);
+      for (const v of d.data.values()) decideEncoding(s, v);
       db.data = d.data;
       db.expires = d.expires;
       const freqs = parsed.freqs?.get(db.id);
