@@ -465,4 +465,41 @@ describe('replication fuzz regressions', function () {
       await Promise.all([redis?.stop(), ours.stop(), replica?.stop()]);
     }
   });
+
+  // A replica saving while its link is down wrote repl-stream-db 0 instead of the cached master's DB;
+  // restarted from that file it continued the stream with a PSYNC in DB 0, where the master's next
+  // writes (no SELECT: same DB for the master) did not belong (found reviewing the save path after
+  // the repl-stream-db fix above).
+  it('a replica that saved while its link was down continues the stream in the right DB after a restart', async function () {
+    const master = await startRedis(['--repl-diskless-sync-delay', '0']);
+    redisOrSkip(this, master);
+    const dir = tmpDir();
+    const args = ['--replicaof', '127.0.0.1', String(master!.port), '--dir', dir];
+    let replica = await startStoreProcess(args);
+    const c = await RawClient.connect(master!.port);
+    try {
+      await until('link up', async () => (await info(replica.port)).master_link_status === 'up');
+      await c.send('SELECT', 2);
+      await c.send('SET', 'g', '1');
+      await caughtUp(master!.port, replica.port);
+      // The link drops and the replica saves before it reconnects (one pipeline), then dies.
+      const r = await RawClient.connect(replica.port);
+      r.write(Buffer.from('*4\r\n$6\r\nCLIENT\r\n$4\r\nKILL\r\n$4\r\nTYPE\r\n$6\r\nmaster\r\n*1\r\n$4\r\nSAVE\r\n'));
+      assert.deepEqual((await r.read(2)).map(String), [':1\r\n', '+OK\r\n']);
+      r.close();
+      await replica.kill9();
+      await c.send('SET', 'h', '2');
+      const partial = Number((await info(master!.port, 'stats')).sync_partial_ok);
+      replica = await startStoreProcess(args, { port: replica.port });
+      await until('link up again', async () => (await info(replica.port)).master_link_status === 'up');
+      await c.send('SET', 'i', '3');
+      await caughtUp(master!.port, replica.port);
+      assert.equal((await info(master!.port, 'stats')).sync_partial_ok, String(partial + 1), 'continued from the saved offset');
+      assert.equal(await cli(replica.port, '-n', '2', 'MGET', 'g', 'h', 'i'), '1\n2\n3');
+      assert.equal(await cli(replica.port, 'DBSIZE'), '0');
+    } finally {
+      c.close();
+      await Promise.all([replica.stop(), master?.stop()]);
+    }
+  });
 });
