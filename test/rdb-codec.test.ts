@@ -179,7 +179,7 @@ describe('RDB codec', () => {
     const a = server();
     a.dbs[0].set('k', 'v');
     const file = rdbBytes(a, { replId: 'a'.repeat(40), replOffset: 12345 });
-    assert.deepEqual(loadRdb(server(), file), { replId: 'a'.repeat(40), replOffset: 12345 });
+    assert.deepEqual(loadRdb(server(), file), { replId: 'a'.repeat(40), replOffset: 12345, replStreamDb: 0 });
   });
 
   it('refuses a file truncated at any length, a flipped checksum and a flipped byte; the dataset stays', () => {

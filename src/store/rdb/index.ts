@@ -61,7 +61,7 @@ export function rdbBytes(server: Server, opts: SnapshotOptions = {}): Buffer {
  * Validates a whole RDB file, then replaces every database with its contents (never half a dataset).
  * Keys already expired are dropped unless this server is a replica. Throws RdbError.
  */
-export function loadRdb(server: Server, data: Buffer): { replId?: string; replOffset?: number } {
+export function loadRdb(server: Server, data: Buffer): { replId?: string; replOffset?: number; replStreamDb?: number } {
   const parsed = parseRdb(data, {
     databases: server.dbs.length,
     dropExpired: !server.isReplica,
@@ -74,9 +74,11 @@ export function loadRdb(server: Server, data: Buffer): { replId?: string; replOf
   st.lastLoadKeysExpired = parsed.keysExpired;
   const replId = parsed.aux.get('repl-id');
   const off = parsed.aux.get('repl-offset');
-  const out: { replId?: string; replOffset?: number } = {};
+  const streamDb = parsed.aux.get('repl-stream-db');
+  const out: { replId?: string; replOffset?: number; replStreamDb?: number } = {};
   if (replId !== undefined) out.replId = replId;
   if (off !== undefined && /^-?\d+$/.test(off)) out.replOffset = Number(off);
+  if (streamDb !== undefined && /^\d+$/.test(streamDb)) out.replStreamDb = Number(streamDb);
   if (parsed.emptyKeysSkipped) server.log.warn({ skipped: parsed.emptyKeysSkipped }, 'empty keys skipped while loading RDB');
   return out;
 }

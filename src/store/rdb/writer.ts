@@ -194,14 +194,19 @@ export class OutBuf {
  * +-2^62 (double2ll) as integers, everything else as %.17g. Fast paths avoid formatDouble's several
  * intermediate strings where the text is the same.
  */
+function endsWith5(t: string): boolean {
+  return t.charCodeAt(t.length - 1) === 53;
+}
+
 export function scoreText(d: number): string {
   if (d !== 0 && Number.isInteger(d) && d >= -4611686018427387904 && d <= 4611686018427387904) {
     // Beyond 2^53 String() rounds to 17 significant digits; the exact integer is wanted.
     return d > -9007199254740992 && d < 9007199254740992 ? String(d) : BigInt(d).toString();
   }
   const a = d < 0 ? -d : d;
-  // Exponent -4..15: C's %.17g and toPrecision(17) both use fixed notation and the same digits.
-  if (a >= 1e-4 && a < 1e15) {
+  // Exponent -4..15: C's %.17g and toPrecision(17) both use fixed notation and the same digits,
+  // except at an exact tie (18th digit a final 5), which printf rounds to even: formatDouble settles it.
+  if (a >= 1e-4 && a < 1e15 && !endsWith5(d.toPrecision(18))) {
     const t = d.toPrecision(17);
     let end = t.length;
     while (t.charCodeAt(end - 1) === 48) end--;

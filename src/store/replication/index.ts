@@ -130,7 +130,10 @@ export function attachReplication(s: Server): void {
     return st.goodReplicas < need ? E.NOREPLICAS : null;
   });
   s.ext.staleRefusal = () => st.isReplica && st.linkState !== 'connected' && !s.config.getBool('replica-serve-stale-data');
-  s.ext.replSaveInfo = () => ({ replId: st.replid, replOffset: st.offset, replStreamDb: st.masterClient?.db.id ?? 0 });
+  // Redis's rdbPopulateSaveInfo: a replica saves the DB its master's stream is in, from the master
+  // client or, while the link is down, from the cached master (the stream continues there after a
+  // PSYNC, without a SELECT).
+  s.ext.replSaveInfo = () => ({ replId: st.replid, replOffset: st.offset, replStreamDb: st.masterClient?.db.id ?? st.cached?.db ?? 0 });
   s.ext.replRestore = (info: LoadedReplInfo) => restoreReplicationInfo(s, info);
   s.freeHooks.push((c) => {
     if (c.isReplica) detachReplica(s, c);

@@ -9,6 +9,8 @@ import { snapshotRdb, loadRdb, RdbError } from '../rdb';
 export interface RdbReplInfo {
   replId?: string;
   replOffset?: number;
+  /** DB the master's stream is in at the snapshot's offset (a sub-master's stream continues there, without a SELECT). */
+  replStreamDb?: number;
 }
 
 /** Streams a snapshot taken now; `sink` may return a promise to apply backpressure. */

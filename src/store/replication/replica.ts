@@ -341,8 +341,13 @@ export class MasterLink {
     log().info('MASTER <-> REPLICA sync: Flushing old data');
     log().info({ bytes: rdb.length }, 'MASTER <-> REPLICA sync: Loading DB in memory');
     s.loading = true;
+    let streamDb = 0;
     try {
-      loadPayload(s, rdb);
+      const loaded = loadPayload(s, rdb);
+      // Redis's replicationCreateMasterClient(conn, rsi.repl_stream_db): a master that is itself a
+      // replica proxies its own master's stream, which continues in the DB selected at the snapshot
+      // (no SELECT is sent first); a top master's stream starts with SELECT anyway.
+      if (loaded.replStreamDb !== undefined && loaded.replStreamDb < s.dbs.length) streamDb = loaded.replStreamDb;
     } catch (err) {
       s.loading = false;
       log().error({ err }, 'Failed trying to load the MASTER synchronization DB from disk, check server logs.');
@@ -356,7 +361,7 @@ export class MasterLink {
     st.clearReplicationId2();
     if (!st.backlog) st.createBacklog();
     log().info('MASTER <-> REPLICA sync: Finished with success');
-    this.becomeConnected(0);
+    this.becomeConnected(streamDb);
     // Diskless: the master starts the stream on our first ACK.
     if (this.eofMark) this.sendAck();
     if (rest.length) this.applyStream(rest);
