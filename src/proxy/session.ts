@@ -924,9 +924,12 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (!this.drained(args, raw)) return;
     const c = this.dedicatedConn();
     if (!c) return this.masterDown();
+    // WATCHed keys live on this connection: the tunnel keeps them for after the subscriptions.
+    const watching = this.pinned && !this.inMulti;
     this.dedicated = null;
     this.pinned = this.inMulti = false;
     const t = (this.tunnel = new Tunnel(c, this, this.out));
+    t.watching = watching;
     c.onDrain = () => {
       if (!this.tunnelFull || c !== this.tunnel?.conn) return;
       this.tunnelFull = false;
@@ -948,7 +951,16 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     const t = this.tunnel;
     this.tunnel = null;
     this.tunnelFull = false;
-    if (t) t.close();
+    if (!t) return;
+    // A client that WATCHed keeps its connection, and so its watched keys, pinned as before.
+    const c = t.watching ? t.release() : null;
+    if (c === null) return t.close();
+    c.db = this.db;
+    this.dedicated?.close();
+    this.dedicated = c;
+    this.pinned = true;
+    this.inMulti = false;
+    this.startMulti();
   }
 
   /** TunnelOwner: a CONFIG GET reply as clients of the proxy see it. */
@@ -1040,10 +1052,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     }
     if (r.kind === K.LOCAL) return handleLocal(this, args, raw, r);
     if (r.kind === K.REFUSE) return refuse(this, r, args);
-    if (r.kind === K.SUB) {
-      this.unpin();
-      return this.subscribe(args, raw);
-    }
+    if (r.kind === K.SUB) return this.subscribe(args, raw);
     // WATCH is active: earlier writes of this client may have gone over the shared connection.
     if (r.kind === K.WAIT) this.markWaitOffset(this.dedicated!);
     this.sendPinned(args, raw, r);
