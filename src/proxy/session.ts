@@ -1115,10 +1115,17 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   /** Moves the client to another protocol: its own connections are closed (nothing is in flight). Not private: LocalSession. */
   switchProto(proto: 2 | 3): void {
     log().debug({ client: this.id, proto }, 'client switches protocol');
-    this.dedicated?.close();
     this.readConn?.close();
-    this.dedicated = this.readConn = null;
-    this.pinned = this.inMulti = false;
+    this.readConn = null;
+    if (this.pinned && !this.inMulti && this.dedicated && !this.dedicated.closed) {
+      // WATCHed keys live on the dedicated connection: it switches protocol with the client
+      // (closing it lost the WATCH, and a later EXEC ran although a watched key had changed).
+      this.dedicated.switchProto(proto === 3);
+    } else {
+      this.dedicated?.close();
+      this.dedicated = null;
+      this.pinned = this.inMulti = false;
+    }
     this.resp = proto;
   }
 
