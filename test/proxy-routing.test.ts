@@ -224,6 +224,21 @@ describe('proxy routing', function () {
     }
   });
 
+  // Found by the differential fuzz (proxy-fuzz.test.ts): HELLO waits for the replies in flight
+  // before switching protocol, and the reads pipelined after it then went to a stale replica.
+  it("reads pipelined behind a write and a HELLO that switches protocol still go to the master", async () => {
+    assert.equal(await c.str('SET', 'hw', 'old'), '+OK\r\n');
+    await replicasCaughtUp(st);
+    for (const r of st.replicas) assert.equal(await ask(r.port, 'CLIENT', 'PAUSE', '1500', 'WRITE'), '+OK\r\n');
+    try {
+      c.write(Buffer.concat([encodeCommand(['SET', 'hw', 'new']), encodeCommand(['HELLO', '3']), encodeCommand(['GET', 'hw']), encodeCommand(['HELLO', '2']), encodeCommand(['GET', 'hw'])]));
+      const r = (await c.read(5)).map((b) => b.toString());
+      assert.deepEqual([r[0], r[2], r[4]], ['+OK\r\n', '$3\r\nnew\r\n', '$3\r\nnew\r\n']);
+    } finally {
+      for (const r of st.replicas) await ask(r.port, 'CLIENT', 'UNPAUSE');
+    }
+  });
+
   it('reads pipelined behind EXEC, a blocking pop or WAIT go to the master too (they wait for its reply)', async () => {
     assert.equal(await c.str('SET', 'rw', 'old'), '+OK\r\n');
     await replicasCaughtUp(st);

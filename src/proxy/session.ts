@@ -754,6 +754,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     this.deferred = args;
     this.deferredRaw = raw;
     this.halted = true;
+    // Reads pipelined behind it were also behind the client's unanswered writes: they still go to
+    // the master once the wait has let those writes be answered (afterWrite), as without the wait.
+    if (this.writesPending > 0) this.haltWrote = true;
     return false;
   }
 
