@@ -17,9 +17,11 @@ import { fuzzSeed, type Difference } from './helpers/fuzz';
 function seedList(): number[] {
   const spec = process.env.FUZZ_SEEDS;
   if (!spec) return [1, 2, 3, 4, 5, 6, 7, 8];
-  const m = /^(\d+)-(\d+)$/.exec(spec);
-  if (m) return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, k) => Number(m[1]) + k);
-  return spec.split(',').map(Number);
+  // "1-40", "7,121", "7,100-120"
+  return spec.split(',').flatMap((part) => {
+    const m = /^(\d+)-(\d+)$/.exec(part);
+    return m ? Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, k) => Number(m[1]) + k) : [Number(part)];
+  });
 }
 
 describe('proxy differential fuzz (resplit + master + 2 replicas vs one redis-server)', function () {
