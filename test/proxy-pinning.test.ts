@@ -139,6 +139,45 @@ describe('proxy pinning', function () {
       assert.equal(await calls(ctx.stack.master.port, 'client|reply'), 0);
     });
 
+    // Found by the differential fuzz (proxy-fuzz.test.ts): the tunnel took the WATCH connection and
+    // closed it at the end, so EXEC ran although a watched key had changed (Redis keeps a subscribed
+    // client's watched keys).
+    it('keeps a WATCH across a subscription: EXEC fails after the watched key changed', async () => {
+      assert.equal(await c.str('WATCH', 'k'), '+OK\r\n');
+      assert.equal(await c.str('SUBSCRIBE', 'c'), sub('subscribe', 'c', 1));
+      assert.equal(await c.str('UNSUBSCRIBE', 'c'), sub('unsubscribe', 'c', 0));
+      assert.equal(await c.str('SET', 'k', '1'), '+OK\r\n');
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('GET', 'k'), '+QUEUED\r\n');
+      assert.equal(await c.str('EXEC'), '*-1\r\n');
+      // An UNSUBSCRIBE while not subscribed (a tunnel that ends at once) keeps it too; another client's write.
+      assert.equal(await c.str('WATCH', 'k'), '+OK\r\n');
+      assert.equal(await c.str('UNSUBSCRIBE'), '*3\r\n$11\r\nunsubscribe\r\n$-1\r\n:0\r\n');
+      assert.equal(await ask(ctx.stack.port, 'SET', 'k', '2'), '+OK\r\n');
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('EXEC'), '*-1\r\n');
+      // Untouched, the transaction runs, and the client is routed normally after it.
+      assert.equal(await c.str('WATCH', 'k'), '+OK\r\n');
+      assert.equal(await c.str('SUBSCRIBE', 'c'), sub('subscribe', 'c', 1));
+      assert.equal(await c.str('UNSUBSCRIBE', 'c'), sub('unsubscribe', 'c', 0));
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('GET', 'k'), '+QUEUED\r\n');
+      assert.equal(await c.str('EXEC'), '*1\r\n$1\r\n2\r\n');
+      assert.equal(await c.str('SET', 'k', '3'), '+OK\r\n');
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('EXEC'), '*0\r\n');
+    });
+
+    it('keeps a WATCH made by a RESP3 subscriber after the subscription ends', async () => {
+      assert.match(await c.str('HELLO', '3'), /^%7/);
+      assert.equal(await c.str('SUBSCRIBE', 'c'), '>3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n');
+      assert.equal(await c.str('WATCH', 'k'), '+OK\r\n');
+      assert.equal(await c.str('UNSUBSCRIBE', 'c'), '>3\r\n$11\r\nunsubscribe\r\n$1\r\nc\r\n:0\r\n');
+      assert.equal(await ask(ctx.stack.port, 'SET', 'k', '2'), '+OK\r\n');
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('EXEC'), '_\r\n');
+    });
+
     it('a protocol error after SUBSCRIBE comes after the subscribe reply', async () => {
       c.write('SUBSCRIBE x\r\n*1\r\n$a\r\n');
       await c.waitClose();

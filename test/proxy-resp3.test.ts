@@ -107,6 +107,27 @@ describe('proxy RESP3 clients', function () {
     assert.equal(await c.str('BLPOP', 'nolist', '0.05'), '_\r\n');
   });
 
+  // Found by the differential fuzz (proxy-fuzz.test.ts): HELLO closed the WATCH connection, so a
+  // later EXEC ran although a watched key had changed (Redis keeps the watched keys across HELLO).
+  it('keeps a WATCH across HELLO 3 and HELLO 2', async () => {
+    for (const proto of ['3', '2']) {
+      assert.equal(await c.str('WATCH', 'k'), '+OK\r\n');
+      assert.match(await c.str('HELLO', proto), proto === '3' ? /^%7\r\n/ : /^\*14\r\n/);
+      assert.equal(await c.str('SET', 'k', proto), '+OK\r\n');
+      assert.equal(await c.str('MULTI'), '+OK\r\n');
+      assert.equal(await c.str('GET', 'k'), '+QUEUED\r\n');
+      assert.equal(await c.str('EXEC'), proto === '3' ? '_\r\n' : '*-1\r\n');
+    }
+    // Unchanged, the transaction runs with the new protocol's replies, and the client is routed normally after it.
+    assert.equal(await c.str('WATCH', 'k'), '+OK\r\n');
+    assert.match(await c.str('HELLO', '3'), /^%7\r\n/);
+    assert.equal(await c.str('MULTI'), '+OK\r\n');
+    assert.equal(await c.str('HSET', 'h', 'a', '1'), '+QUEUED\r\n');
+    assert.equal(await c.str('HGETALL', 'h'), '+QUEUED\r\n');
+    assert.equal(await c.str('EXEC'), '*2\r\n:1\r\n%1\r\n$1\r\na\r\n$1\r\n1\r\n');
+    assert.equal(await c.str('GET', 'nokey'), '_\r\n');
+  });
+
   it('opens a new replica connection when its replica connection is killed', async () => {
     await c.str('HELLO', '3');
     await c.str('SET', 'k', 'v');

@@ -51,7 +51,7 @@ class Swallow extends Slot {
       const c = this.conn();
       log().warn({ backend: c.addr.name, request: this.what, reply: reply.toString('latin1').trim() }, 'backend refused a proxy request');
       if (this.what === 'AUTH') c.fail('backend authentication failed');
-      else if (this.what === 'HELLO') c.fail('backend refused HELLO 3');
+      else if (this.what === 'HELLO') c.fail('backend refused HELLO');
       // The connection is still in the old db while the proxy took it for the new one: it takes no
       // new requests (they would run in the wrong db). The requests already sent behind the SELECT
       // get what the backend answers them (refused too, for BUSY or LOADING); a shared connection
@@ -111,8 +111,12 @@ export class BackendConn implements Flushable {
   private writer: SocketWriter | null = null;
   private readonly swallowSelect: Swallow;
 
+  /** The connection speaks RESP3 (a RESP3 client's own connection). */
+  resp3: boolean;
+
   /** @param resp3 open the connection with HELLO 3 (a RESP3 client's own connection). */
-  constructor(readonly addr: BackendAddr, readonly opts: ConnOptions, private readonly events: ConnEvents, readonly resp3 = false) {
+  constructor(readonly addr: BackendAddr, readonly opts: ConnOptions, private readonly events: ConnEvents, resp3 = false) {
+    this.resp3 = resp3;
     this.swallowSelect = new Swallow('SELECT', () => this);
     // Replies are read into one shared buffer (net.connect's onread) and copied out once per read:
     // the same bytes 'data' would allocate, without the Readable's push/emit per read.
@@ -180,6 +184,15 @@ export class BackendConn implements Flushable {
     }
     this.q.push(slot);
     if (!this.flushQueued) scheduleFlush(this);
+  }
+
+  /**
+   * Moves a client's own connection to another protocol (HELLO 2|3, its reply dropped, a refusal
+   * fails the connection), keeping its state: a client that WATCHed keeps its watched keys.
+   */
+  switchProto(resp3: boolean): void {
+    this.sendInternal(encodeCommand(['HELLO', resp3 ? '3' : '2']), 'HELLO');
+    this.resp3 = resp3;
   }
 
   /** Sends a request of the proxy's own whose reply is dropped (an error reply is logged). */

@@ -36,6 +36,8 @@ export interface RewriteSession {
   dedicatedConn(): BackendConn | null;
   readConnection(): BackendConn | null;
   sendRead3(c: BackendConn, s: Slot, bytes: Buffer): void;
+  /** A read goes to a replica: the client's later writes wait for it. */
+  onReplica(s: Slot): void;
   sendDedicated(args: Buffer[], raw: Buffer | null, kind: number): Slot;
 }
 
@@ -76,6 +78,7 @@ export function scan(ses: RewriteSession, args: Buffer[], raw: Buffer | null, id
     s.scanRestart = encodeCommand(nargs);
   }
   s.post = ses.ctx.scanPost;
+  if (!b.isMaster) ses.onReplica(s);
   pool.send(b, s, bytes);
 }
 

@@ -110,6 +110,14 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
    */
   private writesPending = 0;
   private readonly readsFollowWrites: boolean;
+  /**
+   * Reads of this client sent to a replica and still in the FIFO. While there are any, its writes
+   * wait (drained): sent on to the master at once, a write could be applied and replicated to that
+   * replica before the replica ran the read, which then saw a write the client made after it (a
+   * differential fuzz saw `GET k` pipelined before `SET k v` answer v in 98 of 2000 pipelines; a
+   * single Redis never does).
+   */
+  private replicaReads = 0;
 
   /** Whether this client's next read goes to the master: its read mode, or a write of it still unanswered. Not private: RewriteSession (SCAN). */
   readsToMaster(): boolean {
@@ -311,6 +319,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
         if (b === null) break;
       } else if (kind === K.WRITE) {
         if (!pool.master.eligible || pool.master.pausedUntil !== 0) break;
+        // Behind a read of this client on a replica: the full parser holds it until the read is answered.
+        if (this.replicaReads > 0 || (runKind === K.READ && runN > 0 && runB !== pool.master)) break;
         b = pool.master;
         toMaster ||= this.readsFollowWrites;
       } else break;
@@ -340,8 +350,10 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     const bytes = d.subarray(start, end);
     // A read keeps its bytes for a retry; from the shared read buffer, the backend connection
     // replaces them with its own copy (BackendConn.send with copy).
-    if (kind === K.READ) s.raw = bytes;
-    else this.wroteAny = this.uncovered = true;
+    if (kind === K.READ) {
+      s.raw = bytes;
+      if (!b.isMaster) this.onReplica(s);
+    } else this.wroteAny = this.uncovered = true;
     this.ctx.pool.send(b, s, bytes, this.sharedReads);
   }
 
@@ -458,6 +470,8 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       this.handlePinned(args, raw, r);
       return;
     }
+    // A write behind a read of this client still unanswered on a replica waits for it (replicaReads).
+    if (this.replicaReads > 0 && (r.kind === K.WRITE || r.kind === K.NOTED || r.kind === K.BLOCK || r.kind === K.XREAD || r.kind === K.EVALSHA_RO) && !this.drained(args, raw)) return;
     const r3 = this.resp === 3;
     switch (r.kind) {
       case K.READ:
@@ -560,6 +574,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
       this.count -= h.count;
       this.inflightBytes -= h.reqBytes;
       if (h.kind === K.WRITE) this.writesPending--;
+      if (h.onReplica) this.replicaReads--;
       h = n;
     }
     this.head = h;
@@ -739,6 +754,9 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     this.deferred = args;
     this.deferredRaw = raw;
     this.halted = true;
+    // Reads pipelined behind it were also behind the client's unanswered writes: they still go to
+    // the master once the wait has let those writes be answered (afterWrite), as without the wait.
+    if (this.writesPending > 0) this.haltWrote = true;
     return false;
   }
 
@@ -763,8 +781,15 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     const s = this.enqueue(K.READ);
     const bytes = raw ?? encodeCommand(args);
     s.raw = bytes;
+    if (!b.isMaster) this.onReplica(s);
     pool.send(b, s, bytes);
     return s;
+  }
+
+  /** A read of this client goes to a replica: its later writes wait for it (replicaReads). Not private: RewriteSession (SCAN). */
+  onReplica(s: Slot): void {
+    s.onReplica = true;
+    this.replicaReads++;
   }
 
   /** Not private: RewriteSession (SCAN with a cursor that is not one). */
@@ -863,7 +888,10 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     s.raw = bytes;
     b.routed++;
     if (b.isMaster) stats.commandsMaster++;
-    else stats.commandsReplica++;
+    else {
+      stats.commandsReplica++;
+      if (!s.onReplica) this.onReplica(s);
+    }
     c.send(s, bytes);
   }
 
@@ -924,9 +952,12 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (!this.drained(args, raw)) return;
     const c = this.dedicatedConn();
     if (!c) return this.masterDown();
+    // WATCHed keys live on this connection: the tunnel keeps them for after the subscriptions.
+    const watching = this.pinned && !this.inMulti;
     this.dedicated = null;
     this.pinned = this.inMulti = false;
     const t = (this.tunnel = new Tunnel(c, this, this.out));
+    t.watching = watching;
     c.onDrain = () => {
       if (!this.tunnelFull || c !== this.tunnel?.conn) return;
       this.tunnelFull = false;
@@ -948,7 +979,16 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     const t = this.tunnel;
     this.tunnel = null;
     this.tunnelFull = false;
-    if (t) t.close();
+    if (!t) return;
+    // A client that WATCHed keeps its connection, and so its watched keys, pinned as before.
+    const c = t.watching ? t.release() : null;
+    if (c === null) return t.close();
+    c.db = this.db;
+    this.dedicated?.close();
+    this.dedicated = c;
+    this.pinned = true;
+    this.inMulti = false;
+    this.startMulti();
   }
 
   /** TunnelOwner: a CONFIG GET reply as clients of the proxy see it. */
@@ -1040,10 +1080,7 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     }
     if (r.kind === K.LOCAL) return handleLocal(this, args, raw, r);
     if (r.kind === K.REFUSE) return refuse(this, r, args);
-    if (r.kind === K.SUB) {
-      this.unpin();
-      return this.subscribe(args, raw);
-    }
+    if (r.kind === K.SUB) return this.subscribe(args, raw);
     // WATCH is active: earlier writes of this client may have gone over the shared connection.
     if (r.kind === K.WAIT) this.markWaitOffset(this.dedicated!);
     this.sendPinned(args, raw, r);
@@ -1106,10 +1143,17 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
   /** Moves the client to another protocol: its own connections are closed (nothing is in flight). Not private: LocalSession. */
   switchProto(proto: 2 | 3): void {
     log().debug({ client: this.id, proto }, 'client switches protocol');
-    this.dedicated?.close();
     this.readConn?.close();
-    this.dedicated = this.readConn = null;
-    this.pinned = this.inMulti = false;
+    this.readConn = null;
+    if (this.pinned && !this.inMulti && this.dedicated && !this.dedicated.closed) {
+      // WATCHed keys live on the dedicated connection: it switches protocol with the client
+      // (closing it lost the WATCH, and a later EXEC ran although a watched key had changed).
+      this.dedicated.switchProto(proto === 3);
+    } else {
+      this.dedicated?.close();
+      this.dedicated = null;
+      this.pinned = this.inMulti = false;
+    }
     this.resp = proto;
   }
 

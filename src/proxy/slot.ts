@@ -54,6 +54,8 @@ export class Slot {
    * keyspace) would otherwise take every backend out in turn (Pool stalledTwice).
    */
   stalls = 0;
+  /** A read sent to a replica (counted by its owner until it leaves the FIFO: see Session.replicaReads). */
+  onReplica = false;
   /** Index of the backend serving it (pool order: 0 = master). */
   backend = -1;
   post: PostFn | null = null;

@@ -128,6 +128,12 @@ export class Tunnel {
   /** Replies still owed to PINGs sent after the one whose echo completed a barrier: dropped. */
   private stale = 0;
   private probeTimer: NodeJS.Timeout | null = null;
+  /**
+   * The connection holds WATCHed keys of the client (it WATCHed before subscribing, or as a RESP3
+   * subscriber): when the tunnel ends the connection stays the client's (see release), since
+   * Redis keeps a subscribed client's watched keys and its EXEC fails if one changed meanwhile.
+   */
+  watching = false;
   /** A command for the owner to answer once its barrier returns (SYNC_LOCAL). */
   private localReq: { args: Buffer[]; raw: Buffer | null; r: Route } | null = null;
 
@@ -161,7 +167,11 @@ export class Tunnel {
     // error only flags the transaction); EXEC with arguments aborts it.
     if (lname === 'multi') {
       if (args.length === 1) this.inMulti = this.conn.resp3;
-    } else if (lname === 'exec' || (lname === 'discard' && args.length === 1)) this.inMulti = false;
+    } else if (lname === 'exec' || (lname === 'discard' && args.length === 1)) {
+      // EXEC and DISCARD end a transaction's WATCH; outside one they are errors and keep it.
+      if (this.inMulti) this.watching = false;
+      this.inMulti = false;
+    } else if (this.conn.resp3 && !this.inMulti && (lname === 'watch' || lname === 'unwatch')) this.watching = lname === 'watch' && args.length > 1;
     // A subscribed RESP2 connection refuses everything but (un)subscribing, PING, QUIT and RESET
     // itself (Redis's own error). A RESP3 one runs anything: what the proxy refuses or answers
     // itself must not reach the backend as it is (REPLICAOF, CLIENT REPLY, CLIENT ID...).
@@ -408,6 +418,21 @@ export class Tunnel {
       this.owner.reset();
     } else if (action === SYNC_CLOSE || (this.subCount === 0 && this.shardCount === 0)) this.owner.endTunnel();
     s.complete(reply);
+  }
+
+  /**
+   * Leaves tunnel mode keeping the connection (for the client's WATCH): only when everything sent
+   * on it has been answered (no barrier PING or probe in flight, no transaction, nothing held), so
+   * that the next reply on it is the next request's. Returns the connection, or null (then close()).
+   */
+  release(): BackendConn | null {
+    if (this.pings.length > 0 || this.stale > 0 || this.discarding || this.inMulti || this.sync !== null) return null;
+    if (this.held.length > 0 || this.heldErr.length > 0 || this.conn.closed || this.conn.pending > 0) return null;
+    if (this.probeTimer !== null) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
+    this.subCount = this.shardCount = 0;
+    this.conn.passthrough = null;
+    return this.conn;
   }
 
   /** Leaves tunnel mode: the connection is closed (requests forwarded raw may have changed its state, its db). */
