@@ -982,7 +982,17 @@ export class Session implements Flushable, SlotOwner, ConnEvents, ClientView, Tu
     if (!t) return;
     // A client that WATCHed keeps its connection, and so its watched keys, pinned as before.
     const c = t.watching ? t.release() : null;
-    if (c === null) return t.close();
+    if (c === null) {
+      t.close();
+      // The WATCH lived on that connection and something still in flight on it keeps it from being
+      // handed back: the client closes after its replies, as when its pinned connection is lost,
+      // rather than carry on with an EXEC that no longer checks its watched keys.
+      if (t.watching) {
+        this.closing = true;
+        scheduleFlush(this);
+      }
+      return;
+    }
     c.db = this.db;
     this.dedicated?.close();
     this.dedicated = c;
