@@ -20,22 +20,12 @@
 import assert from 'node:assert/strict';
 import { useDiff, decode, type DiffPair } from './helpers/diff';
 import type { ReplyValue } from '../src/resp/decoder';
+import { mulberry32 } from './helpers/prng';
 
 const DEFAULT_SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 const DEFAULT_COMMANDS = 3000;
 const CHECK_EVERY = 25;
 
-/** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** How a command's replies are compared. */
 export type Mode = 'exact' | 'elements' | 'pairs' | 'shape' | 'near' | 'scan' | 'spop' | 'dump' | 'sortnosort' | 'crossdump';

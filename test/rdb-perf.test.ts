@@ -23,6 +23,7 @@ import { ChunkedSet } from '../src/store/rdb/chunked-set';
 import { Crc64 } from '../src/store/rdb/crc64';
 import { persistenceState } from '../src/store/rdb/state';
 import { startRedis, startStore, tmpDir } from './helpers/servers';
+import { mulberry32 } from './helpers/prng';
 import { RawClient } from './helpers/raw';
 import { datasetOf } from './rdb-dataset';
 
@@ -32,17 +33,8 @@ function server(): Server {
   return new Server({ config });
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random generator, so failures reproduce. */
+const prng = mulberry32;
 
 /** The records after the aux fields, without the checksum (aux fields carry times and memory). */
 function body(file: Buffer): Buffer {

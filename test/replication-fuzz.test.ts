@@ -13,20 +13,12 @@ import Redis from 'ioredis';
 import { RawClient } from './helpers/raw';
 import { startStoreProcess, startRedis, redisOrSkip, tmpDir, type ChildServer } from './helpers/servers';
 import { cli, info, until, caughtUp, assertSameData } from './replication-helpers';
+import { mulberry32 } from './helpers/prng';
 
 // ---- the randomized driver ----
 
-/** mulberry32: a small seeded PRNG (runs are reproducible from the seed, up to timing). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Runs are reproducible from the seed, up to timing. */
+const prng = mulberry32;
 
 const DBS = 4;
 type Cmd = Array<string | Buffer>;

@@ -4,6 +4,7 @@
 import net from 'node:net';
 import { ReplyDecoder, NEED_MORE, type ReplyValue } from '../../src/resp/decoder';
 import { encodeCommand } from '../../src/resp/encode';
+import { mulberry32u } from './prng';
 
 export class RawClient {
   private readonly raw = new ReplyDecoder(false);
@@ -104,15 +105,8 @@ export class RawClient {
 
 /** A seeded pseudo-random generator: rnd(m) is an integer in [0, m). Same seed, same sequence. */
 export function seeded(seed: number): (m: number) => number {
-  // mulberry32: every bit is well mixed (a plain LCG's low bits cycle, so `% 6` gave only evens).
-  let s = seed >>> 0;
-  return (m) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) % m);
-  };
+  const next = mulberry32u(seed);
+  return (m) => next() % m;
 }
 
 /**

@@ -189,15 +189,16 @@ export class OutBuf {
   }
 }
 
+/** Whether a number's text ends in the digit 5 (a possible exact tie one digit further). */
+function endsWith5(t: string): boolean {
+  return t.charCodeAt(t.length - 1) === 53;
+}
+
 /**
  * A listpack zset score as Redis 7.0 writes it (d2string): 0 and -0 as such, integral values within
  * +-2^62 (double2ll) as integers, everything else as %.17g. Fast paths avoid formatDouble's several
  * intermediate strings where the text is the same.
  */
-function endsWith5(t: string): boolean {
-  return t.charCodeAt(t.length - 1) === 53;
-}
-
 export function scoreText(d: number): string {
   if (d !== 0 && Number.isInteger(d) && d >= -4611686018427387904 && d <= 4611686018427387904) {
     // Beyond 2^53 String() rounds to 17 significant digits; the exact integer is wanted.
