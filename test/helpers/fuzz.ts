@@ -7,7 +7,7 @@
 // replica parts a `WAIT 2 1000` (side A only, checked to be :2) makes replicas current first.
 
 import { RawClient, seeded } from './raw';
-import { ReplyDecoder, NEED_MORE, type ReplyValue } from '../../src/resp/decoder';
+import { decode } from './diff';
 import { encodeCommand } from '../../src/resp/encode';
 
 /** How a reply is compared. */
@@ -319,14 +319,6 @@ function script(seed: number, i: number, steps: number): Step[] {
 
 function enc(c: Cmd): Buffer {
   return c.inline ? Buffer.from(`${c.args.join(' ')}\r\n`, 'latin1') : encodeCommand(c.args);
-}
-
-function decode(b: Buffer): ReplyValue {
-  const d = new ReplyDecoder(true);
-  d.feed(b);
-  const v = d.next();
-  if (v === NEED_MORE) throw new Error('incomplete reply');
-  return v;
 }
 
 function stringify(v: unknown): string {
