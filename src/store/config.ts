@@ -67,9 +67,11 @@ export const DIRECTIVES: Directive[] = [
   d('pidfile', 'string', '', false),
   d('loglevel', 'enum', 'notice', true, { enumValues: ['debug', 'verbose', 'notice', 'warning'] }),
   d('logfile', 'string', '', false),
+  // resplit's own (Valkey has one of this name): pino's JSON lines, or Redis's line format ('legacy').
+  d('log-format', 'enum', 'json', false, { enumValues: ['json', 'legacy'] }),
   d('syslog-enabled', 'bool', 'no', false, { inert: true }),
   d('databases', 'int', '16', false, { min: 1, max: MAXINT }),
-  d('always-show-logo', 'bool', 'no', false, { inert: true }),
+  d('always-show-logo', 'bool', 'no', false),
   d('set-proc-title', 'bool', 'yes', false, { inert: true }),
   d('save', 'save', '3600 1 300 100 60 10000', true),
   d('stop-writes-on-bgsave-error', 'bool', 'yes', true),

@@ -336,7 +336,7 @@ export class Server implements DbHost {
     this.startCron();
     this.loopMonitor.start();
     this.writePidfile();
-    this.log.info({ port: bound, hosts }, 'ready to accept connections');
+    this.log.info({ port: bound, hosts }, 'Ready to accept connections');
     return bound;
   }
 
