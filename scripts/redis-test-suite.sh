@@ -17,7 +17,19 @@ full="$(dpkg-query -W -f='${source:Version}' redis-server 2>/dev/null || true)"
 upstream="$(redis-server --version | sed -n 's/.* v=\([0-9.]*\).*/\1/p')"
 [ -n "$full" ] && [ -n "$upstream" ] || { echo "cannot tell the installed redis-server version" >&2; exit 1; }
 dest="$root/.cache/redis-tests/$upstream"
+# Managed mode (the harness starts its own servers as src/redis-server): src/redis-server runs this
+# repository's resplit-server with Redis's log format, which the harness reads ("PID:", "Ready to
+# accept"); the other tools the tests call are the installed Redis's own.
+managed_src() {
+  mkdir -p "$dest/src"
+  printf '#!/bin/sh\n# resplit-server in place of redis-server for Redis'"'"'s test harness (scripts/redis-test-suite.sh).\nexec "%s" "%s/bin/resplit-server" "$@" --log-format legacy\n' "$(command -v node)" "$root" > "$dest/src/redis-server"
+  chmod +x "$dest/src/redis-server"
+  for tool in redis-cli redis-benchmark redis-check-aof redis-check-rdb; do
+    if command -v "$tool" >/dev/null 2>&1; then ln -sf "$(command -v "$tool")" "$dest/src/$tool"; fi
+  done
+}
 if [ -f "$dest/tests/test_helper.tcl" ]; then
+  managed_src
   echo "$dest"
   exit 0
 fi
@@ -51,4 +63,5 @@ grep -q 'catch {r function flush}' "$work/x/$top/tests/support/server.tcl" || { 
 mkdir -p "$(dirname "$dest")"
 rm -rf "$dest"
 mv "$work/x/$top" "$dest"
+managed_src
 echo "$dest"

@@ -27,6 +27,7 @@ export interface FileResult {
  */
 export async function harnessPort(): Promise<number> {
   for (;;) {
+    // Below 31000 + MANAGED_PORTCOUNT: managed mode's servers take ports from here up.
     const port = 21000 + Math.floor(Math.random() * 10000);
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.createServer();
@@ -37,9 +38,17 @@ export async function harnessPort(): Promise<number> {
   }
 }
 
-/** Runs one test file of the suite against the server on `port`. */
-export function runFile(dir: string, file: string, port: number, basePort: number, skips: readonly string[], timeoutMs: number): Promise<FileResult> {
-  const args = ['tests/test_helper.tcl', '--host', '127.0.0.1', '--port', String(port), '--single', file, '--clients', '1', '--timeout', '120', '--durable', '--baseport', String(basePort)];
+/** Ports the harness may give the servers it starts in managed mode (from the base port up). */
+export const MANAGED_PORTCOUNT = 400;
+
+/**
+ * Runs one test file of the suite: against the server on `port` (external mode), or with `port`
+ * null in managed mode, where the harness starts its own servers (src/redis-server: resplit-server,
+ * see scripts/redis-test-suite.sh) on ports from `basePort` up.
+ */
+export function runFile(dir: string, file: string, port: number | null, basePort: number, skips: readonly string[], timeoutMs: number): Promise<FileResult> {
+  const target = port === null ? ['--portcount', String(MANAGED_PORTCOUNT)] : ['--host', '127.0.0.1', '--port', String(port)];
+  const args = ['tests/test_helper.tcl', ...target, '--single', file, '--clients', '1', '--timeout', '120', '--durable', '--baseport', String(basePort)];
   for (const s of skips) args.push('--skiptest', s);
   return new Promise((resolve, reject) => {
     // Its own process group: at the limit the harness's test clients (tclsh children holding the
@@ -66,7 +75,7 @@ export function runFile(dir: string, file: string, port: number, basePort: numbe
       const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
       const lines = plain.split('\n');
       const ok = lines.filter((l) => l.startsWith('[ok]')).length;
-      const failed = lines.filter((l) => /^\[(err|exception)\]/.test(l));
+      const failed = lines.filter((l) => /^\[(err|exception|TIMEOUT)\]/.test(l));
       if (!/\[1\/1 done\]|All tests passed|\[ok\]/.test(plain) && failed.length === 0) failed.push(`the harness did not finish: ${plain.slice(-600)}`);
       resolve({ ok, failed, output: plain });
     });
@@ -75,7 +84,7 @@ export function runFile(dir: string, file: string, port: number, basePort: numbe
 
 
 /** runFile on a fresh harness port, once more on another if tclsh found it taken meanwhile. */
-export async function runSuiteFile(dir: string, file: string, port: number, skips: readonly string[], timeoutMs: number): Promise<FileResult> {
+export async function runSuiteFile(dir: string, file: string, port: number | null, skips: readonly string[], timeoutMs: number): Promise<FileResult> {
   const r = await runFile(dir, file, port, await harnessPort(), skips, timeoutMs);
   if (!r.output.includes("couldn't open socket: address already in use")) return r;
   return runFile(dir, file, port, await harnessPort(), skips, timeoutMs);
