@@ -50,6 +50,11 @@ register({
       s.activeExpire = cNumber(argv[2], true) !== 0;
       return c.reply.ok();
     }
+    if (sub === 'set-skip-checksum-validation' && argv.length === 3) {
+      // RESTORE then takes payloads whose CRC-64 is wrong (Redis's corrupt-payload fuzzing relies on it).
+      s.ext.skipChecksumValidation = cNumber(argv[2], true) !== 0;
+      return c.reply.ok();
+    }
     if (sub === 'quicklist-packed-threshold' && argv.length === 3) {
       // Redis stores list elements at least this big in nodes of their own; lists here are not split
       // into nodes, so only the argument check is observable (Redis's own list tests set it).

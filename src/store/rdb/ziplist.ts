@@ -17,12 +17,17 @@ export function readZiplist(zl: Buffer, what: string): string[] {
   const bad = (): never => {
     throw new RdbError(`${what}: ziplist entry out of range`);
   };
+  let prevSize = 0;
   while (p < end) {
-    // prevlen
+    const start = p;
+    // prevlen: must be the previous entry's size, 0 for the first (ziplistValidateIntegrity).
+    let prevlen: number;
     if (zl[p] === 0xfe) {
       if (p + 5 > end) bad();
+      prevlen = zl.readUInt32LE(p + 1);
       p += 5;
-    } else p += 1;
+    } else prevlen = zl[p++];
+    if (prevlen !== prevSize) throw new RdbError(`${what}: ziplist entry prevlen ${prevlen} does not match the previous entry's size ${prevSize}`);
     if (p >= end) bad();
     const b = zl[p];
     const top = b >> 6;
@@ -77,6 +82,7 @@ export function readZiplist(zl: Buffer, what: string): string[] {
           } else throw new RdbError(`${what}: invalid ziplist entry encoding 0x${b.toString(16)}`);
       }
     }
+    prevSize = p - start;
   }
   if (p !== end) bad();
   if (declared !== 65535 && declared !== out.length) throw new RdbError(`${what}: ziplist count ${declared} does not match ${out.length} entries`);
