@@ -56,6 +56,17 @@ describe('RESTORE of corrupt payloads (Redis corrupt-dump cases)', () => {
     assert.ok(warns.some((l) => /Internal error in RDB reading offset 0, function at rdb\.c:0 -> Ziplist integrity check failed\./.test(l)), warns.join('\n'));
   });
 
+  it('refuses a ziplist whose tail offset is not its last entry', async () => {
+    // 'corrupt payload: fuzzer findings - zset ziplist invalid tail offset'
+    assert.equal(await c.str('DEBUG', 'SET-SKIP-CHECKSUM-VALIDATION', '1'), '+OK\r\n');
+    try {
+      assert.equal(await restore('\\x0C\\x19\\x19\\x00\\x00\\x00\\x02\\x00\\x00\\x00\\x06\\x00\\x00\\xF1\\x02\\xF1\\x02\\x02\\x5F\\x31\\x04\\xF2\\x02\\xF3\\x02\\xF3\\xFF\\x09\\x00\\x4D\\x72\\x7B\\x97\\xCD\\x9A\\x70\\xC1'), '-ERR Bad data format\r\n');
+      assert.ok(warns.some((l) => l.includes('Zset ziplist integrity check failed.')), warns.join('\n'));
+    } finally {
+      await c.str('DEBUG', 'SET-SKIP-CHECKSUM-VALIDATION', '0');
+    }
+  });
+
   it('refuses a listpack entry whose back-length does not match its size', async () => {
     assert.equal(await c.str('HSET', 'h', 'f', 'v'), ':1\r\n');
     const dump = (await c.value('DUMP', 'h')) as Buffer;

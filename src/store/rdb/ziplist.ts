@@ -18,8 +18,10 @@ export function readZiplist(zl: Buffer, what: string): string[] {
     throw new RdbError(`${what}: ziplist entry out of range`);
   };
   let prevSize = 0;
+  let last = 10;
   while (p < end) {
     const start = p;
+    last = start;
     // prevlen: must be the previous entry's size, 0 for the first (ziplistValidateIntegrity).
     let prevlen: number;
     if (zl[p] === 0xfe) {
@@ -85,6 +87,9 @@ export function readZiplist(zl: Buffer, what: string): string[] {
     prevSize = p - start;
   }
   if (p !== end) bad();
+  // The tail offset must point at the last entry (the header's end when there is none).
+  const tail = zl.readUInt32LE(4);
+  if (tail !== last) throw new RdbError(`${what}: ziplist tail offset ${tail} is not the last entry's ${last}`);
   if (declared !== 65535 && declared !== out.length) throw new RdbError(`${what}: ziplist count ${declared} does not match ${out.length} entries`);
   return out;
 }
