@@ -120,6 +120,28 @@ describe('CONFIG REWRITE', () => {
     for (const k of ['hz', 'maxmemory', 'save', 'maxclients', 'client-output-buffer-limit']) assert.equal(c2.get(k), c.get(k), k);
   });
 
+  it('DEBUG CONFIG-REWRITE-FORCE-ALL: writes every directive, defaults included, and the file loads back to the same CONFIG GET *', async () => {
+    const f = write(dir, 'all.conf', 'hz 12\n');
+    const child = await startStoreProcess([f, '--dir', dir, '--enable-debug-command', 'yes']);
+    const cc = await RawClient.connect(child.port);
+    try {
+      const before = (await cc.value('CONFIG', 'GET', '*')) as Buffer[];
+      assert.equal(await cc.str('DEBUG', 'CONFIG-REWRITE-FORCE-ALL'), '+OK\r\n');
+      const text = fs.readFileSync(f, 'utf8');
+      // Defaults are written too (Redis's rewriteConfig(path, force_write=1)).
+      assert.match(text, /\ntimeout 0\n/);
+      assert.match(text, /\nmaxmemory-policy noeviction\n/);
+      const c2 = new Config();
+      loadConfigArgs(c2, [f]);
+      const cfg = new Map<string, string>();
+      for (let i = 0; i < before.length; i += 2) cfg.set(before[i].toString('latin1'), before[i + 1].toString('latin1'));
+      for (const k of ['hz', 'timeout', 'save', 'maxmemory-policy', 'client-output-buffer-limit', 'appendonly', 'notify-keyspace-events']) assert.equal(c2.get(k), cfg.get(k), k);
+    } finally {
+      cc.close();
+      await child.stop();
+    }
+  });
+
   it('formats memory as Redis does', () => {
     assert.deepEqual([0, 1024, 3000, 1048576, 3 * 1073741824].map(formatMemory), ['0', '1kb', '3000', '1mb', '3gb']);
   });
