@@ -142,6 +142,29 @@ describe('CONFIG REWRITE', () => {
     }
   });
 
+  it('shutdown-on-sigterm / shutdown-on-sigint: flag sets as Redis prints them, and SIGTERM obeys nosave', async () => {
+    const d = tmpDir();
+    const child = await startStoreProcess(['--dir', d, '--save', '3600 1']);
+    const cc = await RawClient.connect(child.port);
+    try {
+      assert.equal(await cc.str('CONFIG', 'GET', 'shutdown-on-sigterm'), '*2\r\n$19\r\nshutdown-on-sigterm\r\n$7\r\ndefault\r\n');
+      assert.equal(await cc.str('CONFIG', 'SET', 'shutdown-on-sigint', 'now save'), '+OK\r\n');
+      assert.equal(await cc.str('CONFIG', 'GET', 'shutdown-on-sigint'), '*2\r\n$18\r\nshutdown-on-sigint\r\n$8\r\nsave now\r\n');
+      assert.match(await cc.str('CONFIG', 'SET', 'shutdown-on-sigint', 'save nosave'), /^-ERR CONFIG SET failed/);
+      assert.match(await cc.str('CONFIG', 'SET', 'shutdown-on-sigint', 'sometimes'), /^-ERR CONFIG SET failed/);
+      assert.equal(await cc.str('CONFIG', 'SET', 'shutdown-on-sigterm', 'nosave now'), '+OK\r\n');
+      assert.equal(await cc.str('SET', 'k', 'v'), '+OK\r\n');
+      const exited = new Promise((r) => child.proc.once('exit', r));
+      child.proc.kill('SIGTERM');
+      await exited;
+      assert.equal(fs.existsSync(path.join(d, 'dump.rdb')), false, 'nosave: no final snapshot despite the save point');
+    } finally {
+      cc.close();
+      await child.stop();
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('formats memory as Redis does', () => {
     assert.deepEqual([0, 1024, 3000, 1048576, 3 * 1073741824].map(formatMemory), ['0', '1kb', '3000', '1mb', '3gb']);
   });
