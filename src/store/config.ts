@@ -62,6 +62,8 @@ const SHUTDOWN_ON_SIG = ['default', 'save', 'nosave', 'now', 'force'];
 export const DIRECTIVES: Directive[] = [
   d('port', 'int', '6379', true, { min: 0, max: 65535 }),
   d('bind', 'string', '* -::*', true),
+  // The source address of outgoing connections (a replica's link to its master), as Redis 7.0's.
+  d('bind-source-addr', 'string', '', true),
   d('unixsocket', 'string', '', false, { inert: true }),
   d('protected-mode', 'bool', 'yes', true, { inert: true }),
   d('tcp-backlog', 'int', '511', false, { min: 0 }),
