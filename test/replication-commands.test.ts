@@ -194,6 +194,8 @@ describe('bind-source-addr', function () {
     const cm = await RawClient.connect(m.port);
     const cr = await RawClient.connect(r.port);
     try {
+      // 127.0.0.2 is not 127.0.0.1: protected mode would refuse the link (as Redis's own test sets it).
+      assert.equal(await cm.str('CONFIG', 'SET', 'protected-mode', 'no'), '+OK\r\n');
       assert.equal(await cr.str('CONFIG', 'SET', 'bind-source-addr', '127.0.0.2'), '+OK\r\n');
       assert.equal(await cr.str('CONFIG', 'GET', 'bind-source-addr'), '*2\r\n$16\r\nbind-source-addr\r\n$9\r\n127.0.0.2\r\n');
       assert.equal(await cr.str('REPLICAOF', '127.0.0.1', m.port), '+OK\r\n');

@@ -65,7 +65,7 @@ export const DIRECTIVES: Directive[] = [
   // The source address of outgoing connections (a replica's link to its master), as Redis 7.0's.
   d('bind-source-addr', 'string', '', true),
   d('unixsocket', 'string', '', false, { inert: true }),
-  d('protected-mode', 'bool', 'yes', true, { inert: true }),
+  d('protected-mode', 'bool', 'yes', true),
   d('tcp-backlog', 'int', '511', false, { min: 0 }),
   d('tcp-keepalive', 'int', '300', true, { min: 0 }),
   d('timeout', 'int', '0', true, { min: 0 }),

@@ -106,6 +106,10 @@ export interface ShutdownOptions {
   force?: boolean;
 }
 
+/** Redis 7.0's reply to a client refused by protected mode (the connection is then closed). */
+export const PROTECTED_MODE_DENIED =
+  "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+
 /** One store instance: tests run several in one process, so all state hangs off it (no module globals). */
 export class Server implements DbHost {
   readonly config: Config;
@@ -411,11 +415,26 @@ export class Server implements DbHost {
     return c;
   }
 
+  /**
+   * Redis's protected mode (clientAcceptHandler): with protected-mode yes and no password for the
+   * default user, only 127.0.0.1 and ::1 may connect, whatever the bind addresses.
+   */
+  private protectedModeRefuses(sock: net.Socket): boolean {
+    if (!this.config.getBool('protected-mode') || this.config.get('requirepass') !== '') return false;
+    const ip = (sock.remoteAddress ?? '').replace(/^::ffff:/, '');
+    return ip !== '127.0.0.1' && ip !== '::1';
+  }
+
   private accept(sock: net.Socket): void {
     this.stats.totalConnections++;
     if (this.clients.size >= this.config.getInt('maxclients')) {
       this.stats.rejectedConnections++;
       sock.end(`-${E.MAX_CLIENTS}\r\n`);
+      return;
+    }
+    if (this.protectedModeRefuses(sock)) {
+      this.stats.rejectedConnections++;
+      sock.end(PROTECTED_MODE_DENIED);
       return;
     }
     sock.setNoDelay(true);
