@@ -158,6 +158,12 @@ describe('CONFIG REWRITE', () => {
       child.proc.kill('SIGTERM');
       await exited;
       assert.equal(fs.existsSync(path.join(d, 'dump.rdb')), false, 'nosave: no final snapshot despite the save point');
+      // And the config file takes the flags as separate arguments, as CONFIG REWRITE writes them.
+      const f = write(d, 'sig.conf', 'shutdown-on-sigterm nosave now\nshutdown-on-sigint save\n');
+      const c2 = new Config();
+      loadConfigArgs(c2, [f]);
+      assert.equal(c2.get('shutdown-on-sigterm'), 'nosave now');
+      assert.equal(c2.get('shutdown-on-sigint'), 'save');
     } finally {
       cc.close();
       await child.stop();

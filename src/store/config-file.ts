@@ -59,7 +59,7 @@ function applyLine(config: Config, args: string[], where: string, warnings: stri
     const err = config.set('save', merged.length ? merged : [''], true);
     if (err) throw new ConfigError(`${where}: ${err.replace(/^CONFIG SET failed \(possibly related to argument '[^']*'\) - /, '')}`);
     return;
-  } else if (dir.type !== 'multi' && rest.length !== 1 && !(dir.name === 'bind' && rest.length >= 1)) {
+  } else if (dir.type !== 'multi' && rest.length !== 1 && !((dir.name === 'bind' || dir.flags) && rest.length >= 1)) {
     throw new ConfigError(`${where}: wrong number of arguments for '${name}'`);
   }
   const err = config.set(name, rest, true);
