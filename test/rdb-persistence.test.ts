@@ -240,6 +240,39 @@ describe('persistence (RDB files)', function () {
     }
   });
 
+  it('a shutdown waiting for a lagging replica shows shutdown_in_milliseconds and is cancelled by SHUTDOWN ABORT', async () => {
+    const d = dir();
+    const m = await startStoreProcess(['--dir', d, '--save', '', '--shutdown-timeout', '20', '--repl-diskless-sync-delay', '0']);
+    const r = await startStoreProcess(['--replicaof', '127.0.0.1', String(m.port), '--save', '']);
+    const c = await RawClient.connect(m.port);
+    try {
+      assert.doesNotMatch(await c.str('INFO', 'server'), /shutdown_in_milliseconds/);
+      assert.equal(await c.str('SHUTDOWN', 'ABORT'), '-ERR No shutdown in progress.\r\n');
+      const online = async () => /slave0:.*state=online/.test(await c.str('INFO', 'replication'));
+      for (let i = 0; i < 100 && !(await online()); i++) await new Promise((res) => setTimeout(res, 50));
+      assert.ok(await online(), 'the replica never synced');
+      r.proc.kill('SIGSTOP');
+      assert.equal(await c.str('SET', 'k', 'v'), '+OK\r\n');
+      m.proc.kill('SIGTERM');
+      await new Promise((res) => setTimeout(res, 300));
+      const c2 = await RawClient.connect(m.port);
+      const left = Number(/shutdown_in_milliseconds:(\d+)/.exec(await c2.str('INFO', 'server'))?.[1]);
+      assert.ok(left > 10000 && left <= 20000, `shutdown_in_milliseconds ${left}`);
+      assert.equal(await c2.str('SHUTDOWN', 'ABORT'), '+OK\r\n');
+      await new Promise((res) => setTimeout(res, 200));
+      assert.equal(m.proc.exitCode, null, 'the aborted shutdown exited all the same');
+      assert.match(m.output(), /Shutdown manually aborted\./);
+      assert.doesNotMatch(await c2.str('INFO', 'server'), /shutdown_in_milliseconds/);
+      assert.equal(await c2.str('SET', 'k2', 'v'), '+OK\r\n');
+      c2.close();
+    } finally {
+      c.close();
+      r.proc.kill('SIGCONT');
+      await r.stop();
+      await m.stop();
+    }
+  });
+
   it('an aborted shutdown lifts the write pause it set for a lagging replica (writes go on at once, as Redis)', async () => {
     const d = dir();
     const m = await startStoreProcess(['--dir', d, '--dbfilename', 'x.rdb', '--save', '3600 1', '--shutdown-timeout', '1', '--repl-diskless-sync-delay', '0']);

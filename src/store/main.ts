@@ -57,6 +57,11 @@ export async function main(argv: string[]): Promise<Server> {
   const srv = server;
   const stop = (sig: string) => {
     log.info({ signal: sig }, 'received signal, scheduling shutdown');
+    // DEBUG PAUSE-CRON 1: held until the cron runs again (Redis's shutdown_asap is acted on in serverCron).
+    if (srv.ext.cronPaused) {
+      srv.pendingSignalShutdown = () => stop(sig);
+      return;
+    }
     // shutdown-on-sigint / shutdown-on-sigterm: SHUTDOWN's flags for that signal ('default': none).
     const flags = srv.config.get(sig === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm').split(' ');
     const save = flags.includes('save') ? true : flags.includes('nosave') ? false : null;

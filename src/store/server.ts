@@ -671,9 +671,12 @@ export class Server implements DbHost {
     this.loopMonitor.stop();
     // Clients are still accepted while replicas catch up and the final save runs (as Redis: new
     // writes wait in the shutdown's pause); the listeners close once the shutdown is sure.
+    this.shutdownAbortRequested = false;
     for (const w of this.shutdownWaits) await w(opts);
-    for (const c of this.shutdownChecks) {
+    this.shutdownDeadline = null;
+    for (const c of [() => !this.shutdownAbortRequested, ...this.shutdownChecks]) {
       if (await c(opts)) continue;
+      if (this.shutdownAbortRequested) this.log.warn('Shutdown manually aborted.');
       // As Redis: the server goes on as it was (the final save failed, and no FORCE).
       this.closing = false;
       for (const a of this.shutdownAborts) a();
@@ -693,6 +696,16 @@ export class Server implements DbHost {
     this.log.info('bye');
     return true;
   }
+
+  /** SHUTDOWN ABORT arrived while the shutdown waited for lagging replicas: the shutdown is cancelled. */
+  shutdownAbortRequested = false;
+  /** When the shutdown's wait for lagging replicas ends (INFO shutdown_in_milliseconds); null if none. */
+  shutdownDeadline: number | null = null;
+  /**
+   * A signal's shutdown held while DEBUG PAUSE-CRON is on (Redis acts on shutdown_asap in serverCron):
+   * SHUTDOWN ABORT drops it, PAUSE-CRON 0 runs it.
+   */
+  pendingSignalShutdown: (() => void) | null = null;
 
   get isClosing(): boolean {
     return this.closing;

@@ -57,6 +57,16 @@ register({
       s.ext.skipChecksumValidation = cNumber(argv[2], true) !== 0;
       return c.reply.ok();
     }
+    if (sub === 'pause-cron' && argv.length === 3) {
+      // Holds what Redis does in serverCron, here a signal's shutdown (src/store/main.ts).
+      s.ext.cronPaused = cNumber(argv[2], true) !== 0;
+      if (!s.ext.cronPaused && s.pendingSignalShutdown) {
+        const run = s.pendingSignalShutdown;
+        s.pendingSignalShutdown = null;
+        setImmediate(run);
+      }
+      return c.reply.ok();
+    }
     if (sub === 'config-rewrite-force-all' && argv.length === 2) {
       // CONFIG REWRITE writing every directive, defaults included (Redis's rewriteConfig(path, 1)).
       if (!s.configFile) return c.reply.error('ERR CONFIG-REWRITE-FORCE-ALL failed: The server is running without a config file');

@@ -75,14 +75,16 @@ async function waitForReplicas(s: Server, st: ReplState, now: boolean): Promise<
   pauseClients(s, timeoutMs + SHUTDOWN_PAUSE_EXTRA_MS, 'write');
   st.shutdownPausedFrom = { prev: before };
   const deadline = Date.now() + timeoutMs;
+  s.shutdownDeadline = deadline;
   let asked = 0;
-  while (lagging().length > 0 && Date.now() < deadline) {
+  while (lagging().length > 0 && Date.now() < deadline && !s.shutdownAbortRequested) {
     if (Date.now() - asked >= 1000) {
       sendGetAck(s, st);
       asked = Date.now();
     }
     await new Promise((r) => setTimeout(r, 10));
   }
+  if (s.shutdownAbortRequested) return;
   const left = lagging();
   if (left.length === 0) log().info('Replicas caught up before shutting down.');
   else for (const l of left) log().warn({ offset: l.ackOff, behind: target - l.ackOff }, 'Lagging replica reported an offset behind master, shutting down anyway.');
