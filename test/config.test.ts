@@ -23,6 +23,14 @@ describe('config files', () => {
   const dir = tmpDir();
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it("takes an option's name and value in one command-line argument ('--maxmemory 700mb'), as Redis 7.0", () => {
+    const c = new Config();
+    loadConfigArgs(c, ['--maxmemory 700mb', '--maxmemory-policy volatile-lru', '--hz', '30']);
+    assert.equal(c.get('maxmemory'), String(700 * 1024 * 1024));
+    assert.equal(c.get('maxmemory-policy'), 'volatile-lru');
+    assert.equal(c.get('hz'), '30');
+  });
+
   it('reads includes, quoted arguments, accumulating save lines and replicaof', () => {
     write(dir, 'base.conf', '# base\nhz 20\nsave 100 1\nsave 200 2\nrequirepass "a b\\"c"\n');
     const main = write(dir, 'main.conf', `include ${path.join(dir, 'base.conf')}\nport 7001\nsave 300 3\nreplicaof 127.0.0.1 6380\nmaxmemory 2mb\n`);

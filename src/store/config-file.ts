@@ -116,7 +116,8 @@ export function loadConfigArgs(config: Config, argv: string[]): { file: string; 
   const lines: string[][] = [];
   for (; i < argv.length; i++) {
     const a = argv[i];
-    if (a.startsWith('--')) lines.push([a.slice(2)]);
+    // "--maxmemory 700mb" as one argument is the name and its value, as Redis 7.0 splits it.
+    if (a.startsWith('--')) lines.push(/\s/.test(a.slice(2).trim()) ? a.slice(2).trim().split(/\s+/) : [a.slice(2)]);
     else if (lines.length) lines[lines.length - 1].push(a);
     else throw new ConfigError(`command line: unexpected argument '${a}'`);
   }
