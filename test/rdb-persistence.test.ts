@@ -233,6 +233,8 @@ describe('persistence (RDB files)', function () {
       c2.write(encodeCommand(['SHUTDOWN', 'FORCE']));
       await exited;
       assert.match(srv.output(), /Error trying to save the DB\. Exit anyway\./);
+      // Redis's last line, which supervisors and Redis's own suite wait for.
+      assert.match(srv.output(), /Redis is now ready to exit, bye bye\.\.\./);
       c.close();
       c2.close();
     } finally {

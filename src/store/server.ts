@@ -693,7 +693,7 @@ export class Server implements DbHost {
     }
     const pf = this.config.get('pidfile');
     if (pf) fs.rmSync(pf, { force: true });
-    this.log.info('bye');
+    this.log.info('Redis is now ready to exit, bye bye...');
     return true;
   }
 
