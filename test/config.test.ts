@@ -29,6 +29,14 @@ describe('config files', () => {
     assert.equal(c.get('maxmemory'), String(700 * 1024 * 1024));
     assert.equal(c.get('maxmemory-policy'), 'volatile-lru');
     assert.equal(c.get('hz'), '30');
+    // Redis 7.0's other command-line forms: quoted values inside one argument, an option value
+    // that starts with "--", values before any option name, and --save with no value.
+    const d = new Config();
+    loadConfigArgs(d, ["--maxmemory-policy 'allkeys-lru'", '--logfile', '--my--log--file', '--save', '--hz', '20']);
+    assert.equal(d.get('maxmemory-policy'), 'allkeys-lru');
+    assert.equal(d.get('logfile'), '--my--log--file');
+    assert.equal(d.get('save'), '');
+    assert.equal(d.get('hz'), '20');
   });
 
   it('reads includes, quoted arguments, accumulating save lines and replicaof', () => {
