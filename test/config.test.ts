@@ -37,6 +37,11 @@ describe('config files', () => {
     assert.equal(d.get('logfile'), '--my--log--file');
     assert.equal(d.get('save'), '');
     assert.equal(d.get('hz'), '20');
+    const e = new Config();
+    assert.equal(e.get('proc-title-template'), '{title} {listen-addr} {server-mode}');
+    loadConfigArgs(e, ['--proc-title-template', '--my--title--template', '--loglevel', 'verbose']);
+    assert.equal(e.get('proc-title-template'), '--my--title--template');
+    assert.equal(e.get('loglevel'), 'verbose');
   });
 
   it('reads includes, quoted arguments, accumulating save lines and replicaof', () => {

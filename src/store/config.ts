@@ -80,6 +80,8 @@ export const DIRECTIVES: Directive[] = [
   d('databases', 'int', '16', false, { min: 1, max: MAXINT }),
   d('always-show-logo', 'bool', 'no', false),
   d('set-proc-title', 'bool', 'yes', false, { inert: true }),
+  // Redis 7.0's process title template: accepted and printed back (the title itself is not set).
+  d('proc-title-template', 'string', '{title} {listen-addr} {server-mode}', true, { inert: true }),
   d('save', 'save', '3600 1 300 100 60 10000', true),
   d('stop-writes-on-bgsave-error', 'bool', 'yes', true),
   d('rdbcompression', 'bool', 'yes', true),
