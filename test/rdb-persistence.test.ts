@@ -275,6 +275,37 @@ describe('persistence (RDB files)', function () {
     }
   });
 
+  it('a second SHUTDOWN while one waits for a lagging replica joins it (same error for both; the process did exit at once)', async () => {
+    const d = dir();
+    const m = await startStoreProcess(['--dir', d, '--dbfilename', 'x.rdb', '--save', '3600 1', '--shutdown-timeout', '1', '--repl-diskless-sync-delay', '0']);
+    const r = await startStoreProcess(['--replicaof', '127.0.0.1', String(m.port), '--save', '']);
+    const c = await RawClient.connect(m.port);
+    const c1 = await RawClient.connect(m.port);
+    const c2 = await RawClient.connect(m.port);
+    try {
+      const online = async () => /slave0:.*state=online/.test(await c.str('INFO', 'replication'));
+      for (let i = 0; i < 100 && !(await online()); i++) await new Promise((res) => setTimeout(res, 50));
+      assert.ok(await online(), 'the replica never synced');
+      r.proc.kill('SIGSTOP');
+      assert.equal(await c.str('INCR', 'k'), ':1\r\n');
+      fs.mkdirSync(path.join(d, 'x.rdb'));
+      const s1 = c1.str('SHUTDOWN');
+      await new Promise((res) => setTimeout(res, 100));
+      const s2 = c2.str('SHUTDOWN');
+      assert.equal(await s1, '-ERR Errors trying to SHUTDOWN. Check logs.\r\n');
+      assert.equal(await s2, '-ERR Errors trying to SHUTDOWN. Check logs.\r\n');
+      assert.equal(m.proc.exitCode, null);
+      assert.equal(await c.str('GET', 'k'), '$1\r\n1\r\n');
+    } finally {
+      c.close();
+      c1.close();
+      c2.close();
+      r.proc.kill('SIGCONT');
+      await r.stop();
+      await m.stop();
+    }
+  });
+
   it('an aborted shutdown lifts the write pause it set for a lagging replica (writes go on at once, as Redis)', async () => {
     const d = dir();
     const m = await startStoreProcess(['--dir', d, '--dbfilename', 'x.rdb', '--save', '3600 1', '--shutdown-timeout', '1', '--repl-diskless-sync-delay', '0']);

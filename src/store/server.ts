@@ -663,8 +663,24 @@ export class Server implements DbHost {
   // ---- shutdown ----
 
   /** Stops listening, runs shutdown hooks (replicas catch up, save, ...), closes clients, removes the pidfile. */
-  async shutdown(opts: ShutdownOptions = { save: null }): Promise<boolean> {
-    if (this.closing) return true;
+  /**
+   * Shuts down; a SHUTDOWN (or signal) while one is already in progress (waiting for replicas,
+   * saving) joins it and gets its outcome, as the clients blocked on SHUTDOWN in Redis do.
+   */
+  shutdown(opts: ShutdownOptions = { save: null }): Promise<boolean> {
+    if (this.shutdownRun) return this.shutdownRun;
+    if (this.closing) return Promise.resolve(true);
+    const run = this.runShutdown(opts).then((done) => {
+      if (!done) this.shutdownRun = null;
+      return done;
+    });
+    this.shutdownRun = run;
+    return run;
+  }
+
+  private shutdownRun: Promise<boolean> | null = null;
+
+  private async runShutdown(opts: ShutdownOptions): Promise<boolean> {
     this.closing = true;
     this.log.info('shutting down');
     if (this.cron) clearInterval(this.cron);
