@@ -96,4 +96,25 @@ describe('store output to clients that stop reading', function () {
       a.close();
     }
   });
+
+  it('a client over its soft limit is disconnected once the soft seconds pass, even with no more traffic (clientsCron)', async () => {
+    const admin = await RawClient.connect(st.port);
+    const a = await RawClient.connect(st.port);
+    try {
+      assert.equal(await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 0 100000 1'), '+OK\r\n');
+      assert.equal(await a.str('SUBSCRIBE', 'ch'), '*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n');
+      const before = st.server.stats.clientOutbufLimitDisconnections;
+      a.sock.pause();
+      const sub = [...st.server.clients.values()].find((c) => c.subscriptionCount > 0)!;
+      // Publish until the store holds more than the soft limit unsent (past the kernel's buffers), then stop.
+      for (let i = 0; i < 20000 && sub.unsent + sub.reply.pending < 100000; i++) await admin.str('PUBLISH', 'ch', 'x'.repeat(1000));
+      assert.ok(sub.unsent + sub.reply.pending >= 100000, 'never went over the soft limit');
+      assert.equal(st.server.stats.clientOutbufLimitDisconnections, before, 'not before the soft seconds');
+      await waitFor('the idle client to be disconnected', () => st.server.stats.clientOutbufLimitDisconnections > before, 5000);
+    } finally {
+      await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60');
+      admin.close();
+      a.close();
+    }
+  });
 });

@@ -613,6 +613,11 @@ export class Server implements DbHost {
       }
     }
     resizeQueryBuffers(this, Date.now());
+    // Redis's clientsCron checks output limits too: a client over its soft limit is disconnected
+    // once the soft seconds pass even if nothing more is written to it (no flush to check it then).
+    for (const c of this.clients.values()) {
+      if (c.softLimitSince >= 0 && !c.closed && overOutputLimit(this, c)) closeForOutputLimit(this, c);
+    }
     for (const h of this.cronHooks) h();
     this.flushPropagation();
   }
