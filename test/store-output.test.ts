@@ -117,4 +117,24 @@ describe('store output to clients that stop reading', function () {
       a.close();
     }
   });
+
+  it('a single reply over the hard limit closes the client with none of it sent (as Redis, though the kernel could take it)', async () => {
+    const admin = await RawClient.connect(st.port);
+    const a = await RawClient.connect(st.port);
+    try {
+      assert.equal(await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 100000 0 0'), '+OK\r\n');
+      for (let i = 0; i < 150; i++) await admin.str('LPUSH', 'biglist', 'x'.repeat(1000));
+      assert.equal(await a.str('PING'), '+PONG\r\n');
+      const got: Buffer[] = [];
+      a.sock.on('data', (d: Buffer) => got.push(d));
+      a.write(encodeCommand(['LRANGE', 'biglist', '0', '-1']));
+      await waitFor('the client to be closed', () => a.closed, 5000);
+      assert.equal(Buffer.concat(got).length, 0, 'part of the reply was sent');
+    } finally {
+      await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
+      await admin.str('DEL', 'biglist');
+      admin.close();
+      a.close();
+    }
+  });
 });

@@ -517,6 +517,15 @@ export class Server implements DbHost {
 
   /** Writes a client's pending replies with one socket write; closes it if it asked to. */
   flush(c: Client): void {
+    // The limits count the replies produced since the last write with what the socket still holds,
+    // before writing, as Redis checks them while it builds replies in memory: a reply (or pipeline
+    // of replies) over the hard limit closes the client with nothing of it sent, even when the
+    // kernel's buffer could have taken it at once.
+    if (c.reply.pending > 0 && c.socket && overOutputLimit(this, c)) {
+      c.reply.take();
+      closeForOutputLimit(this, c);
+      return;
+    }
     const b = c.reply.take();
     const sock = c.socket;
     if (!sock) return;
@@ -525,10 +534,6 @@ export class Server implements DbHost {
       this.stats.totalWritesProcessed++;
       if (c.writer) c.writer.write(b);
       else if (!sock.destroyed) sock.write(b);
-      if (overOutputLimit(this, c)) {
-        closeForOutputLimit(this, c);
-        return;
-      }
     }
     if (c.closeAfterReply && !c.closed) {
       // QUIT or a protocol error: the replies already written still go out before the FIN (end()
