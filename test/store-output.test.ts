@@ -137,4 +137,26 @@ describe('store output to clients that stop reading', function () {
       a.close();
     }
   });
+
+  it('HRANDFIELD / SRANDMEMBER with a huge negative count stop mid-run once the client is over its limit', async () => {
+    const admin = await RawClient.connect(st.port);
+    try {
+      assert.equal(await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 1000000 0 0'), '+OK\r\n');
+      await admin.str('HSET', 'myhash', 'a', 'b');
+      await admin.str('SADD', 'myset', 'a');
+      for (const cmd of [['HRANDFIELD', 'myhash', '-999999999'], ['SRANDMEMBER', 'myset', '-999999999']]) {
+        const a = await RawClient.connect(st.port);
+        const started = Date.now();
+        a.write(encodeCommand(cmd));
+        await waitFor(`${cmd[0]}: the client to be closed`, () => a.closed, 5000);
+        assert.ok(Date.now() - started < 3000, `${cmd[0]} ran to the end`);
+        a.close();
+      }
+      assert.equal(await admin.str('PING'), '+PONG\r\n');
+    } finally {
+      await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
+      await admin.str('DEL', 'myhash', 'myset');
+      admin.close();
+    }
+  });
 });
