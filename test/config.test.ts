@@ -23,6 +23,27 @@ describe('config files', () => {
   const dir = tmpDir();
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it("takes an option's name and value in one command-line argument ('--maxmemory 700mb'), as Redis 7.0", () => {
+    const c = new Config();
+    loadConfigArgs(c, ['--maxmemory 700mb', '--maxmemory-policy volatile-lru', '--hz', '30']);
+    assert.equal(c.get('maxmemory'), String(700 * 1024 * 1024));
+    assert.equal(c.get('maxmemory-policy'), 'volatile-lru');
+    assert.equal(c.get('hz'), '30');
+    // Redis 7.0's other command-line forms: quoted values inside one argument, an option value
+    // that starts with "--", values before any option name, and --save with no value.
+    const d = new Config();
+    loadConfigArgs(d, ["--maxmemory-policy 'allkeys-lru'", '--logfile', '--my--log--file', '--save', '--hz', '20']);
+    assert.equal(d.get('maxmemory-policy'), 'allkeys-lru');
+    assert.equal(d.get('logfile'), '--my--log--file');
+    assert.equal(d.get('save'), '');
+    assert.equal(d.get('hz'), '20');
+    const e = new Config();
+    assert.equal(e.get('proc-title-template'), '{title} {listen-addr} {server-mode}');
+    loadConfigArgs(e, ['--proc-title-template', '--my--title--template', '--loglevel', 'verbose']);
+    assert.equal(e.get('proc-title-template'), '--my--title--template');
+    assert.equal(e.get('loglevel'), 'verbose');
+  });
+
   it('reads includes, quoted arguments, accumulating save lines and replicaof', () => {
     write(dir, 'base.conf', '# base\nhz 20\nsave 100 1\nsave 200 2\nrequirepass "a b\\"c"\n');
     const main = write(dir, 'main.conf', `include ${path.join(dir, 'base.conf')}\nport 7001\nsave 300 3\nreplicaof 127.0.0.1 6380\nmaxmemory 2mb\n`);
@@ -118,6 +139,57 @@ describe('CONFIG REWRITE', () => {
     const c2 = new Config();
     loadConfigArgs(c2, [f]);
     for (const k of ['hz', 'maxmemory', 'save', 'maxclients', 'client-output-buffer-limit']) assert.equal(c2.get(k), c.get(k), k);
+  });
+
+  it('DEBUG CONFIG-REWRITE-FORCE-ALL: writes every directive, defaults included, and the file loads back to the same CONFIG GET *', async () => {
+    const f = write(dir, 'all.conf', 'hz 12\n');
+    const child = await startStoreProcess([f, '--dir', dir, '--enable-debug-command', 'yes']);
+    const cc = await RawClient.connect(child.port);
+    try {
+      const before = (await cc.value('CONFIG', 'GET', '*')) as Buffer[];
+      assert.equal(await cc.str('DEBUG', 'CONFIG-REWRITE-FORCE-ALL'), '+OK\r\n');
+      const text = fs.readFileSync(f, 'utf8');
+      // Defaults are written too (Redis's rewriteConfig(path, force_write=1)).
+      assert.match(text, /\ntimeout 0\n/);
+      assert.match(text, /\nmaxmemory-policy noeviction\n/);
+      const c2 = new Config();
+      loadConfigArgs(c2, [f]);
+      const cfg = new Map<string, string>();
+      for (let i = 0; i < before.length; i += 2) cfg.set(before[i].toString('latin1'), before[i + 1].toString('latin1'));
+      for (const k of ['hz', 'timeout', 'save', 'maxmemory-policy', 'client-output-buffer-limit', 'appendonly', 'notify-keyspace-events']) assert.equal(c2.get(k), cfg.get(k), k);
+    } finally {
+      cc.close();
+      await child.stop();
+    }
+  });
+
+  it('shutdown-on-sigterm / shutdown-on-sigint: flag sets as Redis prints them, and SIGTERM obeys nosave', async () => {
+    const d = tmpDir();
+    const child = await startStoreProcess(['--dir', d, '--save', '3600 1']);
+    const cc = await RawClient.connect(child.port);
+    try {
+      assert.equal(await cc.str('CONFIG', 'GET', 'shutdown-on-sigterm'), '*2\r\n$19\r\nshutdown-on-sigterm\r\n$7\r\ndefault\r\n');
+      assert.equal(await cc.str('CONFIG', 'SET', 'shutdown-on-sigint', 'now save'), '+OK\r\n');
+      assert.equal(await cc.str('CONFIG', 'GET', 'shutdown-on-sigint'), '*2\r\n$18\r\nshutdown-on-sigint\r\n$8\r\nsave now\r\n');
+      assert.match(await cc.str('CONFIG', 'SET', 'shutdown-on-sigint', 'save nosave'), /^-ERR CONFIG SET failed/);
+      assert.match(await cc.str('CONFIG', 'SET', 'shutdown-on-sigint', 'sometimes'), /^-ERR CONFIG SET failed/);
+      assert.equal(await cc.str('CONFIG', 'SET', 'shutdown-on-sigterm', 'nosave now'), '+OK\r\n');
+      assert.equal(await cc.str('SET', 'k', 'v'), '+OK\r\n');
+      const exited = new Promise((r) => child.proc.once('exit', r));
+      child.proc.kill('SIGTERM');
+      await exited;
+      assert.equal(fs.existsSync(path.join(d, 'dump.rdb')), false, 'nosave: no final snapshot despite the save point');
+      // And the config file takes the flags as separate arguments, as CONFIG REWRITE writes them.
+      const f = write(d, 'sig.conf', 'shutdown-on-sigterm nosave now\nshutdown-on-sigint save\n');
+      const c2 = new Config();
+      loadConfigArgs(c2, [f]);
+      assert.equal(c2.get('shutdown-on-sigterm'), 'nosave now');
+      assert.equal(c2.get('shutdown-on-sigint'), 'save');
+    } finally {
+      cc.close();
+      await child.stop();
+      fs.rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('formats memory as Redis does', () => {

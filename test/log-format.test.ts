@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { legacyLine } from '../src/common/log';
+import fs from 'node:fs';
+import { legacyLine, logDestination } from '../src/common/log';
+import { tmpDir } from './helpers/servers';
 import { startStoreProcess, freePort, ROOT, type ChildServer } from './helpers/servers';
 import Redis from 'ioredis';
 import { waitFor } from './helpers/wait';
@@ -66,5 +68,20 @@ describe('log-format legacy', function () {
         blocker.close();
       }
     });
+  });
+
+  it('writes a log that is a regular file synchronously: the line is there before the reply that follows it', () => {
+    // Redis's own suite reads the log right after a reply (e.g. RESTORE of a corrupt payload, then
+    // 'integrity check failed' in the log); an asynchronous write lost that race.
+    const d = tmpDir();
+    const file = path.join(d, 'server.log');
+    const dest = logDestination(file);
+    try {
+      dest.write('one line\n');
+      assert.equal(fs.readFileSync(file, 'utf8'), 'one line\n');
+    } finally {
+      dest.end();
+      fs.rmSync(d, { recursive: true, force: true });
+    }
   });
 });

@@ -233,10 +233,76 @@ describe('persistence (RDB files)', function () {
       c2.write(encodeCommand(['SHUTDOWN', 'FORCE']));
       await exited;
       assert.match(srv.output(), /Error trying to save the DB\. Exit anyway\./);
+      // Redis's last line, which supervisors and Redis's own suite wait for.
+      assert.match(srv.output(), /Redis is now ready to exit, bye bye\.\.\./);
       c.close();
       c2.close();
     } finally {
       await srv.stop();
+    }
+  });
+
+  it('a shutdown waiting for a lagging replica shows shutdown_in_milliseconds and is cancelled by SHUTDOWN ABORT', async () => {
+    const d = dir();
+    const m = await startStoreProcess(['--dir', d, '--save', '', '--shutdown-timeout', '20', '--repl-diskless-sync-delay', '0']);
+    const r = await startStoreProcess(['--replicaof', '127.0.0.1', String(m.port), '--save', '']);
+    const c = await RawClient.connect(m.port);
+    try {
+      assert.doesNotMatch(await c.str('INFO', 'server'), /shutdown_in_milliseconds/);
+      assert.equal(await c.str('SHUTDOWN', 'ABORT'), '-ERR No shutdown in progress.\r\n');
+      const online = async () => /slave0:.*state=online/.test(await c.str('INFO', 'replication'));
+      for (let i = 0; i < 100 && !(await online()); i++) await new Promise((res) => setTimeout(res, 50));
+      assert.ok(await online(), 'the replica never synced');
+      r.proc.kill('SIGSTOP');
+      assert.equal(await c.str('SET', 'k', 'v'), '+OK\r\n');
+      m.proc.kill('SIGTERM');
+      await new Promise((res) => setTimeout(res, 300));
+      const c2 = await RawClient.connect(m.port);
+      const left = Number(/shutdown_in_milliseconds:(\d+)/.exec(await c2.str('INFO', 'server'))?.[1]);
+      assert.ok(left > 10000 && left <= 20000, `shutdown_in_milliseconds ${left}`);
+      assert.equal(await c2.str('SHUTDOWN', 'ABORT'), '+OK\r\n');
+      await new Promise((res) => setTimeout(res, 200));
+      assert.equal(m.proc.exitCode, null, 'the aborted shutdown exited all the same');
+      assert.match(m.output(), /Shutdown manually aborted\./);
+      assert.doesNotMatch(await c2.str('INFO', 'server'), /shutdown_in_milliseconds/);
+      assert.equal(await c2.str('SET', 'k2', 'v'), '+OK\r\n');
+      c2.close();
+    } finally {
+      c.close();
+      r.proc.kill('SIGCONT');
+      await r.stop();
+      await m.stop();
+    }
+  });
+
+  it('a second SHUTDOWN while one waits for a lagging replica joins it (same error for both; the process did exit at once)', async () => {
+    const d = dir();
+    const m = await startStoreProcess(['--dir', d, '--dbfilename', 'x.rdb', '--save', '3600 1', '--shutdown-timeout', '1', '--repl-diskless-sync-delay', '0']);
+    const r = await startStoreProcess(['--replicaof', '127.0.0.1', String(m.port), '--save', '']);
+    const c = await RawClient.connect(m.port);
+    const c1 = await RawClient.connect(m.port);
+    const c2 = await RawClient.connect(m.port);
+    try {
+      const online = async () => /slave0:.*state=online/.test(await c.str('INFO', 'replication'));
+      for (let i = 0; i < 100 && !(await online()); i++) await new Promise((res) => setTimeout(res, 50));
+      assert.ok(await online(), 'the replica never synced');
+      r.proc.kill('SIGSTOP');
+      assert.equal(await c.str('INCR', 'k'), ':1\r\n');
+      fs.mkdirSync(path.join(d, 'x.rdb'));
+      const s1 = c1.str('SHUTDOWN');
+      await new Promise((res) => setTimeout(res, 100));
+      const s2 = c2.str('SHUTDOWN');
+      assert.equal(await s1, '-ERR Errors trying to SHUTDOWN. Check logs.\r\n');
+      assert.equal(await s2, '-ERR Errors trying to SHUTDOWN. Check logs.\r\n');
+      assert.equal(m.proc.exitCode, null);
+      assert.equal(await c.str('GET', 'k'), '$1\r\n1\r\n');
+    } finally {
+      c.close();
+      c1.close();
+      c2.close();
+      r.proc.kill('SIGCONT');
+      await r.stop();
+      await m.stop();
     }
   });
 
@@ -259,6 +325,9 @@ describe('persistence (RDB files)', function () {
       assert.equal(await late.str('GET', 'k'), '$1\r\nv\r\n');
       late.close();
       assert.equal(await shutdown, '-ERR Errors trying to SHUTDOWN. Check logs.\r\n');
+      // Redis's finishShutdown lines, which Redis's shutdown suite looks for.
+      await until(() => /0 of 1 replicas are in sync when shutting down\./.test(m.output()));
+      assert.match(m.output(), /Lagging replica reported offset \d+ behind master, shutting down anyway\./);
       // Held for an hour before: the shutdown's pause outlived the aborted shutdown.
       assert.equal(await c.str('SET', 'k2', 'v2'), '+OK\r\n');
     } finally {
@@ -290,7 +359,8 @@ describe('persistence (RDB files)', function () {
     fs.writeFileSync(path.join(d, 'badsum.rdb'), bad);
     fs.writeFileSync(path.join(d, 'short.rdb'), good.subarray(0, good.length - 12));
     for (const [file, why] of [
-      ['badsum.rdb', /Wrong RDB checksum/],
+      // Redis's rdbReportCorruptRDB lines, which log scrapers (and Redis's own suite) look for.
+      ['badsum.rdb', /Wrong RDB checksum expected: \([0-9a-f]+\) got \([0-9a-f]+\)\. Aborting now\.[^]*Internal error in RDB reading offset 0, function at rdb\.c:0 -> RDB CRC error[^]*Terminating server after rdb file reading failure\./],
       ['short.rdb', /unexpected end of data/],
     ] as const) {
       const port = await freePort();

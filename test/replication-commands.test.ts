@@ -185,3 +185,27 @@ describe('rdb-only replicas (redis-cli --rdb)', function () {
     assert.equal(replState(m.server).replicas.size, 0);
   });
 });
+
+describe('bind-source-addr', function () {
+  this.timeout(20000);
+  it("a replica's link to its master leaves from that address (the master lists it as the replica's ip)", async () => {
+    const m = await startStore({ 'repl-diskless-sync-delay': '0', dir: tmpDir() });
+    const r = await startStore({ dir: tmpDir() });
+    const cm = await RawClient.connect(m.port);
+    const cr = await RawClient.connect(r.port);
+    try {
+      // 127.0.0.2 is not 127.0.0.1: protected mode would refuse the link (as Redis's own test sets it).
+      assert.equal(await cm.str('CONFIG', 'SET', 'protected-mode', 'no'), '+OK\r\n');
+      assert.equal(await cr.str('CONFIG', 'SET', 'bind-source-addr', '127.0.0.2'), '+OK\r\n');
+      assert.equal(await cr.str('CONFIG', 'GET', 'bind-source-addr'), '*2\r\n$16\r\nbind-source-addr\r\n$9\r\n127.0.0.2\r\n');
+      assert.equal(await cr.str('REPLICAOF', '127.0.0.1', m.port), '+OK\r\n');
+      await until('linked', () => replState(r.server).linkState === 'connected');
+      const info = ((await cm.value('INFO', 'replication')) as Buffer).toString();
+      assert.match(info, /slave0:ip=127\.0\.0\.2,/);
+    } finally {
+      cm.close();
+      cr.close();
+      await Promise.all([r.stop(), m.stop()]);
+    }
+  });
+});

@@ -96,4 +96,67 @@ describe('store output to clients that stop reading', function () {
       a.close();
     }
   });
+
+  it('a client over its soft limit is disconnected once the soft seconds pass, even with no more traffic (clientsCron)', async () => {
+    const admin = await RawClient.connect(st.port);
+    const a = await RawClient.connect(st.port);
+    try {
+      assert.equal(await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 0 100000 1'), '+OK\r\n');
+      assert.equal(await a.str('SUBSCRIBE', 'ch'), '*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n');
+      const before = st.server.stats.clientOutbufLimitDisconnections;
+      a.sock.pause();
+      const sub = [...st.server.clients.values()].find((c) => c.subscriptionCount > 0)!;
+      // Publish until the store holds more than the soft limit unsent (past the kernel's buffers), then stop.
+      for (let i = 0; i < 20000 && sub.unsent + sub.reply.pending < 100000; i++) await admin.str('PUBLISH', 'ch', 'x'.repeat(1000));
+      assert.ok(sub.unsent + sub.reply.pending >= 100000, 'never went over the soft limit');
+      assert.equal(st.server.stats.clientOutbufLimitDisconnections, before, 'not before the soft seconds');
+      await waitFor('the idle client to be disconnected', () => st.server.stats.clientOutbufLimitDisconnections > before, 5000);
+    } finally {
+      await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60');
+      admin.close();
+      a.close();
+    }
+  });
+
+  it('a single reply over the hard limit closes the client with none of it sent (as Redis, though the kernel could take it)', async () => {
+    const admin = await RawClient.connect(st.port);
+    const a = await RawClient.connect(st.port);
+    try {
+      assert.equal(await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 100000 0 0'), '+OK\r\n');
+      for (let i = 0; i < 150; i++) await admin.str('LPUSH', 'biglist', 'x'.repeat(1000));
+      assert.equal(await a.str('PING'), '+PONG\r\n');
+      const got: Buffer[] = [];
+      a.sock.on('data', (d: Buffer) => got.push(d));
+      a.write(encodeCommand(['LRANGE', 'biglist', '0', '-1']));
+      await waitFor('the client to be closed', () => a.closed, 5000);
+      assert.equal(Buffer.concat(got).length, 0, 'part of the reply was sent');
+    } finally {
+      await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
+      await admin.str('DEL', 'biglist');
+      admin.close();
+      a.close();
+    }
+  });
+
+  it('HRANDFIELD / SRANDMEMBER with a huge negative count stop mid-run once the client is over its limit', async () => {
+    const admin = await RawClient.connect(st.port);
+    try {
+      assert.equal(await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 1000000 0 0'), '+OK\r\n');
+      await admin.str('HSET', 'myhash', 'a', 'b');
+      await admin.str('SADD', 'myset', 'a');
+      for (const cmd of [['HRANDFIELD', 'myhash', '-999999999'], ['SRANDMEMBER', 'myset', '-999999999']]) {
+        const a = await RawClient.connect(st.port);
+        const started = Date.now();
+        a.write(encodeCommand(cmd));
+        await waitFor(`${cmd[0]}: the client to be closed`, () => a.closed, 5000);
+        assert.ok(Date.now() - started < 3000, `${cmd[0]} ran to the end`);
+        a.close();
+      }
+      assert.equal(await admin.str('PING'), '+PONG\r\n');
+    } finally {
+      await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
+      await admin.str('DEL', 'myhash', 'myset');
+      admin.close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 // The one pino logger factory: every component logs structured lines through a child of it.
+import fs from 'node:fs';
 import pino from 'pino';
 
 let root: pino.Logger | null = null;
@@ -17,10 +18,31 @@ export function droppedLogLines(): number {
 
 /** The asynchronous, bounded destination of the root logger: a file, or stdout. */
 export function logDestination(file?: string): ReturnType<typeof pino.destination> {
-  const opts = { sync: false, maxLength: LOG_BUFFER_MAX };
+  // A regular file (logfile, or stdout redirected to one) is written synchronously, as Redis writes
+  // its log: a line is on disk before the reply that follows it, so a reader of the log who saw the
+  // reply finds the line (Redis's own test suite does exactly that). Pipes and terminals, which can
+  // stall the process, stay asynchronous and bounded.
+  const opts = { sync: file !== undefined ? isRegularPath(file) : isRegularFile(1), maxLength: LOG_BUFFER_MAX };
   const dest = file ? pino.destination({ ...opts, dest: file, mkdir: true }) : pino.destination({ ...opts, fd: 1 });
   dest.on('drop', () => dropped++);
   return dest;
+}
+
+function isRegularFile(fd: number): boolean {
+  try {
+    return fs.fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A regular file, or none yet (it will be created as one); not a FIFO or a device. */
+function isRegularPath(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return true;
+  }
 }
 
 /** Options for the root logger; set once by the process entry point before anything logs. */

@@ -59,7 +59,7 @@ function applyLine(config: Config, args: string[], where: string, warnings: stri
     const err = config.set('save', merged.length ? merged : [''], true);
     if (err) throw new ConfigError(`${where}: ${err.replace(/^CONFIG SET failed \(possibly related to argument '[^']*'\) - /, '')}`);
     return;
-  } else if (dir.type !== 'multi' && rest.length !== 1 && !(dir.name === 'bind' && rest.length >= 1)) {
+  } else if (dir.type !== 'multi' && rest.length !== 1 && !((dir.name === 'bind' || dir.flags) && rest.length >= 1)) {
     throw new ConfigError(`${where}: wrong number of arguments for '${name}'`);
   }
   const err = config.set(name, rest, true);
@@ -112,13 +112,31 @@ export function loadConfigArgs(config: Config, argv: string[]): { file: string; 
     readFile(config, argv[0], warnings, 0);
     i = 1;
   }
-  // Options: "--name v1 v2 --other v" -> lines "name v1 v2", "other v".
+  // Options: "--name v1 v2 --other v" -> lines "name v1 v2", "other v", as Redis 7.0's main() builds
+  // them: an argument "--name value" (name and value in one) is split as a config line; after an
+  // option name alone, the next argument is its value even if it starts with "--" (a value such as
+  // --my--title); "--save" followed by an option, or last, means save "".
   const lines: string[][] = [];
+  let handledLast = true;
   for (; i < argv.length; i++) {
     const a = argv[i];
-    if (a.startsWith('--')) lines.push([a.slice(2)]);
-    else if (lines.length) lines[lines.length - 1].push(a);
-    else throw new ConfigError(`command line: unexpected argument '${a}'`);
+    if (handledLast && a.startsWith('--')) {
+      const body = a.slice(2);
+      const toks = splitArgs(Buffer.from(body, 'latin1'), 0, Buffer.byteLength(body, 'latin1'));
+      const words = toks && toks.length ? toks.map((t) => t.toString('latin1')) : [body];
+      lines.push(words);
+      if (words.length === 1) {
+        handledLast = false;
+        if (words[0].toLowerCase() === 'save' && (i === argv.length - 1 || argv[i + 1].startsWith('--'))) {
+          words.push('');
+          handledLast = true;
+        }
+      } else handledLast = true;
+    } else {
+      if (!lines.length) lines.push([]);
+      lines[lines.length - 1].push(a);
+      handledLast = true;
+    }
   }
   for (const l of lines) applyLine(config, l.length === 1 ? [l[0], ''] : l, `command line option --${l[0]}`, warnings, 0);
   return { file, warnings };

@@ -79,10 +79,10 @@ function linesFor(dir: Directive, value: string): { lines: string[]; force: bool
 }
 
 /**
- * Rewrites `file` with the current configuration. `dir` is the absolute working directory, always
+ * Rewrites `file` with the current configuration (`forceAll`: every directive, even at its default). `dir` is the absolute working directory, always
  * written as Redis does. Returns null or an error text (without "ERR ").
  */
-export function rewriteConfigFile(config: Config, file: string, dir: string): string | null {
+export function rewriteConfigFile(config: Config, file: string, dir: string, forceAll = false): string | null {
   let old: string;
   try {
     old = fs.existsSync(file) ? fs.readFileSync(file, 'latin1') : '';
@@ -117,7 +117,8 @@ export function rewriteConfigFile(config: Config, file: string, dir: string): st
     const value = d.name === 'dir' ? dir : config.get(d.name);
     const { lines: nl, force } = linesFor(d, value);
     const pos = positions.get(d.name) ?? [];
-    if (!pos.length && !force && d.name !== 'dir') continue;
+    // forceAll (DEBUG CONFIG-REWRITE-FORCE-ALL): every directive, defaults included, as Redis's rewriteConfig(path, 1).
+    if (!pos.length && !force && !forceAll && d.name !== 'dir') continue;
     for (let i = 0; i < pos.length; i++) out[pos[i]] = i < nl.length ? nl[i] : '';
     for (let i = pos.length; i < nl.length; i++) appended.push(nl[i]);
   }

@@ -32,6 +32,8 @@ export interface Directive {
   hidden?: boolean;
   /** A memory value or a percentage "N%" up to 100% (Redis's PERCENT_CONFIG: maxmemory-clients). */
   percent?: boolean;
+  /** An enum of flags (Redis's MULTI_ARG_CONFIG bit-flag enums): several values, 'default' for none. */
+  flags?: boolean;
   /** A value the store cannot honour, refused (config file and CONFIG SET) with this explanation. */
   refuse?: { value: string; why: string };
 }
@@ -53,12 +55,17 @@ const d = (name: string, type: DirectiveType, def: string, mutable = true, more:
 /** Said when notify-keyspace-events is set (from a file or CONFIG SET): accepted, but nothing is sent. */
 export const NOTIFY_UNSUPPORTED = 'notify-keyspace-events is accepted but resplit-server sends no keyspace notifications';
 
+/** Redis's shutdown_on_sig_enum: what SIGINT/SIGTERM do, as SHUTDOWN's flags ('default': none). */
+const SHUTDOWN_ON_SIG = ['default', 'save', 'nosave', 'now', 'force'];
+
 /** Every directive the store knows, with Redis 7.0's defaults. */
 export const DIRECTIVES: Directive[] = [
   d('port', 'int', '6379', true, { min: 0, max: 65535 }),
   d('bind', 'string', '* -::*', true),
+  // The source address of outgoing connections (a replica's link to its master), as Redis 7.0's.
+  d('bind-source-addr', 'string', '', true),
   d('unixsocket', 'string', '', false, { inert: true }),
-  d('protected-mode', 'bool', 'yes', true, { inert: true }),
+  d('protected-mode', 'bool', 'yes', true),
   d('tcp-backlog', 'int', '511', false, { min: 0 }),
   d('tcp-keepalive', 'int', '300', true, { min: 0 }),
   d('timeout', 'int', '0', true, { min: 0 }),
@@ -73,6 +80,8 @@ export const DIRECTIVES: Directive[] = [
   d('databases', 'int', '16', false, { min: 1, max: MAXINT }),
   d('always-show-logo', 'bool', 'no', false),
   d('set-proc-title', 'bool', 'yes', false, { inert: true }),
+  // Redis 7.0's process title template: accepted and printed back (the title itself is not set).
+  d('proc-title-template', 'string', '{title} {listen-addr} {server-mode}', true, { inert: true }),
   d('save', 'save', '3600 1 300 100 60 10000', true),
   d('stop-writes-on-bgsave-error', 'bool', 'yes', true),
   d('rdbcompression', 'bool', 'yes', true),
@@ -93,6 +102,8 @@ export const DIRECTIVES: Directive[] = [
   d('repl-ping-replica-period', 'int', '10', true, { min: 1, aliases: ['repl-ping-slave-period'] }),
   d('repl-timeout', 'int', '60', true, { min: 1 }),
   d('shutdown-timeout', 'int', '10', true, { min: 0, max: MAXINT }),
+  d('shutdown-on-sigint', 'enum', 'default', true, { enumValues: SHUTDOWN_ON_SIG, flags: true }),
+  d('shutdown-on-sigterm', 'enum', 'default', true, { enumValues: SHUTDOWN_ON_SIG, flags: true }),
   d('repl-disable-tcp-nodelay', 'bool', 'no', true),
   d('repl-backlog-size', 'memory', '1048576', true, { min: 1, max: LLMAX }),
   d('repl-backlog-ttl', 'int', '3600', true, { min: 0, max: LLMAX }),
@@ -435,6 +446,13 @@ function normalize(dir: Directive, args: string[], current: string): string | { 
       return n.toString();
     }
     case 'enum': {
+      if (dir.flags) {
+        const words = joined.toLowerCase().split(/\s+/).filter(Boolean);
+        if (!words.length || words.some((w) => !dir.enumValues!.includes(w))) return { error: `argument(s) must be one of the following: ${dir.enumValues!.join(', ')}` };
+        if (words.includes('save') && words.includes('nosave')) return { error: "shutdown-on-sig* can't use both save and nosave" };
+        const set = dir.enumValues!.filter((e) => e !== dir.def && words.includes(e));
+        return set.length ? set.join(' ') : dir.def;
+      }
       const v = joined.toLowerCase();
       if (!dir.enumValues!.includes(v)) return { error: `argument(s) must be one of the following: ${dir.enumValues!.join(', ')}` };
       return v;

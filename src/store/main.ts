@@ -57,7 +57,15 @@ export async function main(argv: string[]): Promise<Server> {
   const srv = server;
   const stop = (sig: string) => {
     log.info({ signal: sig }, 'received signal, scheduling shutdown');
-    srv.shutdown({ save: null }).then(
+    // DEBUG PAUSE-CRON 1: held until the cron runs again (Redis's shutdown_asap is acted on in serverCron).
+    if (srv.ext.cronPaused) {
+      srv.pendingSignalShutdown = () => stop(sig);
+      return;
+    }
+    // shutdown-on-sigint / shutdown-on-sigterm: SHUTDOWN's flags for that signal ('default': none).
+    const flags = srv.config.get(sig === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm').split(' ');
+    const save = flags.includes('save') ? true : flags.includes('nosave') ? false : null;
+    srv.shutdown({ save, now: flags.includes('now'), force: flags.includes('force') }).then(
       (done) => {
         // The final save failed: the server goes on, as Redis does on SIGTERM (a later signal tries again).
         if (done) process.exit(0);

@@ -50,6 +50,17 @@ export function overOutputLimit(s: Server, c: Client): boolean {
   return false;
 }
 
+/**
+ * For commands whose reply can be huge (HRANDFIELD/SRANDMEMBER/ZRANDMEMBER with a negative count):
+ * checked as the reply grows, it closes the client as soon as it goes over its limits, and the
+ * command stops there (Redis breaks its loop once the client is CLOSE_ASAP).
+ */
+export function stopReplyOverLimit(s: Server, c: Client): boolean {
+  if (!overOutputLimit(s, c)) return false;
+  closeForOutputLimit(s, c);
+  return true;
+}
+
 /** Disconnects a client over its limits, as Redis does (without sending what is pending). */
 export function closeForOutputLimit(s: Server, c: Client): void {
   s.stats.clientOutbufLimitDisconnections++;

@@ -13,7 +13,7 @@ import type { Value } from './db';
 import { SERVER_INIT_HOOKS } from './registry';
 import { F } from '../resp/commands';
 import { Snapshot } from './rdb/snapshot';
-import { parseRdb, installRdb, decideEncoding } from './rdb/load';
+import { parseRdb, installRdb, decideEncoding, logEmptyKeys } from './rdb/load';
 import { RdbError } from './rdb/constants';
 import { persistenceState, type PersistenceState } from './rdb/state';
 import { persistenceFields } from './info/persistence';
@@ -238,6 +238,7 @@ export function loadFromDisk(s: Server): boolean {
     const st = persistenceState(s);
     st.lastLoadKeysLoaded = parsed.keysLoaded;
     st.lastLoadKeysExpired = parsed.keysExpired;
+    logEmptyKeys(s.log, parsed);
     s.log.info({ file, keys: parsed.keysLoaded, expired: parsed.keysExpired, emptySkipped: parsed.emptyKeysSkipped, ms: Date.now() - started }, 'DB loaded from disk');
   } finally {
     s.loading = false;
@@ -347,6 +348,12 @@ SERVER_INIT_HOOKS.push((s) => {
       loadFromDisk(s);
     } catch (err) {
       const msg = err instanceof RdbError ? err.message : String(err);
+      if (err instanceof RdbError && err.reason) {
+        // Redis's rdbReportCorruptRDB: the warning, the 'Internal error' line, then the exit notice.
+        s.log.warn({ file: rdbPath(s) }, msg);
+        s.log.warn(`Internal error in RDB reading offset 0, function at rdb.c:0 -> ${err.reason}`);
+        s.log.warn('Terminating server after rdb file reading failure.');
+      }
       s.log.error({ err, file: rdbPath(s) }, `Fatal error loading the DB: ${msg}. Exiting.`);
       throw new RdbError(`Fatal error loading the DB ${rdbPath(s)}: ${msg}`);
     }

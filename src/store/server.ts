@@ -106,6 +106,10 @@ export interface ShutdownOptions {
   force?: boolean;
 }
 
+/** Redis 7.0's reply to a client refused by protected mode (the connection is then closed). */
+export const PROTECTED_MODE_DENIED =
+  "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+
 /** One store instance: tests run several in one process, so all state hangs off it (no module globals). */
 export class Server implements DbHost {
   readonly config: Config;
@@ -411,11 +415,26 @@ export class Server implements DbHost {
     return c;
   }
 
+  /**
+   * Redis's protected mode (clientAcceptHandler): with protected-mode yes and no password for the
+   * default user, only 127.0.0.1 and ::1 may connect, whatever the bind addresses.
+   */
+  private protectedModeRefuses(sock: net.Socket): boolean {
+    if (!this.config.getBool('protected-mode') || this.config.get('requirepass') !== '') return false;
+    const ip = (sock.remoteAddress ?? '').replace(/^::ffff:/, '');
+    return ip !== '127.0.0.1' && ip !== '::1';
+  }
+
   private accept(sock: net.Socket): void {
     this.stats.totalConnections++;
     if (this.clients.size >= this.config.getInt('maxclients')) {
       this.stats.rejectedConnections++;
       sock.end(`-${E.MAX_CLIENTS}\r\n`);
+      return;
+    }
+    if (this.protectedModeRefuses(sock)) {
+      this.stats.rejectedConnections++;
+      sock.end(PROTECTED_MODE_DENIED);
       return;
     }
     sock.setNoDelay(true);
@@ -498,6 +517,15 @@ export class Server implements DbHost {
 
   /** Writes a client's pending replies with one socket write; closes it if it asked to. */
   flush(c: Client): void {
+    // The limits count the replies produced since the last write with what the socket still holds,
+    // before writing, as Redis checks them while it builds replies in memory: a reply (or pipeline
+    // of replies) over the hard limit closes the client with nothing of it sent, even when the
+    // kernel's buffer could have taken it at once.
+    if (c.reply.pending > 0 && c.socket && overOutputLimit(this, c)) {
+      c.reply.take();
+      closeForOutputLimit(this, c);
+      return;
+    }
     const b = c.reply.take();
     const sock = c.socket;
     if (!sock) return;
@@ -506,10 +534,6 @@ export class Server implements DbHost {
       this.stats.totalWritesProcessed++;
       if (c.writer) c.writer.write(b);
       else if (!sock.destroyed) sock.write(b);
-      if (overOutputLimit(this, c)) {
-        closeForOutputLimit(this, c);
-        return;
-      }
     }
     if (c.closeAfterReply && !c.closed) {
       // QUIT or a protocol error: the replies already written still go out before the FIN (end()
@@ -594,6 +618,11 @@ export class Server implements DbHost {
       }
     }
     resizeQueryBuffers(this, Date.now());
+    // Redis's clientsCron checks output limits too: a client over its soft limit is disconnected
+    // once the soft seconds pass even if nothing more is written to it (no flush to check it then).
+    for (const c of this.clients.values()) {
+      if (c.softLimitSince >= 0 && !c.closed && overOutputLimit(this, c)) closeForOutputLimit(this, c);
+    }
     for (const h of this.cronHooks) h();
     this.flushPropagation();
   }
@@ -644,17 +673,36 @@ export class Server implements DbHost {
   // ---- shutdown ----
 
   /** Stops listening, runs shutdown hooks (replicas catch up, save, ...), closes clients, removes the pidfile. */
-  async shutdown(opts: ShutdownOptions = { save: null }): Promise<boolean> {
-    if (this.closing) return true;
+  /**
+   * Shuts down; a SHUTDOWN (or signal) while one is already in progress (waiting for replicas,
+   * saving) joins it and gets its outcome, as the clients blocked on SHUTDOWN in Redis do.
+   */
+  shutdown(opts: ShutdownOptions = { save: null }): Promise<boolean> {
+    if (this.shutdownRun) return this.shutdownRun;
+    if (this.closing) return Promise.resolve(true);
+    const run = this.runShutdown(opts).then((done) => {
+      if (!done) this.shutdownRun = null;
+      return done;
+    });
+    this.shutdownRun = run;
+    return run;
+  }
+
+  private shutdownRun: Promise<boolean> | null = null;
+
+  private async runShutdown(opts: ShutdownOptions): Promise<boolean> {
     this.closing = true;
     this.log.info('shutting down');
     if (this.cron) clearInterval(this.cron);
     this.loopMonitor.stop();
     // Clients are still accepted while replicas catch up and the final save runs (as Redis: new
     // writes wait in the shutdown's pause); the listeners close once the shutdown is sure.
+    this.shutdownAbortRequested = false;
     for (const w of this.shutdownWaits) await w(opts);
-    for (const c of this.shutdownChecks) {
+    this.shutdownDeadline = null;
+    for (const c of [() => !this.shutdownAbortRequested, ...this.shutdownChecks]) {
       if (await c(opts)) continue;
+      if (this.shutdownAbortRequested) this.log.warn('Shutdown manually aborted.');
       // As Redis: the server goes on as it was (the final save failed, and no FORCE).
       this.closing = false;
       for (const a of this.shutdownAborts) a();
@@ -671,9 +719,19 @@ export class Server implements DbHost {
     }
     const pf = this.config.get('pidfile');
     if (pf) fs.rmSync(pf, { force: true });
-    this.log.info('bye');
+    this.log.info('Redis is now ready to exit, bye bye...');
     return true;
   }
+
+  /** SHUTDOWN ABORT arrived while the shutdown waited for lagging replicas: the shutdown is cancelled. */
+  shutdownAbortRequested = false;
+  /** When the shutdown's wait for lagging replicas ends (INFO shutdown_in_milliseconds); null if none. */
+  shutdownDeadline: number | null = null;
+  /**
+   * A signal's shutdown held while DEBUG PAUSE-CRON is on (Redis acts on shutdown_asap in serverCron):
+   * SHUTDOWN ABORT drops it, PAUSE-CRON 0 runs it.
+   */
+  pendingSignalShutdown: (() => void) | null = null;
 
   get isClosing(): boolean {
     return this.closing;

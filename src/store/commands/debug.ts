@@ -8,6 +8,8 @@ import type { Server } from '../server';
 import { HELP } from './help-texts';
 import { helpReply } from './help';
 import { parseMemory } from '../config';
+import { rewriteConfigFile } from '../config-rewrite';
+import { configValue } from './config';
 
 const NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
@@ -48,6 +50,28 @@ register({
     }
     if (sub === 'set-active-expire' && argv.length === 3) {
       s.activeExpire = cNumber(argv[2], true) !== 0;
+      return c.reply.ok();
+    }
+    if (sub === 'set-skip-checksum-validation' && argv.length === 3) {
+      // RESTORE then takes payloads whose CRC-64 is wrong (Redis's corrupt-payload fuzzing relies on it).
+      s.ext.skipChecksumValidation = cNumber(argv[2], true) !== 0;
+      return c.reply.ok();
+    }
+    if (sub === 'pause-cron' && argv.length === 3) {
+      // Holds what Redis does in serverCron, here a signal's shutdown (src/store/main.ts).
+      s.ext.cronPaused = cNumber(argv[2], true) !== 0;
+      if (!s.ext.cronPaused && s.pendingSignalShutdown) {
+        const run = s.pendingSignalShutdown;
+        s.pendingSignalShutdown = null;
+        setImmediate(run);
+      }
+      return c.reply.ok();
+    }
+    if (sub === 'config-rewrite-force-all' && argv.length === 2) {
+      // CONFIG REWRITE writing every directive, defaults included (Redis's rewriteConfig(path, 1)).
+      if (!s.configFile) return c.reply.error('ERR CONFIG-REWRITE-FORCE-ALL failed: The server is running without a config file');
+      const err = rewriteConfigFile(s.config, s.configFile, configValue(s, 'dir'), true);
+      if (err) return c.reply.error(`ERR CONFIG-REWRITE-FORCE-ALL failed: ${err}`);
       return c.reply.ok();
     }
     if (sub === 'quicklist-packed-threshold' && argv.length === 3) {

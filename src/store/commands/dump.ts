@@ -7,6 +7,7 @@ import { parseInteger } from './args';
 import { dumpPayload, restorePayload, verifyPayload } from '../rdb/dump-payload';
 import { ZSetValue } from '../types/zset';
 import { lfuPolicy, setKeyFreq } from '../lfu';
+import { RdbError } from '../rdb/constants';
 
 register({
   dump(c, argv, s) {
@@ -55,7 +56,9 @@ register({
     let v;
     try {
       v = restorePayload(payload, key);
-    } catch {
+    } catch (err) {
+      // Redis's rdbReportCorruptRDB logs why a payload was refused (e.g. 'Hash ziplist integrity check failed.').
+      if (err instanceof RdbError) s.log.warn(`Internal error in RDB reading offset 0, function at rdb.c:0 -> ${err.reason ?? err.message}`);
       return c.reply.error('ERR Bad data format');
     }
     const deleted = replace ? db.delete(key) : false;

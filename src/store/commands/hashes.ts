@@ -10,6 +10,7 @@ import { HashValue } from '../types/hash';
 import { parseInteger } from './args';
 import { parseLongDouble, addLongDouble, formatLongDoubleHuman } from '../longdouble';
 import { collectionScan } from '../scan';
+import { stopReplyOverLimit } from '../output-limits';
 
 /** The hash at key for reading: null when missing, undefined after replying WRONGTYPE. */
 function readHash(c: Client, key: string): HashValue | null | undefined {
@@ -82,7 +83,7 @@ function pick<T>(arr: readonly T[]): T {
   return arr[Math.floor(Math.random() * arr.length)];
 }
 
-function hrandfield(c: Client, argv: string[]): void {
+function hrandfield(c: Client, argv: string[], s: Server): void {
   if (argv.length >= 3) {
     const l = parseInteger(argv[2]);
     if (l === null) return c.reply.error(E.NOT_INTEGER);
@@ -95,7 +96,7 @@ function hrandfield(c: Client, argv: string[]): void {
       withValues = true;
       if (big < -4611686018427387903n || big > 4611686018427387903n) return c.reply.error('ERR value is out of range');
     }
-    return randWithCount(c, argv[1], l, withValues);
+    return randWithCount(c, argv[1], l, withValues, s);
   }
   const h = readHash(c, argv[1]);
   if (h === undefined) return;
@@ -104,7 +105,7 @@ function hrandfield(c: Client, argv: string[]): void {
   c.reply.bulk(f);
 }
 
-function randWithCount(c: Client, key: string, l: number, withValues: boolean): void {
+function randWithCount(c: Client, key: string, l: number, withValues: boolean, s: Server): void {
   const h = readHash(c, key);
   if (h === undefined) return;
   if (h === null || l === 0) return c.reply.arrayLen(0);
@@ -122,6 +123,7 @@ function randWithCount(c: Client, key: string, l: number, withValues: boolean): 
     for (let i = 0; i < count; i++) {
       const [f, v] = pick(entries);
       one(f, v);
+      if ((i & 1023) === 1023 && stopReplyOverLimit(s, c)) return;
     }
     return;
   }
@@ -255,6 +257,6 @@ register({
     c.reply.bulk(text);
     s.rewrittenArgv = ['HSET', key, argv[2], text];
   },
-  hrandfield: (c, argv) => hrandfield(c, argv),
+  hrandfield: (c, argv, s) => hrandfield(c, argv, s),
   hscan: (c, argv, s) => hscan(c, argv, s),
 });

@@ -30,6 +30,16 @@ register({
     }
     if (abort) {
       if (argv.length !== 2) return c.reply.error(E.SYNTAX);
+      // A signal's shutdown held by DEBUG PAUSE-CRON, or one waiting for lagging replicas.
+      if (s.pendingSignalShutdown) {
+        s.pendingSignalShutdown = null;
+        s.log.warn('Shutdown manually aborted.');
+        return c.reply.ok();
+      }
+      if (s.isClosing && s.shutdownDeadline !== null) {
+        s.shutdownAbortRequested = true;
+        return c.reply.ok();
+      }
       return c.reply.error('ERR No shutdown in progress.');
     }
     s.log.warn({ client: c.addr, save, now, force }, 'User requested shutdown...');

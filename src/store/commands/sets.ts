@@ -4,6 +4,7 @@
 
 import { register } from '../registry';
 import { E } from '../../resp/errors';
+import { stopReplyOverLimit } from '../output-limits';
 import type { Client } from '../client';
 import type { Server } from '../server';
 import { SetValue } from '../types/set';
@@ -151,7 +152,10 @@ function srandmemberWithCount(c: Client, argv: string[], s: Server): void {
     const count = -n;
     if (count > 0x7fffffff) return c.reply.error('ERR value is out of range');
     c.reply.arrayLen(count);
-    for (let i = 0; i < count; i++) c.reply.bulk(set.random());
+    for (let i = 0; i < count; i++) {
+      c.reply.bulk(set.random());
+      if ((i & 1023) === 1023 && stopReplyOverLimit(s, c)) return;
+    }
     return;
   }
   if (n >= size) {

@@ -44,5 +44,7 @@ export function serverSection(s: Server): Fields {
     ['executable', process.argv[1] ? path.resolve(process.argv[1]) : ''],
     ['config_file', s.configFile],
     ['io_threads_active', 0],
+    // Only while a shutdown waits for lagging replicas (Redis: if isShutdownInitiated()).
+    ...(s.shutdownDeadline !== null ? ([['shutdown_in_milliseconds', Math.max(0, s.shutdownDeadline - now)]] as Array<[string, string | number]>) : []),
   ];
 }

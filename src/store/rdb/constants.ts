@@ -69,8 +69,11 @@ export const REDIS_VERSION = '7.0.15';
 
 /** Why a file or payload was refused; the message names what is wrong (and the key when known). */
 export class RdbError extends Error {
-  constructor(message: string) {
+  /** Redis's rdbReportCorruptRDB reason (e.g. 'RDB CRC error'), logged as its 'Internal error in RDB reading' line. */
+  readonly reason?: string;
+  constructor(message: string, reason?: string) {
     super(message);
+    this.reason = reason;
     this.name = 'RdbError';
   }
 }

@@ -5,7 +5,7 @@
 import type { Server } from '../server';
 import { RdbError } from './constants';
 import { Snapshot, type SnapshotOptions } from './snapshot';
-import { parseRdb, installRdb } from './load';
+import { parseRdb, installRdb, logEmptyKeys } from './load';
 import { persistenceState } from './state';
 
 /** Re-exported: the rest of the store reaches the RDB module through this file. */
@@ -79,7 +79,7 @@ export function loadRdb(server: Server, data: Buffer): { replId?: string; replOf
   if (replId !== undefined) out.replId = replId;
   if (off !== undefined && /^-?\d+$/.test(off)) out.replOffset = Number(off);
   if (streamDb !== undefined && /^\d+$/.test(streamDb)) out.replStreamDb = Number(streamDb);
-  if (parsed.emptyKeysSkipped) server.log.warn({ skipped: parsed.emptyKeysSkipped }, 'empty keys skipped while loading RDB');
+  logEmptyKeys(server.log, parsed);
   return out;
 }
 

@@ -75,9 +75,23 @@ export function readListpack(lp: Buffer, what: string): string[] {
     }
     p += entryLen + backlenSize(entryLen);
     if (p > end) throw new RdbError(`${what}: listpack entry out of range`);
+    // The back-length must give the entry's size (lpValidateNext), or reverse iteration goes astray.
+    if (decodeBacklen(lp, p - 1) !== entryLen) throw new RdbError(`${what}: listpack entry back-length does not match its size ${entryLen}`);
   }
   if (declared !== 65535 && declared !== out.length) throw new RdbError(`${what}: listpack count ${declared} does not match ${out.length} entries`);
   return out;
+}
+
+/** lpDecodeBacklen: the back-length whose last byte is at `p` (7 bits a byte, high bit = more before). */
+function decodeBacklen(lp: Buffer, p: number): number {
+  let v = 0;
+  let shift = 0;
+  for (let i = 0; i < 5; i++, p--) {
+    v += (lp[p] & 127) * 2 ** shift;
+    if (!(lp[p] & 128)) return v;
+    shift += 7;
+  }
+  return -1;
 }
 
 function backlenSize(l: number): number {

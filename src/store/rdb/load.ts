@@ -20,6 +20,8 @@ export interface ParsedRdb {
   keysLoaded: number;
   keysExpired: number;
   emptyKeysSkipped: number;
+  /** The first 10 empty keys skipped (Redis logs each: 'rdbLoadObject skipping empty key: <key>'). */
+  emptyKeys?: string[];
   /** LFU counters of the FREQ opcodes (written by Redis under an LFU policy): db -> key -> counter. */
   freqs?: Map<number, Map<string, number>>;
   /** Idle times in seconds of the IDLE opcodes (written by Redis under an LRU policy): db -> key -> idle. */
@@ -105,6 +107,7 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
         freq = -1;
         idle = -1;
         if (v === null) {
+          if (out.emptyKeysSkipped < 10) (out.emptyKeys ??= []).push(key);
           out.emptyKeysSkipped++;
           continue;
         }
@@ -142,7 +145,7 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
     if (opts.checksum && !trailer.equals(Buffer.alloc(8))) {
       const expected = new Crc64().update(data, 0, body).digest();
       if (!expected.equals(trailer)) {
-        throw new RdbError(`Wrong RDB checksum expected: (${hex(expected)}) but got (${hex(trailer)}). Aborting now.`);
+        throw new RdbError(`Wrong RDB checksum expected: (${hex(expected)}) got (${hex(trailer)}). Aborting now.`, 'RDB CRC error');
       }
     }
   }
@@ -196,4 +199,11 @@ export function installRdb(s: Server, parsed: ParsedRdb): void {
     }
   }
   s.dirty = dirty;
+}
+
+/** Redis's rdbLoad log lines about skipped empty keys (a key per line, the first 10, then the totals). */
+export function logEmptyKeys(log: { warn(msg: string): void }, parsed: ParsedRdb): void {
+  if (!parsed.emptyKeysSkipped) return;
+  for (const k of parsed.emptyKeys ?? []) log.warn(`rdbLoadObject skipping empty key: ${k}`);
+  log.warn(`Done loading RDB, keys loaded: ${parsed.keysLoaded}, keys expired: ${parsed.keysExpired}, empty keys skipped: ${parsed.emptyKeysSkipped}.`);
 }

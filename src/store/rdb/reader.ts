@@ -207,6 +207,19 @@ export class RdbReader {
   }
 }
 
+/**
+ * Runs the decoding of an encoded blob (ziplist, listpack, intset, zipmap); a corrupt blob's RdbError
+ * gets Redis's rdbReportCorruptRDB reason, '<kind> integrity check failed.', which RESTORE and loading log.
+ */
+function integrity<T>(kind: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof RdbError && !err.reason) throw new RdbError(err.message, `${kind} integrity check failed.`);
+    throw err;
+  }
+}
+
 /** Decodes one value of RDB type `type`; null for an empty collection (Redis skips those keys). */
 export function readValue(r: RdbReader, type: number, key: string): Value | null {
   // Strings first, before building the error-message prefix (most keys; no string per key).
@@ -251,14 +264,26 @@ export function readValue(r: RdbReader, type: number, key: string): Value | null
       if (m.size !== n) throw new RdbError(`${what}: duplicate hash fields`);
       return n ? new HashValue(m) : null;
     }
-    case T.HASH_ZIPMAP:
-      return hashFromPairs(readZipmap(r.strBuf(), what), what);
-    case T.HASH_ZIPLIST:
-      return hashFromFlat(readZiplist(r.strBuf(), what), what);
-    case T.HASH_LISTPACK:
-      return hashFromFlat(readListpack(r.strBuf(), what), what);
+    case T.HASH_ZIPMAP: {
+      const b = r.strBuf();
+      return integrity('Zipmap', () => {
+        const pairs = readZipmap(b, what);
+        // zipmapValidateIntegrity refuses an empty zipmap (Redis never wrote one).
+        if (!pairs.length) throw new RdbError(`${what}: empty zipmap`);
+        return hashFromPairs(pairs, what);
+      });
+    }
+    case T.HASH_ZIPLIST: {
+      const b = r.strBuf();
+      return integrity('Hash ziplist', () => hashFromFlat(readZiplist(b, what), what));
+    }
+    case T.HASH_LISTPACK: {
+      const b = r.strBuf();
+      return integrity('Hash listpack', () => hashFromFlat(readListpack(b, what), what));
+    }
     case T.LIST_ZIPLIST: {
-      const items = readZiplist(r.strBuf(), what);
+      const b = r.strBuf();
+      const items = integrity('List ziplist', () => readZiplist(b, what));
       return items.length ? ListValue.from(items) : null;
     }
     case T.LIST_QUICKLIST:
@@ -273,40 +298,54 @@ export function readValue(r: RdbReader, type: number, key: string): Value | null
         }
         const blob = r.strBuf();
         if (container === QUICKLIST_NODE_PLAIN) {
+          // A plain node holds one element too big for a listpack: never empty.
+          if (blob.length === 0) throw new RdbError(`${what}: empty plain quicklist node`);
           items.push(blob.latin1Slice());
           continue;
         }
-        const entries = type === T.LIST_QUICKLIST_2 ? readListpack(blob, what) : readZiplist(blob, what);
+        const entries = type === T.LIST_QUICKLIST_2 ? integrity('Listpack', () => readListpack(blob, what)) : integrity('Ziplist', () => readZiplist(blob, what));
         // Redis skips empty nodes.
         for (const e of entries) items.push(e);
       }
       return items.length ? ListValue.from(items) : null;
     }
     case T.SET_INTSET: {
-      const members = readIntset(r.strBuf(), what);
-      const s = new Set(members);
-      if (s.size !== members.length) throw new RdbError(`${what}: duplicate intset members`);
+      const b = r.strBuf();
+      const s = integrity('Intset', () => {
+        const members = readIntset(b, what);
+        const set = new Set(members);
+        if (set.size !== members.length) throw new RdbError(`${what}: duplicate intset members`);
+        return set;
+      });
       return s.size ? SetValue.from(s) : null;
     }
     case T.SET_LISTPACK: {
-      const members = readListpack(r.strBuf(), what);
-      const s = new Set(members);
-      if (s.size !== members.length) throw new RdbError(`${what}: duplicate set members`);
+      const b = r.strBuf();
+      const s = integrity('Set listpack', () => {
+        const members = readListpack(b, what);
+        const set = new Set(members);
+        if (set.size !== members.length) throw new RdbError(`${what}: duplicate set members`);
+        return set;
+      });
       return s.size ? SetValue.from(s) : null;
     }
     case T.ZSET_ZIPLIST:
     case T.ZSET_LISTPACK: {
-      const flat = type === T.ZSET_ZIPLIST ? readZiplist(r.strBuf(), what) : readListpack(r.strBuf(), what);
-      if (flat.length % 2) throw new RdbError(`${what}: sorted set blob has an odd number of entries`);
-      const entries: Array<[string, number]> = [];
-      const seen = new Set<string>();
-      for (let i = 0; i < flat.length; i += 2) {
-        seen.add(flat[i]);
-        const sc = parseScore(flat[i + 1], what);
-        if (Number.isNaN(sc)) throw new RdbError(`${what}: zset score is NaN`);
-        entries.push([flat[i], sc]);
-      }
-      if (seen.size !== entries.length) throw new RdbError(`${what}: duplicate zset members`);
+      const b = r.strBuf();
+      const entries = integrity(type === T.ZSET_ZIPLIST ? 'Zset ziplist' : 'Zset listpack', () => {
+        const flat = type === T.ZSET_ZIPLIST ? readZiplist(b, what) : readListpack(b, what);
+        if (flat.length % 2) throw new RdbError(`${what}: sorted set blob has an odd number of entries`);
+        const out: Array<[string, number]> = [];
+        const seen = new Set<string>();
+        for (let i = 0; i < flat.length; i += 2) {
+          seen.add(flat[i]);
+          const sc = parseScore(flat[i + 1], what);
+          if (Number.isNaN(sc)) throw new RdbError(`${what}: zset score is NaN`);
+          out.push([flat[i], sc]);
+        }
+        if (seen.size !== out.length) throw new RdbError(`${what}: duplicate zset members`);
+        return out;
+      });
       return entries.length ? ZSetValue.from(entries) : null;
     }
     default: {

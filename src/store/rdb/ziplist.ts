@@ -17,12 +17,19 @@ export function readZiplist(zl: Buffer, what: string): string[] {
   const bad = (): never => {
     throw new RdbError(`${what}: ziplist entry out of range`);
   };
+  let prevSize = 0;
+  let last = 10;
   while (p < end) {
-    // prevlen
+    const start = p;
+    last = start;
+    // prevlen: must be the previous entry's size, 0 for the first (ziplistValidateIntegrity).
+    let prevlen: number;
     if (zl[p] === 0xfe) {
       if (p + 5 > end) bad();
+      prevlen = zl.readUInt32LE(p + 1);
       p += 5;
-    } else p += 1;
+    } else prevlen = zl[p++];
+    if (prevlen !== prevSize) throw new RdbError(`${what}: ziplist entry prevlen ${prevlen} does not match the previous entry's size ${prevSize}`);
     if (p >= end) bad();
     const b = zl[p];
     const top = b >> 6;
@@ -77,8 +84,12 @@ export function readZiplist(zl: Buffer, what: string): string[] {
           } else throw new RdbError(`${what}: invalid ziplist entry encoding 0x${b.toString(16)}`);
       }
     }
+    prevSize = p - start;
   }
   if (p !== end) bad();
+  // The tail offset must point at the last entry (the header's end when there is none).
+  const tail = zl.readUInt32LE(4);
+  if (tail !== last) throw new RdbError(`${what}: ziplist tail offset ${tail} is not the last entry's ${last}`);
   if (declared !== 65535 && declared !== out.length) throw new RdbError(`${what}: ziplist count ${declared} does not match ${out.length} entries`);
   return out;
 }

@@ -64,10 +64,16 @@ const SHUTDOWN_PAUSE_EXTRA_MS = 3_600_000;
  */
 async function waitForReplicas(s: Server, st: ReplState, now: boolean): Promise<void> {
   const timeoutMs = s.config.getInt('shutdown-timeout') * 1000;
-  if (now || timeoutMs <= 0 || st.isReplica || st.replicas.size === 0) return;
+  if (st.isReplica || st.replicas.size === 0) return;
   const target = st.offset;
   const lagging = () => [...st.replicas.values()].filter((l) => l.ackOff < target);
-  if (lagging().length === 0) return;
+  // Redis's finishShutdown: a line per lagging replica, then how many are in sync.
+  const report = () => {
+    const left = lagging();
+    for (const l of left) log().warn({ offset: l.ackOff }, `Lagging replica reported offset ${target - l.ackOff} behind master, shutting down anyway.`);
+    log().info(`${st.replicas.size - left.length} of ${st.replicas.size} replicas are in sync when shutting down.`);
+  };
+  if (now || timeoutMs <= 0 || lagging().length === 0) return report();
   log().warn('Waiting for replicas before shutting down.');
   // Writes stay held until the process exits (the pause outlasts the wait): one acknowledged now
   // would be in neither the final save nor, perhaps, the replicas.
@@ -75,17 +81,17 @@ async function waitForReplicas(s: Server, st: ReplState, now: boolean): Promise<
   pauseClients(s, timeoutMs + SHUTDOWN_PAUSE_EXTRA_MS, 'write');
   st.shutdownPausedFrom = { prev: before };
   const deadline = Date.now() + timeoutMs;
+  s.shutdownDeadline = deadline;
   let asked = 0;
-  while (lagging().length > 0 && Date.now() < deadline) {
+  while (lagging().length > 0 && Date.now() < deadline && !s.shutdownAbortRequested) {
     if (Date.now() - asked >= 1000) {
       sendGetAck(s, st);
       asked = Date.now();
     }
     await new Promise((r) => setTimeout(r, 10));
   }
-  const left = lagging();
-  if (left.length === 0) log().info('Replicas caught up before shutting down.');
-  else for (const l of left) log().warn({ offset: l.ackOff, behind: target - l.ackOff }, 'Lagging replica reported an offset behind master, shutting down anyway.');
+  if (s.shutdownAbortRequested) return;
+  report();
 }
 
 /** Whether a command counts as a write for min-replicas-to-write (EXEC: if it queued one). */

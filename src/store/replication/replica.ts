@@ -58,7 +58,9 @@ export class MasterLink {
     log().info({ host, port }, `Connecting to MASTER ${host}:${port}`);
     log().info('MASTER <-> REPLICA sync started');
     st.linkState = 'connecting';
-    this.sock = net.connect({ host, port });
+    // bind-source-addr: the local address the link is made from (Redis's NET_FIRST_BIND_ADDR use).
+    const source = s.config.get('bind-source-addr');
+    this.sock = net.connect(source ? { host, port, localAddress: source } : { host, port });
     this.sock.on('connect', () => this.onConnect());
     this.sock.on('data', (d) => this.onData(d));
     this.sock.on('error', (err) => {
