@@ -185,3 +185,49 @@ describe('rdb-only replicas (redis-cli --rdb)', function () {
     assert.equal(replState(m.server).replicas.size, 0);
   });
 });
+
+describe('writable replica: keys its own clients gave a TTL', function () {
+  this.timeout(20000);
+  let m: InProcessStore;
+  let r: InProcessStore;
+
+  before(async () => {
+    m = await startStore({ 'repl-diskless-sync-delay': '0', 'enable-debug-command': 'yes', dir: tmpDir() });
+    r = await startStore({ 'replica-read-only': 'no', dir: tmpDir() });
+  });
+  after(async () => {
+    await Promise.all([r?.stop(), m?.stop()]);
+  });
+
+  // Redis's rememberSlaveKeyWithExpire/expireSlaveKeys: the master never sends a DEL for a key it does
+  // not have, so the replica's cron expires these itself; the master's own volatile keys still wait.
+  it('are expired by the replica itself; the master\'s keys still wait for its DEL', async () => {
+    const cm = await RawClient.connect(m.port);
+    const cr = await RawClient.connect(r.port);
+    try {
+      assert.equal(await cr.str('REPLICAOF', '127.0.0.1', m.port), '+OK\r\n');
+      await until('linked', () => replState(r.server).linkState === 'connected');
+      assert.equal(await cm.str('DEBUG', 'SET-ACTIVE-EXPIRE', '0'), '+OK\r\n');
+      await cm.send('SELECT', '5');
+      await cm.send('SET', 'frommaster', 'x', 'PX', '50');
+      await until('replicated', () => replState(r.server).offset === replState(m.server).offset);
+      await cr.send('SELECT', '5');
+      await cr.send('SET', 'k1', '1', 'PX', '100');
+      await cr.send('SET', 'k2', '2');
+      await cr.send('PEXPIRE', 'k2', '100');
+      await cr.send('SET', 'k3', '3', 'PX', '100');
+      await cr.send('PERSIST', 'k3');
+      assert.equal(await cr.str('DBSIZE'), ':4\r\n');
+      await until('own keys expired', async () => (await cr.str('DBSIZE')) === ':2\r\n');
+      assert.equal(await cr.str('EXISTS', 'k3'), ':1\r\n');
+      // The master's key is logically expired on the replica, but kept until the master's DEL.
+      assert.equal(await cr.str('EXISTS', 'frommaster'), ':0\r\n');
+      assert.equal(r.server.slaveKeysWithExpire.size, 0);
+      await cm.send('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+      await until('master DEL applied', async () => (await cr.str('DBSIZE')) === ':1\r\n');
+    } finally {
+      cm.close();
+      cr.close();
+    }
+  });
+});

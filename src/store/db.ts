@@ -53,6 +53,11 @@ export interface DbHost {
   onSwap?(a: Db, b: Db): void;
   /** Adds to the dirty counter. */
   addDirty(n: number): void;
+  /**
+   * Called when a command gives a key an expiry (not on loads): a writable replica remembers the
+   * keys its own clients gave a TTL, to expire them itself (Redis's rememberSlaveKeyWithExpire).
+   */
+  onExpireSet?(db: Db, key: string): void;
   /** Whether the client being served is the master link (replica applies without expiry checks). */
   servingMaster(): boolean;
   /**
@@ -254,9 +259,18 @@ export class Db {
   /** Sets an absolute expiry time in ms (the key must exist). */
   setExpire(key: string, at: number): void {
     this.host.onKeyChange(this, key, false);
-    this.expires.set(key, at);
+    this.putExpire(key, at);
     this.signal(key);
     this.host.addDirty(1);
+  }
+
+  /**
+   * Records a key's expiry as part of a write that already reported the change (SET EX, COPY,
+   * MOVE, RENAME): no watcher signal or dirty count of its own.
+   */
+  putExpire(key: string, at: number): void {
+    this.expires.set(key, at);
+    this.host.onExpireSet?.(this, key);
   }
 
   /** Expiry time in ms, or -1 when the key has none. */

@@ -128,6 +128,12 @@ export class Server implements DbHost {
   /** The client whose command is running (null from the cron). */
   current: Client | null = null;
   activeExpire = true;
+  /**
+   * A writable replica's keys given a TTL by its own clients (key -> ids of the databases holding
+   * it), expired by its cron: Redis's slaveKeysWithExpire.
+   */
+  readonly slaveKeysWithExpire = new Map<string, Set<number>>();
+  private slaveExpireCursor: Iterator<[string, Set<number>]> | null = null;
   /** slowlog-log-slower-than, cached for the dispatcher's hot path. */
   slowlogSlower = 10000;
   /** Loading a dataset (RDB or full sync): commands without the `loading` flag are refused. */
@@ -291,6 +297,68 @@ export class Server implements DbHost {
   }
   addDirty(n: number): void {
     this.dirty += n;
+  }
+  onExpireSet(db: Db, key: string): void {
+    // Redis's setExpire: on a writable replica, a TTL given by one of its own clients (not the
+    // master link, not a load) is remembered so that the replica expires that key itself.
+    const c = this.current;
+    if (c === null || c.isMaster || !this.isReplica || this.config.getBool('replica-read-only')) return;
+    if (db.id > 63) return;
+    const ids = this.slaveKeysWithExpire.get(key);
+    if (ids) ids.add(db.id);
+    else this.slaveKeysWithExpire.set(key, new Set([db.id]));
+  }
+
+  /** Forgets the writable replica's own keys with a TTL (FLUSHALL, a dataset loaded): flushSlaveKeysWithExpireList. */
+  flushSlaveKeysWithExpire(): void {
+    this.slaveKeysWithExpire.clear();
+    this.slaveExpireCursor = null;
+  }
+
+  /**
+   * Redis's expireSlaveKeys, run by the cron of a replica instead of active expiry: the keys its
+   * own clients gave a TTL are deleted once expired (the master never sends a DEL for them). Keys no
+   * longer having a TTL in a database are forgotten there. Stops after more than 3 keys that are not
+   * yet due, or after 1 ms (checked every 64 keys); resumes where it stopped.
+   */
+  expireSlaveKeys(): void {
+    const list = this.slaveKeysWithExpire;
+    if (!list.size) return;
+    const start = Date.now();
+    const now = this.cmdTime;
+    let cycles = 0;
+    let noexpire = 0;
+    let wrapped = false;
+    for (;;) {
+      if (!this.slaveExpireCursor) this.slaveExpireCursor = list.entries();
+      const nx = this.slaveExpireCursor.next();
+      if (nx.done) {
+        this.slaveExpireCursor = null;
+        // One full pass per cron call at most (Redis samples at random; this walks in order).
+        if (wrapped) break;
+        wrapped = true;
+        continue;
+      }
+      const [key, ids] = nx.value;
+      for (const id of [...ids]) {
+        const db = this.dbs[id];
+        const at = db?.expires.get(key);
+        if (db && at !== undefined && at < now) {
+          db.deleteExpired(key);
+          this.flushPropagation();
+          ids.delete(id);
+        } else if (at !== undefined) {
+          noexpire++;
+        } else {
+          ids.delete(id);
+        }
+      }
+      if (!ids.size) list.delete(key);
+      cycles++;
+      if (noexpire > 3) break;
+      if (cycles % 64 === 0 && Date.now() - start > 1) break;
+      if (!list.size) break;
+    }
   }
 
   /** Queues a command for replication (flushed after the current top-level call). */
@@ -585,7 +653,13 @@ export class Server implements DbHost {
 
   private tick(): void {
     this.cmdTime = this.clock();
-    if (this.activeExpire && this.activeExpiryAllowed()) this.activeExpireCycle();
+    // As Redis's databasesCron: a master expires keys actively, a replica only the keys its own
+    // clients gave a TTL while writable (the master's expired keys wait for its DEL).
+    if (this.activeExpire) {
+      if (!this.isReplica) {
+        if (this.pauseState === null) this.activeExpireCycle();
+      } else this.expireSlaveKeys();
+    }
     const timeout = this.config.getInt('timeout');
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;

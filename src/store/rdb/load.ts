@@ -176,6 +176,7 @@ export function decideEncoding(s: Server, v: Value): void {
  */
 export function installRdb(s: Server, parsed: ParsedRdb): void {
   const dirty = s.dirty;
+  s.flushSlaveKeysWithExpire();
   for (const db of s.dbs) {
     db.flush();
     const d = parsed.dbs.get(db.id);
