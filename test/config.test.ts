@@ -12,6 +12,7 @@ import { loadConfigArgs, ConfigError } from '../src/store/config-file';
 import { rewriteConfigFile, formatMemory } from '../src/store/config-rewrite';
 import { startStore, startStoreProcess, tmpDir, ROOT, freePort } from './helpers/servers';
 import { RawClient } from './helpers/raw';
+import { until } from './replication-helpers';
 
 function write(dir: string, name: string, text: string): string {
   const f = path.join(dir, name);
@@ -146,6 +147,45 @@ describe('CONFIG REWRITE', () => {
     } finally {
       cc.close();
       await child.stop();
+    }
+  });
+
+  // Redis's rewriteConfigReplicaOfOption: a replica's rewrite records its master, so that restarted
+  // with the same file it is a replica again and continues with a partial resync from the repl-id /
+  // repl-offset its final save recorded (the harness's "Partial resync after restart using RDB aux
+  // fields"); a master's rewrite removes the directive.
+  it('records the live master (replicaof host port); a restarted replica resyncs partially', async function () {
+    this.timeout(30000);
+    const mdir = tmpDir();
+    const rdir = tmpDir();
+    const master = await startStoreProcess(['--dir', mdir, '--repl-diskless-sync-delay', '0']);
+    const f = write(rdir, 'replica.conf', `dir ${rdir}\n`);
+    let replica = await startStoreProcess([f]);
+    const port = replica.port;
+    const cm = await RawClient.connect(master.port);
+    try {
+      let cr = await RawClient.connect(port);
+      assert.equal(await cr.str('REPLICAOF', '127.0.0.1', master.port), '+OK\r\n');
+      await cm.send('SET', 'k', 'v');
+      await until('synced', async () => (await cr.str('GET', 'k')) === '$1\r\nv\r\n');
+      assert.equal(await cr.str('CONFIG', 'REWRITE'), '+OK\r\n');
+      assert.match(fs.readFileSync(f, 'latin1'), new RegExp(`\\nreplicaof 127\\.0\\.0\\.1 ${master.port}\\n`));
+      cr.close();
+      await replica.stop();
+      await cm.send('SET', 'k2', 'v2');
+      replica = await startStoreProcess([f], { port });
+      cr = await RawClient.connect(port);
+      await until('resynced', async () => (await cr.str('GET', 'k2')) === '$2\r\nv2\r\n');
+      const stats = await cm.str('INFO', 'stats');
+      assert.match(stats, /\r\nsync_full:1\r\n/);
+      assert.match(stats, /\r\nsync_partial_ok:1\r\n/);
+      assert.equal(await cr.str('REPLICAOF', 'NO', 'ONE'), '+OK\r\n');
+      assert.equal(await cr.str('CONFIG', 'REWRITE'), '+OK\r\n');
+      assert.doesNotMatch(fs.readFileSync(f, 'latin1'), /replicaof/);
+      cr.close();
+    } finally {
+      cm.close();
+      await Promise.all([replica.stop(), master.stop()]);
     }
   });
 });

@@ -80,9 +80,12 @@ function linesFor(dir: Directive, value: string): { lines: string[]; force: bool
 
 /**
  * Rewrites `file` with the current configuration. `dir` is the absolute working directory, always
- * written as Redis does. Returns null or an error text (without "ERR ").
+ * written as Redis does. `master` is the live replication master ("host port", or '' on a master):
+ * as Redis's rewriteConfigReplicaOfOption, a replica writes `replicaof host port` (so that it
+ * restarts as a replica of the same master), a master removes the directive. Returns null or an
+ * error text (without "ERR ").
  */
-export function rewriteConfigFile(config: Config, file: string, dir: string): string | null {
+export function rewriteConfigFile(config: Config, file: string, dir: string, master?: string): string | null {
   let old: string;
   try {
     old = fs.existsSync(file) ? fs.readFileSync(file, 'latin1') : '';
@@ -115,7 +118,8 @@ export function rewriteConfigFile(config: Config, file: string, dir: string): st
   for (const d of DIRECTIVES) {
     if (d.internal) continue;
     const value = d.name === 'dir' ? dir : config.get(d.name);
-    const { lines: nl, force } = linesFor(d, value);
+    const { lines: nl, force } =
+      d.name === 'replicaof' && master !== undefined ? { lines: master ? [`replicaof ${master}`] : [], force: master !== '' } : linesFor(d, value);
     const pos = positions.get(d.name) ?? [];
     if (!pos.length && !force && d.name !== 'dir') continue;
     for (let i = 0; i < pos.length; i++) out[pos[i]] = i < nl.length ? nl[i] : '';

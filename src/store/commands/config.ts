@@ -114,7 +114,9 @@ register({
   },
   'config|rewrite'(c, _argv, s) {
     if (!s.configFile) return c.reply.error('ERR The server is running without a config file');
-    const err = rewriteConfigFile(s.config, s.configFile, configValue(s, 'dir'));
+    const repl = s.ext.replication as { masterHost: string | null; masterPort: number } | undefined;
+    const master = repl ? (repl.masterHost !== null ? `${repl.masterHost} ${repl.masterPort}` : '') : undefined;
+    const err = rewriteConfigFile(s.config, s.configFile, configValue(s, 'dir'), master);
     if (err) {
       s.log.warn({ err }, 'CONFIG REWRITE failed');
       return c.reply.error(`ERR ${err}`);
