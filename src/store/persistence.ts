@@ -233,8 +233,8 @@ export function loadFromDisk(s: Server): boolean {
     const parsed = parseRdb(data, { databases: s.dbs.length, dropExpired: !s.isReplica, now: s.clock(), checksum: s.config.getBool('rdbchecksum') });
     installRdb(s, parsed);
     // Replication continues the history saved in the file (repl-id / repl-offset aux fields).
-    const restore = s.ext.replRestore as undefined | ((i: { replId?: string; replOffset?: number; replStreamDb?: number }) => void);
-    if (restore) restore({ replId: parsed.aux.get('repl-id'), replOffset: parsed.aux.has('repl-offset') ? Number(parsed.aux.get('repl-offset')) : undefined, replStreamDb: Number(parsed.aux.get('repl-stream-db') ?? 0) });
+    const restore = s.ext.replRestore as undefined | ((i: { replId?: string; replOffset?: number; replStreamDb?: number; expired?: Array<[number, string]> }) => void);
+    if (restore) restore({ replId: parsed.aux.get('repl-id'), replOffset: parsed.aux.has('repl-offset') ? Number(parsed.aux.get('repl-offset')) : undefined, replStreamDb: Number(parsed.aux.get('repl-stream-db') ?? 0), expired: parsed.expiredKeys });
     const st = persistenceState(s);
     st.lastLoadKeysLoaded = parsed.keysLoaded;
     st.lastLoadKeysExpired = parsed.keysExpired;
