@@ -92,4 +92,23 @@ describe('rdb-key-save-delay', function () {
     assert.ok(ticks >= 20, `the event loop ran only ${ticks} timer ticks in ${took} ms`);
     assert.ok(chunks.length >= 10, `${chunks.length} chunks`);
   });
+
+  // Redis's full sync forks its RDB child (to disk or to the replicas' sockets): INFO persistence shows
+  // it as rdb_bgsave_in_progress:1, which Redis's own replication tests wait for.
+  it('a full sync\'s snapshot shows in INFO persistence as a background save in progress', async () => {
+    assert.equal(await c.str('CONFIG', 'SET', 'rdb-key-save-delay', '100000', 'repl-diskless-sync-delay', '0'), '+OK\r\n');
+    const r = await startStore({});
+    const rc = await RawClient.connect(r.port);
+    try {
+      assert.equal(await rc.str('REPLICAOF', '127.0.0.1', st.port), '+OK\r\n');
+      await until(async () => (await field(c, 'rdb_bgsave_in_progress')) === '1');
+      assert.match(await field(c, 'rdb_current_bgsave_time_sec'), /^\d+$/);
+      assert.equal(await c.str('CONFIG', 'SET', 'rdb-key-save-delay', '0'), '+OK\r\n');
+      await until(async () => (await field(c, 'rdb_bgsave_in_progress')) === '0');
+      assert.equal(await field(c, 'rdb_current_bgsave_time_sec'), '-1');
+    } finally {
+      rc.close();
+      await r.stop();
+    }
+  });
 });

@@ -255,6 +255,7 @@ export function maybeStartSnapshot(s: Server, st: ReplState): void {
 /** Produces one snapshot and delivers it to `links` (EOF-mark streaming, or buffered with a length). */
 async function runSnapshot(s: Server, st: ReplState, links: ReplicaLink[], eofMode: boolean, excludeData: boolean): Promise<void> {
   st.snapshotRunning = true;
+  st.snapshotStartedAt = Date.now();
   const offset = st.offset;
   // A new stream for these replicas: the next propagated command starts with SELECT.
   st.selDb = -1;
