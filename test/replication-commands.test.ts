@@ -231,3 +231,43 @@ describe('writable replica: keys its own clients gave a TTL', function () {
     }
   });
 });
+
+describe('a master turning replica with blocked clients (issue #2473)', function () {
+  this.timeout(20000);
+  let a: InProcessStore;
+  let b: InProcessStore;
+
+  before(async () => {
+    a = await startStore({ 'repl-diskless-sync-delay': '0', dir: tmpDir() });
+    b = await startStore({ 'repl-diskless-sync-delay': '0', dir: tmpDir() });
+  });
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  // Redis's disconnectAllBlockedClients: left blocked, the BLPOP would be served by the push the new
+  // master replicates, popping on the replica alone.
+  it('BLPOP and WAIT clients get UNBLOCKED and are closed; the replica ends with the master\'s list', async () => {
+    const blocked = await RawClient.connect(a.port);
+    const waiting = await RawClient.connect(a.port);
+    const ca = await RawClient.connect(a.port);
+    const cb = await RawClient.connect(b.port);
+    try {
+      const pop = blocked.str('BLPOP', 'foo', '0');
+      const wait = waiting.str('WAIT', '1', '0');
+      await until('blocked', async () => /blocked_clients:2\r\n/.test(await ca.str('INFO', 'clients')));
+      assert.equal(await ca.str('REPLICAOF', '127.0.0.1', b.port), '+OK\r\n');
+      const err = '-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)\r\n';
+      assert.equal(await pop, err);
+      assert.equal(await wait, err);
+      await blocked.waitClose();
+      await waiting.waitClose();
+      await until('linked', () => replState(a.server).linkState === 'connected');
+      await cb.send('RPUSH', 'foo', 'a', 'b', 'c');
+      await until('replicated', () => replState(a.server).offset === replState(b.server).offset);
+      assert.equal(await ca.str('LRANGE', 'foo', '0', '-1'), '*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n');
+    } finally {
+      for (const c of [blocked, waiting, ca, cb]) c.close();
+    }
+  });
+});

@@ -18,6 +18,8 @@ import { logger } from '../../common/log';
 import { replState, type ReplState } from './state';
 import { feedStream, disconnectReplicas } from './master';
 import { loadPayload } from './rdb-bridge';
+import { disconnectAllBlockedClients } from '../blocking';
+import { disconnectWaiters } from './wait';
 import { tuneReplicationSocket } from './keepalive';
 
 /** The component logger, looked up when used: modules load before the process configures logging. */
@@ -486,6 +488,9 @@ export function setMaster(s: Server, host: string, port: number, who: string): v
   st.masterPort = port;
   s.isReplica = true;
   disconnectReplicas(s, st);
+  // Clients blocked while this was a master (BLPOP, WAIT) are told and disconnected, as Redis does.
+  disconnectAllBlockedClients(s);
+  disconnectWaiters(s, st);
   if (wasMaster) {
     // Our own history may continue on the new master (it could be a former replica of ours).
     st.cached = { replid: st.replid, offset: st.offset, db: 0 };
