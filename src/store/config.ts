@@ -57,7 +57,7 @@ export const NOTIFY_UNSUPPORTED = 'notify-keyspace-events is accepted but respli
 export const DIRECTIVES: Directive[] = [
   d('port', 'int', '6379', true, { min: 0, max: 65535 }),
   d('bind', 'string', '* -::*', true),
-  d('unixsocket', 'string', '', false, { inert: true }),
+  d('unixsocket', 'string', '', false),
   d('protected-mode', 'bool', 'yes', true, { inert: true }),
   d('tcp-backlog', 'int', '511', false, { min: 0 }),
   d('tcp-keepalive', 'int', '300', true, { min: 0 }),

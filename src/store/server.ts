@@ -146,6 +146,8 @@ export class Server implements DbHost {
   readonly encodingLimits: EncodingLimits;
   /** Listening sockets. */
   private listeners: net.Server[] = [];
+  /** The `unixsocket` listener (kept apart: CONFIG SET port/bind rebinds the TCP ones only). */
+  private unixListener: net.Server | null = null;
   private cron: NodeJS.Timeout | null = null;
   private readonly pendingFlush = new Set<Client>();
   private flushScheduled = false;
@@ -401,6 +403,7 @@ export class Server implements DbHost {
     const port = this.config.getInt('port');
     const { bound, hosts } = await this.bindListeners();
     if (port === 0) this.config.set('port', [String(bound)], true);
+    await this.listenUnix();
     this.startCron();
     this.loopMonitor.start();
     this.writePidfile();
@@ -428,6 +431,28 @@ export class Server implements DbHost {
       this.listeners.push(srv);
     }
     return { bound, hosts };
+  }
+
+  /**
+   * The `unixsocket` listener, as Redis's: a file left by an earlier run is removed first, clients
+   * connected through it show `addr=<path>:0` and flag U; the file is removed at shutdown.
+   */
+  private async listenUnix(): Promise<void> {
+    const file = this.config.get('unixsocket');
+    if (!file) return;
+    fs.rmSync(file, { force: true });
+    const srv = net.createServer((sock) => this.accept(sock, file));
+    srv.maxConnections = this.config.getInt('maxclients') + 32;
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen({ path: file, backlog: this.config.getInt('tcp-backlog') }, () => {
+        srv.off('error', reject);
+        resolve();
+      });
+    });
+    srv.on('error', (err) => this.log.error({ err }, 'listener error'));
+    this.unixListener = srv;
+    this.log.info({ path: file }, 'The server is now ready to accept connections at ' + file);
   }
 
   /**
@@ -479,7 +504,7 @@ export class Server implements DbHost {
     return c;
   }
 
-  private accept(sock: net.Socket): void {
+  private accept(sock: net.Socket, unixPath?: string): void {
     this.stats.totalConnections++;
     if (this.clients.size >= this.config.getInt('maxclients')) {
       this.stats.rejectedConnections++;
@@ -490,6 +515,10 @@ export class Server implements DbHost {
     const ka = this.config.getInt('tcp-keepalive');
     if (ka > 0) sock.setKeepAlive(true, ka * 1000);
     const c = this.createClient(sock);
+    if (unixPath !== undefined) {
+      c.unixSocket = true;
+      c.addr = c.laddr = `${unixPath}:0`;
+    }
     // Requests are read into one shared buffer (src/common/client-reads.ts); the parser copies what
     // it still holds after the chunk is processed (a partial request, or input a paused client left).
     const shared = readClient(sock, (chunk) => {
@@ -738,6 +767,11 @@ export class Server implements DbHost {
     }
     for (const l of this.listeners) l.close();
     this.listeners = [];
+    if (this.unixListener) {
+      // Closing a listener on a path unlinks the socket file (libuv).
+      this.unixListener.close();
+      this.unixListener = null;
+    }
     for (const h of this.shutdownHooks) await h(opts);
     for (const c of [...this.clients.values()]) {
       this.flush(c);
