@@ -230,6 +230,31 @@ describe('writable replica: keys its own clients gave a TTL', function () {
       cr.close();
     }
   });
+
+  // Redis's lookupKey: a write lookup on a writable replica deletes the expired key (a read only hides
+  // it); INCR kept the master's expired TTL on the value it created, so the new key read as missing.
+  it('a write to an expired key from the master replaces it: INCR starts from 0 without the old TTL', async () => {
+    const cm = await RawClient.connect(m.port);
+    const cr = await RawClient.connect(r.port);
+    try {
+      assert.equal(await cm.str('DEBUG', 'SET-ACTIVE-EXPIRE', '0'), '+OK\r\n');
+      await cm.send('SELECT', '6');
+      await cm.send('SET', 'key1', '5', 'PX', '10');
+      await cm.send('SET', 'key2', '5', 'PX', '10');
+      await until('replicated', () => replState(r.server).offset === replState(m.server).offset);
+      await cr.send('SELECT', '6');
+      await until('expired', async () => (await cr.str('EXISTS', 'key1', 'key2')) === ':0\r\n');
+      assert.equal(await cr.str('DBSIZE'), ':2\r\n');
+      assert.equal(await cr.str('INCR', 'key1'), ':1\r\n');
+      assert.equal(await cr.str('TTL', 'key1'), ':-1\r\n');
+      assert.equal(await cr.str('GET', 'key2'), '$-1\r\n');
+      assert.equal(await cr.str('DBSIZE'), ':2\r\n');
+    } finally {
+      await cm.send('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+      cm.close();
+      cr.close();
+    }
+  });
 });
 
 describe('a master turning replica with blocked clients (issue #2473)', function () {

@@ -36,9 +36,10 @@ export interface DbHost {
   now(): number;
   /**
    * False on a replica (expired keys are hidden but only deleted when the master says so) and during
-   * CLIENT PAUSE (hidden, deleted once the pause ends).
+   * CLIENT PAUSE (hidden, deleted once the pause ends). `write`: the lookup is for a write, which on a
+   * writable replica deletes the expired key (Redis's EXPIRE_FORCE_DELETE_EXPIRED).
    */
-  activeExpiryAllowed(): boolean;
+  activeExpiryAllowed(write?: boolean): boolean;
   /** Called when an expired key is deleted (propagates DEL, counts expired_keys). */
   onExpired(db: Db, key: string): void;
   /**
@@ -108,12 +109,12 @@ export class Db {
   }
 
   /** Whether a key is logically expired; deletes it when this server may expire keys. */
-  private expireIfNeeded(key: string): boolean {
+  private expireIfNeeded(key: string, write = false): boolean {
     const at = this.expires.get(key);
     // Redis's keyIsExpired: expired only once now > when.
     if (at === undefined || at >= this.host.now()) return false;
     if (this.host.servingMaster()) return false;
-    if (!this.host.activeExpiryAllowed()) return true;
+    if (!this.host.activeExpiryAllowed(write)) return true;
     this.deleteExpired(key);
     return true;
   }
@@ -164,7 +165,7 @@ export class Db {
    * mutating so that a running snapshot keeps the old contents.
    */
   getForWrite(key: string): Value | undefined {
-    if (this.expires.size && this.expireIfNeeded(key)) return undefined;
+    if (this.expires.size && this.expireIfNeeded(key, true)) return undefined;
     const v = this.data.get(key);
     if (v !== undefined) {
       // A string is never changed in place: a new one is stored with set(), which reports that.
@@ -235,7 +236,7 @@ export class Db {
   set(key: string, v: Value, keepTtl = false): void {
     // An expired key being overwritten is reclaimed first, as Redis's lookupKeyWrite does: replicas
     // get its DEL ahead of the write, and it counts in expired_keys.
-    if (this.expires.size) this.expireIfNeeded(key);
+    if (this.expires.size) this.expireIfNeeded(key, true);
     this.host.onKeyChange(this, key);
     this.data.set(key, v);
     this.touch(key);

@@ -276,10 +276,15 @@ export class Server implements DbHost {
   now(): number {
     return this.cmdTime;
   }
-  activeExpiryAllowed(): boolean {
+  activeExpiryAllowed(write = false): boolean {
     // During CLIENT PAUSE (WRITE or ALL) the dataset stays as it is: expired keys read as missing but
     // are kept (not counted, no DEL propagated) until the pause ends, as Redis's expireIfNeeded.
-    return !this.isReplica && this.pauseState === null;
+    if (this.pauseState !== null) return false;
+    if (!this.isReplica) return true;
+    // A replica waits for its master's DEL, except that a write on a writable replica reclaims the
+    // expired key it overwrites (Redis's lookupKey with LOOKUP_WRITE on a non-read-only replica): an
+    // INCR of an expired key starts from 0 without the old TTL.
+    return write && !this.config.getBool('replica-read-only');
   }
   servingMaster(): boolean {
     return this.current !== null && this.current.isMaster;
