@@ -299,3 +299,40 @@ describe('replication: keys that expired while the master was down', function ()
     assert.equal(total, 1);
   });
 });
+
+describe('replication: a replica output limit below repl-backlog-size', function () {
+  this.timeout(60000);
+  let master: ChildServer | null = null;
+  let replica: ChildServer | null = null;
+
+  after(async () => {
+    replica?.proc.kill('SIGCONT');
+    await Promise.all([master?.stop(), replica?.stop()]);
+  });
+
+  // Redis's checkClientOutputBufferLimits uses repl-backlog-size as the replica hard limit when the
+  // configured one is lower: a replica behind by less than the backlog holds is not disconnected.
+  it('is raised to repl-backlog-size: a stalled replica behind by less than the backlog stays connected', async () => {
+    master = await startStoreProcess(['--repl-diskless-sync-delay', '0', '--repl-backlog-size', '32mb', '--client-output-buffer-limit', 'replica 512kb 0 0', '--dir', tmpDir()]);
+    replica = await startStoreProcess(['--replicaof', '127.0.0.1', String(master.port), '--dir', tmpDir()]);
+    await until('replica linked', async () => (await info(replica!.port)).master_link_status === 'up');
+    replica.proc.kill('SIGSTOP');
+    const c = await RawClient.connect(master.port);
+    try {
+      const big = 'A'.repeat(1024 * 1024);
+      for (let i = 0; i < 8; i++) assert.equal(await c.str('SET', `big${i}`, big), '+OK\r\n');
+      await sleep(300);
+      assert.equal(await c.str('SET', 'after', '1'), '+OK\r\n');
+      assert.equal((await info(master.port)).connected_slaves, '1');
+    } finally {
+      c.close();
+      replica.proc.kill('SIGCONT');
+    }
+    await caughtUp(master.port, replica.port, 20000);
+    // Never disconnected: no second sync of any kind.
+    const st = await info(master.port, 'stats');
+    assert.equal(st.sync_full, '1');
+    assert.equal(st.sync_partial_ok, '0');
+    assert.equal(await cli(replica.port, 'GET', 'after'), '1');
+  });
+});

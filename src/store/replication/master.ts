@@ -10,7 +10,7 @@ import type { Server } from '../server';
 import { encodeCommand } from '../../resp/encode';
 import { E } from '../../resp/errors';
 import { parseInteger } from '../commands/args';
-import { overOutputLimit, closeForOutputLimit, parseLimits } from '../output-limits';
+import { overOutputLimit, closeForOutputLimit, parseLimits, replicaHard } from '../output-limits';
 import { logger } from '../../common/log';
 import { replState, type ReplState, type ReplicaLink } from './state';
 import { produceSnapshot } from './rdb-bridge';
@@ -83,7 +83,7 @@ function writeReplica(s: Server, l: ReplicaLink, b: Buffer): void {
 
 /** Hard output limit of the replica class (bytes; 0 = none), bounding the accumulated stream. */
 function replicaHardLimit(s: Server): number {
-  return parseLimits(s.config.get('client-output-buffer-limit')).replica?.hard ?? 0;
+  return replicaHard(s, parseLimits(s.config.get('client-output-buffer-limit')).replica?.hard ?? 0);
 }
 
 /**
