@@ -193,7 +193,7 @@ describe('writable replica: keys its own clients gave a TTL', function () {
 
   before(async () => {
     m = await startStore({ 'repl-diskless-sync-delay': '0', 'enable-debug-command': 'yes', dir: tmpDir() });
-    r = await startStore({ 'replica-read-only': 'no', dir: tmpDir() });
+    r = await startStore({ 'replica-read-only': 'no', 'enable-debug-command': 'yes', dir: tmpDir() });
   });
   after(async () => {
     await Promise.all([r?.stop(), m?.stop()]);
@@ -248,9 +248,34 @@ describe('writable replica: keys its own clients gave a TTL', function () {
       assert.equal(await cr.str('INCR', 'key1'), ':1\r\n');
       assert.equal(await cr.str('TTL', 'key1'), ':-1\r\n');
       assert.equal(await cr.str('GET', 'key2'), '$-1\r\n');
+      // DEBUG OBJECT looks at the key as stored (Redis's dictFind): logically expired, still there.
+      assert.match(await cr.str('DEBUG', 'OBJECT', 'key2'), /^\+Value at:/);
       assert.equal(await cr.str('DBSIZE'), ':2\r\n');
     } finally {
       await cm.send('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+      cm.close();
+      cr.close();
+    }
+  });
+
+  // Redis 7.0's DEBUG REPLICATE and afterErrorReply: a command of the master's stream that fails on the
+  // replica is counted (unexpected_error_replies) and logged; propagation-error-behavior ignore (the
+  // default) keeps the link, and the setting exists for CONFIG SET.
+  it('DEBUG REPLICATE feeds a command to the replicas; one failing there counts as an unexpected error', async () => {
+    const cm = await RawClient.connect(m.port);
+    const cr = await RawClient.connect(r.port);
+    try {
+      assert.equal(await cr.str('CONFIG', 'SET', 'propagation-error-behavior', 'ignore'), '+OK\r\n');
+      assert.equal(await cr.str('CONFIG', 'SET', 'propagation-error-behavior', 'bogus'), "-ERR CONFIG SET failed (possibly related to argument 'propagation-error-behavior') - argument(s) must be one of the following: ignore, panic, panic-on-replicas\r\n");
+      const before = r.server.stats.unexpectedErrorReplies;
+      assert.equal(await cm.str('DEBUG', 'REPLICATE', 'fake-command-1'), '+OK\r\n');
+      await cm.send('SET', 'after-fake', '1');
+      await until('replicated', () => replState(r.server).offset === replState(m.server).offset);
+      assert.equal(r.server.stats.unexpectedErrorReplies, before + 1);
+      assert.match(await cr.str('INFO', 'stats'), new RegExp(`\r\nunexpected_error_replies:${before + 1}\r\n`));
+      assert.equal(replState(r.server).linkState, 'connected');
+      assert.equal(await cr.str('GET', 'after-fake'), '$1\r\n1\r\n');
+    } finally {
       cm.close();
       cr.close();
     }

@@ -90,6 +90,7 @@ export const DIRECTIVES: Directive[] = [
   d('repl-diskless-sync-delay', 'int', '5', true, { min: 0 }),
   d('repl-diskless-sync-max-replicas', 'int', '0', true, { min: 0 }),
   d('repl-diskless-load', 'enum', 'disabled', true, { enumValues: ['disabled', 'on-empty-db', 'swapdb'] }),
+  d('propagation-error-behavior', 'enum', 'ignore', true, { enumValues: ['ignore', 'panic', 'panic-on-replicas'] }),
   d('repl-ping-replica-period', 'int', '10', true, { min: 1, aliases: ['repl-ping-slave-period'] }),
   d('repl-timeout', 'int', '60', true, { min: 1 }),
   d('shutdown-timeout', 'int', '10', true, { min: 0, max: MAXINT }),

@@ -46,6 +46,14 @@ register({
       while (Date.now() < until) Atomics.wait(sab, 0, 0, Math.min(50, until - Date.now()));
       return c.reply.ok();
     }
+    if (sub === 'replicate' && argv.length >= 3) {
+      // Feeds a command to the replicas as it is, in the stream's current database (no SELECT), as
+      // Redis's replicationFeedSlaves(server.slaves, server.slaveseldb, ...): Redis's tests use it to
+      // make a replica fail a command from its master.
+      const repl = s.ext.replication as { selDb: number } | undefined;
+      if (s.replicationFeed && repl) s.replicationFeed(repl.selDb, argv.slice(2));
+      return c.reply.ok();
+    }
     if (sub === 'set-active-expire' && argv.length === 3) {
       s.activeExpire = cNumber(argv[2], true) !== 0;
       return c.reply.ok();

@@ -418,7 +418,9 @@ export class MasterLink {
         this.close('protocol error in the replication stream');
         return;
       }
+      const errors = mc.reply.errors;
       dispatch(s, mc, argv);
+      if (mc.reply.errors !== errors) errorToMaster(s, mc);
       mc.reply.take();
       if (this.phase !== 'stream' || this.mc !== mc) return;
       if (mc.multi) continue;
@@ -545,4 +547,23 @@ export function replicaCron(s: Server, st: ReplState): void {
     } else if (link.connected) link.sendAck();
   }
   if (!st.link && st.linkState === 'connect') connectToMaster(s);
+}
+
+/**
+ * Redis's afterErrorReply for the master client: the error a command of the master's stream produced
+ * (it is never sent) is logged as CRITICAL and counted (unexpected_error_replies); under
+ * propagation-error-behavior panic or panic-on-replicas a read-only replica then panics, as Redis
+ * does, rather than go on with a dataset that differs from its master's.
+ */
+function errorToMaster(s: Server, mc: Client): void {
+  const msg = mc.reply.lastError.slice(0, 4096);
+  const cmd = mc.lastCmd && mc.lastCmd !== 'NULL' ? mc.lastCmd : '<unknown>';
+  s.stats.unexpectedErrorReplies++;
+  log().warn(`== CRITICAL == This replica is sending an error to its master: '${msg}' after processing the command '${cmd}'`);
+  const behavior = s.config.get('propagation-error-behavior');
+  if (behavior !== 'ignore' && s.config.getBool('replica-read-only')) {
+    const why = `This replica panicked sending an error to its master after processing the command '${cmd}'`;
+    log().fatal(`Guru Meditation: ${why}`);
+    if (s.ext.mainProcess) process.exit(1);
+  }
 }
