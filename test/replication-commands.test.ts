@@ -218,7 +218,7 @@ describe('writable replica: keys its own clients gave a TTL', function () {
       await cr.send('SET', 'k3', '3', 'PX', '100');
       await cr.send('PERSIST', 'k3');
       assert.equal(await cr.str('DBSIZE'), ':4\r\n');
-      assert.match(await cr.str('INFO', 'stats'), /\r\nslave_expires_tracked_keys:3\r\n/);
+      assert.match(await cr.str('INFO', 'stats'), /\r\nslave_expires_tracked_keys:[23]\r\n/); // k3 (PERSISTed) goes at the next cron pass
       await until('own keys expired', async () => (await cr.str('DBSIZE')) === ':2\r\n');
       assert.equal(await cr.str('EXISTS', 'k3'), ':1\r\n');
       // The master's key is logically expired on the replica, but kept until the master's DEL.
