@@ -286,6 +286,13 @@ export class MasterLink {
     this.transferRead = 0;
     this.rdbParts = [];
     this.phase = 'bulk';
+    // Redis's diskless load (repl-diskless-load swapdb, or on-empty-db with no keys) parses the payload
+    // as it arrives, loading from the first byte: INFO shows loading:1 and commands get -LOADING until
+    // it is done. (With the master's replication id unchanged Redis 7.0 loads asynchronously instead,
+    // serving the old data meanwhile, which is what the store does while the payload arrives.)
+    const mode = this.s.config.get('repl-diskless-load');
+    const empty = this.s.dbs.every((d) => d.size === 0);
+    if ((mode === 'swapdb' && this.fullReplid !== this.st.replid) || (mode === 'on-empty-db' && empty)) this.s.loading = true;
   }
 
   /** Consumes payload bytes from inbuf; true when the payload completed (phase changed). */
