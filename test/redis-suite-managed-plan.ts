@@ -62,8 +62,8 @@ export const MANAGED_PLAN: ManagedEntry[] = [
   // integration/replication is not listed: its diskless tests find Redis's forked RDB child by pid
   // (get_child_pid, in a server block's set-up, where --skiptest cannot reach) and read the log lines
   // of its pipe ("Diskless rdb transfer, done reading from pipe"); the store has no child process.
-  // Besides: a diskless load (repl-diskless-load swapdb) does not show loading:1 / async_loading:1
-  // nor refuse commands with -LOADING while the payload arrives (the store buffers it, then loads).
+  // Besides: a swapdb diskless load with the master's replication id unchanged is not Redis 7.0's
+  // async loading (no async_loading:1, no -LOADING for the commands that refuse it meanwhile).
   // ---- RDB files loaded at start-up ----
   { file: 'integration/convert-zipmap-hash-on-load', skip: [], why: '', minOk: 3 },
   { file: 'integration/convert-ziplist-hash-on-load', skip: [], why: '', minOk: 2 },
