@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Config } from '../src/store/config';
@@ -12,6 +13,7 @@ import { loadConfigArgs, ConfigError } from '../src/store/config-file';
 import { rewriteConfigFile, formatMemory } from '../src/store/config-rewrite';
 import { startStore, startStoreProcess, tmpDir, ROOT, freePort } from './helpers/servers';
 import { RawClient } from './helpers/raw';
+import { until } from './replication-helpers';
 
 function write(dir: string, name: string, text: string): string {
   const f = path.join(dir, name);
@@ -75,8 +77,8 @@ describe('config files', () => {
     const w = loadConfigArgs(new Config(), [f0]).warnings.join('\n');
     assert.match(w, /redisonly\.conf:2: directive 'disable-thp' is accepted but has no effect/);
     assert.match(w, /redisonly\.conf:3: daemonize yes is not supported/);
-    // Settings that would silently do nothing are said to.
-    assert.match(w, /redisonly\.conf:4: unixsocket is not supported/);
+    // Settings that would silently do nothing are said to (unixsocket is a listener: no warning).
+    assert.doesNotMatch(w, /redisonly\.conf:4/);
     assert.match(w, /redisonly\.conf:5: notify-keyspace-events is accepted but resplit-server sends no keyspace notifications/);
     assert.doesNotMatch(w, /redisonly\.conf:6/);
     const fa = write(dir, 'aof.conf', 'appendonly yes\n');
@@ -220,6 +222,45 @@ describe('CONFIG REWRITE', () => {
       await child.stop();
     }
   });
+
+  // Redis's rewriteConfigReplicaOfOption: a replica's rewrite records its master, so that restarted
+  // with the same file it is a replica again and continues with a partial resync from the repl-id /
+  // repl-offset its final save recorded (the harness's "Partial resync after restart using RDB aux
+  // fields"); a master's rewrite removes the directive.
+  it('records the live master (replicaof host port); a restarted replica resyncs partially', async function () {
+    this.timeout(30000);
+    const mdir = tmpDir();
+    const rdir = tmpDir();
+    const master = await startStoreProcess(['--dir', mdir, '--repl-diskless-sync-delay', '0']);
+    const f = write(rdir, 'replica.conf', `dir ${rdir}\n`);
+    let replica = await startStoreProcess([f]);
+    const port = replica.port;
+    const cm = await RawClient.connect(master.port);
+    try {
+      let cr = await RawClient.connect(port);
+      assert.equal(await cr.str('REPLICAOF', '127.0.0.1', master.port), '+OK\r\n');
+      await cm.send('SET', 'k', 'v');
+      await until('synced', async () => (await cr.str('GET', 'k')) === '$1\r\nv\r\n');
+      assert.equal(await cr.str('CONFIG', 'REWRITE'), '+OK\r\n');
+      assert.match(fs.readFileSync(f, 'latin1'), new RegExp(`\\nreplicaof 127\\.0\\.0\\.1 ${master.port}\\n`));
+      cr.close();
+      await replica.stop();
+      await cm.send('SET', 'k2', 'v2');
+      replica = await startStoreProcess([f], { port });
+      cr = await RawClient.connect(port);
+      await until('resynced', async () => (await cr.str('GET', 'k2')) === '$2\r\nv2\r\n');
+      const stats = await cm.str('INFO', 'stats');
+      assert.match(stats, /\r\nsync_full:1\r\n/);
+      assert.match(stats, /\r\nsync_partial_ok:1\r\n/);
+      assert.equal(await cr.str('REPLICAOF', 'NO', 'ONE'), '+OK\r\n');
+      assert.equal(await cr.str('CONFIG', 'REWRITE'), '+OK\r\n');
+      assert.doesNotMatch(fs.readFileSync(f, 'latin1'), /replicaof/);
+      cr.close();
+    } finally {
+      cm.close();
+      await Promise.all([replica.stop(), master.stop()]);
+    }
+  });
 });
 
 describe('CONFIG SET takes effect live', function () {
@@ -325,6 +366,38 @@ describe('the standalone process', function () {
     }
   });
 
+  // Redis's unixsocket: it listened on TCP only and warned, so redis-cli -s / redis-benchmark -s (and
+  // Redis's own psync2-reg test) could not connect.
+  it('listens on unixsocket too: a stale file is replaced, clients show addr=<path>:0 and flag U, the file goes at shutdown', async () => {
+    const d = tmpDir();
+    const sock = path.join(d, 'socket');
+    fs.writeFileSync(sock, 'stale');
+    const child = await startStoreProcess(['--unixsocket', sock, '--save', '']);
+    try {
+      assert.ok(fs.statSync(sock).isSocket());
+      const c = await new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect(sock, () => resolve(s));
+        s.once('error', reject);
+      });
+      const got: Buffer[] = [];
+      c.on('data', (b) => got.push(b));
+      c.write('SET k v\r\nCLIENT INFO\r\n');
+      const deadline = Date.now() + 5000;
+      while (!/\r\n\$\d+\r\n.*\r\n$/s.test(Buffer.concat(got).toString()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      const text = Buffer.concat(got).toString();
+      assert.match(text, /^\+OK\r\n/);
+      assert.ok(text.includes(` addr=${sock}:0 laddr=${sock}:0 `), text);
+      assert.match(text, / flags=U /);
+      c.destroy();
+      const tcp = await RawClient.connect(child.port);
+      assert.equal(await tcp.str('GET', 'k'), '$1\r\nv\r\n');
+      tcp.close();
+    } finally {
+      await child.stop();
+    }
+    assert.ok(!fs.existsSync(sock), 'the socket file was left behind');
+  });
+
   it('SHUTDOWN of an in-process server stops it without exiting the process', async () => {
     const st = await startStore();
     const c = await RawClient.connect(st.port);
@@ -420,7 +493,7 @@ describe('CONFIG SET port and bind', function () {
     }
     if (fs.existsSync('/etc/redis/redis.conf')) {
       const r = loadConfigArgs(new Config(), ['/etc/redis/redis.conf']);
-      assert.ok(r.warnings.every((w) => /has no effect|daemonize yes is not supported|unixsocket is not supported/.test(w)), r.warnings.join('\n'));
+      assert.ok(r.warnings.every((w) => /has no effect|daemonize yes is not supported/.test(w)), r.warnings.join('\n'));
     }
   });
 });

@@ -92,4 +92,44 @@ describe('rdb-key-save-delay', function () {
     assert.ok(ticks >= 20, `the event loop ran only ${ticks} timer ticks in ${took} ms`);
     assert.ok(chunks.length >= 10, `${chunks.length} chunks`);
   });
+
+  // Redis's full sync forks its RDB child (to disk or to the replicas' sockets): INFO persistence shows
+  // it as rdb_bgsave_in_progress:1, which Redis's own replication tests wait for.
+  it('a full sync\'s snapshot shows in INFO persistence as a background save in progress', async () => {
+    assert.equal(await c.str('CONFIG', 'SET', 'rdb-key-save-delay', '100000', 'repl-diskless-sync-delay', '0'), '+OK\r\n');
+    const r = await startStore({});
+    const rc = await RawClient.connect(r.port);
+    try {
+      assert.equal(await rc.str('REPLICAOF', '127.0.0.1', st.port), '+OK\r\n');
+      await until(async () => (await field(c, 'rdb_bgsave_in_progress')) === '1');
+      assert.match(await field(c, 'rdb_current_bgsave_time_sec'), /^\d+$/);
+      assert.equal(await c.str('CONFIG', 'SET', 'rdb-key-save-delay', '0'), '+OK\r\n');
+      await until(async () => (await field(c, 'rdb_bgsave_in_progress')) === '0');
+      assert.equal(await field(c, 'rdb_current_bgsave_time_sec'), '-1');
+    } finally {
+      rc.close();
+      await r.stop();
+    }
+  });
+  // Redis's diskless load parses the payload as it arrives: loading:1 and -LOADING replies for the
+  // whole transfer (the store showed loading:0 and served the old data until the last byte).
+  it('a replica with repl-diskless-load swapdb is loading while the payload arrives', async () => {
+    assert.equal(await c.str('CONFIG', 'SET', 'rdb-key-save-delay', '60000', 'repl-diskless-sync-delay', '0'), '+OK\r\n');
+    const r = await startStore({ 'repl-diskless-load': 'swapdb' });
+    const rc = await RawClient.connect(r.port);
+    const probe = await RawClient.connect(r.port);
+    try {
+      assert.equal(await rc.str('SET', 'mine', 'x'), '+OK\r\n');
+      assert.equal(await rc.str('REPLICAOF', '127.0.0.1', st.port), '+OK\r\n');
+      await until(async () => /\r\nloading:1\r\n/.test(String(await probe.value('INFO', 'persistence'))));
+      assert.match(await probe.str('GET', 'mine'), /^-LOADING /);
+      await until(async () => /\r\nloading:0\r\n/.test(String(await probe.value('INFO', 'persistence'))), 10000);
+      assert.equal(await probe.str('GET', 'mine'), '$-1\r\n');
+      assert.equal(await probe.str('DBSIZE'), ':10\r\n');
+    } finally {
+      rc.close();
+      probe.close();
+      await r.stop();
+    }
+  });
 });

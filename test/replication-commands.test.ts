@@ -209,3 +209,140 @@ describe('bind-source-addr', function () {
     }
   });
 });
+
+describe('writable replica: keys its own clients gave a TTL', function () {
+  this.timeout(20000);
+  let m: InProcessStore;
+  let r: InProcessStore;
+
+  before(async () => {
+    m = await startStore({ 'repl-diskless-sync-delay': '0', 'enable-debug-command': 'yes', dir: tmpDir() });
+    r = await startStore({ 'replica-read-only': 'no', 'enable-debug-command': 'yes', dir: tmpDir() });
+  });
+  after(async () => {
+    await Promise.all([r?.stop(), m?.stop()]);
+  });
+
+  // Redis's rememberSlaveKeyWithExpire/expireSlaveKeys: the master never sends a DEL for a key it does
+  // not have, so the replica's cron expires these itself; the master's own volatile keys still wait.
+  it('are expired by the replica itself; the master\'s keys still wait for its DEL', async () => {
+    const cm = await RawClient.connect(m.port);
+    const cr = await RawClient.connect(r.port);
+    try {
+      assert.equal(await cr.str('REPLICAOF', '127.0.0.1', m.port), '+OK\r\n');
+      await until('linked', () => replState(r.server).linkState === 'connected');
+      assert.equal(await cm.str('DEBUG', 'SET-ACTIVE-EXPIRE', '0'), '+OK\r\n');
+      await cm.send('SELECT', '5');
+      await cm.send('SET', 'frommaster', 'x', 'PX', '50');
+      await until('replicated', () => replState(r.server).offset === replState(m.server).offset);
+      await cr.send('SELECT', '5');
+      await cr.send('SET', 'k1', '1', 'PX', '100');
+      await cr.send('SET', 'k2', '2');
+      await cr.send('PEXPIRE', 'k2', '100');
+      await cr.send('SET', 'k3', '3', 'PX', '100');
+      await cr.send('PERSIST', 'k3');
+      assert.equal(await cr.str('DBSIZE'), ':4\r\n');
+      assert.match(await cr.str('INFO', 'stats'), /\r\nslave_expires_tracked_keys:[23]\r\n/); // k3 (PERSISTed) goes at the next cron pass
+      await until('own keys expired', async () => (await cr.str('DBSIZE')) === ':2\r\n');
+      assert.equal(await cr.str('EXISTS', 'k3'), ':1\r\n');
+      // The master's key is logically expired on the replica, but kept until the master's DEL.
+      assert.equal(await cr.str('EXISTS', 'frommaster'), ':0\r\n');
+      assert.equal(r.server.slaveKeysWithExpire.size, 0);
+      await cm.send('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+      await until('master DEL applied', async () => (await cr.str('DBSIZE')) === ':1\r\n');
+    } finally {
+      cm.close();
+      cr.close();
+    }
+  });
+
+  // Redis's lookupKey: a write lookup on a writable replica deletes the expired key (a read only hides
+  // it); INCR kept the master's expired TTL on the value it created, so the new key read as missing.
+  it('a write to an expired key from the master replaces it: INCR starts from 0 without the old TTL', async () => {
+    const cm = await RawClient.connect(m.port);
+    const cr = await RawClient.connect(r.port);
+    try {
+      assert.equal(await cm.str('DEBUG', 'SET-ACTIVE-EXPIRE', '0'), '+OK\r\n');
+      await cm.send('SELECT', '6');
+      await cm.send('SET', 'key1', '5', 'PX', '10');
+      await cm.send('SET', 'key2', '5', 'PX', '10');
+      await until('replicated', () => replState(r.server).offset === replState(m.server).offset);
+      await cr.send('SELECT', '6');
+      await until('expired', async () => (await cr.str('EXISTS', 'key1', 'key2')) === ':0\r\n');
+      assert.equal(await cr.str('DBSIZE'), ':2\r\n');
+      assert.equal(await cr.str('INCR', 'key1'), ':1\r\n');
+      assert.equal(await cr.str('TTL', 'key1'), ':-1\r\n');
+      assert.equal(await cr.str('GET', 'key2'), '$-1\r\n');
+      // DEBUG OBJECT looks at the key as stored (Redis's dictFind): logically expired, still there.
+      assert.match(await cr.str('DEBUG', 'OBJECT', 'key2'), /^\+Value at:/);
+      assert.equal(await cr.str('DBSIZE'), ':2\r\n');
+    } finally {
+      await cm.send('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+      cm.close();
+      cr.close();
+    }
+  });
+
+  // Redis 7.0's DEBUG REPLICATE and afterErrorReply: a command of the master's stream that fails on the
+  // replica is counted (unexpected_error_replies) and logged; propagation-error-behavior ignore (the
+  // default) keeps the link, and the setting exists for CONFIG SET.
+  it('DEBUG REPLICATE feeds a command to the replicas; one failing there counts as an unexpected error', async () => {
+    const cm = await RawClient.connect(m.port);
+    const cr = await RawClient.connect(r.port);
+    try {
+      assert.equal(await cr.str('CONFIG', 'SET', 'propagation-error-behavior', 'ignore'), '+OK\r\n');
+      assert.equal(await cr.str('CONFIG', 'SET', 'propagation-error-behavior', 'bogus'), "-ERR CONFIG SET failed (possibly related to argument 'propagation-error-behavior') - argument(s) must be one of the following: ignore, panic, panic-on-replicas\r\n");
+      const before = r.server.stats.unexpectedErrorReplies;
+      assert.equal(await cm.str('DEBUG', 'REPLICATE', 'fake-command-1'), '+OK\r\n');
+      await cm.send('SET', 'after-fake', '1');
+      await until('replicated', () => replState(r.server).offset === replState(m.server).offset);
+      assert.equal(r.server.stats.unexpectedErrorReplies, before + 1);
+      assert.match(await cr.str('INFO', 'stats'), new RegExp(`\r\nunexpected_error_replies:${before + 1}\r\n`));
+      assert.equal(replState(r.server).linkState, 'connected');
+      assert.equal(await cr.str('GET', 'after-fake'), '$1\r\n1\r\n');
+    } finally {
+      cm.close();
+      cr.close();
+    }
+  });
+});
+
+describe('a master turning replica with blocked clients (issue #2473)', function () {
+  this.timeout(20000);
+  let a: InProcessStore;
+  let b: InProcessStore;
+
+  before(async () => {
+    a = await startStore({ 'repl-diskless-sync-delay': '0', dir: tmpDir() });
+    b = await startStore({ 'repl-diskless-sync-delay': '0', dir: tmpDir() });
+  });
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  // Redis's disconnectAllBlockedClients: left blocked, the BLPOP would be served by the push the new
+  // master replicates, popping on the replica alone.
+  it('BLPOP and WAIT clients get UNBLOCKED and are closed; the replica ends with the master\'s list', async () => {
+    const blocked = await RawClient.connect(a.port);
+    const waiting = await RawClient.connect(a.port);
+    const ca = await RawClient.connect(a.port);
+    const cb = await RawClient.connect(b.port);
+    try {
+      const pop = blocked.str('BLPOP', 'foo', '0');
+      const wait = waiting.str('WAIT', '1', '0');
+      await until('blocked', async () => /blocked_clients:2\r\n/.test(await ca.str('INFO', 'clients')));
+      assert.equal(await ca.str('REPLICAOF', '127.0.0.1', b.port), '+OK\r\n');
+      const err = '-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)\r\n';
+      assert.equal(await pop, err);
+      assert.equal(await wait, err);
+      await blocked.waitClose();
+      await waiting.waitClose();
+      await until('linked', () => replState(a.server).linkState === 'connected');
+      await cb.send('RPUSH', 'foo', 'a', 'b', 'c');
+      await until('replicated', () => replState(a.server).offset === replState(b.server).offset);
+      assert.equal(await ca.str('LRANGE', 'foo', '0', '-1'), '*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n');
+    } finally {
+      for (const c of [blocked, waiting, ca, cb]) c.close();
+    }
+  });
+});

@@ -255,3 +255,84 @@ describe('replication: a master restarted after a crash, and WAIT', function () 
     }
   });
 });
+
+describe('replication: keys that expired while the master was down', function () {
+  this.timeout(60000);
+  let master: ChildServer | null = null;
+  let replica: ChildServer | null = null;
+
+  after(async () => {
+    await Promise.all([master?.stop(), replica?.stop()]);
+  });
+
+  // Redis's rdbLoad with RDBFLAGS_FEED_REPL: a restarted master drops the keys already expired in its
+  // RDB and feeds their DELs to the backlog, after the saved offset, so a replica that continues with a
+  // partial resync deletes them too (it kept them, waiting for the master's DEL).
+  it('a restarted master feeds their DELs to the backlog: the replica resyncs partially and deletes them', async () => {
+    const mArgs = ['--repl-diskless-sync-delay', '0', '--save', '3600', '1', '--enable-debug-command', 'yes', '--dir', tmpDir()];
+    master = await startStoreProcess(mArgs);
+    replica = await startStoreProcess(['--replicaof', '127.0.0.1', String(master.port), '--dir', tmpDir()]);
+    await until('replica linked', async () => (await info(replica!.port)).master_link_status === 'up');
+    assert.equal(await cli(master.port, 'DEBUG', 'SET-ACTIVE-EXPIRE', '0'), 'OK');
+    await cli(master.port, 'SET', 'keep', 'v');
+    for (let i = 0; i < 20; i++) await cli(master.port, '-n', String(i % 3), 'SET', `e${i}`, 'v', 'PX', '100');
+    await caughtUp(master.port, replica.port);
+    const offset = Number((await info(master.port)).master_repl_offset);
+    const port = master.port;
+    await sleep(150);
+    await master.stop();
+    master = await startStoreProcess(mArgs, { port });
+    const i = await info(master.port);
+    const histlen = Number(i.repl_backlog_histlen);
+    assert.ok(histlen > 0, 'no DELs in the backlog');
+    // The saved offset (a GETACK at shutdown may follow the one read above), then the DELs.
+    const saved = Number(i.second_repl_offset) - 1;
+    assert.ok(saved >= offset);
+    assert.equal(Number(i.repl_backlog_first_byte_offset), saved + 1);
+    assert.equal(Number(i.master_repl_offset), saved + histlen);
+    assert.equal((await info(master.port, 'persistence')).rdb_last_load_keys_expired, '20');
+    await until('replica linked again', async () => (await info(replica!.port)).master_link_status === 'up');
+    await caughtUp(master.port, replica.port);
+    assert.equal((await info(master.port, 'stats')).sync_partial_ok, '1');
+    let total = 0;
+    for (let db = 0; db < 3; db++) total += Number(await cli(replica.port, '-n', String(db), 'DBSIZE'));
+    assert.equal(total, 1);
+  });
+});
+
+describe('replication: a replica output limit below repl-backlog-size', function () {
+  this.timeout(60000);
+  let master: ChildServer | null = null;
+  let replica: ChildServer | null = null;
+
+  after(async () => {
+    replica?.proc.kill('SIGCONT');
+    await Promise.all([master?.stop(), replica?.stop()]);
+  });
+
+  // Redis's checkClientOutputBufferLimits uses repl-backlog-size as the replica hard limit when the
+  // configured one is lower: a replica behind by less than the backlog holds is not disconnected.
+  it('is raised to repl-backlog-size: a stalled replica behind by less than the backlog stays connected', async () => {
+    master = await startStoreProcess(['--repl-diskless-sync-delay', '0', '--repl-backlog-size', '32mb', '--client-output-buffer-limit', 'replica 512kb 0 0', '--dir', tmpDir()]);
+    replica = await startStoreProcess(['--replicaof', '127.0.0.1', String(master.port), '--dir', tmpDir()]);
+    await until('replica linked', async () => (await info(replica!.port)).master_link_status === 'up');
+    replica.proc.kill('SIGSTOP');
+    const c = await RawClient.connect(master.port);
+    try {
+      const big = 'A'.repeat(1024 * 1024);
+      for (let i = 0; i < 8; i++) assert.equal(await c.str('SET', `big${i}`, big), '+OK\r\n');
+      await sleep(300);
+      assert.equal(await c.str('SET', 'after', '1'), '+OK\r\n');
+      assert.equal((await info(master.port)).connected_slaves, '1');
+    } finally {
+      c.close();
+      replica.proc.kill('SIGCONT');
+    }
+    await caughtUp(master.port, replica.port, 20000);
+    // Never disconnected: no second sync of any kind.
+    const st = await info(master.port, 'stats');
+    assert.equal(st.sync_full, '1');
+    assert.equal(st.sync_partial_ok, '0');
+    assert.equal(await cli(replica.port, 'GET', 'after'), '1');
+  });
+});

@@ -274,3 +274,27 @@ export function unblockClient(s: Server, c: Client, withError: boolean): boolean
   resume(st, c);
   return true;
 }
+
+/** Redis's reply to the clients a master turning replica unblocks (disconnectAllBlockedClients). */
+export const ERR_UNBLOCKED_ROLE_CHANGE = 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)';
+
+/**
+ * Redis's disconnectAllBlockedClients, run when the server becomes a replica: every client blocked on
+ * keys gets the UNBLOCKED error and is closed after it. Left blocked, a BLPOP would later be served by
+ * a push replicated from the new master, popping on the replica alone (issue #2473: the datasets differ).
+ */
+export function disconnectAllBlockedClients(s: Server): void {
+  const st = s.ext.blocking as BlockingState | undefined;
+  if (!st || st.count === 0) return;
+  const ops = new Set<BlockedOp>();
+  for (const w of st.waiting.values()) for (const list of w.values()) for (const op of list) ops.add(op);
+  for (const op of ops) {
+    const c = op.c;
+    removeOp(st, op);
+    if (c.closed) continue;
+    c.reply.error(ERR_UNBLOCKED_ROLE_CHANGE);
+    replied(c);
+    c.closeAfterReply = true;
+    s.flush(c);
+  }
+}

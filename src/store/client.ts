@@ -84,6 +84,8 @@ export class Client {
    * in a field above instead.
    */
   ext: Record<string, unknown> = {};
+  /** Connected through the unixsocket listener (CLIENT LIST flag U). */
+  unixSocket = false;
   /** Writes replies below the socket's Writable (accepted clients; null: socket.write). */
   writer: SocketWriter | null = null;
 
@@ -127,6 +129,7 @@ export class Client {
     if (this.watching.size && [...this.watching.values()].some((w) => w.rec.dirty)) f += 'd';
     if (this.monitor) f += 'O';
     if (this.closeAfterReply) f += 'c';
+    if (this.unixSocket) f += 'U';
     if (this.noEvict) f += 'e';
     if (this.noTouch) f += 'T';
     return f || 'N';

@@ -67,9 +67,6 @@ function applyLine(config: Config, args: string[], where: string, warnings: stri
   if (dir.name === 'daemonize' && config.getBool('daemonize')) {
     warnings.push(`${where}: daemonize yes is not supported: resplit-server stays in the foreground (run it under a supervisor)`);
   }
-  if (dir.name === 'unixsocket' && config.get('unixsocket') !== '') {
-    warnings.push(`${where}: unixsocket is not supported: resplit-server listens on TCP only`);
-  }
   if (dir.name === 'notify-keyspace-events' && config.get('notify-keyspace-events') !== '') {
     warnings.push(`${where}: ${NOTIFY_UNSUPPORTED}`);
   }

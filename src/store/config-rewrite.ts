@@ -79,10 +79,15 @@ function linesFor(dir: Directive, value: string): { lines: string[]; force: bool
 }
 
 /**
- * Rewrites `file` with the current configuration (`forceAll`: every directive, even at its default). `dir` is the absolute working directory, always
- * written as Redis does. Returns null or an error text (without "ERR ").
+ * Rewrites `file` with the current configuration (`forceAll`: every directive, even at its
+ * default, as Redis's rewriteConfig(path, 1)). `dir` is the absolute working directory, always
+ * written as Redis does. `master` is the live replication master ("host port", or '' on a master):
+ * as Redis's rewriteConfigReplicaOfOption, a replica writes `replicaof host port` (so that it
+ * restarts as a replica of the same master), a master removes the directive. Returns null or an
+ * error text (without "ERR ").
  */
-export function rewriteConfigFile(config: Config, file: string, dir: string, forceAll = false): string | null {
+export function rewriteConfigFile(config: Config, file: string, dir: string, opts: { master?: string; forceAll?: boolean } = {}): string | null {
+  const { master, forceAll = false } = opts;
   let old: string;
   try {
     old = fs.existsSync(file) ? fs.readFileSync(file, 'latin1') : '';
@@ -115,7 +120,8 @@ export function rewriteConfigFile(config: Config, file: string, dir: string, for
   for (const d of DIRECTIVES) {
     if (d.internal) continue;
     const value = d.name === 'dir' ? dir : config.get(d.name);
-    const { lines: nl, force } = linesFor(d, value);
+    const { lines: nl, force } =
+      d.name === 'replicaof' && master !== undefined ? { lines: master ? [`replicaof ${master}`] : [], force: master !== '' } : linesFor(d, value);
     const pos = positions.get(d.name) ?? [];
     // forceAll (DEBUG CONFIG-REWRITE-FORCE-ALL): every directive, defaults included, as Redis's rewriteConfig(path, 1).
     if (!pos.length && !force && !forceAll && d.name !== 'dir') continue;

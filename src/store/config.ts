@@ -64,7 +64,7 @@ export const DIRECTIVES: Directive[] = [
   d('bind', 'string', '* -::*', true),
   // The source address of outgoing connections (a replica's link to its master), as Redis 7.0's.
   d('bind-source-addr', 'string', '', true),
-  d('unixsocket', 'string', '', false, { inert: true }),
+  d('unixsocket', 'string', '', false),
   d('protected-mode', 'bool', 'yes', true),
   d('tcp-backlog', 'int', '511', false, { min: 0 }),
   d('tcp-keepalive', 'int', '300', true, { min: 0 }),
@@ -99,6 +99,7 @@ export const DIRECTIVES: Directive[] = [
   d('repl-diskless-sync-delay', 'int', '5', true, { min: 0 }),
   d('repl-diskless-sync-max-replicas', 'int', '0', true, { min: 0 }),
   d('repl-diskless-load', 'enum', 'disabled', true, { enumValues: ['disabled', 'on-empty-db', 'swapdb'] }),
+  d('propagation-error-behavior', 'enum', 'ignore', true, { enumValues: ['ignore', 'panic', 'panic-on-replicas'] }),
   d('repl-ping-replica-period', 'int', '10', true, { min: 1, aliases: ['repl-ping-slave-period'] }),
   d('repl-timeout', 'int', '60', true, { min: 1 }),
   d('shutdown-timeout', 'int', '10', true, { min: 0, max: MAXINT }),

@@ -36,9 +36,10 @@ export interface DbHost {
   now(): number;
   /**
    * False on a replica (expired keys are hidden but only deleted when the master says so) and during
-   * CLIENT PAUSE (hidden, deleted once the pause ends).
+   * CLIENT PAUSE (hidden, deleted once the pause ends). `write`: the lookup is for a write, which on a
+   * writable replica deletes the expired key (Redis's EXPIRE_FORCE_DELETE_EXPIRED).
    */
-  activeExpiryAllowed(): boolean;
+  activeExpiryAllowed(write?: boolean): boolean;
   /** Called when an expired key is deleted (propagates DEL, counts expired_keys). */
   onExpired(db: Db, key: string): void;
   /**
@@ -53,6 +54,11 @@ export interface DbHost {
   onSwap?(a: Db, b: Db): void;
   /** Adds to the dirty counter. */
   addDirty(n: number): void;
+  /**
+   * Called when a command gives a key an expiry (not on loads): a writable replica remembers the
+   * keys its own clients gave a TTL, to expire them itself (Redis's rememberSlaveKeyWithExpire).
+   */
+  onExpireSet?(db: Db, key: string): void;
   /** Whether the client being served is the master link (replica applies without expiry checks). */
   servingMaster(): boolean;
   /**
@@ -103,12 +109,12 @@ export class Db {
   }
 
   /** Whether a key is logically expired; deletes it when this server may expire keys. */
-  private expireIfNeeded(key: string): boolean {
+  private expireIfNeeded(key: string, write = false): boolean {
     const at = this.expires.get(key);
     // Redis's keyIsExpired: expired only once now > when.
     if (at === undefined || at >= this.host.now()) return false;
     if (this.host.servingMaster()) return false;
-    if (!this.host.activeExpiryAllowed()) return true;
+    if (!this.host.activeExpiryAllowed(write)) return true;
     this.deleteExpired(key);
     return true;
   }
@@ -159,7 +165,7 @@ export class Db {
    * mutating so that a running snapshot keeps the old contents.
    */
   getForWrite(key: string): Value | undefined {
-    if (this.expires.size && this.expireIfNeeded(key)) return undefined;
+    if (this.expires.size && this.expireIfNeeded(key, true)) return undefined;
     const v = this.data.get(key);
     if (v !== undefined) {
       // A string is never changed in place: a new one is stored with set(), which reports that.
@@ -230,7 +236,7 @@ export class Db {
   set(key: string, v: Value, keepTtl = false): void {
     // An expired key being overwritten is reclaimed first, as Redis's lookupKeyWrite does: replicas
     // get its DEL ahead of the write, and it counts in expired_keys.
-    if (this.expires.size) this.expireIfNeeded(key);
+    if (this.expires.size) this.expireIfNeeded(key, true);
     this.host.onKeyChange(this, key);
     this.data.set(key, v);
     this.touch(key);
@@ -254,9 +260,18 @@ export class Db {
   /** Sets an absolute expiry time in ms (the key must exist). */
   setExpire(key: string, at: number): void {
     this.host.onKeyChange(this, key, false);
-    this.expires.set(key, at);
+    this.putExpire(key, at);
     this.signal(key);
     this.host.addDirty(1);
+  }
+
+  /**
+   * Records a key's expiry as part of a write that already reported the change (SET EX, COPY,
+   * MOVE, RENAME): no watcher signal or dirty count of its own.
+   */
+  putExpire(key: string, at: number): void {
+    this.expires.set(key, at);
+    this.host.onExpireSet?.(this, key);
   }
 
   /** Expiry time in ms, or -1 when the key has none. */

@@ -30,6 +30,16 @@ function limitsOf(s: Server): OutputLimits {
   return l;
 }
 
+/**
+ * A replica's hard limit: never below repl-backlog-size, as Redis's checkClientOutputBufferLimits
+ * (a lower one would disconnect a replica right after the partial resync the backlog allowed).
+ */
+export function replicaHard(s: Server, hard: number): number {
+  if (!hard) return 0;
+  const backlog = s.config.getInt('repl-backlog-size');
+  return hard < backlog ? backlog : hard;
+}
+
 /** Whether a client went over its output limits; the caller disconnects it. */
 export function overOutputLimit(s: Server, c: Client): boolean {
   if (c.isMaster || !c.socket) return false;
@@ -37,7 +47,8 @@ export function overOutputLimit(s: Server, c: Client): boolean {
   const lim = limitsOf(s)[cls];
   if (!lim || (!lim.hard && !lim.soft)) return false;
   const used = c.unsent + c.reply.pending;
-  if (lim.hard && used >= lim.hard) return true;
+  const hard = cls === 'replica' ? replicaHard(s, lim.hard) : lim.hard;
+  if (hard && used >= hard) return true;
   if (lim.soft && used >= lim.soft) {
     const now = Date.now();
     if (c.softLimitSince < 0) {

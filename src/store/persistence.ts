@@ -233,8 +233,8 @@ export function loadFromDisk(s: Server): boolean {
     const parsed = parseRdb(data, { databases: s.dbs.length, dropExpired: !s.isReplica, now: s.clock(), checksum: s.config.getBool('rdbchecksum') });
     installRdb(s, parsed);
     // Replication continues the history saved in the file (repl-id / repl-offset aux fields).
-    const restore = s.ext.replRestore as undefined | ((i: { replId?: string; replOffset?: number; replStreamDb?: number }) => void);
-    if (restore) restore({ replId: parsed.aux.get('repl-id'), replOffset: parsed.aux.has('repl-offset') ? Number(parsed.aux.get('repl-offset')) : undefined, replStreamDb: Number(parsed.aux.get('repl-stream-db') ?? 0) });
+    const restore = s.ext.replRestore as undefined | ((i: { replId?: string; replOffset?: number; replStreamDb?: number; expired?: Array<[number, string]> }) => void);
+    if (restore) restore({ replId: parsed.aux.get('repl-id'), replOffset: parsed.aux.has('repl-offset') ? Number(parsed.aux.get('repl-offset')) : undefined, replStreamDb: Number(parsed.aux.get('repl-stream-db') ?? 0), expired: parsed.expiredKeys });
     const st = persistenceState(s);
     st.lastLoadKeysLoaded = parsed.keysLoaded;
     st.lastLoadKeysExpired = parsed.keysExpired;
@@ -298,17 +298,22 @@ function mergeRdb(s: Server, dbs: Map<number, { data: Map<string, Value>; expire
 
 /** INFO persistence from this server's persistence state (the field list is info/persistence.ts's). */
 function infoSection(s: Server, st: PersistenceState): Array<[string, string | number]> {
-  const inProgress = st.bgsave !== null;
+  const bgsave = st.bgsave !== null;
+  // A full sync's snapshot is Redis's RDB child too (to disk or to the replicas' sockets): INFO shows
+  // it as a background save in progress.
+  const repl = s.ext.replication as { snapshotRunning: boolean; snapshotStartedAt: number } | undefined;
+  const replSnapshot = !bgsave && repl !== undefined && repl.snapshotRunning;
+  const inProgress = bgsave || replSnapshot;
   return persistenceFields({
     loading: s.loading,
-    saveKeysProcessed: inProgress ? st.keysProcessed() : 0,
-    saveKeysTotal: inProgress ? st.keysTotal : 0,
+    saveKeysProcessed: bgsave ? st.keysProcessed() : 0,
+    saveKeysTotal: bgsave ? st.keysTotal : 0,
     changesSinceLastSave: Math.max(0, s.dirty - st.dirtyAtLastSave),
     bgsaveInProgress: inProgress,
     lastSaveTime: st.lastSave,
     lastBgsaveOk: st.lastBgsaveOk,
     lastBgsaveTimeSec: st.lastBgsaveTimeSec,
-    currentBgsaveTimeSec: inProgress ? Math.floor((Date.now() - st.bgsaveStartedAt) / 1000) : -1,
+    currentBgsaveTimeSec: inProgress ? Math.floor((Date.now() - (bgsave ? st.bgsaveStartedAt : repl!.snapshotStartedAt)) / 1000) : -1,
     saves: st.saves,
     lastLoadKeysExpired: st.lastLoadKeysExpired,
     lastLoadKeysLoaded: st.lastLoadKeysLoaded,

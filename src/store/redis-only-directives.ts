@@ -23,7 +23,7 @@ export const REDIS_ONLY_DIRECTIVES: ReadonlySet<string> = new Set([
   'enable-module-command', 'ignore-warnings', 'io-threads-do-reads', 'jemalloc-bg-thread',
   'latency-tracking-info-percentiles', 'lazyfree-lazy-user-flush', 'loadmodule',
   'no-appendfsync-on-rewrite', 'oom-score-adj', 'oom-score-adj-values', 'proc-title-template',
-  'propagation-error-behavior', 'rdb-save-incremental-fsync', 'replica-ignore-disk-write-errors',
+  'rdb-save-incremental-fsync', 'replica-ignore-disk-write-errors',
   'replica-ignore-maxmemory', 'server_cpulist', 'shutdown-on-sigint', 'shutdown-on-sigterm',
   'slave-ignore-maxmemory', 'socket-mark-id', 'syslog-facility',
   'syslog-ident', 'tls-auth-clients', 'tls-ca-cert-dir', 'tls-ca-cert-file', 'tls-cert-file',

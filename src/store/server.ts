@@ -132,6 +132,12 @@ export class Server implements DbHost {
   /** The client whose command is running (null from the cron). */
   current: Client | null = null;
   activeExpire = true;
+  /**
+   * A writable replica's keys given a TTL by its own clients (key -> ids of the databases holding
+   * it), expired by its cron: Redis's slaveKeysWithExpire.
+   */
+  readonly slaveKeysWithExpire = new Map<string, Set<number>>();
+  private slaveExpireCursor: Iterator<[string, Set<number>]> | null = null;
   /** slowlog-log-slower-than, cached for the dispatcher's hot path. */
   slowlogSlower = 10000;
   /** Loading a dataset (RDB or full sync): commands without the `loading` flag are refused. */
@@ -144,6 +150,8 @@ export class Server implements DbHost {
   readonly encodingLimits: EncodingLimits;
   /** Listening sockets. */
   private listeners: net.Server[] = [];
+  /** The `unixsocket` listener (kept apart: CONFIG SET port/bind rebinds the TCP ones only). */
+  private unixListener: net.Server | null = null;
   private cron: NodeJS.Timeout | null = null;
   private readonly pendingFlush = new Set<Client>();
   private flushScheduled = false;
@@ -272,10 +280,15 @@ export class Server implements DbHost {
   now(): number {
     return this.cmdTime;
   }
-  activeExpiryAllowed(): boolean {
+  activeExpiryAllowed(write = false): boolean {
     // During CLIENT PAUSE (WRITE or ALL) the dataset stays as it is: expired keys read as missing but
     // are kept (not counted, no DEL propagated) until the pause ends, as Redis's expireIfNeeded.
-    return !this.isReplica && this.pauseState === null;
+    if (this.pauseState !== null) return false;
+    if (!this.isReplica) return true;
+    // A replica waits for its master's DEL, except that a write on a writable replica reclaims the
+    // expired key it overwrites (Redis's lookupKey with LOOKUP_WRITE on a non-read-only replica): an
+    // INCR of an expired key starts from 0 without the old TTL.
+    return write && !this.config.getBool('replica-read-only');
   }
   servingMaster(): boolean {
     return this.current !== null && this.current.isMaster;
@@ -295,6 +308,68 @@ export class Server implements DbHost {
   }
   addDirty(n: number): void {
     this.dirty += n;
+  }
+  onExpireSet(db: Db, key: string): void {
+    // Redis's setExpire: on a writable replica, a TTL given by one of its own clients (not the
+    // master link, not a load) is remembered so that the replica expires that key itself.
+    const c = this.current;
+    if (c === null || c.isMaster || !this.isReplica || this.config.getBool('replica-read-only')) return;
+    if (db.id > 63) return;
+    const ids = this.slaveKeysWithExpire.get(key);
+    if (ids) ids.add(db.id);
+    else this.slaveKeysWithExpire.set(key, new Set([db.id]));
+  }
+
+  /** Forgets the writable replica's own keys with a TTL (FLUSHALL, a dataset loaded): flushSlaveKeysWithExpireList. */
+  flushSlaveKeysWithExpire(): void {
+    this.slaveKeysWithExpire.clear();
+    this.slaveExpireCursor = null;
+  }
+
+  /**
+   * Redis's expireSlaveKeys, run by the cron of a replica instead of active expiry: the keys its
+   * own clients gave a TTL are deleted once expired (the master never sends a DEL for them). Keys no
+   * longer having a TTL in a database are forgotten there. Stops after more than 3 keys that are not
+   * yet due, or after 1 ms (checked every 64 keys); resumes where it stopped.
+   */
+  expireSlaveKeys(): void {
+    const list = this.slaveKeysWithExpire;
+    if (!list.size) return;
+    const start = Date.now();
+    const now = this.cmdTime;
+    let cycles = 0;
+    let noexpire = 0;
+    let wrapped = false;
+    for (;;) {
+      if (!this.slaveExpireCursor) this.slaveExpireCursor = list.entries();
+      const nx = this.slaveExpireCursor.next();
+      if (nx.done) {
+        this.slaveExpireCursor = null;
+        // One full pass per cron call at most (Redis samples at random; this walks in order).
+        if (wrapped) break;
+        wrapped = true;
+        continue;
+      }
+      const [key, ids] = nx.value;
+      for (const id of [...ids]) {
+        const db = this.dbs[id];
+        const at = db?.expires.get(key);
+        if (db && at !== undefined && at < now) {
+          db.deleteExpired(key);
+          this.flushPropagation();
+          ids.delete(id);
+        } else if (at !== undefined) {
+          noexpire++;
+        } else {
+          ids.delete(id);
+        }
+      }
+      if (!ids.size) list.delete(key);
+      cycles++;
+      if (noexpire > 3) break;
+      if (cycles % 64 === 0 && Date.now() - start > 1) break;
+      if (!list.size) break;
+    }
   }
 
   /** Queues a command for replication (flushed after the current top-level call). */
@@ -337,6 +412,7 @@ export class Server implements DbHost {
     const port = this.config.getInt('port');
     const { bound, hosts } = await this.bindListeners();
     if (port === 0) this.config.set('port', [String(bound)], true);
+    await this.listenUnix();
     this.startCron();
     this.loopMonitor.start();
     this.writePidfile();
@@ -364,6 +440,28 @@ export class Server implements DbHost {
       this.listeners.push(srv);
     }
     return { bound, hosts };
+  }
+
+  /**
+   * The `unixsocket` listener, as Redis's: a file left by an earlier run is removed first, clients
+   * connected through it show `addr=<path>:0` and flag U; the file is removed at shutdown.
+   */
+  private async listenUnix(): Promise<void> {
+    const file = this.config.get('unixsocket');
+    if (!file) return;
+    fs.rmSync(file, { force: true });
+    const srv = net.createServer((sock) => this.accept(sock, file));
+    srv.maxConnections = this.config.getInt('maxclients') + 32;
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen({ path: file, backlog: this.config.getInt('tcp-backlog') }, () => {
+        srv.off('error', reject);
+        resolve();
+      });
+    });
+    srv.on('error', (err) => this.log.error({ err }, 'listener error'));
+    this.unixListener = srv;
+    this.log.info({ path: file }, 'The server is now ready to accept connections at ' + file);
   }
 
   /**
@@ -419,20 +517,21 @@ export class Server implements DbHost {
    * Redis's protected mode (clientAcceptHandler): with protected-mode yes and no password for the
    * default user, only 127.0.0.1 and ::1 may connect, whatever the bind addresses.
    */
-  private protectedModeRefuses(sock: net.Socket): boolean {
-    if (!this.config.getBool('protected-mode') || this.config.get('requirepass') !== '') return false;
+  private protectedModeRefuses(sock: net.Socket, unixPath?: string): boolean {
+    // A unix socket is local (Redis's connIsLocal).
+    if (unixPath !== undefined || !this.config.getBool('protected-mode') || this.config.get('requirepass') !== '') return false;
     const ip = (sock.remoteAddress ?? '').replace(/^::ffff:/, '');
     return ip !== '127.0.0.1' && ip !== '::1';
   }
 
-  private accept(sock: net.Socket): void {
+  private accept(sock: net.Socket, unixPath?: string): void {
     this.stats.totalConnections++;
     if (this.clients.size >= this.config.getInt('maxclients')) {
       this.stats.rejectedConnections++;
       sock.end(`-${E.MAX_CLIENTS}\r\n`);
       return;
     }
-    if (this.protectedModeRefuses(sock)) {
+    if (this.protectedModeRefuses(sock, unixPath)) {
       this.stats.rejectedConnections++;
       sock.end(PROTECTED_MODE_DENIED);
       return;
@@ -441,6 +540,10 @@ export class Server implements DbHost {
     const ka = this.config.getInt('tcp-keepalive');
     if (ka > 0) sock.setKeepAlive(true, ka * 1000);
     const c = this.createClient(sock);
+    if (unixPath !== undefined) {
+      c.unixSocket = true;
+      c.addr = c.laddr = `${unixPath}:0`;
+    }
     // Requests are read into one shared buffer (src/common/client-reads.ts); the parser copies what
     // it still holds after the chunk is processed (a partial request, or input a paused client left).
     const shared = readClient(sock, (chunk) => {
@@ -609,7 +712,13 @@ export class Server implements DbHost {
 
   private tick(): void {
     this.cmdTime = this.clock();
-    if (this.activeExpire && this.activeExpiryAllowed()) this.activeExpireCycle();
+    // As Redis's databasesCron: a master expires keys actively, a replica only the keys its own
+    // clients gave a TTL while writable (the master's expired keys wait for its DEL).
+    if (this.activeExpire) {
+      if (!this.isReplica) {
+        if (this.pauseState === null) this.activeExpireCycle();
+      } else this.expireSlaveKeys();
+    }
     const timeout = this.config.getInt('timeout');
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;
@@ -712,6 +821,11 @@ export class Server implements DbHost {
     }
     for (const l of this.listeners) l.close();
     this.listeners = [];
+    if (this.unixListener) {
+      // Closing a listener on a path unlinks the socket file (libuv).
+      this.unixListener.close();
+      this.unixListener = null;
+    }
     for (const h of this.shutdownHooks) await h(opts);
     for (const c of [...this.clients.values()]) {
       this.flush(c);

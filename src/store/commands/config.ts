@@ -114,7 +114,7 @@ register({
   },
   'config|rewrite'(c, _argv, s) {
     if (!s.configFile) return c.reply.error('ERR The server is running without a config file');
-    const err = rewriteConfigFile(s.config, s.configFile, configValue(s, 'dir'));
+    const err = rewriteConfigFile(s.config, s.configFile, configValue(s, 'dir'), { master: liveMaster(s) });
     if (err) {
       s.log.warn({ err }, 'CONFIG REWRITE failed');
       return c.reply.error(`ERR ${err}`);
@@ -168,3 +168,9 @@ SERVER_INIT_HOOKS.push((s) => {
     return null;
   });
 });
+
+/** The master a replica follows now ("host port"), '' on a master: what CONFIG REWRITE writes as replicaof. */
+export function liveMaster(s: Server): string | undefined {
+  const repl = s.ext.replication as { masterHost: string | null; masterPort: number } | undefined;
+  return repl ? (repl.masterHost !== null ? `${repl.masterHost} ${repl.masterPort}` : '') : undefined;
+}

@@ -24,6 +24,7 @@ register({
   flushall(c, argv, s) {
     if (!flushMode(argv)) return c.reply.error(E.SYNTAX);
     for (const db of s.dbs) db.flush();
+    s.flushSlaveKeysWithExpire();
     // FLUSHALL always propagates and counts as a change, even on an empty dataset.
     s.addDirty(1);
     for (const h of s.flushAllHooks) h();

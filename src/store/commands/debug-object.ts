@@ -38,7 +38,8 @@ function quicklistExtra(s: Server, l: ListValue): string {
 function debugObject(c: Client, argv: string[], s: Server): void {
   if (argv.length !== 3) return c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try DEBUG HELP.`);
   const key = argv[2];
-  const v = c.db.get(key, true);
+  // The key as stored, logically expired or not (Redis looks in the dict without expiring).
+  const v = c.db.peek(key);
   if (v === undefined) return c.reply.error('ERR no such key');
   const at = c.db.lru.get(key);
   const now = Math.floor(s.cmdTime / 1000);

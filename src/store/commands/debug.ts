@@ -9,7 +9,7 @@ import { HELP } from './help-texts';
 import { helpReply } from './help';
 import { parseMemory } from '../config';
 import { rewriteConfigFile } from '../config-rewrite';
-import { configValue } from './config';
+import { configValue, liveMaster } from './config';
 
 const NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
@@ -48,6 +48,14 @@ register({
       while (Date.now() < until) Atomics.wait(sab, 0, 0, Math.min(50, until - Date.now()));
       return c.reply.ok();
     }
+    if (sub === 'replicate' && argv.length >= 3) {
+      // Feeds a command to the replicas as it is, in the stream's current database (no SELECT), as
+      // Redis's replicationFeedSlaves(server.slaves, server.slaveseldb, ...): Redis's tests use it to
+      // make a replica fail a command from its master.
+      const repl = s.ext.replication as { selDb: number } | undefined;
+      if (s.replicationFeed && repl) s.replicationFeed(repl.selDb, argv.slice(2));
+      return c.reply.ok();
+    }
     if (sub === 'set-active-expire' && argv.length === 3) {
       s.activeExpire = cNumber(argv[2], true) !== 0;
       return c.reply.ok();
@@ -70,7 +78,7 @@ register({
     if (sub === 'config-rewrite-force-all' && argv.length === 2) {
       // CONFIG REWRITE writing every directive, defaults included (Redis's rewriteConfig(path, 1)).
       if (!s.configFile) return c.reply.error('ERR CONFIG-REWRITE-FORCE-ALL failed: The server is running without a config file');
-      const err = rewriteConfigFile(s.config, s.configFile, configValue(s, 'dir'), true);
+      const err = rewriteConfigFile(s.config, s.configFile, configValue(s, 'dir'), { master: liveMaster(s), forceAll: true });
       if (err) return c.reply.error(`ERR CONFIG-REWRITE-FORCE-ALL failed: ${err}`);
       return c.reply.ok();
     }

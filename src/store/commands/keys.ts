@@ -17,7 +17,7 @@ import './expire';
 /** Stores a value under key in db with the expiry, encoding and access time it had elsewhere. */
 function place(dst: Db, key: string, v: Value, expire: number, enc: ReturnType<typeof stringEncodingOverride>): void {
   dst.set(key, v);
-  if (expire !== -1) dst.expires.set(key, expire);
+  if (expire !== -1) dst.putExpire(key, expire);
   if (enc !== undefined) markStringEncoding(dst, key, enc);
 }
 

@@ -163,7 +163,7 @@ function setGeneric(c: Client, s: Server, flags: number, key: string, val: strin
   }
   db.set(key, val, (flags & KEEPTTL) !== 0);
   if (expire !== null) {
-    db.expires.set(key, Number(when));
+    db.putExpire(key, Number(when));
     recordExactExpire(db, key, when);
     s.rewrittenArgv = ['SET', key, val, 'PXAT', String(when)];
   }

@@ -19,6 +19,8 @@ export interface ParsedRdb {
   dbs: Map<number, { data: Map<string, Value>; expires: Map<string, number> }>;
   keysLoaded: number;
   keysExpired: number;
+  /** The keys dropped as already expired (dropExpired), in file order: [db, key]. */
+  expiredKeys: Array<[number, string]>;
   emptyKeysSkipped: number;
   /** The first 10 empty keys skipped (Redis logs each: 'rdbLoadObject skipping empty key: <key>'). */
   emptyKeys?: string[];
@@ -48,7 +50,7 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
   const version = Number(vs);
   if (version < 1 || version > RDB_MAX_READ_VERSION) throw new RdbError(`Can't handle RDB format version ${version}`);
   const r = new RdbReader(data, 9);
-  const out: ParsedRdb = { version, aux: new Map(), dbs: new Map(), keysLoaded: 0, keysExpired: 0, emptyKeysSkipped: 0 };
+  const out: ParsedRdb = { version, aux: new Map(), dbs: new Map(), keysLoaded: 0, keysExpired: 0, expiredKeys: [], emptyKeysSkipped: 0 };
   let db = selectDb(out, 0);
   let dbid = 0;
   let expire = -1;
@@ -114,6 +116,7 @@ export function parseRdb(data: Buffer, opts: ParseOptions): ParsedRdb {
         if (at !== -1 && opts.dropExpired && at < opts.now) {
           if (db.data.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${dbid}`);
           out.keysExpired++;
+          out.expiredKeys.push([dbid, key]);
           continue;
         }
         // One hash operation per key: a duplicate shows as an unchanged size (the parse fails anyway).
@@ -179,6 +182,7 @@ export function decideEncoding(s: Server, v: Value): void {
  */
 export function installRdb(s: Server, parsed: ParsedRdb): void {
   const dirty = s.dirty;
+  s.flushSlaveKeysWithExpire();
   for (const db of s.dbs) {
     db.flush();
     const d = parsed.dbs.get(db.id);

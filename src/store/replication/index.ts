@@ -28,6 +28,8 @@ export interface LoadedReplInfo {
   replId?: string;
   replOffset?: number;
   replStreamDb?: number;
+  /** Keys a master dropped as expired while loading ([db, key], file order): their DELs go to the backlog. */
+  expired?: Array<[number, string]>;
 }
 
 /**
@@ -50,6 +52,14 @@ export function restoreReplicationInfo(s: Server, info: LoadedReplInfo): void {
     st.secondOffset = info.replOffset + 1;
     st.createBacklog();
     st.noReplicasSince = Date.now();
+    // Redis's rdbLoad with RDBFLAGS_FEED_REPL: the keys that expired while the master was down are
+    // dropped at load and their DELs fed to the backlog (SELECT as needed), so that replicas which
+    // continue with a partial resync delete them too; the offset grows by those bytes. Too many of
+    // them push the saved offset out of the backlog, and replicas are then fully resynced.
+    if (info.expired?.length) {
+      st.selDb = -1;
+      for (const [db, key] of info.expired) feedCommand(s, st, db, ['DEL', key]);
+    }
   }
   log().info({ replid: st.replid, offset: st.offset }, 'replication id and offset restored from the RDB file');
 }

@@ -10,7 +10,7 @@ import type { Server } from '../server';
 import { encodeCommand } from '../../resp/encode';
 import { E } from '../../resp/errors';
 import { parseInteger } from '../commands/args';
-import { overOutputLimit, closeForOutputLimit, parseLimits } from '../output-limits';
+import { overOutputLimit, closeForOutputLimit, parseLimits, replicaHard } from '../output-limits';
 import { logger } from '../../common/log';
 import { replState, type ReplState, type ReplicaLink } from './state';
 import { produceSnapshot } from './rdb-bridge';
@@ -83,7 +83,7 @@ function writeReplica(s: Server, l: ReplicaLink, b: Buffer): void {
 
 /** Hard output limit of the replica class (bytes; 0 = none), bounding the accumulated stream. */
 function replicaHardLimit(s: Server): number {
-  return parseLimits(s.config.get('client-output-buffer-limit')).replica?.hard ?? 0;
+  return replicaHard(s, parseLimits(s.config.get('client-output-buffer-limit')).replica?.hard ?? 0);
 }
 
 /**
@@ -255,6 +255,7 @@ export function maybeStartSnapshot(s: Server, st: ReplState): void {
 /** Produces one snapshot and delivers it to `links` (EOF-mark streaming, or buffered with a length). */
 async function runSnapshot(s: Server, st: ReplState, links: ReplicaLink[], eofMode: boolean, excludeData: boolean): Promise<void> {
   st.snapshotRunning = true;
+  st.snapshotStartedAt = Date.now();
   const offset = st.offset;
   // A new stream for these replicas: the next propagated command starts with SELECT.
   st.selDb = -1;

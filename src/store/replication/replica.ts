@@ -18,6 +18,8 @@ import { logger } from '../../common/log';
 import { replState, type ReplState } from './state';
 import { feedStream, disconnectReplicas } from './master';
 import { loadPayload } from './rdb-bridge';
+import { disconnectAllBlockedClients } from '../blocking';
+import { disconnectWaiters } from './wait';
 import { tuneReplicationSocket } from './keepalive';
 
 /** The component logger, looked up when used: modules load before the process configures logging. */
@@ -286,6 +288,13 @@ export class MasterLink {
     this.transferRead = 0;
     this.rdbParts = [];
     this.phase = 'bulk';
+    // Redis's diskless load (repl-diskless-load swapdb, or on-empty-db with no keys) parses the payload
+    // as it arrives, loading from the first byte: INFO shows loading:1 and commands get -LOADING until
+    // it is done. (With the master's replication id unchanged Redis 7.0 loads asynchronously instead,
+    // serving the old data meanwhile, which is what the store does while the payload arrives.)
+    const mode = this.s.config.get('repl-diskless-load');
+    const empty = this.s.dbs.every((d) => d.size === 0);
+    if ((mode === 'swapdb' && this.fullReplid !== this.st.replid) || (mode === 'on-empty-db' && empty)) this.s.loading = true;
   }
 
   /** Consumes payload bytes from inbuf; true when the payload completed (phase changed). */
@@ -418,7 +427,9 @@ export class MasterLink {
         this.close('protocol error in the replication stream');
         return;
       }
+      const errors = mc.reply.errors;
       dispatch(s, mc, argv);
+      if (mc.reply.errors !== errors) errorToMaster(s, mc);
       mc.reply.take();
       if (this.phase !== 'stream' || this.mc !== mc) return;
       if (mc.multi) continue;
@@ -488,6 +499,9 @@ export function setMaster(s: Server, host: string, port: number, who: string): v
   st.masterPort = port;
   s.isReplica = true;
   disconnectReplicas(s, st);
+  // Clients blocked while this was a master (BLPOP, WAIT) are told and disconnected, as Redis does.
+  disconnectAllBlockedClients(s);
+  disconnectWaiters(s, st);
   if (wasMaster) {
     // Our own history may continue on the new master (it could be a former replica of ours).
     st.cached = { replid: st.replid, offset: st.offset, db: 0 };
@@ -542,4 +556,23 @@ export function replicaCron(s: Server, st: ReplState): void {
     } else if (link.connected) link.sendAck();
   }
   if (!st.link && st.linkState === 'connect') connectToMaster(s);
+}
+
+/**
+ * Redis's afterErrorReply for the master client: the error a command of the master's stream produced
+ * (it is never sent) is logged as CRITICAL and counted (unexpected_error_replies); under
+ * propagation-error-behavior panic or panic-on-replicas a read-only replica then panics, as Redis
+ * does, rather than go on with a dataset that differs from its master's.
+ */
+function errorToMaster(s: Server, mc: Client): void {
+  const msg = mc.reply.lastError.slice(0, 4096);
+  const cmd = mc.lastCmd && mc.lastCmd !== 'NULL' ? mc.lastCmd : '<unknown>';
+  s.stats.unexpectedErrorReplies++;
+  log().warn(`== CRITICAL == This replica is sending an error to its master: '${msg}' after processing the command '${cmd}'`);
+  const behavior = s.config.get('propagation-error-behavior');
+  if (behavior !== 'ignore' && s.config.getBool('replica-read-only')) {
+    const why = `This replica panicked sending an error to its master after processing the command '${cmd}'`;
+    log().fatal(`Guru Meditation: ${why}`);
+    if (s.ext.mainProcess) process.exit(1);
+  }
 }

@@ -97,6 +97,8 @@ export class ReplState {
   getAckScheduled = false;
   /** A snapshot for replicas is being produced. */
   snapshotRunning = false;
+  /** When the running snapshot started (ms), for INFO persistence's rdb_current_bgsave_time_sec. */
+  snapshotStartedAt = 0;
   /** Cron passes (Redis's replication_cron_loops) for the ping period. */
   cronLoops = 0;
 

@@ -9,6 +9,7 @@ import { parseInteger } from '../commands/args';
 import { replState, type ReplState, type Waiter } from './state';
 import { sendGetAck } from './master';
 import { deferredReplyWritten } from '../reply-mode';
+import { ERR_UNBLOCKED_ROLE_CHANGE } from '../blocking';
 
 /** Redis's refusal of WAIT on a replica, verbatim. */
 export const ERR_WAIT_REPLICA =
@@ -80,4 +81,18 @@ export function dropWaiter(st: ReplState, c: Client): void {
   const w = st.waiters[i];
   if (w.timer) clearTimeout(w.timer);
   st.waiters.splice(i, 1);
+}
+
+/** A master turning replica: WAITing clients get the UNBLOCKED error and are closed (disconnectAllBlockedClients). */
+export function disconnectWaiters(s: Server, st: ReplState): void {
+  for (const w of st.waiters.splice(0)) {
+    if (w.timer) clearTimeout(w.timer);
+    const c = w.client;
+    if (c.closed) continue;
+    c.blocked = false;
+    c.reply.error(ERR_UNBLOCKED_ROLE_CHANGE);
+    deferredReplyWritten(c);
+    c.closeAfterReply = true;
+    s.flush(c);
+  }
 }
