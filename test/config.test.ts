@@ -468,6 +468,26 @@ describe('CONFIG SET port and bind', function () {
     }
   });
 
+  // Redis's networking suite 'Default bind address configuration handling': bind "" listens nowhere
+  // on TCP (it listened on 0.0.0.0), and CONFIG REWRITE writes it as bind "" (it wrote a bare 'bind',
+  // which the restart refused).
+  it('an empty bind listens on no TCP address; CONFIG REWRITE writes bind ""', async () => {
+    const dir = tmpDir();
+    const f = write(dir, 'bind.conf', 'save ""\n');
+    const child = await startStoreProcess([f, '--dir', dir]);
+    const a = await RawClient.connect(child.port);
+    try {
+      assert.equal(await a.str('CONFIG', 'SET', 'bind', ''), '+OK\r\n');
+      await assert.rejects(RawClient.connect(child.port));
+      assert.equal(await a.str('PING'), '+PONG\r\n');
+      assert.equal(await a.str('CONFIG', 'REWRITE'), '+OK\r\n');
+      assert.match(fs.readFileSync(f, 'latin1'), /^bind ""$/m);
+    } finally {
+      a.close();
+      await child.stop();
+    }
+  });
+
   it('rename-command disables or renames a command; appendonly yes is refused; a distribution redis.conf loads', async () => {
     const dir = tmpDir();
     const f = write(dir, 'rename.conf', 'rename-command FLUSHALL ""\nrename-command config myconfig\nrename-command set myset\n');

@@ -53,7 +53,7 @@ function linesFor(dir: Directive, value: string): { lines: string[]; force: bool
       // A percentage (maxmemory-clients 10%) is written as it is, as rewriteConfigPercentOption does.
       return { lines: [`${name} ${value.endsWith('%') ? value : formatMemory(Number(value))}`], force: !isDefault };
     case 'string':
-      if (name === 'bind') return { lines: [`${name} ${value}`], force: !isDefault };
+      if (name === 'bind') return { lines: [`${name} ${value.trim() === '' ? '""' : value}`], force: !isDefault };
       return { lines: [`${name} ${quoteRepr(value)}`], force: !isDefault };
     case 'multi':
       if (name === 'client-output-buffer-limit') {

@@ -413,6 +413,7 @@ export class Server implements DbHost {
     const { bound, hosts } = await this.bindListeners();
     if (port === 0) this.config.set('port', [String(bound)], true);
     await this.listenUnix();
+    if (!this.listeners.length && !this.unixListener) throw new Error('Configured to not listen anywhere, exiting.');
     this.startCron();
     this.loopMonitor.start();
     this.writePidfile();
@@ -423,7 +424,10 @@ export class Server implements DbHost {
   /** Binds one listener per bind address on the port (the configured ones by default; into this.listeners). */
   private async bindListeners(port = this.config.getInt('port'), bind = this.config.get('bind')): Promise<{ bound: number; hosts: string[] }> {
     const binds = bind.split(/\s+/).filter((b) => b && b !== '-::*' && b !== '::*' && b !== '-::1');
-    const hosts = binds.length ? binds.map((b) => (b === '*' ? '0.0.0.0' : b.replace(/^-/, ''))) : ['0.0.0.0'];
+    // An empty bind (CONFIG SET bind "" or bind "" in the file) listens on no TCP address, as Redis:
+    // only the unix socket, if any, takes clients.
+    const none = bind.trim() === '';
+    const hosts = none ? [] : binds.length ? binds.map((b) => (b === '*' ? '0.0.0.0' : b.replace(/^-/, ''))) : ['0.0.0.0'];
     let bound = port;
     for (const host of hosts) {
       const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
