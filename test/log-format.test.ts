@@ -52,6 +52,27 @@ describe('log-format legacy', function () {
       }
     });
 
+    // sonic-boom 4's exit flush retried a write to a pipe without a reader (EPIPE) for ever: a server
+    // whose log reader had gone (`resplit-server | head -2`, then SIGTERM) never exited. A child with
+    // lines still queued at exit (the first write in flight, the second buffered) on a closed pipe.
+    it('exits although its log pipe has no reader when lines are still queued at exit', async () => {
+      const script = [
+        `const { logDestination } = require(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'common', 'log.js'))});`,
+        'const dest = logDestination();',
+        'setTimeout(() => { dest.write("first line\\n"); dest.write("second line\\n"); process.exit(0); }, 300);',
+      ].join('\n');
+      const p = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const exited = new Promise<void>((r) => p.once('exit', () => r()));
+      p.stdout.destroy(); // the reader is gone before anything is written
+      try {
+        const ok = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 8000))]);
+        assert.ok(ok, 'the process did not exit within 8 s');
+      } finally {
+        if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+        await exited;
+      }
+    });
+
     it('says "Failed listening on port" and exits when its port is taken', async () => {
       const blocker = net.createServer();
       await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));

@@ -1,6 +1,7 @@
 // The one pino logger factory: every component logs structured lines through a child of it.
 import fs from 'node:fs';
 import pino from 'pino';
+import { boundExitFlush } from './exit-flush';
 
 let root: pino.Logger | null = null;
 
@@ -25,6 +26,7 @@ export function logDestination(file?: string): ReturnType<typeof pino.destinatio
   const opts = { sync: file !== undefined ? isRegularPath(file) : isRegularFile(1), maxLength: LOG_BUFFER_MAX };
   const dest = file ? pino.destination({ ...opts, dest: file, mkdir: true }) : pino.destination({ ...opts, fd: 1 });
   dest.on('drop', () => dropped++);
+  if (!opts.sync) boundExitFlush(dest);
   return dest;
 }
 
