@@ -133,6 +133,32 @@ describe('INFO providers and defaults', () => {
     }
   });
 
+  it('an error inside EXEC is counted once, against the queued command, not EXEC (unit/info.tcl)', async () => {
+    const st = await startStore();
+    const c = await RawClient.connect(st.port);
+    try {
+      await c.send('MULTI');
+      await c.send('SET', 'a', 'b');
+      await c.send('AUTH', 'a');
+      await c.send('EXEC');
+      const p = parse(String(await c.value('INFO', 'errorstats', 'stats', 'commandstats')));
+      assert.equal(p.values.errorstat_ERR, 'count=1');
+      assert.equal(p.values.total_error_replies, '1');
+      assert.match(p.values.cmdstat_auth, /calls=1,.*,rejected_calls=0,failed_calls=1$/);
+      assert.match(p.values.cmdstat_exec, /calls=1,.*,rejected_calls=0,failed_calls=0$/);
+      assert.match(p.values.cmdstat_set, /calls=1,.*,rejected_calls=0,failed_calls=0$/);
+      // EXEC's own error still counts against EXEC.
+      await c.send('EXEC');
+      const q = parse(String(await c.value('INFO', 'errorstats', 'stats', 'commandstats')));
+      assert.equal(q.values.errorstat_ERR, 'count=2');
+      assert.equal(q.values.total_error_replies, '2');
+      assert.match(q.values.cmdstat_exec, /calls=2,.*,rejected_calls=0,failed_calls=1$/);
+    } finally {
+      c.close();
+      await st.stop();
+    }
+  });
+
   it('instantaneous_ops_per_sec reflects recent traffic', async function () {
     this.timeout(5000);
     const st = await startStore({ hz: '100' });

@@ -190,12 +190,21 @@ function handlerFailed(s: Server, c: Client, cmd: Command, err: unknown): void {
 }
 
 /**
+ * Error replies already counted by the call()s nested in the one running (EXEC's queued commands):
+ * the outer call must not count them again (Redis's incrCommandStatsOnError keeps the error count of
+ * the last call, nested or not, so EXEC fails only by an error of its own).
+ */
+let nestedErrors = 0;
+
+/**
  * Runs a command's handler: timing, stats, slow log, MONITOR, propagation. Used for top-level commands
  * and for each command inside EXEC; the dispatcher passes the handler it already looked up.
  */
 export function call(s: Server, c: Client, cmd: Command, argv: string[], handler: Handler = handlerFor(cmd)!): void {
   const dirtyBefore = s.dirty;
   const errorsBefore = c.reply.errors;
+  const outerNested = nestedErrors;
+  nestedErrors = 0;
   const prev = s.current;
   s.current = c;
   s.cmdTime = s.clock();
@@ -212,10 +221,11 @@ export function call(s: Server, c: Client, cmd: Command, argv: string[], handler
   st.calls++;
   st.usec += usec;
   s.stats.totalCommands++;
-  if (c.reply.errors !== errorsBefore) {
+  if (c.reply.errors - errorsBefore > nestedErrors) {
     st.failed++;
     countError(s, c.reply.lastError);
   }
+  nestedErrors = outerNested + (c.reply.errors - errorsBefore);
   if (s.dirty !== dirtyBefore && !s.preventPropagation) {
     const rw = s.rewrittenArgv as string[] | null;
     if (rw !== null) {
