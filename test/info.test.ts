@@ -159,6 +159,28 @@ describe('INFO providers and defaults', () => {
     }
   });
 
+  it('CLIENT UNBLOCK ... ERROR counts the UNBLOCKED error and a failed call (unit/info.tcl)', async () => {
+    const st = await startStore();
+    const c = await RawClient.connect(st.port);
+    const rd = await RawClient.connect(st.port);
+    try {
+      const id = String(await rd.value('CLIENT', 'ID'));
+      rd.write('*3\r\n$5\r\nBLPOP\r\n$5\r\nlist1\r\n$1\r\n0\r\n');
+      for (let i = 0; i < 100 && !/blocked_clients:1/.test(String(await c.value('INFO', 'clients'))); i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(String(await c.value('CLIENT', 'UNBLOCK', id, 'ERROR')), '1');
+      const [err] = await rd.read(1);
+      assert.match(err.toString(), /^-UNBLOCKED client unblocked via CLIENT UNBLOCK/);
+      const p = parse(String(await c.value('INFO', 'errorstats', 'stats', 'commandstats')));
+      assert.equal(p.values.errorstat_UNBLOCKED, 'count=1');
+      assert.equal(p.values.total_error_replies, '1');
+      assert.match(p.values.cmdstat_blpop, /calls=1,.*,rejected_calls=0,failed_calls=1$/);
+    } finally {
+      c.close();
+      rd.close();
+      await st.stop();
+    }
+  });
+
   it('instantaneous_ops_per_sec reflects recent traffic', async function () {
     this.timeout(5000);
     const st = await startStore({ hz: '100' });

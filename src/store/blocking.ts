@@ -267,13 +267,22 @@ export function unblockClient(s: Server, c: Client, withError: boolean): boolean
   const st = state(s);
   removeOp(st, op);
   runAs(s, c, () => {
-    if (withError) c.reply.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+    if (withError) c.reply.error(ERR_UNBLOCKED_CLIENT);
     else op.onTimeout();
   });
+  if (withError) {
+    // Counted as Redis's addReplyError (errorstats, total_error_replies) and updateStatsOnUnblock
+    // (failed_calls of the blocked command): the error came after the command's call() returned.
+    s.stats.totalErrorReplies++;
+    s.stats.errors.set('UNBLOCKED', (s.stats.errors.get('UNBLOCKED') ?? 0) + 1);
+    if (c.lastCmd !== 'NULL') s.stats.cmd(c.lastCmd).failed++;
+  }
   replied(c);
   resume(st, c);
   return true;
 }
+
+const ERR_UNBLOCKED_CLIENT = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
 
 /** Redis's reply to the clients a master turning replica unblocks (disconnectAllBlockedClients). */
 export const ERR_UNBLOCKED_ROLE_CHANGE = 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)';
