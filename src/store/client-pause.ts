@@ -1,6 +1,7 @@
 // CLIENT PAUSE / UNPAUSE: while a pause is in effect, commands from ordinary clients (all of them,
 // or in WRITE mode those that may replicate) are held unexecuted and run, in arrival order, when the
-// pause ends. Replica links and the master link are never held. The dispatcher asks holdForPause()
+// pause ends. Replica links are never held; the master link is (Redis 7.0 exempts only
+// CLIENT_SLAVE), so a paused replica reads the stream but applies none of it until the pause ends. The dispatcher asks holdForPause()
 // after its rejections (unknown command, arity, auth, ...), as Redis's processCommand calls
 // blockPostponeClient only once those checks passed: a bad command is answered at once.
 
@@ -62,6 +63,13 @@ export function unpauseClients(s: Server): void {
     delete c.ext.pausedArgv;
     c.blocked = false;
     if (c.closed || !argv) continue;
+    // The master link goes on applying its stream where it stopped (replica.ts).
+    const resume = c.ext.resumeHeld as ((argv: string[]) => void) | undefined;
+    if (resume) {
+      delete c.ext.resumeHeld;
+      resume(argv);
+      continue;
+    }
     // Through every check again, as Redis reprocesses a postponed command (a new pause may hold it).
     s.runCommand(c, argv);
     s.processInput(c);
@@ -80,7 +88,7 @@ function pausedByWrite(cmd: Command, c: Client): boolean {
 /** Whether this request must wait for the pause to end (then the client is held with it). */
 export function holdForPause(s: Server, c: Client, cmd: Command, argv: string[]): boolean {
   const st = s.pauseState;
-  if (!st || c.isMaster || c.isReplica) return false;
+  if (!st || c.isReplica) return false;
   if (st.mode === 'write' && !pausedByWrite(cmd, c)) return false;
   c.ext.pausedArgv = argv;
   c.blocked = true;

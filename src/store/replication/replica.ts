@@ -419,27 +419,51 @@ export class MasterLink {
     this.unapplied.push(chunk);
     mc.parser.feed(chunk);
     mc.lastInteraction = Date.now();
+    if (mc.blocked) return; // held by CLIENT PAUSE: the rest waits in the parser
+    this.drain(mc);
+  }
+
+  /** Applies the complete commands the master client has buffered, until one is held by CLIENT PAUSE. */
+  private drain(mc: Client, held: string[] | null = null): void {
     for (;;) {
-      const argv = mc.parser.next();
+      const argv = held ?? mc.parser.next();
+      held = null;
       if (argv === null) break;
       if (argv instanceof ProtocolError) {
         log().error({ error: argv.message }, `Protocol error from MASTER: ${argv.message}`);
         this.close('protocol error in the replication stream');
         return;
       }
-      const errors = mc.reply.errors;
-      dispatch(s, mc, argv);
-      if (mc.reply.errors !== errors) errorToMaster(s, mc);
-      mc.reply.take();
-      if (this.phase !== 'stream' || this.mc !== mc) return;
-      if (mc.multi) continue;
-      const consumed = this.fed - mc.parser.pendingBytes;
-      const delta = consumed - this.applied;
-      if (delta > 0) {
-        this.applied = consumed;
-        feedStream(s, st, this.takeUnapplied(delta));
-      }
+      if (!this.applyOne(mc, argv)) return;
     }
+  }
+
+  /** Runs one command of the stream and advances the offset; false: stop (held, or the link changed). */
+  private applyOne(mc: Client, argv: string[]): boolean {
+    const s = this.s;
+    const st = this.st;
+    const errors = mc.reply.errors;
+    dispatch(s, mc, argv);
+    if (mc.blocked) {
+      // Held by CLIENT PAUSE (as Redis postpones the master client): neither applied nor counted in
+      // the offset; the pause's end runs it and the rest of the stream.
+      mc.ext.resumeHeld = (a: string[]) => {
+        if (this.phase !== 'stream' || this.mc !== mc || mc.closed) return;
+        this.drain(mc, a);
+      };
+      return false;
+    }
+    if (mc.reply.errors !== errors) errorToMaster(s, mc);
+    mc.reply.take();
+    if (this.phase !== 'stream' || this.mc !== mc) return false;
+    if (mc.multi) return true;
+    const consumed = this.fed - mc.parser.pendingBytes;
+    const delta = consumed - this.applied;
+    if (delta > 0) {
+      this.applied = consumed;
+      feedStream(s, st, this.takeUnapplied(delta));
+    }
+    return true;
   }
 
   /** The next n stream bytes received (for our backlog and sub-replicas). */
