@@ -24,7 +24,8 @@ export const MANAGED_PLAN: ManagedEntry[] = [
     why: 'HyperLogLog',
     minOk: 5,
   },
-  { file: 'integration/psync2', skip: [], why: '', minOk: 52, long: true, timeoutMs: 600000 },
+  // Its random-topology loop runs for a fixed time: 52 tests alone, about 40 on a loaded machine.
+  { file: 'integration/psync2', skip: [], why: '', minOk: 30, long: true, timeoutMs: 600000 },
   // The number of "kill first replica" / "kill chained replica" tests is random (rand() < .05 every
   // 100 ms for 20 s, about 20): only setup and the final consistency check are sure to run.
   { file: 'integration/psync2-reg', skip: [], why: '', minOk: 2 },
