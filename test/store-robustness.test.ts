@@ -4,7 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { RawClient } from './helpers/raw';
-import { startStore, type InProcessStore } from './helpers/servers';
+import net from 'node:net';
+import { startStore, startStoreProcess, type InProcessStore } from './helpers/servers';
 import { HANDLERS } from '../src/store/registry';
 import { desync } from './helpers/desync';
 
@@ -68,6 +69,37 @@ describe('store robustness', function () {
       HANDLERS.delete('pfadd');
       bad.close();
       other.close();
+    }
+  });
+});
+
+// Redis's redis-benchmark suite ('clients idle mode should return error when reached maxclients
+// limit') killed resplit-server: a client refused at maxclients that reset its connection at once
+// raised an unhandled socket 'error'.
+describe('store robustness: refused clients that reset', function () {
+  this.timeout(20000);
+  it('clients refused at maxclients that reset their connection do not take the server down', async () => {
+    const srv = await startStoreProcess(['--maxclients', '1', '--save', '']);
+    const a = await RawClient.connect(srv.port);
+    try {
+      for (let i = 0; i < 30; i++) {
+        await new Promise<void>((resolve) => {
+          const s = net.connect(srv.port, '127.0.0.1', () => {
+            // Let the refusal be written first, then reset (RST instead of FIN).
+            setTimeout(() => {
+              s.resetAndDestroy();
+              resolve();
+            }, i % 3);
+          });
+          s.on('error', () => resolve());
+        });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(await a.str('PING'), '+PONG\r\n');
+      assert.equal(srv.proc.exitCode, null);
+    } finally {
+      a.close();
+      await srv.stop();
     }
   });
 });

@@ -530,6 +530,11 @@ export class Server implements DbHost {
 
   private accept(sock: net.Socket, unixPath?: string): void {
     this.stats.totalConnections++;
+    // Until the client is set up (and for a refused one, for good): a reset from the peer (a client
+    // refused at maxclients that goes away at once) must not be an unhandled 'error', which ends the
+    // process.
+    const ignore = () => undefined;
+    sock.on('error', ignore);
     if (this.clients.size >= this.config.getInt('maxclients')) {
       this.stats.rejectedConnections++;
       sock.end(`-${E.MAX_CLIENTS}\r\n`);
@@ -570,6 +575,7 @@ export class Server implements DbHost {
     };
     c.writer = new SocketWriter(sock, drained);
     sock.on('drain', drained);
+    sock.off('error', ignore);
     sock.on('error', () => this.freeClient(c));
     sock.on('close', () => this.freeClient(c));
   }
