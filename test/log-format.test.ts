@@ -73,6 +73,26 @@ describe('log-format legacy', function () {
       }
     });
 
+    // Mutable, as Valkey's log-format (and Redis's CONFIG sanity test sets every config it reads).
+    it('CONFIG SET log-format switches the format of the lines that follow', async () => {
+      const p = await startStoreProcess(['--save', '']);
+      const c = new Redis({ port: p.port, host: '127.0.0.1', maxRetriesPerRequest: 0 });
+      try {
+        await waitFor('the ready line', () => p.output().includes('Ready to accept connections'), 5000);
+        assert.match(p.output(), /"msg":"Ready to accept connections"/);
+        assert.equal(await c.call('CONFIG', 'SET', 'log-format', 'legacy'), 'OK');
+        assert.deepEqual(await c.call('CONFIG', 'GET', 'log-format'), ['log-format', 'legacy']);
+        await c.call('CONFIG', 'SET', 'loglevel', 'verbose');
+        await c.call('CONFIG', 'SET', 'loglevel', 'notice');
+        assert.equal(await c.call('SHUTDOWN', 'NOSAVE').catch(() => 'closed'), 'closed');
+        await waitFor('the last line', () => p.output().includes('ready to exit, bye bye'), 5000);
+        assert.match(p.output(), new RegExp(`^${p.proc.pid}:M .* \\* Redis is now ready to exit, bye bye\\.\\.\\.`, 'm'));
+      } finally {
+        c.disconnect();
+        await p.stop();
+      }
+    });
+
     it('says "Failed listening on port" and exits when its port is taken', async () => {
       const blocker = net.createServer();
       await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));

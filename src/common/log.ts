@@ -59,16 +59,24 @@ export interface LoggingOptions {
 }
 
 let rawDest: ReturnType<typeof pino.destination> | null = null;
+let currentFormat = 'json';
+
+/** Switches the format of a root logger configured with one ('json' or 'legacy'; CONFIG SET log-format). */
+export function setLogFormat(format: string): void {
+  currentFormat = format;
+}
 
 /** Sets up the root logger; called once by the process entry point before anything logs. */
 export function configureLogging(opts: LoggingOptions): pino.Logger {
   const dest = logDestination(opts.file);
   rawDest = dest;
   const base = { level: opts.level ?? 'info', name: opts.name, base: { pid: process.pid } };
-  if (opts.format === 'legacy') {
+  if (opts.format !== undefined) {
+    // A format that can change at run time (resplit-server's CONFIG SET log-format): pino still
+    // builds every record (levels, children, bindings); only the bytes written differ.
     const role = opts.role ?? (() => 'M');
-    // pino still builds every record (levels, children, bindings); only the bytes written differ.
-    const stream = { write: (line: string) => dest.write(legacyLine(line, role())) };
+    currentFormat = opts.format;
+    const stream = { write: (line: string) => dest.write(currentFormat === 'legacy' ? legacyLine(line, role()) : line) };
     root = pino(base, stream);
   } else {
     root = pino(base, dest);

@@ -75,7 +75,7 @@ export const DIRECTIVES: Directive[] = [
   d('loglevel', 'enum', 'notice', true, { enumValues: ['debug', 'verbose', 'notice', 'warning'] }),
   d('logfile', 'string', '', false),
   // resplit's own (Valkey has one of this name): pino's JSON lines, or Redis's line format ('legacy').
-  d('log-format', 'enum', 'json', false, { enumValues: ['json', 'legacy'] }),
+  d('log-format', 'enum', 'json', true, { enumValues: ['json', 'legacy'] }),
   d('syslog-enabled', 'bool', 'no', false, { inert: true }),
   d('databases', 'int', '16', false, { min: 1, max: MAXINT }),
   d('always-show-logo', 'bool', 'no', false),

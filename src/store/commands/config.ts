@@ -12,7 +12,7 @@ import { stringMatch } from '../glob';
 import { DIRECTIVES, findDirective } from '../config';
 import { rewriteConfigFile } from '../config-rewrite';
 import { HELP } from './help-texts';
-import { pinoLevel } from '../../common/log';
+import { pinoLevel, setLogFormat } from '../../common/log';
 import { helpReply } from './help';
 import { deferredReplyWritten } from '../reply-mode';
 
@@ -157,6 +157,10 @@ SERVER_INIT_HOOKS.push((s) => {
         return (err as Error).message;
       }
     }
+    return null;
+  });
+  cfg.addApplier('log-format', (v) => {
+    setLogFormat(v);
     return null;
   });
   cfg.addApplier('loglevel', (v) => {
