@@ -2,8 +2,9 @@
 // harness starts resplit-servers itself), and the tests each skips because they need a feature the
 // store does not have; the reason is given per file. `minOk` guards against a file that silently
 // runs nothing. Files that external mode already runs whole (test/redis-suite-plan.ts) are not
-// repeated here. `long` files (minutes each) run only with RESPLIT_SUITE_LONG=1, so that CI stays
-// within its time budget; the README says how to run them.
+// repeated here; files that managed mode runs with more tests are run here only. `long` files
+// (minutes each) run only with RESPLIT_SUITE_LONG=1, so that CI stays within its time budget; the
+// README says how to run them.
 
 import type { SuiteEntry } from './redis-suite-plan';
 

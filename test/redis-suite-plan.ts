@@ -1,6 +1,8 @@
 // Which files of Redis's test suite the store runs (test/redis-suite.test.ts), and the tests it skips
 // because they need a feature the store does not have; the reason is given per file. `minOk` guards
 // against a file that silently runs nothing (the count real Redis 7.0.15 passes, less the skips).
+// unit/other, unit/introspection and unit/pause run in managed mode instead
+// (test/redis-suite-managed-plan.ts), which runs every test of them that this mode does and more.
 
 export interface SuiteEntry {
   file: string;
@@ -58,24 +60,6 @@ export const SUITE_PLAN: SuiteEntry[] = [
     minOk: 13,
   },
   {
-    file: 'unit/other',
-    skip: [
-      'Same dataset digest if saving/reloading as AOF?',
-      'EXPIRES after a reload (snapshot + append only file rewrite)',
-      'EXPIRES after AOF reload (without rewrite)',
-      'RESET clears client state',
-      'RESET clears authenticated state',
-    ],
-    why: 'AOF, CLIENT TRACKING, ACL SETUSER',
-    minOk: 17,
-  },
-  {
-    file: 'unit/introspection',
-    skip: ['MONITOR can log commands issued by the scripting engine', 'MONITOR can log commands issued by functions', 'MONITOR supports redacting command arguments'],
-    why: 'Lua, functions, MIGRATE',
-    minOk: 25,
-  },
-  {
     file: 'unit/introspection-2',
     skip: ['command stats for GEOADD', 'errors stats for GEOADD', 'command stats for MULTI', 'command stats for scripts'],
     why: 'GEOADD, Lua',
@@ -98,18 +82,5 @@ export const SUITE_PLAN: SuiteEntry[] = [
     ],
     why: 'Lua, streams',
     minOk: 51,
-  },
-  {
-    file: 'unit/pause',
-    skip: [
-      'Test special commands are paused by RO',
-      'Test scripts are blocked by pause RO',
-      'Test RO scripts are not blocked by pause RO',
-      'Test read-only scripts in mutli-exec are not blocked by pause RO',
-      'Test write scripts in mutli-exec are blocked by pause RO',
-      'Test may-replicate commands are rejected in RO scripts',
-    ],
-    why: 'Lua, PFADD',
-    minOk: 8,
   },
 ];
