@@ -337,6 +337,8 @@ describe('a master turning replica with blocked clients (issue #2473)', function
       assert.equal(await wait, err);
       await blocked.waitClose();
       await waiting.waitClose();
+      // Counted as Redis's addReplyError counts them.
+      assert.match(await ca.str('INFO', 'errorstats'), /errorstat_UNBLOCKED:count=2\r\n/);
       await until('linked', () => replState(a.server).linkState === 'connected');
       await cb.send('RPUSH', 'foo', 'a', 'b', 'c');
       await until('replicated', () => replState(a.server).offset === replState(b.server).offset);

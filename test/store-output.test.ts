@@ -138,13 +138,14 @@ describe('store output to clients that stop reading', function () {
     }
   });
 
-  it('HRANDFIELD / SRANDMEMBER with a huge negative count stop mid-run once the client is over its limit', async () => {
+  it('HRANDFIELD / SRANDMEMBER / ZRANDMEMBER with a huge negative count stop mid-run once the client is over its limit', async () => {
     const admin = await RawClient.connect(st.port);
     try {
       assert.equal(await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 1000000 0 0'), '+OK\r\n');
       await admin.str('HSET', 'myhash', 'a', 'b');
       await admin.str('SADD', 'myset', 'a');
-      for (const cmd of [['HRANDFIELD', 'myhash', '-999999999'], ['SRANDMEMBER', 'myset', '-999999999']]) {
+      await admin.str('ZADD', 'myzset', '1', 'a');
+      for (const cmd of [['HRANDFIELD', 'myhash', '-999999999'], ['SRANDMEMBER', 'myset', '-999999999'], ['ZRANDMEMBER', 'myzset', '-999999999'], ['ZRANDMEMBER', 'myzset', '-999999999', 'WITHSCORES']]) {
         const a = await RawClient.connect(st.port);
         const started = Date.now();
         a.write(encodeCommand(cmd));
@@ -155,7 +156,7 @@ describe('store output to clients that stop reading', function () {
       assert.equal(await admin.str('PING'), '+PONG\r\n');
     } finally {
       await admin.str('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
-      await admin.str('DEL', 'myhash', 'myset');
+      await admin.str('DEL', 'myhash', 'myset', 'myzset');
       admin.close();
     }
   });

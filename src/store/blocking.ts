@@ -13,6 +13,7 @@ import { SERVER_INIT_HOOKS } from './registry';
 import { E } from '../resp/errors';
 import { parseLongDouble } from './longdouble';
 import { deferredReplyWritten as replied } from './reply-mode';
+import { countError } from './dispatch';
 
 /** One blocked client's wait. */
 interface BlockedOp {
@@ -273,8 +274,7 @@ export function unblockClient(s: Server, c: Client, withError: boolean): boolean
   if (withError) {
     // Counted as Redis's addReplyError (errorstats, total_error_replies) and updateStatsOnUnblock
     // (failed_calls of the blocked command): the error came after the command's call() returned.
-    s.stats.totalErrorReplies++;
-    s.stats.errors.set('UNBLOCKED', (s.stats.errors.get('UNBLOCKED') ?? 0) + 1);
+    countError(s, ERR_UNBLOCKED_CLIENT);
     if (c.lastCmd !== 'NULL') s.stats.cmd(c.lastCmd).failed++;
   }
   replied(c);
@@ -302,6 +302,7 @@ export function disconnectAllBlockedClients(s: Server): void {
     removeOp(st, op);
     if (c.closed) continue;
     c.reply.error(ERR_UNBLOCKED_ROLE_CHANGE);
+    countError(s, ERR_UNBLOCKED_ROLE_CHANGE); // as Redis's addReplyError
     replied(c);
     c.closeAfterReply = true;
     s.flush(c);

@@ -119,8 +119,9 @@ export function loadConfigArgs(config: Config, argv: string[]): { file: string; 
     const a = argv[i];
     if (handledLast && a.startsWith('--')) {
       const body = a.slice(2);
-      const toks = splitArgs(Buffer.from(body, 'latin1'), 0, Buffer.byteLength(body, 'latin1'));
-      const words = toks && toks.length ? toks.map((t) => t.toString('latin1')) : [body];
+      // Node has decoded argv as UTF-8: split its bytes as such, so a path like --dir /tmp/données survives.
+      const toks = splitArgs(Buffer.from(body, 'utf8'), 0, Buffer.byteLength(body, 'utf8'));
+      const words = toks && toks.length ? toks.map((t) => t.toString('utf8')) : [body];
       lines.push(words);
       if (words.length === 1) {
         handledLast = false;

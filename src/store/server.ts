@@ -537,12 +537,12 @@ export class Server implements DbHost {
     sock.on('error', ignore);
     if (this.clients.size >= this.config.getInt('maxclients')) {
       this.stats.rejectedConnections++;
-      sock.end(`-${E.MAX_CLIENTS}\r\n`);
+      sock.end(`-${E.MAX_CLIENTS}\r\n`, () => sock.destroy());
       return;
     }
     if (this.protectedModeRefuses(sock, unixPath)) {
       this.stats.rejectedConnections++;
-      sock.end(PROTECTED_MODE_DENIED);
+      sock.end(PROTECTED_MODE_DENIED, () => sock.destroy());
       return;
     }
     sock.setNoDelay(true);

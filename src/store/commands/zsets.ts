@@ -4,6 +4,7 @@
 // doubles (RESP2 bulks in %.17g); WITHSCORES pairs nest in RESP3 as 7.0 does.
 
 import { register } from '../registry';
+import { stopReplyOverLimit } from '../output-limits';
 import { E } from '../../resp/errors';
 import type { Client } from '../client';
 import type { Server } from '../server';
@@ -544,7 +545,7 @@ function bzmpop(c: Client, argv: string[], s: Server): void {
 
 // ---- ZRANDMEMBER ----
 
-function zrandmember(c: Client, argv: string[]): void {
+function zrandmember(c: Client, argv: string[], s: Server): void {
   if (argv.length >= 3) {
     const l = parseInteger(argv[2]);
     if (l === null) return c.reply.error(E.NOT_INTEGER);
@@ -566,11 +567,18 @@ function zrandmember(c: Client, argv: string[]): void {
     if (l < 0) {
       const count = -l;
       if (count > 0x7fffffff) return c.reply.error('ERR value is out of range');
+      // Written as picked, and stopped once the client is over its output limit (as SRANDMEMBER):
+      // a count near 2^31 must not be built in memory first.
+      const nested = c.reply.resp === 3;
+      c.reply.arrayLen(withScores && !nested ? count * 2 : count);
       for (let i = 0; i < count; i++) {
         const [m, sc] = z.at(Math.floor(Math.random() * size));
-        members.push(m);
-        scores.push(sc);
+        if (withScores && nested) c.reply.arrayLen(2);
+        c.reply.bulk(m);
+        if (withScores) c.reply.double(sc);
+        if ((i & 1023) === 1023 && stopReplyOverLimit(s, c)) return;
       }
+      return;
     } else if (l >= size) {
       // The whole set, highest score first (Redis walks it from the tail).
       for (const [m, sc] of z.walk(size - 1, size, true)) {

@@ -10,6 +10,7 @@ import { replState, type ReplState, type Waiter } from './state';
 import { sendGetAck } from './master';
 import { deferredReplyWritten } from '../reply-mode';
 import { ERR_UNBLOCKED_ROLE_CHANGE } from '../blocking';
+import { countError } from '../dispatch';
 
 /** Redis's refusal of WAIT on a replica, verbatim. */
 export const ERR_WAIT_REPLICA =
@@ -91,6 +92,7 @@ export function disconnectWaiters(s: Server, st: ReplState): void {
     if (c.closed) continue;
     c.blocked = false;
     c.reply.error(ERR_UNBLOCKED_ROLE_CHANGE);
+    countError(s, ERR_UNBLOCKED_ROLE_CHANGE); // as Redis's addReplyError
     deferredReplyWritten(c);
     c.closeAfterReply = true;
     s.flush(c);
